@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import compression from 'compression';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Storage } from './storage/database';
+import { errorHandler, HttpError } from './errors';
+import { bearerAuth, readGate } from './auth/auth.middleware';
+import { authApi } from './auth/auth.routes';
+import { healthRoutes } from './health/health.routes';
+import { situationsApi } from './situations/situations.routes';
+import { SituationsService } from './situations/situations.service';
+import { figuresApi } from './figures/figures.routes';
+import { FiguresService } from './figures/figures.service';
+import { referenceApi } from './locations/locations.routes';
+import { openApiDocument } from './openapi/openapi';
+
+export interface AppDeps {
+  storage: Storage;
+  config: Config;
+  logger: Logger;
+}
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** Builds the Express app from its dependencies; never listens (server/main.ts does). */
+export function createApp(deps: AppDeps): Express {
+  const { storage, config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.TRUST_PROXY) app.set('trust proxy', 1);
+  app.set('views', path.join(ROOT, 'views'));
+  app.set('view engine', 'ejs');
+
+  const situations = new SituationsService(storage);
+  const figures = new FiguresService(storage);
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // Method, path and status are enough; headers could carry tokens and cookies.
+      serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
+    }),
+  );
+  app.use(helmet());
+  app.use(compression());
+  app.use(express.json({ limit: '1mb' }));
+
+  app.use(healthRoutes(storage));
+  app.get('/api/v1/openapi.json', (_req, res) => res.json(openApiDocument()));
+
+  const api = express.Router();
+  api.use(bearerAuth(storage));
+  api.use(authApi(storage));
+  api.use((req, res, next) => (req.method === 'GET' ? readGate(config.PUBLIC_READ)(req, res, next) : next()));
+  api.use(situationsApi(situations));
+  api.use(figuresApi(storage, situations, figures));
+  api.use(referenceApi(storage));
+  api.use((req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}`)));
+  app.use('/api/v1', api);
+
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `Page ${req.path} not found`)));
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { requiredText } from '../validation';
+
+export const ROLES = ['viewer', 'editor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface AuthUser {
+  id: number;
+  email: string;
+  name: string | null;
+  role: Role;
+}
+
+const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
+export const hasRole = (user: AuthUser | undefined, role: Role) => !!user && rank[user.role] >= rank[role];
+
+export const userCreateSchema = z.strictObject({
+  email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
+  name: requiredText(200).optional(),
+  role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
+  password: z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters'),
+});
+
+export const tokenRequestSchema = z
+  .strictObject({
+    email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
+    password: z.string().min(1, 'is required').max(200),
+    label: requiredText(100).optional(),
+  })
+  .meta({ id: 'TokenRequest' });
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      user?: AuthUser;
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Configuration, read from the environment once, validated, frozen. A bad value stops start-up naming the variable. */
+const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|file:|sqlite:)/, 'must start with postgres://, postgresql://, file: or sqlite:')
+    .optional(),
+  SQLITE_PATH: z.string().min(1).default(path.join(process.cwd(), 'data', 'tracker.db')),
+  PUBLIC_READ: boolean.default(true),
+  SEED_ON_START: boolean.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STALENESS_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  PROJECTION_HORIZON_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  TRUST_PROXY: boolean.default(false),
+  LOCALE: z.string().default('en'),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export class ConfigError extends Error {}
+
+/** Parses an environment (process.env by default). Throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  return Object.freeze(result.data);
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import {
+  CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, SCENARIO_KINDS, STATUSES, UNITS, isFlow, type Category,
+} from './figure';
+import { httpUrl, isoDate, locationCode, optionalText, people, requiredText } from '../validation';
+
+const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (i) => (i.input === undefined ? 'is required' : `must be one of ${values.join(', ')}`) });
+
+/** Fields of a figure as a client sends them. Cross-field rules live in `checkFigure`, shared by create, update and import. */
+export const figureFields = z.strictObject({
+  location: locationCode(),
+  locationRole: enumOf(LOCATION_ROLES).default('unknown'),
+  category: enumOf(CATEGORIES),
+  periodStart: isoDate({ notFuture: true }).nullable().optional(),
+  periodEnd: isoDate({ notFuture: true }),
+  value: people().optional(),
+  valueLow: people().nullable().optional(),
+  valueHigh: people().nullable().optional(),
+  quantifier: enumOf(QUANTIFIERS).default('exact'),
+  unit: enumOf(UNITS).default('people'),
+  reportedValue: people().optional().describe('The number as published, in `unit`; required for households'),
+  householdSize: z.number().positive('must be greater than 0').max(50, 'must be at most 50').nullable().optional(),
+  organisation: requiredText(120).describe('Short name of a known organisation, e.g. WFP'),
+  sourceUrl: httpUrl(),
+  sourceTitle: optionalText(500),
+  publishedOn: isoDate({ notFuture: true }),
+  quote: requiredText(5000).describe('The verbatim sentence the number comes from'),
+  role: enumOf(FIGURE_ROLES).default('recommended'),
+  status: enumOf(STATUSES).default('draft'),
+  notes: optionalText(5000),
+  externalId: optionalText(200),
+});
+export type FigureFields = z.output<typeof figureFields>;
+
+/** The cross-field rules of DESIGN.md §2; adds issues to ctx (path = field name). */
+export function checkFigure(f: FigureFields, ctx: z.RefinementCtx): void {
+  const add = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (f.unit === 'households') {
+    if (f.householdSize == null) add('householdSize', 'is required when unit is households');
+    if (f.reportedValue == null) add('reportedValue', 'is required when unit is households (the number of households published)');
+    if (f.householdSize != null && f.reportedValue != null) {
+      const computed = Math.round(f.reportedValue * f.householdSize);
+      if (f.value != null && f.value !== computed)
+        add('value', `must equal reportedValue × householdSize = ${computed} (or be left out)`);
+    }
+  } else {
+    if (f.value == null) add('value', 'is required');
+    if (f.householdSize != null) add('householdSize', 'must be empty when unit is people');
+    if (f.reportedValue != null && f.value != null && f.reportedValue !== f.value)
+      add('reportedValue', 'must equal value when unit is people (or be left out)');
+  }
+  const value = peopleValue(f);
+  if (f.valueLow != null && value != null && f.valueLow > value) add('valueLow', `must be at most value (${value})`);
+  if (f.valueHigh != null && value != null && f.valueHigh < value) add('valueHigh', `must be at least value (${value})`);
+  if (f.valueLow != null && f.valueHigh != null && f.valueLow > f.valueHigh) add('valueLow', 'must be at most valueHigh');
+  if (isFlow(f.category as Category)) {
+    if (f.periodStart && f.periodStart > f.periodEnd) add('periodStart', 'must be on or before periodEnd');
+  } else if (f.periodStart) {
+    add('periodStart', 'must be empty for stock categories (idps, returnees, refugees): periodEnd is the as-of date');
+  }
+}
+
+/** The people value stored for a figure: households × size, rounded, or the value itself. */
+export function peopleValue(f: Pick<FigureFields, 'unit' | 'value' | 'reportedValue' | 'householdSize'>): number | undefined {
+  if (f.unit === 'households') {
+    return f.reportedValue != null && f.householdSize != null ? Math.round(f.reportedValue * f.householdSize) : undefined;
+  }
+  return f.value;
+}
+
+export const figureCreateSchema = figureFields.superRefine(checkFigure).meta({ id: 'FigureCreate' });
+export type FigureCreate = z.output<typeof figureCreateSchema>;
+
+/** PATCH: any subset of the fields plus the version the edit was based on. */
+export const figureUpdateSchema = figureFields
+  .partial()
+  .extend({ version: z.number({ error: 'is required (the version your edit is based on)' }).int().min(1) })
+  .meta({ id: 'FigureUpdate' });
+export type FigureUpdate = z.output<typeof figureUpdateSchema>;
+
+export const figureListQuery = z.strictObject({
+  location: locationCode().optional(),
+  category: enumOf(CATEGORIES).optional(),
+  status: z.enum([...STATUSES, 'all'] as const, { error: `must be one of ${[...STATUSES, 'all'].join(', ')}` }).optional(),
+  organisation: requiredText(120).optional(),
+  from: isoDate().optional(),
+  to: isoDate().optional(),
+  includeDeleted: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(200).optional(),
+});
+
+export const scenarioCreateSchema = z
+  .strictObject({
+    location: locationCode().optional().describe('Defaults to the situation country'),
+    category: enumOf(CATEGORIES).default('new_displacement'),
+    organisation: requiredText(120),
+    kind: enumOf(SCENARIO_KINDS),
+    value: people(),
+    horizonDate: isoDate().nullable().optional(),
+    publishedOn: isoDate({ notFuture: true }),
+    sourceUrl: httpUrl(),
+    quote: requiredText(5000),
+    notes: optionalText(5000),
+  })
+  .meta({ id: 'ScenarioCreate' });
+export type ScenarioCreate = z.output<typeof scenarioCreateSchema>;

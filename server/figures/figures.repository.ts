@@ -1,0 +1,178 @@
+import type { Db } from '../storage/database';
+import type { Figure, Scenario } from './figure';
+import type { Transaction, Selectable } from 'kysely';
+import type { Database, FiguresTable } from '../storage/schema';
+
+export type Tx = Db | Transaction<Database>;
+
+const figureColumns = [
+  'f.id', 'f.situation_id', 'f.location_code', 'f.location_role', 'f.category', 'f.period_start', 'f.period_end', 'f.value',
+  'f.value_low', 'f.value_high', 'f.quantifier', 'f.unit', 'f.reported_value', 'f.household_size', 'f.organisation_id',
+  'f.source_url', 'f.source_title', 'f.published_on', 'f.quote', 'f.role', 'f.status', 'f.notes', 'f.external_id',
+  'f.import_id', 'f.created_by', 'f.created_at', 'f.updated_by', 'f.updated_at', 'f.version', 'f.deleted_at',
+  's.slug as situation_slug', 'o.short_name as organisation_short_name', 'o.reliability as organisation_reliability',
+] as const;
+
+type FigureRow = Selectable<FiguresTable> & { situation_slug: string; organisation_short_name: string; organisation_reliability: string };
+
+export interface FigureRecord extends Figure {
+  externalId: string | null;
+}
+
+export function toFigure(r: FigureRow): FigureRecord {
+  return {
+    id: r.id,
+    situation: r.situation_slug,
+    location: r.location_code,
+    locationRole: r.location_role as Figure['locationRole'],
+    category: r.category as Figure['category'],
+    periodStart: r.period_start,
+    periodEnd: r.period_end,
+    value: Number(r.value),
+    valueLow: r.value_low == null ? null : Number(r.value_low),
+    valueHigh: r.value_high == null ? null : Number(r.value_high),
+    quantifier: r.quantifier as Figure['quantifier'],
+    unit: r.unit as Figure['unit'],
+    reportedValue: Number(r.reported_value),
+    householdSize: r.household_size == null ? null : Number(r.household_size),
+    organisation: r.organisation_short_name,
+    organisationReliability: r.organisation_reliability as Figure['organisationReliability'],
+    sourceUrl: r.source_url,
+    sourceTitle: r.source_title,
+    publishedOn: r.published_on,
+    quote: r.quote,
+    role: r.role as Figure['role'],
+    status: r.status as Figure['status'],
+    notes: r.notes,
+    externalId: r.external_id,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedBy: r.updated_by,
+    updatedAt: r.updated_at,
+    version: r.version,
+    deletedAt: r.deleted_at,
+  };
+}
+
+export interface FigureFilter {
+  situationId: number;
+  location?: string;
+  category?: string;
+  status?: string; // 'all' for every status
+  organisationId?: number;
+  from?: string;
+  to?: string;
+  includeDeleted?: boolean;
+  afterId?: number;
+  limit?: number;
+}
+
+/** Figure rows mapped to domain objects. The handle is passed in so a service can use a transaction. */
+export const figuresRepository = {
+  select(db: Tx) {
+    return db
+      .selectFrom('figures as f')
+      .innerJoin('situations as s', 's.id', 'f.situation_id')
+      .innerJoin('organisations as o', 'o.id', 'f.organisation_id')
+      .select(figureColumns);
+  },
+
+  async get(db: Tx, id: number): Promise<FigureRecord | undefined> {
+    const row = await this.select(db).where('f.id', '=', id).executeTakeFirst();
+    return row ? toFigure(row as FigureRow) : undefined;
+  },
+
+  async list(db: Tx, q: FigureFilter): Promise<FigureRecord[]> {
+    let query = this.select(db).where('f.situation_id', '=', q.situationId);
+    if (!q.includeDeleted) query = query.where('f.deleted_at', 'is', null);
+    if (q.location) query = query.where('f.location_code', '=', q.location);
+    if (q.category) query = query.where('f.category', '=', q.category);
+    if (q.status && q.status !== 'all') query = query.where('f.status', '=', q.status);
+    if (q.organisationId != null) query = query.where('f.organisation_id', '=', q.organisationId);
+    if (q.from) query = query.where('f.period_end', '>=', q.from);
+    if (q.to) query = query.where('f.period_end', '<=', q.to);
+    if (q.afterId != null) query = query.where('f.id', '>', q.afterId);
+    query = query.orderBy('f.id');
+    if (q.limit != null) query = query.limit(q.limit);
+    const rows = await query.execute();
+    return rows.map((r) => toFigure(r as FigureRow));
+  },
+
+  /** Streams matching figures in id order, in batches, so exports of a million rows keep memory flat on both databases. */
+  async *iterate(db: Tx, q: Omit<FigureFilter, 'afterId' | 'limit'>, batch = 5000): AsyncGenerator<FigureRecord> {
+    let afterId = 0;
+    for (;;) {
+      const rows = await this.list(db, { ...q, afterId, limit: batch });
+      for (const r of rows) yield r;
+      if (rows.length < batch) return;
+      afterId = rows[rows.length - 1].id;
+    }
+  },
+
+  async findByExternalId(db: Tx, situationId: number, externalId: string): Promise<number | undefined> {
+    const row = await db
+      .selectFrom('figures')
+      .select('id')
+      .where('situation_id', '=', situationId)
+      .where('external_id', '=', externalId)
+      .executeTakeFirst();
+    return row?.id;
+  },
+
+  async addHistory(db: Tx, figureId: number, action: string, actor: string, at: string, before: unknown, after: unknown) {
+    await db
+      .insertInto('figure_history')
+      .values({
+        figure_id: figureId,
+        action,
+        actor,
+        at,
+        before: before == null ? null : JSON.stringify(before),
+        after: after == null ? null : JSON.stringify(after),
+      })
+      .execute();
+  },
+
+  async history(db: Tx, figureId: number) {
+    const rows = await db.selectFrom('figure_history').selectAll().where('figure_id', '=', figureId).orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      action: r.action,
+      actor: r.actor,
+      at: r.at,
+      before: r.before == null ? null : (JSON.parse(r.before) as FigureRecord),
+      after: r.after == null ? null : (JSON.parse(r.after) as FigureRecord),
+    }));
+  },
+};
+
+export const scenariosRepository = {
+  async list(db: Tx, situationId: number): Promise<Scenario[]> {
+    const rows = await db
+      .selectFrom('scenarios as sc')
+      .innerJoin('situations as s', 's.id', 'sc.situation_id')
+      .innerJoin('organisations as o', 'o.id', 'sc.organisation_id')
+      .selectAll('sc')
+      .select(['s.slug as situation_slug', 'o.short_name as organisation_short_name'])
+      .where('sc.situation_id', '=', situationId)
+      .where('sc.deleted_at', 'is', null)
+      .orderBy('sc.id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      situation: r.situation_slug,
+      location: r.location_code,
+      category: r.category as Scenario['category'],
+      organisation: r.organisation_short_name,
+      kind: r.kind as Scenario['kind'],
+      value: Number(r.value),
+      horizonDate: r.horizon_date,
+      publishedOn: r.published_on,
+      sourceUrl: r.source_url,
+      quote: r.quote,
+      notes: r.notes,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+    }));
+  },
+};

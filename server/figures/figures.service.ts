@@ -1,0 +1,257 @@
+import type { Storage } from '../storage/database';
+import { nowIso } from '../storage/database';
+import { HttpError, notFound, validationFailed, type FieldError } from '../errors';
+import { parseOrThrow } from '../validation';
+import { hasRole, type AuthUser } from '../auth/user';
+import { situationsRepository } from '../situations/situations.repository';
+import { locationsRepository } from '../locations/locations.repository';
+import { organisationsRepository } from '../organisations/organisations.repository';
+import type { Situation } from '../situations/situation';
+import { figuresRepository, type FigureRecord, type Tx } from './figures.repository';
+import { figureCreateSchema, figureUpdateSchema, peopleValue, type FigureCreate } from './figure.schema';
+import { isFlow } from './figure';
+
+/** Figures: create, edit, delete, restore, approve. Every change writes a history row in the same transaction. */
+
+const actorOf = (u: AuthUser) => u.email;
+
+/** Checks against the database that a validated figure can be stored for a situation; returns field errors. */
+export async function checkReferences(db: Tx, situation: Situation, f: FigureCreate): Promise<{ errors: FieldError[]; organisationId?: number }> {
+  const errors: FieldError[] = [];
+  const location = await locationsRepository.get(db, f.location);
+  if (!location) errors.push({ path: 'location', message: `unknown location code ${f.location}` });
+  else if (location.country !== situation.country)
+    errors.push({ path: 'location', message: `${f.location} is in ${location.country}, not in the situation's country ${situation.country}` });
+  const org = await organisationsRepository.byShortName(db, f.organisation);
+  if (!org) errors.push({ path: 'organisation', message: `unknown organisation "${f.organisation}"; add it first (GET /api/v1/organisations lists them)` });
+  return { errors, organisationId: org?.id };
+}
+
+/** The database row for a validated figure. Flows without a start count from the situation's onset. */
+export function toRow(situation: Situation, f: FigureCreate, organisationId: number) {
+  const value = peopleValue(f)!;
+  return {
+    situation_id: situation.id,
+    location_code: f.location,
+    location_role: f.locationRole,
+    category: f.category,
+    period_start: isFlow(f.category) ? (f.periodStart ?? situation.onsetDate) : null,
+    period_end: f.periodEnd,
+    value,
+    value_low: f.valueLow ?? null,
+    value_high: f.valueHigh ?? null,
+    quantifier: f.quantifier,
+    unit: f.unit,
+    reported_value: f.unit === 'households' ? f.reportedValue! : value,
+    household_size: f.unit === 'households' ? f.householdSize! : null,
+    organisation_id: organisationId,
+    source_url: f.sourceUrl,
+    source_title: f.sourceTitle ?? null,
+    published_on: f.publishedOn,
+    quote: f.quote,
+    role: f.role,
+    status: f.status,
+    notes: f.notes ?? null,
+    external_id: f.externalId ?? null,
+  };
+}
+
+/** The input shape of a stored figure, so an update can merge a patch into it and validate the whole. */
+function toInput(r: FigureRecord): Record<string, unknown> {
+  return {
+    location: r.location,
+    locationRole: r.locationRole,
+    category: r.category,
+    periodStart: r.periodStart,
+    periodEnd: r.periodEnd,
+    value: r.unit === 'people' ? r.value : undefined,
+    valueLow: r.valueLow,
+    valueHigh: r.valueHigh,
+    quantifier: r.quantifier,
+    unit: r.unit,
+    reportedValue: r.unit === 'households' ? r.reportedValue : undefined,
+    householdSize: r.householdSize,
+    organisation: r.organisation,
+    sourceUrl: r.sourceUrl,
+    sourceTitle: r.sourceTitle,
+    publishedOn: r.publishedOn,
+    quote: r.quote,
+    role: r.role,
+    status: r.status,
+    notes: r.notes,
+    externalId: r.externalId ?? undefined,
+  };
+}
+
+/** Inserts a validated, reference-checked figure and its history row; shared by the API, seeding and imports. */
+export async function insertFigure(trx: Tx, situation: Situation, input: FigureCreate, organisationId: number, actor: string, at: string, importId: number | null): Promise<FigureRecord> {
+  const { id } = await trx
+    .insertInto('figures')
+    .values({ ...toRow(situation, input, organisationId), created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null, import_id: importId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const created = (await figuresRepository.get(trx, id))!;
+  await figuresRepository.addHistory(trx, id, 'create', actor, at, null, created);
+  return created;
+}
+
+// Fields whose change alters what the figure says; changing one of them sends an approved figure back to review.
+const SUBSTANTIVE = ['location', 'locationRole', 'category', 'periodStart', 'periodEnd', 'value', 'valueLow', 'valueHigh', 'quantifier', 'unit', 'reportedValue', 'householdSize', 'organisation', 'role'] as const;
+
+export class FiguresService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly onChange: (situationSlug: string) => void = () => undefined,
+  ) {}
+
+  private async situation(db: Tx, slug: string): Promise<Situation> {
+    const s = await situationsRepository.bySlug(db, slug);
+    if (!s) throw notFound(`Situation ${slug}`);
+    return s;
+  }
+
+  async get(id: number, opts: { includeDeleted?: boolean } = {}): Promise<FigureRecord> {
+    const f = await figuresRepository.get(this.storage.db, id);
+    if (!f || (f.deletedAt && !opts.includeDeleted)) throw notFound(`Figure ${id}`);
+    return f;
+  }
+
+  async create(situationSlug: string, body: unknown, user: AuthUser): Promise<FigureRecord> {
+    const input = parseOrThrow(figureCreateSchema, body);
+    if (input.status === 'approved' && !hasRole(user, 'admin'))
+      throw new HttpError(403, 'forbidden', 'Only an admin can create a figure as approved; save it as a draft and ask another editor to approve it');
+    const result = await this.storage.db.transaction().execute(async (trx) => {
+      const situation = await this.situation(trx, situationSlug);
+      const { errors, organisationId } = await checkReferences(trx, situation, input);
+      if (errors.length) throw validationFailed(errors);
+      if (input.externalId && (await figuresRepository.findByExternalId(trx, situation.id, input.externalId)))
+        throw validationFailed([{ path: 'externalId', message: `a figure with externalId ${input.externalId} already exists in this situation` }]);
+      const at = nowIso();
+      const created = await insertFigure(trx, situation, input, organisationId!, actorOf(user), at, null);
+      await situationsRepository.touch(trx, situation.id, at);
+      return created;
+    });
+    this.onChange(situationSlug);
+    return result;
+  }
+
+  async update(id: number, body: unknown, user: AuthUser): Promise<FigureRecord> {
+    const patch = parseOrThrow(figureUpdateSchema, body);
+    const result = await this.storage.db.transaction().execute(async (trx) => {
+      const current = await figuresRepository.get(trx, id);
+      if (!current || current.deletedAt) throw notFound(`Figure ${id}`);
+      if (patch.version !== current.version)
+        throw new HttpError(409, 'version_conflict', `Figure ${id} was changed by someone else (your version ${patch.version}, current ${current.version}); review the current record and apply your change again`, { current });
+      const { version: _v, ...changes } = patch;
+      const given = Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([k]) => k !== 'version'));
+      if ('status' in given && given.status === 'approved' && current.status !== 'approved')
+        throw validationFailed([{ path: 'status', message: 'use POST /api/v1/figures/{id}/approve to approve a figure' }]);
+      const base = toInput(current);
+      // A new value in people replaces the stored one; households recompute it.
+      if ('value' in given && current.unit === 'people') delete base.reportedValue;
+      if ('unit' in given && given.unit === 'people') { delete base.reportedValue; delete base.householdSize; }
+      if ('unit' in given && given.unit === 'households') delete base.value;
+      const merged = parseOrThrow(figureCreateSchema, { ...base, ...Object.fromEntries(Object.keys(given).map((k) => [k, (changes as Record<string, unknown>)[k]])) });
+      const situation = await this.situation(trx, current.situation);
+      const { errors, organisationId } = await checkReferences(trx, situation, merged);
+      if (errors.length) throw validationFailed(errors);
+      if (merged.externalId && merged.externalId !== current.externalId && (await figuresRepository.findByExternalId(trx, situation.id, merged.externalId)))
+        throw validationFailed([{ path: 'externalId', message: `a figure with externalId ${merged.externalId} already exists in this situation` }]);
+      const row = toRow(situation, merged, organisationId!);
+      const after: Record<string, unknown> = {
+        location: row.location_code, locationRole: row.location_role, category: row.category, periodStart: row.period_start,
+        periodEnd: row.period_end, value: row.value, valueLow: row.value_low, valueHigh: row.value_high, quantifier: row.quantifier,
+        unit: row.unit, reportedValue: row.reported_value, householdSize: row.household_size, organisation: merged.organisation, role: row.role,
+      };
+      const changedSubstance = SUBSTANTIVE.some((k) => (current[k] ?? null) !== (after[k] ?? null));
+      if (current.status === 'approved' && changedSubstance && !hasRole(user, 'admin')) row.status = 'draft';
+      const at = nowIso();
+      const res = await trx
+        .updateTable('figures')
+        .set({ ...row, updated_by: actorOf(user), updated_at: at, version: current.version + 1 })
+        .where('id', '=', id)
+        .where('version', '=', current.version)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) {
+        const now = await figuresRepository.get(trx, id);
+        throw new HttpError(409, 'version_conflict', `Figure ${id} was changed by someone else while you were editing it`, { current: now });
+      }
+      const updated = (await figuresRepository.get(trx, id))!;
+      await figuresRepository.addHistory(trx, id, 'update', actorOf(user), at, current, updated);
+      await situationsRepository.touch(trx, situation.id, at);
+      return updated;
+    });
+    this.onChange(result.situation);
+    return result;
+  }
+
+  /** Soft delete, restore, approve, reject: one version step each, with history. */
+  private async transition(
+    id: number,
+    user: AuthUser,
+    action: 'delete' | 'restore' | 'approve' | 'reject',
+    version: number | undefined,
+    apply: (f: FigureRecord) => { deleted_at?: string | null; status?: string },
+  ): Promise<FigureRecord> {
+    const result = await this.storage.db.transaction().execute(async (trx) => {
+      const current = await figuresRepository.get(trx, id);
+      if (!current) throw notFound(`Figure ${id}`);
+      if (version != null && version !== current.version)
+        throw new HttpError(409, 'version_conflict', `Figure ${id} was changed by someone else (your version ${version}, current ${current.version})`, { current });
+      const set = apply(current);
+      const at = nowIso();
+      const res = await trx
+        .updateTable('figures')
+        .set({ ...set, updated_by: actorOf(user), updated_at: at, version: current.version + 1 })
+        .where('id', '=', id)
+        .where('version', '=', current.version)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1)
+        throw new HttpError(409, 'version_conflict', `Figure ${id} was changed by someone else at the same moment`, { current: await figuresRepository.get(trx, id) });
+      const after = (await figuresRepository.get(trx, id))!;
+      await figuresRepository.addHistory(trx, id, action, actorOf(user), at, current, after);
+      const situation = await this.situation(trx, current.situation);
+      await situationsRepository.touch(trx, situation.id, at);
+      return after;
+    });
+    this.onChange(result.situation);
+    return result;
+  }
+
+  delete(id: number, user: AuthUser, version?: number) {
+    return this.transition(id, user, 'delete', version, (f) => {
+      if (f.deletedAt) throw notFound(`Figure ${id}`);
+      return { deleted_at: nowIso() };
+    });
+  }
+
+  restore(id: number, user: AuthUser) {
+    return this.transition(id, user, 'restore', undefined, (f) => {
+      if (!f.deletedAt) throw new HttpError(409, 'not_deleted', `Figure ${id} is not deleted`);
+      return { deleted_at: null };
+    });
+  }
+
+  approve(id: number, user: AuthUser, version?: number) {
+    return this.transition(id, user, 'approve', version, (f) => {
+      if (f.deletedAt) throw notFound(`Figure ${id}`);
+      if (f.status === 'approved') throw new HttpError(409, 'already_approved', `Figure ${id} is already approved`);
+      if (f.createdBy === user.email && !hasRole(user, 'admin'))
+        throw new HttpError(403, 'forbidden', 'A figure must be approved by an editor other than its author, or by an admin');
+      return { status: 'approved' };
+    });
+  }
+
+  reject(id: number, user: AuthUser, version?: number) {
+    return this.transition(id, user, 'reject', version, (f) => {
+      if (f.deletedAt) throw notFound(`Figure ${id}`);
+      if (f.status === 'rejected') throw new HttpError(409, 'already_rejected', `Figure ${id} is already rejected`);
+      return { status: 'rejected' };
+    });
+  }
+
+  async history(id: number) {
+    await this.get(id, { includeDeleted: true });
+    return figuresRepository.history(this.storage.db, id);
+  }
+}

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema';
+import { initial } from './migrations/001-initial';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+
+export interface Storage {
+  db: Db;
+  dialect: Dialect;
+  /** A human description without secrets, for logs. */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export class StorageError extends Error {}
+
+export interface OpenOptions {
+  /** postgres://… for PostgreSQL; otherwise a SQLite file path (or ':memory:'). */
+  url?: string;
+  sqlitePath?: string;
+  /** PostgreSQL schema to use (tests give each file its own). */
+  pgSchema?: string;
+  pgPoolSize?: number;
+}
+
+const redact = (url: string) => url.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1:***@');
+
+// pg returns int8 and numeric as strings; our counts and values fit in a double.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (v: string) => (v === null ? null : Number(v));
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+/** Opens SQLite (default) or PostgreSQL behind one Kysely query layer. */
+export async function openStorage(opts: OpenOptions): Promise<Storage> {
+  const url = opts.url;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: opts.pgPoolSize ?? 10,
+      types: pgTypes as never,
+      options: opts.pgSchema ? `-c search_path=${opts.pgSchema}` : undefined,
+      connectionTimeoutMillis: 5000,
+    });
+    try {
+      const client = await pool.connect();
+      client.release();
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw new StorageError(`Cannot reach PostgreSQL at ${redact(url)}: ${(err as Error).message}`);
+    }
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', describe: `PostgreSQL ${redact(url)}`, close: () => db.destroy() };
+  }
+  const file = url ? url.replace(/^(file|sqlite):(\/\/)?/, '') : (opts.sqlitePath ?? ':memory:');
+  let sqlite: BetterSqlite3.Database;
+  try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    sqlite = new BetterSqlite3(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+  } catch (err) {
+    throw new StorageError(`Cannot open the SQLite database file ${file}: ${(err as Error).message}`);
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', describe: `SQLite ${file}`, close: () => db.destroy() };
+}
+
+/** All migrations in order; names sort lexically. */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  return { '001-initial': initial(dialect) };
+}
+
+/** Runs pending migrations; throws with the failing migration's name. */
+export async function migrate(storage: Storage): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(storage.dialect) };
+  const migrator = new Migrator({ db: storage.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new StorageError(`Migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export const nowIso = () => new Date().toISOString();

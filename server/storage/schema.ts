@@ -1,0 +1,134 @@
+import type { Generated } from 'kysely';
+
+/** Table types for Kysely. Dates and timestamps are ISO text on both databases; booleans are 0/1 integers. */
+export interface SituationsTable {
+  id: Generated<number>;
+  slug: string;
+  title: string;
+  country: string;
+  onset_date: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface LocationsTable {
+  code: string;
+  name: string;
+  admin_level: number;
+  parent_code: string | null;
+  country: string;
+  is_area: number;
+  pcode: string | null;
+}
+export interface OrganisationsTable {
+  id: Generated<number>;
+  name: string;
+  short_name: string;
+  reliability: string;
+  created_at: string;
+}
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string | null;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  disabled_at: string | null;
+}
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  label: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+}
+export interface FiguresTable {
+  id: Generated<number>;
+  situation_id: number;
+  location_code: string;
+  location_role: string;
+  category: string;
+  period_start: string | null;
+  period_end: string;
+  value: number;
+  value_low: number | null;
+  value_high: number | null;
+  quantifier: string;
+  unit: string;
+  reported_value: number;
+  household_size: number | null;
+  organisation_id: number;
+  source_url: string;
+  source_title: string | null;
+  published_on: string;
+  quote: string;
+  role: string;
+  status: string;
+  notes: string | null;
+  external_id: string | null;
+  import_id: number | null;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+  version: number;
+  deleted_at: string | null;
+}
+export interface FigureHistoryTable {
+  id: Generated<number>;
+  figure_id: number;
+  action: string;
+  actor: string;
+  at: string;
+  before: string | null;
+  after: string | null;
+}
+export interface ScenariosTable {
+  id: Generated<number>;
+  situation_id: number;
+  location_code: string;
+  category: string;
+  organisation_id: number;
+  kind: string;
+  value: number;
+  horizon_date: string | null;
+  published_on: string;
+  source_url: string;
+  quote: string;
+  notes: string | null;
+  created_by: string;
+  created_at: string;
+  deleted_at: string | null;
+}
+export interface ImportsTable {
+  id: Generated<number>;
+  situation_id: number;
+  filename: string;
+  sha256: string;
+  layout: string;
+  figure_count: number;
+  created_by: string;
+  created_at: string;
+}
+
+export interface Database {
+  situations: SituationsTable;
+  locations: LocationsTable;
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  figures: FiguresTable;
+  figure_history: FigureHistoryTable;
+  scenarios: ScenariosTable;
+  imports: ImportsTable;
+}
