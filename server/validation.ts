@@ -60,7 +60,9 @@ export const locationCode = () => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1
 
 /** zod issues → the API's field list. */
 export function toFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((i) => ({
+  const seen = new Set<string>();
+  // One message per field: the first check that failed says the most (a malformed date is not also "not a real date").
+  return error.issues.filter((i) => { const k = i.path.join('.'); if (seen.has(k)) return false; seen.add(k); return true; }).map((i) => ({
     path: i.path.length ? i.path.join('.') : '(body)',
     message: i.code === 'unrecognized_keys' ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}` : i.message,
   }));

@@ -17,7 +17,8 @@ const figureOut = figureFields
     createdBy: z.string(), createdAt: z.string(), updatedBy: z.string(), updatedAt: z.string(),
     version: z.number().int(),
     deletedAt: z.string().nullable(),
-  });
+  })
+  .meta({ id: 'Figure' });
 
 const errorOut = z.object({
   error: z.object({
@@ -26,12 +27,14 @@ const errorOut = z.object({
     fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
     current: z.unknown().optional().describe('On 409: the current record'),
   }),
-});
+}).meta({ id: 'Error' });
 
-const schema = (s: z.ZodType, io: 'input' | 'output' = 'input') => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-  return rest;
-};
+/** Every schema registered with a `.meta({ id })`, as OpenAPI components; references between them become $refs. */
+function componentSchemas(): Record<string, unknown> {
+  void [figureCreateSchema, figureUpdateSchema, figureOut, errorOut, situationCreateSchema, scenarioCreateSchema, organisationCreateSchema, tokenRequestSchema];
+  const { schemas } = z.toJSONSchema(z.globalRegistry, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Record<string, unknown>> };
+  return Object.fromEntries(Object.entries(schemas).map(([k, v]) => { const { $schema: _s, $id: _i, ...rest } = v; return [k, rest]; }));
+}
 
 const json = (s: unknown) => ({ content: { 'application/json': { schema: s } } });
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -57,16 +60,7 @@ export function openApiDocument(): Record<string, unknown> {
     servers: [{ url: '/' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: {
-        FigureCreate: schema(figureCreateSchema),
-        FigureUpdate: schema(figureUpdateSchema),
-        Figure: schema(figureOut, 'output'),
-        SituationCreate: schema(situationCreateSchema),
-        ScenarioCreate: schema(scenarioCreateSchema),
-        OrganisationCreate: schema(organisationCreateSchema),
-        TokenRequest: schema(tokenRequestSchema),
-        Error: schema(errorOut, 'output'),
-      },
+      schemas: componentSchemas(),
     },
     paths: {
       '/healthz': { get: { summary: 'Health, including a database round trip', responses: { '200': { description: 'ok' }, '503': { description: 'database unreachable' } } } },
