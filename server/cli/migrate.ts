@@ -1,0 +1,8 @@
+import { runCli } from './common';
+import { loadReferenceLocations } from '../storage/seed';
+
+/** npm run db:migrate: apply pending migrations and load reference locations. */
+void runCli({}, async ({ storage }) => {
+  const n = await loadReferenceLocations(storage);
+  console.log(`Database ${storage.describe} is up to date; ${n} reference locations checked.`);
+});
