@@ -17,6 +17,8 @@ import { figuresApi } from './figures/figures.routes';
 import { FiguresService } from './figures/figures.service';
 import { referenceApi } from './locations/locations.routes';
 import { openApiDocument } from './openapi/openapi';
+import { AnalysisService } from './analysis/analysis.service';
+import { analysisApi } from './analysis/analysis.routes';
 
 export interface AppDeps {
   storage: Storage;
@@ -35,8 +37,11 @@ export function createApp(deps: AppDeps): Express {
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
 
-  const situations = new SituationsService(storage);
-  const figures = new FiguresService(storage);
+  const analysis = new AnalysisService(storage, { stalenessDays: config.STALENESS_DAYS, horizonDays: config.PROJECTION_HORIZON_DAYS });
+  const onChange = (slug: string) => analysis.invalidate(slug);
+  const situations = new SituationsService(storage, onChange);
+  const figures = new FiguresService(storage, onChange);
+  const services = { analysis, situations, figures };
 
   app.use(
     pinoHttp({
@@ -66,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(situationsApi(situations));
   api.use(figuresApi(storage, situations, figures));
   api.use(referenceApi(storage));
+  api.use(analysisApi(analysis));
   api.use((req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}`)));
   app.use('/api/v1', api);
 

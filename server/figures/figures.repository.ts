@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../storage/database';
 import type { Figure, Scenario } from './figure';
 import type { Transaction, Selectable } from 'kysely';
@@ -57,6 +58,8 @@ export function toFigure(r: FigureRow): FigureRecord {
 export interface FigureFilter {
   situationId: number;
   location?: string;
+  /** Any of these location codes. */
+  locations?: string[];
   category?: string;
   status?: string; // 'all' for every status
   organisationId?: number;
@@ -86,6 +89,7 @@ export const figuresRepository = {
     let query = this.select(db).where('f.situation_id', '=', q.situationId);
     if (!q.includeDeleted) query = query.where('f.deleted_at', 'is', null);
     if (q.location) query = query.where('f.location_code', '=', q.location);
+    if (q.locations) query = q.locations.length ? query.where('f.location_code', 'in', q.locations) : query.where(sql<boolean>`1 = 0`);
     if (q.category) query = query.where('f.category', '=', q.category);
     if (q.status && q.status !== 'all') query = query.where('f.status', '=', q.status);
     if (q.organisationId != null) query = query.where('f.organisation_id', '=', q.organisationId);
