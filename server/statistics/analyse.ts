@@ -1,0 +1,156 @@
+/**
+ * The one entry point the API calls: reconciled (and rolled-up) series, trend, projections by every
+ * method, backtest, scenario range and time to thresholds for one location × category.
+ * Pure and cache-free (the API layer caches). Everything returned is JSON-serialisable, dates are ISO
+ * strings, and every number is finite; what the data cannot support is null with a `reason`.
+ * - `asOf`: only figures whose periodEnd AND publishedOn are on or before it, and scenarios published on
+ *   or before it (scenarios without publishedOn are kept).
+ * - Horizon: projections run per day from the last report to (asOf, or the last report if no asOf) + horizonDays.
+ * - Ceiling: the `ceiling` scenario for this location and category (latest published, then highest value,
+ *   then highest id; a warning if several disagree). It caps loglinear and is K for logistic; it is never an observation.
+ * - Running totals (flow categories) never project below their last reported value.
+ * - Thresholds: `thresholds` if given, else `defaultThresholds` (three 1–2–5 round numbers above the last
+ *   value); the ceiling is always added.
+ * Source: DESIGN.md §3; issue 3.
+ *
+ * @example analyse({ figures, scenarios, locations, onset: '2024-11-27', location: 'SYR', category: 'new_displacement', asOf: '2024-12-06', horizonDays: 6 })
+ * // { series: { points, band, warnings }, trend, projections: { methods, range, thresholds, backtest, ceiling } }
+ */
+import { isFlow, type Category, type LocationRole } from '../figures/figure';
+import type { FigureLike, LocationLike, MethodKey, ProjectionResult, ReconciledSeries, ScenarioLike, TimePoint } from './types';
+import { METHOD_KEYS } from './types';
+import { toDay, fromDay } from './days';
+import { rollUp, DEFAULT_STALENESS_DAYS } from './roll-up';
+import { trend, type TrendResult } from './trend';
+import { DEFAULT_HORIZON_DAYS, runProjection } from './model';
+import { FITTERS, METHOD_INFO } from './fitters';
+import { backtest, type BacktestResult } from './backtest';
+import { scenarioRange, type ScenarioRange } from './scenario-range';
+import { timeToThreshold, type ThresholdCrossing } from './time-to-threshold';
+import { defaultThresholds, type ThresholdSpec } from './default-thresholds';
+
+export interface AnalyseInput {
+  figures: readonly FigureLike[];
+  scenarios: readonly ScenarioLike[];
+  locations: readonly LocationLike[];
+  /** Situation onset, YYYY-MM-DD. */
+  onset: string;
+  /** Location code. */
+  location: string;
+  category: Category;
+  /** Only figures with this location role; omitted: any role (roll-ups never add origin to destination). */
+  locationRole?: LocationRole;
+  /** Days after asOf (or the last report) to project; default 30. */
+  horizonDays?: number;
+  /** YYYY-MM-DD: analyse as if on this date. */
+  asOf?: string;
+  /** Child values older than this are not summed into a parent; default 14. */
+  stalenessDays?: number;
+  /** Thresholds for time-to-threshold; default: three round numbers above the last value. The ceiling is always added. */
+  thresholds?: number[];
+}
+
+export interface CeilingInfo {
+  value: number;
+  scenarioId: number;
+  organisation: string;
+  quote: string;
+  horizonDate: string | null;
+}
+
+export interface AnalyseResult {
+  /** The settings actually used. */
+  input: {
+    location: string;
+    category: Category;
+    locationRole: LocationRole | null;
+    onset: string;
+    asOf: string | null;
+    horizonDays: number;
+    /** Last date projected; null without reports. */
+    horizonEnd: string | null;
+    stalenessDays: number;
+    /** Running total (flow category): projections never go below the last reported value. */
+    cumulative: boolean;
+  };
+  series: ReconciledSeries;
+  trend: TrendResult;
+  projections: {
+    methods: Record<MethodKey, ProjectionResult>;
+    range: ScenarioRange;
+    thresholds: ThresholdCrossing[];
+    backtest: BacktestResult;
+    ceiling: CeilingInfo | null;
+    /** All scenarios for this location and category (drawn as labelled lines; never observations). */
+    scenarios: ScenarioLike[];
+  };
+}
+
+export function analyse(input: AnalyseInput): AnalyseResult {
+  const horizonDays = input.horizonDays ?? DEFAULT_HORIZON_DAYS;
+  const stalenessDays = input.stalenessDays ?? DEFAULT_STALENESS_DAYS;
+  if (!Number.isInteger(horizonDays) || horizonDays < 0) throw new RangeError(`horizonDays must be a whole number ≥ 0, got ${horizonDays}`);
+  toDay(input.onset);
+  const asOfDay = input.asOf !== undefined ? toDay(input.asOf) : null;
+  const cumulative = isFlow(input.category);
+
+  const figures =
+    asOfDay === null ? input.figures : input.figures.filter((f) => toDay(f.periodEnd) <= asOfDay && toDay(f.publishedOn) <= asOfDay);
+  const series = rollUp({
+    figures,
+    locations: input.locations,
+    location: input.location,
+    category: input.category,
+    onset: input.onset,
+    locationRole: input.locationRole,
+    stalenessDays,
+  });
+  const warnings = [...series.warnings];
+
+  const scenarios = input.scenarios
+    .filter((s) => s.location === input.location && s.category === input.category)
+    .filter((s) => asOfDay === null || !s.publishedOn || toDay(s.publishedOn) <= asOfDay)
+    .sort((a, b) => a.id - b.id);
+  const ceilings = scenarios
+    .filter((s) => s.kind === 'ceiling' && Number.isFinite(s.value) && s.value > 0)
+    .sort((a, b) => (b.publishedOn ?? '').localeCompare(a.publishedOn ?? '') || b.value - a.value || b.id - a.id);
+  const c = ceilings[0];
+  const ceiling: CeilingInfo | null = c ? { value: c.value, scenarioId: c.id, organisation: c.organisation, quote: c.quote, horizonDate: c.horizonDate } : null;
+  if (new Set(ceilings.map((s) => s.value)).size > 1) {
+    warnings.push(`Several ceilings are quoted (${ceilings.map((s) => `${s.organisation} ${s.value}`).join('; ')}); projections use ${c.organisation} ${c.value}.`);
+  }
+
+  const points: TimePoint[] = series.points.map((p) => ({ date: p.date, value: p.value }));
+  const lastDay = points.length ? toDay(points[points.length - 1].date) : null;
+  const endDay = lastDay === null ? null : Math.max(lastDay, asOfDay ?? lastDay) + horizonDays;
+  const options = { horizonDays: endDay === null || lastDay === null ? horizonDays : endDay - lastDay, cumulative, ceiling: ceiling?.value ?? null };
+
+  const methods = {} as Record<MethodKey, ProjectionResult>;
+  for (const m of METHOD_KEYS) methods[m] = runProjection(METHOD_INFO[m], points, options, FITTERS[m]);
+  const bt = backtest({ points, ceiling: options.ceiling, cumulative });
+  const range = scenarioRange(methods, bt);
+  const last = points.length ? points[points.length - 1].value : 0;
+  const specs: ThresholdSpec[] = input.thresholds
+    ? [...input.thresholds.map((v): ThresholdSpec => ({ value: v, source: 'given' }))]
+    : defaultThresholds(last, null);
+  if (ceiling && !specs.some((s) => s.value === ceiling.value)) specs.push({ value: ceiling.value, source: 'ceiling' });
+  else if (ceiling) specs.find((s) => s.value === ceiling.value)!.source = 'ceiling';
+  specs.sort((a, b) => a.value - b.value);
+
+  return {
+    input: {
+      location: input.location,
+      category: input.category,
+      locationRole: input.locationRole ?? null,
+      onset: input.onset,
+      asOf: input.asOf ?? null,
+      horizonDays,
+      horizonEnd: endDay === null ? null : fromDay(endDay),
+      stalenessDays,
+      cumulative,
+    },
+    series: { points: series.points, band: series.band, warnings },
+    trend: trend(points),
+    projections: { methods, range, thresholds: timeToThreshold(range, specs), backtest: bt, ceiling, scenarios },
+  };
+}

@@ -1,0 +1,20 @@
+/** Statistics (DESIGN.md §3, issue 3): pure functions, no I/O. `analyse` is the entry point the API calls. */
+export * from './types';
+export { analyse, type AnalyseInput, type AnalyseResult, type CeilingInfo } from './analyse';
+export { reconcile, type ReconcileInput } from './reconcile';
+export { rollUp, DEFAULT_STALENESS_DAYS, type RollUpInput } from './roll-up';
+export { trend, type TrendResult, type Change } from './trend';
+export { linearProjection } from './linear-projection';
+export { driftProjection } from './drift-projection';
+export { loglinearProjection, LOGLINEAR_MAX_DAYS_WITHOUT_CEILING } from './loglinear-projection';
+export { logisticProjection } from './logistic-projection';
+export { holtProjection, HOLT_ALPHA, HOLT_BETA } from './holt-projection';
+export { DEFAULT_HORIZON_DAYS } from './model';
+export { backtest, BACKTEST_HORIZONS, BACKTEST_MIN_POINTS, type BacktestInput, type BacktestResult, type BacktestMetrics, type MethodBacktest } from './backtest';
+export { scenarioRange, CENTRAL_CANDIDATES, type ScenarioRange, type RangePoint } from './scenario-range';
+export { timeToThreshold, type ThresholdCrossing, type Crossing } from './time-to-threshold';
+export { defaultThresholds, type ThresholdSpec } from './default-thresholds';
+export { publicRound } from './public-round';
+export { interpolateAt, interpolateDaily } from './interpolate';
+export { toDay, fromDay } from './days';
+export { tQuantile } from './t-quantile';

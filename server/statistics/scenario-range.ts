@@ -1,0 +1,94 @@
+/**
+ * The scenario range published on a page (DESIGN.md §3), per day from the last report to the horizon:
+ *   central = the method with the best backtest: lowest MAPE at 7 days among the steady methods
+ *             (drift, linear, holt — the ones that run the whole horizon without a quoted scenario);
+ *             ties and the fallback when no backtest is possible go in the order drift, linear, holt;
+ *   low     = the lower 80% bound of the central method;
+ *   high    = the highest of the central method's upper 80% bound and the accelerating scenarios
+ *             (the central curves of loglinear and logistic, both capped at the ceiling; loglinear
+ *             without a ceiling only for its first 14 days).
+ * So low ≤ central ≤ high always. Each of low / central / high names its method in plain words.
+ * Source: DESIGN.md §3; issue 3.
+ *
+ * @example scenarioRange(projections, backtestResult)
+ * // { central: { method: 'drift', label: 'Average daily change (best 7-day backtest: …)' }, points: [{ date, low, central, high, highFrom }], … }
+ */
+import type { MethodKey, ProjectionResult } from './types';
+import type { BacktestResult } from './backtest';
+
+export const CENTRAL_CANDIDATES: readonly MethodKey[] = ['drift', 'linear', 'holt'];
+export const ACCELERATING: readonly MethodKey[] = ['loglinear', 'logistic'];
+
+export interface RangePoint {
+  date: string;
+  low: number;
+  central: number;
+  high: number;
+  /** Which curve gave `high` on that day. */
+  highFrom: 'central_upper_80' | 'loglinear' | 'logistic';
+}
+
+export interface ScenarioRange {
+  points: RangePoint[] | null;
+  reason: string | null;
+  central: { method: MethodKey | null; chosenBy: 'backtest' | 'fallback' | null; label: string; description: string | null };
+  low: { method: MethodKey | null; label: string };
+  high: { methods: MethodKey[]; label: string };
+}
+
+const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+export function scenarioRange(methods: Partial<Record<MethodKey, ProjectionResult>>, backtest: BacktestResult | null): ScenarioRange {
+  const usable = CENTRAL_CANDIDATES.filter((m) => methods[m]?.points);
+  if (usable.length === 0) {
+    const reasons = CENTRAL_CANDIDATES.map((m) => `${m}: ${methods[m]?.reason ?? 'not computed'}`).join('; ');
+    return {
+      points: null,
+      reason: `no steady method could be projected (${reasons})`,
+      central: { method: null, chosenBy: null, label: 'none', description: null },
+      low: { method: null, label: 'none' },
+      high: { methods: [], label: 'none' },
+    };
+  }
+  let chosen: MethodKey | null = null;
+  let best = Number.POSITIVE_INFINITY;
+  let bestN = 0;
+  for (const m of usable) {
+    const h7 = backtest?.methods?.[m]?.horizons.find((h) => h.horizonDays === 7);
+    if (h7 && h7.n > 0 && h7.mape !== null && h7.mape < best) {
+      best = h7.mape;
+      bestN = h7.n;
+      chosen = m;
+    }
+  }
+  const chosenBy: 'backtest' | 'fallback' = chosen ? 'backtest' : 'fallback';
+  const central = (chosen ?? usable[0]) as MethodKey;
+  const c = methods[central]!;
+  const why =
+    chosenBy === 'backtest'
+      ? `lowest 7-day backtest error: MAPE ${best.toFixed(1)}% over ${bestN} forecast${bestN === 1 ? '' : 's'}`
+      : `no 7-day backtest was possible, so the first available of average daily change, straight line, smoothed trend`;
+
+  const acc = ACCELERATING.filter((m) => methods[m]?.points);
+  const accByDate = acc.map((m) => ({ m, byDate: new Map(methods[m]!.points!.map((p) => [p.date, p.central])) }));
+  const points: RangePoint[] = c.points!.map((p) => {
+    let high = p.hi80;
+    let highFrom: RangePoint['highFrom'] = 'central_upper_80';
+    for (const { m, byDate } of accByDate) {
+      const v = byDate.get(p.date);
+      if (v !== undefined && v > high) {
+        high = v;
+        highFrom = m as 'loglinear' | 'logistic';
+      }
+    }
+    return { date: p.date, low: p.lo80, central: p.central, high, highFrom };
+  });
+  const highParts = [`the upper 80% bound of the ${lower(c.name)}`, ...acc.map((m) => lower(methods[m]!.name) + (m === 'loglinear' ? ' (capped at the ceiling, or 14 days without one)' : ''))];
+  return {
+    points,
+    reason: null,
+    central: { method: central, chosenBy, label: `${c.name} (${why})`, description: c.description },
+    low: { method: central, label: `Lower 80% bound of the ${lower(c.name)}` },
+    high: { methods: [central, ...acc], label: `Highest of ${highParts.join(', ')}` },
+  };
+}
