@@ -1,0 +1,238 @@
+/**
+ * The four CSV exports: their row types and column definitions, with HXL tags.
+ *
+ * Why: the storage/HTTP layer maps database rows into these plain row types and streams them through
+ * `csvStream(columns, …)`; README.txt is generated from the same definitions (definitions.ts).
+ *
+ * HXL tag rule (documented in README.txt):
+ * - DESIGN §4 tags where one exists: #affected+idps (stock), #affected+displaced (flow), #affected+returnees,
+ *   #date+reported, #date+start, #date+end, #country+code, #adm1+code, #adm1+name, #meta+source, #meta+url,
+ *   #meta+id; projections #affected+idps+projected+min / +projected / +projected+max.
+ * - Population columns carry the category's tag (`categoryTag`) when the export holds one category, and the
+ *   plain `#affected` when rows mix categories; the `category` column (#meta+category) then says which.
+ *   The figures export always mixes categories, so its value is `#affected`, `#affected+min`, `#affected+max`.
+ * - Location columns carry #country / #adm1 / #adm2 when the export is for one admin level, else #loc.
+ * - Any other field is `#meta+<field in snake_case>` (or a core HXL tag such as #date+published).
+ */
+import type { Category, FigureRole, LocationRole, Quantifier, Status, Unit } from '../figures/figure';
+import type { Column } from './columns';
+
+/** HXL tag of each category's population column. DESIGN §4 names the first three; the rest follow the pattern. */
+export const CATEGORY_TAGS: Readonly<Record<Category, string>> = {
+  idps: '#affected+idps',
+  new_displacement: '#affected+displaced',
+  returnees: '#affected+returnees',
+  refugees: '#affected+refugees',
+  return: '#affected+returned',
+  cross_border_outflow: '#affected+outflow',
+};
+
+/** The population tag for a category, or the generic `#affected` when the export mixes categories. */
+export function categoryTag(category?: Category): string {
+  return category ? CATEGORY_TAGS[category] : '#affected';
+}
+
+/** What an export holds, which decides its population and location tags. */
+export interface TagOptions {
+  /** Set when every row has this category: population columns get its tag (#affected+idps…). */
+  category?: Category;
+  /** Set when every row's location is at this admin level: #country / #adm1 / #adm2 instead of #loc. */
+  adminLevel?: 0 | 1 | 2;
+}
+
+function locationTag(adminLevel: 0 | 1 | 2 | undefined, attribute: 'code' | 'name'): string {
+  const tag = adminLevel === 0 ? '#country' : adminLevel === 1 ? '#adm1' : adminLevel === 2 ? '#adm2' : '#loc';
+  return `${tag}+${attribute}`;
+}
+
+// ---------------------------------------------------------------------------------------------- figures
+
+/** One figure as exported: every field of `Figure` (figure.ts) but the reliability and deletion stamp, plus the location's name and the externalId. */
+export interface FigureExportRow {
+  id: number;
+  situation: string;
+  location: string;
+  locationName: string | null;
+  locationRole: LocationRole;
+  category: Category;
+  periodStart: string | null;
+  periodEnd: string;
+  value: number;
+  valueLow: number | null;
+  valueHigh: number | null;
+  quantifier: Quantifier;
+  unit: Unit;
+  reportedValue: number;
+  householdSize: number | null;
+  organisation: string;
+  sourceUrl: string;
+  sourceTitle: string | null;
+  publishedOn: string;
+  quote: string;
+  role: FigureRole;
+  status: Status;
+  notes: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedBy: string;
+  updatedAt: string;
+  version: number;
+  externalId?: string | null;
+}
+
+type FigureKey = keyof FigureExportRow & string;
+const fig = (key: FigureKey, hxl: string, description: string): Column<FigureExportRow> => ({
+  key,
+  header: key, // headers are exactly the field names, so the export re-imports by header
+  hxl,
+  description,
+  value: (r) => (r[key] ?? null) as string | number | null,
+});
+
+/** The figures export: one row per figure; headers are the camelCase field names of the Figure type. */
+export function figureColumns(): Column<FigureExportRow>[] {
+  return [
+    fig('id', '#meta+id', 'Figure id in this tracker.'),
+    fig('situation', '#crisis+code', 'Situation slug, e.g. syria-2024-offensive.'),
+    fig('location', '#loc+code', 'Location code: OCHA p-code where known, else ISO 3166-2; a country is its ISO3 code.'),
+    fig('locationName', '#loc+name', 'Name of the location.'),
+    fig('locationRole', '#meta+location_role', 'origin (people displaced from the place), destination (people displaced in it) or unknown.'),
+    fig('category', '#meta+category', 'new_displacement, return, cross_border_outflow (flows); idps, returnees, refugees (stocks).'),
+    fig('periodStart', '#date+start', 'Flows: first day of the counted period (YYYY-MM-DD). Stocks: empty.'),
+    fig('periodEnd', '#date+end', 'Flows: last day of the period. Stocks: the as-of date (YYYY-MM-DD).'),
+    fig('value', '#affected', 'Best value in people (the category column says which population). For a published range, the midpoint unless the source gives a best value.'),
+    fig('valueLow', '#affected+min', 'Lower end of a published range, in people; empty when none.'),
+    fig('valueHigh', '#affected+max', 'Upper end of a published range, in people; empty when none.'),
+    fig('quantifier', '#meta+quantifier', 'exact, approximately, more_than (a lower bound) or less_than (an upper bound).'),
+    fig('unit', '#meta+unit', 'Unit the source used: people or households.'),
+    fig('reportedValue', '#affected+reported', 'The number as published, in unit (households when unit is households).'),
+    fig('householdSize', '#meta+household_size', 'People per household used to convert households to people; empty for people.'),
+    fig('organisation', '#meta+source', 'Short name of the publishing organisation, e.g. WFP, OCHA, IOM DTM.'),
+    fig('sourceUrl', '#meta+url', 'Address of the publication.'),
+    fig('sourceTitle', '#meta+title', 'Title of the publication.'),
+    fig('publishedOn', '#date+published', 'Date the source published the figure (YYYY-MM-DD).'),
+    fig('quote', '#description+quote', 'The verbatim sentence the number comes from (for imported DTM/IDMC rows, a statement of the row: those files carry no sentence).'),
+    fig('role', '#meta+role', 'recommended (builds the series) or triangulation (forms the band of disagreement).'),
+    fig('status', '#meta+status', 'draft, approved or rejected; only approved figures are public and counted.'),
+    fig('notes', '#description+notes', 'Reviewer notes.'),
+    fig('createdBy', '#meta+created_by', 'Who recorded the figure.'),
+    fig('createdAt', '#date+created', 'When it was recorded (ISO 8601 timestamp, UTC).'),
+    fig('updatedBy', '#meta+updated_by', 'Who last changed it.'),
+    fig('updatedAt', '#date+updated', 'When it was last changed (ISO 8601 timestamp, UTC).'),
+    fig('version', '#meta+version', 'Edit counter: an update must name the current version.'),
+    fig('externalId', '#meta+external_id', 'Identifier in the source dataset (e.g. dtm:1126, idmc:SDN:2023:total); re-imports skip figures whose externalId exists.'),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------- series
+
+/** One point of a reconciled series. */
+export interface SeriesExportRow {
+  date: string;
+  location: string;
+  category: Category;
+  value: number;
+  quantifier: Quantifier | null;
+  bandLow: number | null;
+  bandHigh: number | null;
+  derived: boolean;
+  sources: string[]; // organisation short names
+}
+
+/** The reconciled series export: one row per location × category × date. */
+export function seriesColumns(opts: TagOptions = {}): Column<SeriesExportRow>[] {
+  const pop = categoryTag(opts.category);
+  return [
+    { key: 'date', header: 'date', hxl: '#date+reported', description: 'Date of the point (YYYY-MM-DD): the as-of date for stocks, the running total to this day for flows.', value: (r) => r.date },
+    { key: 'location', header: 'location', hxl: locationTag(opts.adminLevel, 'code'), description: 'Location code (p-code, ISO 3166-2 or ISO3).', value: (r) => r.location },
+    { key: 'category', header: 'category', hxl: '#meta+category', description: 'Category of the series (see the figures export).', value: (r) => r.category },
+    { key: 'value', header: 'value', hxl: pop, description: 'Reconciled value in people: the approved recommended figure of the date, or, when derived, the sum of the child locations.', value: (r) => r.value },
+    { key: 'quantifier', header: 'quantifier', hxl: '#meta+quantifier', description: "Quantifier of the figure the point comes from (more_than: a lower bound); empty for derived points.", value: (r) => r.quantifier },
+    { key: 'bandLow', header: 'bandLow', hxl: `${pop}+min`, description: 'Lowest approved figure of the date, any role (triangulation band).', value: (r) => r.bandLow },
+    { key: 'bandHigh', header: 'bandHigh', hxl: `${pop}+max`, description: 'Highest approved figure of the date, any role (triangulation band).', value: (r) => r.bandHigh },
+    { key: 'derived', header: 'derived', hxl: '#meta+derived', description: "true when the value is the sum of child locations' latest values (not older than the staleness window), false when the location has its own figure.", value: (r) => (r.derived ? 'true' : 'false') },
+    { key: 'sources', header: 'sources', hxl: '#meta+source', description: 'Organisations whose figures make the point and its band, separated by "; ".', value: (r) => r.sources.join('; ') },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------- projections
+
+/**
+ * A projection row. `kind: 'curve'` rows are one method's curve (central and 80% / 95% intervals);
+ * `kind: 'range'` rows are the published scenario range, one row per band and date, with the band's value
+ * in `central` and the method that supplies the band in `method` (low = lower 80% bound of the central method,
+ * central = best-backtest method, high = highest upper 80% bound or accelerating scenario).
+ */
+export interface ProjectionExportRow {
+  kind: 'curve' | 'range';
+  method: string; // linear, drift, loglinear, logistic, holt
+  band: 'low' | 'central' | 'high' | null; // range rows only
+  date: string;
+  central: number;
+  lo80: number | null;
+  hi80: number | null;
+  lo95: number | null;
+  hi95: number | null;
+}
+
+/** The projections export. */
+export function projectionColumns(opts: TagOptions = {}): Column<ProjectionExportRow>[] {
+  const p = `${categoryTag(opts.category)}+projected`;
+  return [
+    { key: 'kind', header: 'kind', hxl: '#meta+kind', description: 'curve: one method\'s projection; range: a band of the published scenario range (low / central / high).', value: (r) => r.kind },
+    { key: 'method', header: 'method', hxl: '#meta+method', description: 'Projection method (linear, drift, loglinear, logistic, holt); for range rows, the method that supplies the band.', value: (r) => r.method },
+    { key: 'band', header: 'band', hxl: '#meta+band', description: 'Range rows: low, central or high. Empty for curve rows.', value: (r) => r.band },
+    { key: 'date', header: 'date', hxl: '#date+projected', description: 'Projected date (YYYY-MM-DD).', value: (r) => r.date },
+    { key: 'central', header: 'central', hxl: p, description: "Curve rows: the method's central projection, in people. Range rows: the band's value.", value: (r) => r.central },
+    { key: 'lo80', header: 'lo80', hxl: `${p}+min+pi80`, description: 'Lower bound of the 80% prediction interval.', value: (r) => r.lo80 },
+    { key: 'hi80', header: 'hi80', hxl: `${p}+max+pi80`, description: 'Upper bound of the 80% prediction interval.', value: (r) => r.hi80 },
+    { key: 'lo95', header: 'lo95', hxl: `${p}+min+pi95`, description: 'Lower bound of the 95% prediction interval.', value: (r) => r.lo95 },
+    { key: 'hi95', header: 'hi95', hxl: `${p}+max+pi95`, description: 'Upper bound of the 95% prediction interval.', value: (r) => r.hi95 },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------- summary
+
+/** One location × category of a situation, as the dashboard shows it. */
+export interface SummaryExportRow {
+  location: string;
+  locationName: string | null;
+  category: Category;
+  latestValue: number | null;
+  latestDate: string | null;
+  change7d: number | null;
+  projectedLow: number | null;
+  projectedCentral: number | null;
+  projectedHigh: number | null;
+  horizonDate: string | null;
+  centralMethod: string | null;
+  sourceCount: number;
+}
+
+/** The summary export. */
+export function summaryColumns(opts: TagOptions = {}): Column<SummaryExportRow>[] {
+  const pop = categoryTag(opts.category);
+  return [
+    { key: 'location', header: 'location', hxl: locationTag(opts.adminLevel, 'code'), description: 'Location code.', value: (r) => r.location },
+    { key: 'locationName', header: 'locationName', hxl: locationTag(opts.adminLevel, 'name'), description: 'Location name.', value: (r) => r.locationName },
+    { key: 'category', header: 'category', hxl: '#meta+category', description: 'Category (see the figures export).', value: (r) => r.category },
+    { key: 'latestValue', header: 'latestValue', hxl: pop, description: 'Latest reconciled value, in people.', value: (r) => r.latestValue },
+    { key: 'latestDate', header: 'latestDate', hxl: '#date+reported', description: 'Date of the latest value (YYYY-MM-DD).', value: (r) => r.latestDate },
+    { key: 'change7d', header: 'change7d', hxl: `${pop}+change_7d`, description: 'Time-weighted 7-day rate: (y(t) − y(t−7 days, interpolated)) / 7, people per day.', value: (r) => r.change7d },
+    { key: 'projectedLow', header: 'projectedLow', hxl: `${pop}+projected+min`, description: 'Scenario range low at the horizon: lower 80% bound of the central method.', value: (r) => r.projectedLow },
+    { key: 'projectedCentral', header: 'projectedCentral', hxl: `${pop}+projected`, description: 'Scenario range central at the horizon: the method with the best backtest.', value: (r) => r.projectedCentral },
+    { key: 'projectedHigh', header: 'projectedHigh', hxl: `${pop}+projected+max`, description: 'Scenario range high at the horizon: the highest of the upper 80% bound and the accelerating scenarios.', value: (r) => r.projectedHigh },
+    { key: 'horizonDate', header: 'horizonDate', hxl: '#date+projected', description: 'Horizon of the projection (YYYY-MM-DD), by default 30 days after the latest date.', value: (r) => r.horizonDate },
+    { key: 'centralMethod', header: 'centralMethod', hxl: '#meta+method', description: 'Method of the central projection.', value: (r) => r.centralMethod },
+    { key: 'sourceCount', header: 'sourceCount', hxl: '#meta+source_count', description: 'Number of organisations with approved figures for this location and category.', value: (r) => r.sourceCount },
+  ];
+}
+
+/** The exports by name, with the file name and purpose README.txt states. */
+export const EXPORTS = {
+  figures: { file: 'figures.csv', title: 'Figures', purpose: 'Every figure as its source published it, with provenance and review status. Re-importable: the import recognises this file by its headers or by its HXL row.', columns: figureColumns },
+  series: { file: 'series.csv', title: 'Reconciled series', purpose: 'The reconciled series per location and category: one value per date, with the triangulation band.', columns: seriesColumns },
+  projections: { file: 'projections.csv', title: 'Projections', purpose: 'Each method\'s projection curve with 80% and 95% intervals, and the published scenario range (low / central / high).', columns: projectionColumns },
+  summary: { file: 'summary.csv', title: 'Summary', purpose: 'Headline numbers per location and category: latest value, 7-day change, projected range at the horizon.', columns: summaryColumns },
+} as const;
+export type ExportName = keyof typeof EXPORTS;
