@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { initial } from './migrations/001-initial';
@@ -38,6 +38,20 @@ const pgTypes = {
   },
 };
 
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE: they take the write lock up front, so two processes editing the same
+ * file queue on busy_timeout instead of failing with SQLITE_BUSY when a read transaction tries to become a write.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
+
 /** Opens SQLite (default) or PostgreSQL behind one Kysely query layer. */
 export async function openStorage(opts: OpenOptions): Promise<Storage> {
   const url = opts.url;
@@ -71,7 +85,7 @@ export async function openStorage(opts: OpenOptions): Promise<Storage> {
   } catch (err) {
     throw new StorageError(`Cannot open the SQLite database file ${file}: ${(err as Error).message}`);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', describe: `SQLite ${file}`, close: () => db.destroy() };
 }
 
