@@ -19,6 +19,8 @@ import { referenceApi } from './locations/locations.routes';
 import { openApiDocument } from './openapi/openapi';
 import { AnalysisService } from './analysis/analysis.service';
 import { analysisApi } from './analysis/analysis.routes';
+import { ImportsService } from './imports/imports.service';
+import { importsApi } from './imports/imports.routes';
 
 export interface AppDeps {
   storage: Storage;
@@ -41,7 +43,8 @@ export function createApp(deps: AppDeps): Express {
   const onChange = (slug: string) => analysis.invalidate(slug);
   const situations = new SituationsService(storage, onChange);
   const figures = new FiguresService(storage, onChange);
-  const services = { analysis, situations, figures };
+  const imports = new ImportsService(storage, onChange);
+  const services = { analysis, situations, figures, imports };
 
   app.use(
     pinoHttp({
@@ -72,6 +75,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(figuresApi(storage, situations, figures));
   api.use(referenceApi(storage));
   api.use(analysisApi(analysis));
+  api.use(importsApi(imports));
   api.use((req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}`)));
   app.use('/api/v1', api);
 

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { httpUrl, isoDate, locationCode, requiredText } from '../validation';
+
+/** Import options as the API query string, the import form and the CLI give them; one schema for all three. */
+export const importOptionsSchema = z.strictObject({
+  commit: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  status: z.enum(['draft', 'approved'], { error: 'must be draft or approved' }).optional(),
+  countryFilter: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  map: z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().regex(/^[^=]+=[A-Za-z]+$/, 'must be column=field, e.g. "IDPs=value"')))
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => { const i = p.lastIndexOf('='); return [p.slice(0, i), p.slice(i + 1)]; })))
+    .optional(),
+  organisation: requiredText(120).optional(),
+  sourceUrl: httpUrl().optional(),
+  quote: requiredText(5000).optional(),
+  publishedOn: isoDate({ notFuture: true }).optional(),
+  location: locationCode().optional(),
+  filename: requiredText(255).optional(),
+});
+export type ImportOptionsInput = z.output<typeof importOptionsSchema>;
+
+export const toImportOptions = (o: ImportOptionsInput, filename: string) => ({
+  filename: o.filename ?? filename,
+  status: o.status,
+  countryFilter: o.countryFilter,
+  map: o.map,
+  defaults: { organisation: o.organisation, sourceUrl: o.sourceUrl, quote: o.quote, publishedOn: o.publishedOn, location: o.location },
+});
