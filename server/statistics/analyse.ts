@@ -128,7 +128,7 @@ export function analyse(input: AnalyseInput): AnalyseResult {
   const methods = {} as Record<MethodKey, ProjectionResult>;
   for (const m of METHOD_KEYS) methods[m] = runProjection(METHOD_INFO[m], points, options, FITTERS[m]);
   const bt = backtest({ points, ceiling: options.ceiling, cumulative });
-  const range = scenarioRange(methods, bt);
+  const range = scenarioRange(methods, bt, options.ceiling);
   const last = points.length ? points[points.length - 1].value : 0;
   const specs: ThresholdSpec[] = input.thresholds
     ? [...input.thresholds.map((v): ThresholdSpec => ({ value: v, source: 'given' }))]

@@ -14,7 +14,7 @@ import { fail, runProjection, type FitContext, type FitResult, type MethodInfo }
 import { olsFit } from './ols';
 import { tQuantile } from './t-quantile';
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
+import { formatPeople as fmt } from './format-people';
 
 export const LOGISTIC: MethodInfo = {
   method: 'logistic',

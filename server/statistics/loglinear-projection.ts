@@ -17,7 +17,7 @@ import { tQuantile } from './t-quantile';
 
 export const LOGLINEAR_MAX_DAYS_WITHOUT_CEILING = 14;
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
+import { formatPeople as fmt } from './format-people';
 
 export const LOGLINEAR: MethodInfo = {
   method: 'loglinear',

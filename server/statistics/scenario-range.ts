@@ -36,9 +36,16 @@ export interface ScenarioRange {
   high: { methods: MethodKey[]; label: string };
 }
 
-const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+/** "Straight line" → "straight line", but "S-curve" stays. */
+const lower = (s: string) => (/^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+import { formatPeople as fmt } from './format-people';
 
-export function scenarioRange(methods: Partial<Record<MethodKey, ProjectionResult>>, backtest: BacktestResult | null): ScenarioRange {
+/** `ceiling` only shapes the wording of the `high` label. */
+export function scenarioRange(
+  methods: Partial<Record<MethodKey, ProjectionResult>>,
+  backtest: BacktestResult | null,
+  ceiling: number | null = null,
+): ScenarioRange {
   const usable = CENTRAL_CANDIDATES.filter((m) => methods[m]?.points);
   if (usable.length === 0) {
     const reasons = CENTRAL_CANDIDATES.map((m) => `${m}: ${methods[m]?.reason ?? 'not computed'}`).join('; ');
@@ -83,12 +90,21 @@ export function scenarioRange(methods: Partial<Record<MethodKey, ProjectionResul
     }
     return { date: p.date, low: p.lo80, central: p.central, high, highFrom };
   });
-  const highParts = [`the upper 80% bound of the ${lower(c.name)}`, ...acc.map((m) => lower(methods[m]!.name) + (m === 'loglinear' ? ' (capped at the ceiling, or 14 days without one)' : ''))];
+  const accLabel = (m: MethodKey) =>
+    m === 'loglinear'
+      ? ceiling !== null
+        ? `exponential growth capped at the ceiling of ${fmt(ceiling)}`
+        : 'exponential growth (first 14 days only: no ceiling is quoted)'
+      : `the S-curve to the ceiling${ceiling !== null ? ` of ${fmt(ceiling)}` : ''}`;
+  const highParts = [`the upper 80% bound of the ${lower(c.name)}`, ...acc.map(accLabel)];
   return {
     points,
     reason: null,
     central: { method: central, chosenBy, label: `${c.name} (${why})`, description: c.description },
     low: { method: central, label: `Lower 80% bound of the ${lower(c.name)}` },
-    high: { methods: [central, ...acc], label: `Highest of ${highParts.join(', ')}` },
+    high: {
+      methods: [central, ...acc],
+      label: highParts.length === 1 ? `Upper 80% bound of the ${lower(c.name)}` : `Highest of ${highParts.slice(0, -1).join(', ')} and ${highParts.at(-1)}`,
+    },
   };
 }
