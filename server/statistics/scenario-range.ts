@@ -1,12 +1,16 @@
 /**
  * The scenario range published on a page (DESIGN.md §3), per day from the last report to the horizon:
- *   central = the method with the best backtest: lowest MAPE at 7 days among the steady methods
- *             (drift, linear, holt — the ones that run the whole horizon without a quoted scenario);
- *             ties and the fallback when no backtest is possible go in the order drift, linear, holt;
+ *   central = the method with the best backtest: lowest MAPE at 7 days among the methods whose
+ *             projection reaches the horizon (so loglinear without a ceiling, which stops after 14 days,
+ *             only competes for horizons up to 14 days); ties go in the order drift, linear, holt,
+ *             logistic, loglinear. When no 7-day backtest is possible (fewer than 4 reports, or no
+ *             report within 7 days of an origin), the fallback is the first available of drift,
+ *             linear, holt (the steady methods: no growth assumption);
  *   low     = the lower 80% bound of the central method;
  *   high    = the highest of the central method's upper 80% bound and the accelerating scenarios
  *             (the central curves of loglinear and logistic, both capped at the ceiling; loglinear
  *             without a ceiling only for its first 14 days).
+ * The backtest behind the choice can be thin (with 4 reports it is one forecast); the label says how many.
  * So low ≤ central ≤ high always. Each of low / central / high names its method in plain words.
  * Source: DESIGN.md §3; issue 3.
  *
@@ -16,7 +20,10 @@
 import type { MethodKey, ProjectionResult } from './types';
 import type { BacktestResult } from './backtest';
 
-export const CENTRAL_CANDIDATES: readonly MethodKey[] = ['drift', 'linear', 'holt'];
+/** Order for ties in the backtest choice. */
+export const CENTRAL_CANDIDATES: readonly MethodKey[] = ['drift', 'linear', 'holt', 'logistic', 'loglinear'];
+/** Fallback when no backtest is possible: the steady methods. */
+export const FALLBACK_ORDER: readonly MethodKey[] = ['drift', 'linear', 'holt'];
 export const ACCELERATING: readonly MethodKey[] = ['loglinear', 'logistic'];
 
 export interface RangePoint {
@@ -46,9 +53,9 @@ export function scenarioRange(
   backtest: BacktestResult | null,
   ceiling: number | null = null,
 ): ScenarioRange {
-  const usable = CENTRAL_CANDIDATES.filter((m) => methods[m]?.points);
-  if (usable.length === 0) {
-    const reasons = CENTRAL_CANDIDATES.map((m) => `${m}: ${methods[m]?.reason ?? 'not computed'}`).join('; ');
+  const fallback = FALLBACK_ORDER.filter((m) => methods[m]?.points);
+  if (fallback.length === 0) {
+    const reasons = FALLBACK_ORDER.map((m) => `${m}: ${methods[m]?.reason ?? 'not computed'}`).join('; ');
     return {
       points: null,
       reason: `no steady method could be projected (${reasons})`,
@@ -60,7 +67,9 @@ export function scenarioRange(
   let chosen: MethodKey | null = null;
   let best = Number.POSITIVE_INFINITY;
   let bestN = 0;
-  for (const m of usable) {
+  const lastDate = (m: MethodKey) => methods[m]?.points?.at(-1)?.date ?? '';
+  const horizonEnd = CENTRAL_CANDIDATES.map(lastDate).reduce((a, b) => (b > a ? b : a), '');
+  for (const m of CENTRAL_CANDIDATES.filter((k) => lastDate(k) === horizonEnd)) {
     const h7 = backtest?.methods?.[m]?.horizons.find((h) => h.horizonDays === 7);
     if (h7 && h7.n > 0 && h7.mape !== null && h7.mape < best) {
       best = h7.mape;
@@ -69,14 +78,14 @@ export function scenarioRange(
     }
   }
   const chosenBy: 'backtest' | 'fallback' = chosen ? 'backtest' : 'fallback';
-  const central = (chosen ?? usable[0]) as MethodKey;
+  const central = (chosen ?? fallback[0]) as MethodKey;
   const c = methods[central]!;
   const why =
     chosenBy === 'backtest'
       ? `lowest 7-day backtest error: MAPE ${best.toFixed(1)}% over ${bestN} forecast${bestN === 1 ? '' : 's'}`
       : `no 7-day backtest was possible, so the first available of average daily change, straight line, smoothed trend`;
 
-  const acc = ACCELERATING.filter((m) => methods[m]?.points);
+  const acc = ACCELERATING.filter((m) => m !== central && methods[m]?.points);
   const accByDate = acc.map((m) => ({ m, byDate: new Map(methods[m]!.points!.map((p) => [p.date, p.central])) }));
   const points: RangePoint[] = c.points!.map((p) => {
     let high = p.hi80;

@@ -74,8 +74,8 @@ describe('when the scenario range is built', () => {
   const bt = backtest({ points: pts, ceiling: o.ceiling, cumulative: true });
   const r = scenarioRange(methods, bt);
 
-  test('then central is the steady method with the lowest 7-day MAPE, low its lower 80% bound, high the highest curve', () => {
-    const mapes = (['drift', 'linear', 'holt'] as const).map((m) => [m, bt.methods![m]!.horizons[0].mape!] as const);
+  test('then central is the method with the lowest 7-day MAPE, low its lower 80% bound, high the highest curve', () => {
+    const mapes = (['drift', 'linear', 'holt', 'logistic', 'loglinear'] as const).map((m) => [m, bt.methods![m]!.horizons[0].mape!] as const);
     const best = [...mapes].sort((a, b) => a[1] - b[1])[0][0];
     expect(r.central.method).toBe(best);
     expect(r.central.chosenBy).toBe('backtest');
@@ -90,6 +90,14 @@ describe('when the scenario range is built', () => {
       expect(p.high).toBeLessThanOrEqual(Math.max(c[i].hi80, 1_500_000));
     });
     expect(r.points!.at(-1)!.highFrom).toBe('loglinear'); // exponential growth reaches the ceiling first
+  });
+
+  test('then loglinear without a ceiling, which stops after 14 days, cannot be central for a 20-day horizon', () => {
+    const noCeiling = { horizonDays: 20, cumulative: true };
+    const ms = { drift: driftProjection(pts, noCeiling), loglinear: loglinearProjection(pts, noCeiling) };
+    const fakeBt = backtest({ points: pts, methods: ['drift', 'loglinear'] });
+    fakeBt.methods!.loglinear!.horizons[0].mape = 0.001; // pretend it backtested best
+    expect(scenarioRange(ms, fakeBt).central.method).toBe('drift');
   });
 
   test('then without a backtest the central method falls back to drift', () => {
