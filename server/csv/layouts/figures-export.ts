@@ -1,0 +1,91 @@
+/**
+ * The project's own figures export (exports.ts `figureColumns`), recognised by its headers or by its HXL
+ * tags, and any other file whose columns were mapped onto those field names (`map` / CLI `--map`).
+ *
+ * Why: an export must re-import unchanged (backup, moving figures between instances, editing in a
+ * spreadsheet). Audit columns (id, createdBy…, version) are not imported: the service stamps its own.
+ * Rules:
+ * - externalId: the `externalId` column, else 'figure:<situation>:<id>' when the file has both, else none;
+ * - organisation, sourceUrl, publishedOn, quote, sourceTitle, category, location, locationRole: the column,
+ *   else `defaults`; location finally falls back to the situation's country;
+ * - status and role are carried as written (the service decides who may import approved figures);
+ * - a location that is an ISO3 code is checked against the situation's country.
+ */
+import { CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS } from '../../figures/figure';
+import type { FigureCandidate, ReadItem, ReadOptions } from '../candidate';
+import { figureColumns } from '../exports';
+import type { FieldSpec, Resolved, RowAccess } from '../fields';
+import { parseLocationCode } from '../values';
+import { compact, countryAllowed, type Layout, type LayoutContext } from './common';
+
+export const FIGURE_SPECS: FieldSpec[] = figureColumns().map((c) => ({ field: c.key, tags: c.hxl ? [c.hxl] : [] }));
+
+/** Whether the columns, after any map, carry what a figure needs (others may come from defaults). */
+function missing(c: Resolved, options: ReadOptions): string[] {
+  const d = options.defaults ?? {};
+  const out: string[] = [];
+  if (!c.has('periodEnd')) out.push('periodEnd');
+  if (!c.has('value') && !c.has('reportedValue')) out.push('value');
+  if (!c.has('category') && !d.category) out.push('category');
+  if (!c.has('location') && !d.location && !options.situationCountry) out.push('location');
+  for (const f of ['organisation', 'sourceUrl', 'publishedOn', 'quote'] as const) if (!c.has(f) && !d[f]) out.push(f);
+  return out;
+}
+
+function makeLayout(name: 'figures-export' | 'mapped'): Layout {
+  return {
+    name,
+    specs: FIGURE_SPECS,
+    // The export itself: its key columns by header or tag. A mapped file: at least a date and a number.
+    detect: (c) => (name === 'figures-export' ? ['location', 'category', 'periodEnd'].every((f) => c.has(f)) && (c.has('value') || c.has('reportedValue')) : c.has('periodEnd') && (c.has('value') || c.has('reportedValue'))),
+    check: (c, options) => missing(c, options).map((f) => `${f}: the file has no ${f} column (by header, HXL tag or map) and no default was given`),
+    create: (ctx) => ({ row: (r) => figureRow(r, ctx) }),
+  };
+}
+
+export const figuresExport = makeLayout('figures-export');
+export const mappedFigures = makeLayout('mapped');
+
+function figureRow(r: RowAccess, ctx: LayoutContext): ReadItem[] | 'skipped' {
+  const d = ctx.options.defaults ?? {};
+  const location = r.parse('location', parseLocationCode) ?? (r.text('location') === undefined ? d.location ?? ctx.options.situationCountry : undefined);
+  const category = r.oneOf('category', CATEGORIES) ?? (r.text('category') === undefined ? d.category : undefined);
+  if (category === undefined && r.text('category') === undefined) r.error('category', 'is required', '');
+  if (location === undefined && r.text('location') === undefined) r.error('location', 'is required', '');
+  const unit = r.oneOf('unit', UNITS);
+  const value = r.count('value');
+  const reportedValue = r.count('reportedValue');
+  const householdSize = r.decimal('householdSize');
+  if (value === undefined && reportedValue === undefined && !r.errors.some((e) => e.column === r.columnName('value') || e.column === r.columnName('reportedValue')))
+    r.error('value', 'is required (a number of people)', '');
+  const f = compact<FigureCandidate>({
+    externalId: r.text('externalId') ?? (r.text('situation') && r.text('id') ? `figure:${r.text('situation')}:${r.text('id')}` : undefined),
+    location: location ?? '',
+    locationRole: r.oneOf('locationRole', LOCATION_ROLES) ?? d.locationRole,
+    category: category ?? 'idps',
+    periodStart: r.date('periodStart') ?? null,
+    periodEnd: r.date('periodEnd', true) ?? '',
+    value,
+    valueLow: r.count('valueLow') ?? null,
+    valueHigh: r.count('valueHigh') ?? null,
+    quantifier: r.oneOf('quantifier', QUANTIFIERS),
+    unit,
+    reportedValue,
+    householdSize: householdSize ?? null,
+    organisation: r.required('organisation', d.organisation) ?? '',
+    sourceUrl: r.required('sourceUrl', d.sourceUrl) ?? '',
+    sourceTitle: r.text('sourceTitle') ?? d.sourceTitle ?? null,
+    publishedOn: r.date('publishedOn') ?? (r.text('publishedOn') === undefined ? d.publishedOn : undefined) ?? '',
+    quote: r.required('quote', d.quote) ?? '',
+    role: r.oneOf('role', FIGURE_ROLES),
+    status: r.oneOf('status', STATUSES),
+    notes: r.text('notes') ?? null,
+  });
+  if (!f.publishedOn && r.text('publishedOn') === undefined) r.error('publishedOn', 'is required', '');
+  if (r.errors.length) return [];
+  if (/^[A-Z]{3}$/.test(f.location)) {
+    const allowed = countryAllowed(r, 'location', f.location, ctx);
+    if (allowed !== true) return allowed === 'skipped' ? 'skipped' : [];
+  }
+  return [{ type: 'row', row: r.row, figure: f, errors: [] }];
+}

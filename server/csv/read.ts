@@ -1,0 +1,162 @@
+/**
+ * Reading CSV: `readFigures` streams an uploaded or local file into candidate figures and locations.
+ *
+ * Why: imports of DTM, IDMC, HDX and the project's own files must stream (the caller stores rows as they come)
+ * and must report every problem with its row rather than stop at the first. Steps:
+ * 1. bytes are checked for UTF-8 (utf8.ts) and parsed by csv-parse (records.ts), BOM dropped;
+ * 2. the first 25 rows are searched for an HXL hashtag row (hxl.ts); the row above it is the header row,
+ *    else the first non-blank row is;
+ * 3. layouts are tried in a fixed order, most specific first: IDMC GIDD, DTM admin 0–2, DTM admin 0,
+ *    DTM admin 1, the figures export, generic HXL, and finally a file mapped with `map`;
+ * 4. each data row becomes items (`ReadItem`): location candidates first, then the figure, or the row's
+ *    errors; blank rows are ignored; the last event is the summary (`ReadSummary`).
+ *    rowsRead = rowsOk + rowsWithErrors + skippedOtherCountry.
+ * File-level problems (not UTF-8, unrecognised layout, missing column) end up in `summary.fileErrors`; a
+ * non-UTF-8 byte may be found after rows were yielded, so a caller must not commit when fileErrors is non-empty.
+ */
+import type { Readable } from 'node:stream';
+import type { LayoutName, ReadEvent, ReadItem, ReadOptions, ReadSummary, RowError } from './candidate';
+import { fileHeader, resolveFields, RowAccess, type FileHeader, type Resolved } from './fields';
+import { HXL_SEARCH_ROWS, isHashtagRow } from './hxl';
+import { readRecords, type RawRecord } from './records';
+import { NotUtf8Error, Utf8Guard } from './utf8';
+import { LocationTracker, type Layout, type LayoutContext } from './layouts/common';
+import { dtmAdmin0, dtmAdmin1 } from './layouts/dtm';
+import { dtmAdmin0to2 } from './layouts/dtm-admin-0-to-2';
+import { figuresExport, mappedFigures } from './layouts/figures-export';
+import { hxlGeneric } from './layouts/hxl-generic';
+import { idmcGidd } from './layouts/idmc';
+
+/** Detection order: a file matching several layouts gets the first (e.g. DTM files also satisfy generic HXL). */
+export const LAYOUTS: readonly Layout[] = [idmcGidd, dtmAdmin0to2, dtmAdmin0, dtmAdmin1, figuresExport, hxlGeneric, mappedFigures];
+
+const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
+
+/** Picks the layout for a header; undefined when none fits. */
+export function detectLayout(file: FileHeader, map?: Record<string, string>): { layout: Layout; columns: Resolved } | undefined {
+  for (const layout of LAYOUTS) {
+    if (layout === mappedFigures && !map) continue;
+    const columns = resolveFields(layout.specs, file, map);
+    if (layout.detect(columns, file)) return { layout, columns };
+  }
+  return undefined;
+}
+
+/**
+ * Streams candidates from a CSV. Yields `ReadItem`s, then one `ReadSummary` last. Never throws for a bad file.
+ * @example for await (const e of readFigures(fs.createReadStream(path), { situationCountry: 'SDN', countryFilter: true })) …
+ */
+export async function* readFigures(readable: Readable, options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+  const summary: ReadSummary = {
+    type: 'summary', layout: null, hxl: false, headerRow: null, rowsRead: 0, rowsOk: 0, rowsWithErrors: 0,
+    figures: 0, locations: 0, skippedOtherCountry: 0, skippedEmptyValues: 0, fileErrors: [], notes: [],
+  };
+  const guard = new Utf8Guard();
+  const fileError = (row: number, message: string, column = ''): ReadItem => {
+    summary.fileErrors.push(message);
+    return { type: 'row', row, errors: [{ row, column, value: '', message }] };
+  };
+  const count = (items: ReadItem[]) => {
+    for (const i of items) {
+      if (i.figure) summary.figures++;
+      if (i.location) summary.locations++;
+    }
+    return items;
+  };
+
+  async function* body(): AsyncGenerator<ReadItem> {
+    const it = readRecords(readable, guard)[Symbol.asyncIterator]();
+    const head: RawRecord[] = [];
+    for (let k = 0; k < HXL_SEARCH_ROWS; k++) {
+      const next = await it.next();
+      if (next.done) break;
+      head.push(next.value);
+    }
+
+    // Header and hashtag rows.
+    const tagIndex = head.findIndex((r) => r.cells && isHashtagRow(r.cells));
+    let headerIndex = tagIndex > 0 ? tagIndex - 1 : tagIndex === 0 ? 0 : head.findIndex((r) => !r.cells || !isBlank(r.cells));
+    if (tagIndex > 0 && head[headerIndex]?.cells && isBlank(head[headerIndex]!.cells!)) headerIndex = tagIndex; // no header above the tags
+    if (headerIndex < 0) {
+      yield fileError(1, guard.bytes === 0 ? 'the file is empty (0 bytes)' : 'the file is empty: it has no rows, only blank lines');
+      return;
+    }
+    const headerRec = head[headerIndex]!;
+    if (!headerRec.cells) {
+      yield fileError(headerRec.row, `the header row cannot be read: ${headerRec.parseError}`);
+      return;
+    }
+    const hashtags = tagIndex >= 0 ? head[tagIndex]!.cells! : null;
+    const headers = headerIndex === tagIndex ? hashtags!.map((t) => t.trim()) : headerRec.cells;
+    const file = fileHeader(headers, hashtags);
+    summary.hxl = !!hashtags;
+    summary.headerRow = headerRec.row;
+    const width = Math.max(headers.length, hashtags?.length ?? 0);
+    const firstData = Math.max(headerIndex, tagIndex) + 1;
+
+    // Layout.
+    const found = detectLayout(file, options.map);
+    if (!found) {
+      yield fileError(
+        headerRec.row,
+        "the layout is not recognised: expected the tracker's figures export (headers location, category, periodEnd, value…), " +
+          'an IOM DTM or IDMC GIDD file from HDX, or an HXL-tagged file with a population tag (#affected+idps, #affected+displaced, ' +
+          '#affected+returnees, #affected+refugees) and a date (#date+reported); otherwise map your columns, e.g. --map "Date=periodEnd" --map "IDPs=value"',
+      );
+      return;
+    }
+    summary.layout = found.layout.name as LayoutName;
+    const problems = found.layout.check?.(found.columns, options) ?? [];
+    if (problems.length) {
+      const errors: RowError[] = problems.map((m) => ({ row: headerRec.row, column: m.slice(0, m.indexOf(':')), value: '', message: m }));
+      summary.fileErrors.push(...problems);
+      yield { type: 'row', row: headerRec.row, errors };
+      return;
+    }
+    const ctx: LayoutContext = {
+      file, columns: found.columns, options, notes: summary.notes, locations: new LocationTracker(),
+      counters: { skippedOtherCountry: 0, skippedEmptyValues: 0 },
+    };
+    const reader = found.layout.create(ctx);
+
+    // Rows.
+    async function* dataRecords(): AsyncGenerator<RawRecord> {
+      yield* head.slice(firstData);
+      for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+    }
+    for await (const rec of dataRecords()) {
+      if (rec.cells && isBlank(rec.cells)) continue;
+      summary.rowsRead++;
+      if (!rec.cells) {
+        summary.rowsWithErrors++;
+        yield { type: 'row', row: rec.row, errors: [{ row: rec.row, column: '', value: '', message: rec.parseError }] };
+        continue;
+      }
+      const r = new RowAccess(rec.row, rec.cells, found.columns, file);
+      r.checkWidth(width);
+      const items = r.errors.length ? [] : reader.row(r);
+      if (items === 'skipped') continue; // counted by the layout in skippedOtherCountry
+      if (r.errors.length) {
+        summary.rowsWithErrors++;
+        yield { type: 'row', row: rec.row, errors: r.errors };
+        continue;
+      }
+      summary.rowsOk++;
+      yield* count(items);
+    }
+    yield* count(reader.end?.() ?? []);
+    summary.skippedOtherCountry = ctx.counters.skippedOtherCountry;
+    summary.skippedEmptyValues = ctx.counters.skippedEmptyValues;
+    if (summary.rowsRead === 0) yield fileError(headerRec.row, 'the file has a header row but no data rows');
+    if (summary.skippedOtherCountry) summary.notes.push(`${summary.skippedOtherCountry} rows of other countries than ${options.situationCountry} skipped`);
+    if (summary.skippedEmptyValues) summary.notes.push(`${summary.skippedEmptyValues} empty value cells skipped (an empty cell is no figure; 0 is a figure)`);
+  }
+
+  try {
+    yield* body();
+  } catch (err) {
+    if (err instanceof NotUtf8Error) summary.fileErrors.push(err.message);
+    else summary.fileErrors.push(`the file cannot be read as CSV: ${(err as Error).message}`);
+  }
+  yield summary;
+}

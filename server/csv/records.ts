@@ -1,0 +1,54 @@
+/**
+ * Bytes → numbered records, with csv-parse doing the CSV work.
+ *
+ * Why: the layouts need each record with the row number a spreadsheet user sees (1-based, header = 1, a record
+ * with a line break inside a quoted cell still counts as one row, blank lines count), and a malformed record
+ * must become a row error rather than end the import. csv-parse is run leniently where spreadsheets are
+ * (quotes inside unquoted cells are text, rows may have any number of cells: the layouts report wrong counts
+ * with the row's number) and records it cannot parse (a quote never closed) are skipped with `on_skip` and
+ * reported with their row. Invalid UTF-8 ends the stream with NotUtf8Error (utf8.ts). A UTF-8 BOM is dropped.
+ */
+import { pipeline, type Readable } from 'node:stream';
+import { parse, type CsvError } from 'csv-parse';
+import { Utf8Guard } from './utf8';
+
+export type RawRecord = { row: number; cells: string[]; parseError?: undefined } | { row: number; cells?: undefined; parseError: string };
+
+function describe(err: CsvError): string {
+  switch (err.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'unbalanced quotes: a cell opened with " in this row is never closed, so everything after it was read as one cell; close the quote or remove it';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return `unbalanced quotes: ${err.message}`;
+    default:
+      return `this row cannot be read as CSV: ${err.message}`;
+  }
+}
+
+/**
+ * Streams the records of `readable`. `guard.bytes` tells the caller, once done, how many bytes were read
+ * (0 → an empty file). Throws NotUtf8Error, or a csv-parse error it could not skip.
+ */
+export async function* readRecords(readable: Readable, guard: Utf8Guard = new Utf8Guard()): AsyncGenerator<RawRecord> {
+  let n = 0;
+  const skipped: { row: number; parseError: string }[] = [];
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_records_with_error: true,
+    // on_record and on_skip run in file order, so counting in both numbers every record, good or bad.
+    on_record: (cells: string[]) => ({ row: ++n, cells }) as unknown as string[],
+    on_skip: (err) => {
+      n++;
+      if (err) skipped.push({ row: n, parseError: describe(err) });
+      return undefined;
+    },
+  });
+  pipeline(readable, guard, parser, () => undefined); // errors surface through the iteration below
+  for await (const rec of parser as AsyncIterable<{ row: number; cells: string[] }>) {
+    while (skipped.length && skipped[0]!.row < rec.row) yield skipped.shift()!;
+    yield rec;
+  }
+  yield* skipped;
+}
