@@ -150,7 +150,8 @@ describe('when thresholds are given', () => {
 });
 
 describe('when 100 reports are analysed', () => {
-  test('then one analysis takes well under 50 ms', () => {
+  // Speed is measured by `npm run bench` (P4), never by a timed unit test.
+  test('then every method projects one point per day to the horizon, all finite', () => {
     const figures = Array.from({ length: 100 }, (_, i) => ({
       ...FIGURES[0],
       id: 1000 + i,
@@ -158,15 +159,11 @@ describe('when 100 reports are analysed', () => {
       publishedOn: '2024-11-28',
       value: 14_000 + i * 9_000 + ((i * 7919) % 5_000),
     }));
-    const input = { ...SYRIA, figures, asOf: undefined, horizonDays: 30 };
-    for (let i = 0; i < 30; i++) analyse(input); // let the JIT warm up, as in a running server
-    const times: number[] = [];
-    for (let i = 0; i < 30; i++) {
-      const t0 = performance.now();
-      analyse(input);
-      times.push(performance.now() - t0);
+    const result = analyse({ ...SYRIA, figures, asOf: undefined, horizonDays: 30 });
+    expect(result.series.points).toHaveLength(100);
+    for (const m of ['linear', 'drift', 'holt'] as const) {
+      expect(result.projections.methods[m].points).toHaveLength(31);
+      for (const p of result.projections.methods[m].points!) for (const v of [p.central, p.lo80, p.hi80, p.lo95, p.hi95]) expect(Number.isFinite(v)).toBe(true);
     }
-    times.sort((a, b) => a - b);
-    expect(times[15]).toBeLessThan(50); // median
   });
 });
