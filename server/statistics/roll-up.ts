@@ -2,6 +2,8 @@
  * Roll-up of a location from its children: at each date the location's own reconciled value if it has
  * one; otherwise the sum of its children's latest values on or before that date and not older than
  * the staleness window (default 14 days), flagged `derived: true` and listing the children left out.
+ * While the location's own latest figure is itself within the window, it stands: a sum of the few children
+ * that reported (e.g. one governorate's arrivals) would otherwise break into a national series as a false dip or jump.
  * Children are computed the same way, recursively (a governorate can itself be the sum of its districts).
  * - Locations with `isArea: true` (non-administrative regions such as "North-west Syria") are never summed into a parent.
  * - Figures counted at origin and at destination are never added together: children are summed per
@@ -122,6 +124,13 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
         if (used.length > 0 && (best === null || value > best.value)) best = { role: roles[r], value, used, missing };
       }
       if (best === null) continue;
+      if (lastOwn && day - lastOwn.day <= staleness) {
+        if (best.value < lastOwn.point.value)
+          extraWarnings.push(
+            `${code} ${fromDay(day)}: the sum of its child locations (${best.value}) is below its own figure of ${lastOwn.point.date} (${lastOwn.point.value}); the children's figures are probably incomplete.`,
+          );
+        continue;
+      }
       const quantifier = combineQuantifiers(best.used.map((p) => p.quantifier));
       const sources: PointSource[] = best.used.flatMap((p) => p.sources);
       const point: SeriesPoint = {
@@ -136,11 +145,6 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
         sources,
       };
       points.push(point);
-      if (lastOwn && day - lastOwn.day <= staleness && best.value < lastOwn.point.value) {
-        extraWarnings.push(
-          `${code} ${point.date}: the sum of its child locations (${best.value}) is below its own figure of ${lastOwn.point.date} (${lastOwn.point.value}); the children's figures are probably incomplete.`,
-        );
-      }
     }
     const result: ReconciledSeries = { points, band: own.band, warnings: [...own.warnings, ...extraWarnings] };
     memo.set(key, result);

@@ -10,7 +10,9 @@
  *   high    = the highest of the central method's upper 80% bound and the accelerating scenarios
  *             (the central curves of loglinear and logistic, both capped at the ceiling; loglinear
  *             without a ceiling only for its first 14 days).
- * The backtest behind the choice can be thin (with 4 reports it is one forecast); the label says how many.
+ * A choice needs at least MIN_BACKTEST_FORECASTS scored forecasts: with 4 reports the backtest is one forecast,
+ * which would crown whichever method happened to fit one jump; below the minimum the steady fallback is used
+ * and the label says so.
  * So low ≤ central ≤ high always. Each of low / central / high names its method in plain words.
  * Source: DESIGN.md §3; issue 3.
  *
@@ -25,6 +27,8 @@ export const CENTRAL_CANDIDATES: readonly MethodKey[] = ['drift', 'linear', 'hol
 /** Fallback when no backtest is possible: the steady methods. */
 export const FALLBACK_ORDER: readonly MethodKey[] = ['drift', 'linear', 'holt'];
 export const ACCELERATING: readonly MethodKey[] = ['loglinear', 'logistic'];
+/** Fewest 7-day backtest forecasts that may decide the central method. */
+export const MIN_BACKTEST_FORECASTS = 3;
 
 export interface RangePoint {
   date: string;
@@ -67,11 +71,13 @@ export function scenarioRange(
   let chosen: MethodKey | null = null;
   let best = Number.POSITIVE_INFINITY;
   let bestN = 0;
+  let thinN = 0;
   const lastDate = (m: MethodKey) => methods[m]?.points?.at(-1)?.date ?? '';
   const horizonEnd = CENTRAL_CANDIDATES.map(lastDate).reduce((a, b) => (b > a ? b : a), '');
   for (const m of CENTRAL_CANDIDATES.filter((k) => lastDate(k) === horizonEnd)) {
     const h7 = backtest?.methods?.[m]?.horizons.find((h) => h.horizonDays === 7);
-    if (h7 && h7.n > 0 && h7.mape !== null && h7.mape < best) {
+    if (h7) thinN = Math.max(thinN, h7.n);
+    if (h7 && h7.n >= MIN_BACKTEST_FORECASTS && h7.mape !== null && h7.mape < best) {
       best = h7.mape;
       bestN = h7.n;
       chosen = m;
@@ -83,7 +89,9 @@ export function scenarioRange(
   const why =
     chosenBy === 'backtest'
       ? `lowest 7-day backtest error: MAPE ${best.toFixed(1)}% over ${bestN} forecast${bestN === 1 ? '' : 's'}`
-      : `no 7-day backtest was possible, so the first available of average daily change, straight line, smoothed trend`;
+      : thinN > 0
+        ? `only ${thinN} past forecast${thinN === 1 ? '' : 's'} to score, too few to choose by backtest (at least ${MIN_BACKTEST_FORECASTS}), so the first available of average daily change, straight line, smoothed trend`
+        : `no 7-day backtest was possible, so the first available of average daily change, straight line, smoothed trend`;
 
   const acc = ACCELERATING.filter((m) => m !== central && methods[m]?.points);
   const accByDate = acc.map((m) => ({ m, byDate: new Map(methods[m]!.points!.map((p) => [p.date, p.central])) }));

@@ -38,12 +38,14 @@ describe('when a parent has no figure of its own on a date', () => {
 });
 
 describe('when a parent has its own figure on a date', () => {
-  test('then its own figure wins and is not derived; a lower children sum gets a QA warning', () => {
-    const figures = [idps('SYR', '2024-12-04', 300_000), idps('SY02', '2024-12-04', 60_000), idps('SY07', '2024-12-05', 40_000)];
+  test('then its own figure wins while it is fresh, no partial sum breaks into the series, and a lower children sum gets a QA warning', () => {
+    const figures = [idps('SYR', '2024-12-04', 300_000), idps('SY02', '2024-12-04', 60_000), idps('SY07', '2024-12-05', 40_000), idps('SY07', '2024-12-20', 50_000)];
     const r = rollUp({ ...base, figures });
+    // 12-05: SYR's own 300,000 of 12-04 is fresh, so the 100,000 sum of two governorates is not a point.
+    // 12-20: SYR's own figure is 16 days old (stale); SY02's too, so the sum is SY07 alone, flagged derived.
     expect(r.points.map((p) => [p.date, p.value, p.derived])).toEqual([
       ['2024-12-04', 300_000, false],
-      ['2024-12-05', 100_000, true],
+      ['2024-12-20', 50_000, true],
     ]);
     expect(r.warnings.some((w) => /SYR 2024-12-05: the sum of its child locations \(100000\) is below its own figure/.test(w))).toBe(true);
   });
