@@ -143,7 +143,9 @@ export class RowAccess {
       row: this.row,
       column: '',
       value: this.cells.join(',').slice(0, 200),
-      message: `has ${n} cells but the header has ${width}: a comma too many or too few, or an unquoted comma inside a cell`,
+      message:
+        `has ${n} cells but the header has ${width}: a comma too many or too few, or an unquoted comma inside a cell` +
+        (this.cells.some((c) => /[\r\n]/.test(c)) ? '; a cell here runs over a line break, so a quote (") in this row is probably unbalanced' : ''),
     });
   }
 }
