@@ -21,6 +21,10 @@ import { AnalysisService } from './analysis/analysis.service';
 import { analysisApi } from './analysis/analysis.routes';
 import { ImportsService } from './imports/imports.service';
 import { importsApi } from './imports/imports.routes';
+import { ExportsService } from './exports/exports.service';
+import { exportRoutes } from './exports/exports.routes';
+import { pages } from './pages';
+import { helmetOptions } from './pages/security';
 
 export interface AppDeps {
   storage: Storage;
@@ -44,7 +48,8 @@ export function createApp(deps: AppDeps): Express {
   const situations = new SituationsService(storage, onChange);
   const figures = new FiguresService(storage, onChange);
   const imports = new ImportsService(storage, onChange);
-  const services = { analysis, situations, figures, imports };
+  const exportsService = new ExportsService(storage, analysis);
+  const services = { analysis, situations, figures, imports, exports: exportsService };
 
   app.use(
     pinoHttp({
@@ -60,7 +65,7 @@ export function createApp(deps: AppDeps): Express {
       serializers: { req: (req) => ({ id: req.id, method: req.method, url: req.url }), res: (res) => ({ statusCode: res.statusCode }) },
     }),
   );
-  app.use(helmet());
+  app.use(helmet(helmetOptions()));
   app.use(compression());
   app.use(express.json({ limit: '1mb' }));
 
@@ -76,9 +81,15 @@ export function createApp(deps: AppDeps): Express {
   api.use(referenceApi(storage));
   api.use(analysisApi(analysis));
   api.use(importsApi(imports));
+  api.use(exportRoutes(exportsService));
   api.use((req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}`)));
   app.use('/api/v1', api);
 
+  // Server-rendered pages (dashboard, situations, figures, sign-in) and their assets: server/pages/index.ts.
+  app.use(pages({ storage, config, logger, ...services }));
+
+  // Page-side downloads (same handlers; the signed-in user, if any, comes from the session).
+  app.use(readGate(config.PUBLIC_READ), exportRoutes(exportsService));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `Page ${req.path} not found`)));
   app.use(errorHandler(logger));
   return app;

@@ -1,0 +1,41 @@
+import { pipeline } from 'node:stream/promises';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { CATEGORIES } from '../figures/figure';
+import { hasRole } from '../auth/user';
+import { HttpError } from '../errors';
+import { locationCode, parseOrThrow } from '../validation';
+import { definitionsText } from '../csv/write';
+import { EXPORT_NAMES, type ExportsService } from './exports.service';
+
+const flag = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true').optional();
+const exportQuery = z.strictObject({
+  hxl: flag,
+  bom: flag,
+  status: z.enum(['approved', 'all'], { error: 'must be approved or all' }).optional(),
+  location: locationCode().optional(),
+  category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
+  horizon: z.coerce.number().int().min(1).max(365).optional(),
+});
+
+/** CSV downloads, the same under /api/v1/situations/:slug/export/… and /situations/:slug/export/…. */
+export function exportRoutes(exports: ExportsService): Router {
+  const r = Router();
+  const readme = (_req: Request, res: Response) => {
+    res.type('text/plain; charset=utf-8').set('Content-Disposition', 'inline; filename="README.txt"').send(definitionsText());
+  };
+  r.get('/export/README.txt', readme);
+  r.get('/situations/:slug/export/README.txt', readme);
+  r.get('/situations/:slug/export/:file', async (req, res) => {
+    const m = /^([a-z]+)\.csv$/.exec(String(req.params.file));
+    const name = m?.[1] as (typeof EXPORT_NAMES)[number] | undefined;
+    if (!name || !EXPORT_NAMES.includes(name)) throw new HttpError(404, 'not_found', `No export ${String(req.params.file)}; there are ${EXPORT_NAMES.map((n) => `${n}.csv`).join(', ')} and README.txt`);
+    const q = parseOrThrow(exportQuery, req.query);
+    if (q.status === 'all' && !hasRole(req.user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can export figures of every status');
+    const slug = String(req.params.slug);
+    const stream = await exports.open(slug, { name, hxl: q.hxl ?? false, bom: q.bom ?? false, status: q.status ?? 'approved', location: q.location, category: q.category, horizon: q.horizon });
+    res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${exports.fileName(slug, name)}"`).set('Cache-Control', 'no-store');
+    await pipeline(stream, res);
+  });
+  return r;
+}

@@ -1,0 +1,108 @@
+import { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import type { Storage } from '../storage/database';
+
+import { todayIso } from '../validation';
+import type { Category } from '../figures/figure';
+import { figuresRepository } from '../figures/figures.repository';
+import { locationsRepository } from '../locations/locations.repository';
+import type { AnalysisService } from '../analysis/analysis.service';
+import {
+  csvStream, figureColumns, projectionColumns, seriesColumns, summaryColumns, EXPORTS,
+  type ExportName, type FigureExportRow, type ProjectionExportRow, type SeriesExportRow, type SummaryExportRow,
+} from '../csv/write';
+
+export interface ExportRequest {
+  name: ExportName;
+  hxl: boolean;
+  bom: boolean;
+  /** figures: 'approved' (everyone) or 'all' (editors). */
+  status: 'approved' | 'all';
+  location?: string;
+  category?: Category;
+  horizon?: number;
+}
+
+/** CSV downloads of a situation: rows stream from the database or the analysis through csv-stringify. */
+export class ExportsService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly analysis: AnalysisService,
+  ) {}
+
+  /** A dated file name such as syria-2024-offensive-figures-2026-11-25.csv. */
+  fileName(slug: string, name: ExportName) {
+    return `${slug}-${name}-${todayIso()}.csv`;
+  }
+
+  async open(slug: string, req: ExportRequest): Promise<Readable> {
+    const situation = await this.analysis.situation(slug);
+    const locations = new Map((await locationsRepository.list(this.storage.db, situation.country)).map((l) => [l.code, l]));
+    const opts = { hxl: req.hxl, bom: req.bom };
+    const level = (code: string) => Math.min(2, locations.get(code)?.adminLevel ?? 0) as 0 | 1 | 2;
+
+    if (req.name === 'figures') {
+      const rows = async function* (storage: Storage): AsyncGenerator<FigureExportRow> {
+        for await (const f of figuresRepository.iterate(storage.db, { situationId: situation.id, status: req.status })) {
+          const { organisationReliability: _r, deletedAt: _d, ...rest } = f;
+          yield { ...rest, locationName: locations.get(f.location)?.name ?? null };
+        }
+      };
+      return Readable.from(rows(this.storage)).pipe(csvStream(figureColumns(), opts));
+    }
+
+    if (req.name === 'series' || req.name === 'projections') {
+      const { analysis, location, category } = await this.analysis.analyse(slug, { location: req.location, category: req.category, horizon: req.horizon });
+      const tags = { category, adminLevel: level(location) };
+      if (req.name === 'series') {
+        const band = new Map(analysis.series.band.map((b) => [b.date, b]));
+        const rows: SeriesExportRow[] = analysis.series.points.map((p) => ({
+          date: p.date, location, category, value: p.value, quantifier: p.derived ? null : p.quantifier,
+          bandLow: band.get(p.date)?.low ?? null, bandHigh: band.get(p.date)?.high ?? null, derived: p.derived,
+          sources: [...new Set([...p.sources, ...(band.get(p.date)?.sources ?? [])].map((s) => s.organisation))],
+        }));
+        return Readable.from(rows).pipe(csvStream(seriesColumns(tags), opts));
+      }
+      const rows: ProjectionExportRow[] = [];
+      for (const [method, m] of Object.entries(analysis.projections.methods))
+        for (const p of m.points ?? []) rows.push({ kind: 'curve', method, band: null, date: p.date, central: p.central, lo80: p.lo80, hi80: p.hi80, lo95: p.lo95, hi95: p.hi95 });
+      const range = analysis.projections.range;
+      for (const p of range.points ?? []) {
+        rows.push({ kind: 'range', method: range.low.method ?? '', band: 'low', date: p.date, central: p.low, lo80: null, hi80: null, lo95: null, hi95: null });
+        rows.push({ kind: 'range', method: range.central.method ?? '', band: 'central', date: p.date, central: p.central, lo80: null, hi80: null, lo95: null, hi95: null });
+        rows.push({ kind: 'range', method: p.highFrom === 'central_upper_80' ? (range.central.method ?? '') : p.highFrom, band: 'high', date: p.date, central: p.high, lo80: null, hi80: null, lo95: null, hi95: null });
+      }
+      return Readable.from(rows).pipe(csvStream(projectionColumns(tags), opts));
+    }
+
+    // summary: every location × category with approved figures, with its headline numbers.
+    const combos = await this.storage.db
+      .selectFrom('figures')
+      .select(['location_code', 'category', sql<number>`count(distinct organisation_id)`.as('sources')])
+      .where('situation_id', '=', situation.id)
+      .where('status', '=', 'approved')
+      .where('deleted_at', 'is', null)
+      .groupBy(['location_code', 'category'])
+      .orderBy('location_code')
+      .orderBy('category')
+      .execute();
+    const analysis = this.analysis;
+    const rows = async function* (): AsyncGenerator<SummaryExportRow> {
+      for (const c of combos) {
+        const category = c.category as Category;
+        const { analysis: a } = await analysis.analyse(slug, { location: c.location_code, category, horizon: req.horizon });
+        const last = a.series.points.at(-1);
+        const end = a.projections.range.points?.at(-1);
+        yield {
+          location: c.location_code, locationName: locations.get(c.location_code)?.name ?? null, category,
+          latestValue: last?.value ?? null, latestDate: last?.date ?? null, change7d: a.trend.sevenDayRate.value == null ? null : Math.round(a.trend.sevenDayRate.value * 7),
+          projectedLow: end ? Math.round(end.low) : null, projectedCentral: end ? Math.round(end.central) : null, projectedHigh: end ? Math.round(end.high) : null,
+          horizonDate: end?.date ?? null, centralMethod: a.projections.range.central.method, sourceCount: Number(c.sources),
+        };
+      }
+    };
+    return Readable.from(rows()).pipe(csvStream(summaryColumns({}), opts));
+  }
+}
+
+export const EXPORT_NAMES = Object.keys(EXPORTS) as ExportName[];

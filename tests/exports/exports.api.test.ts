@@ -1,0 +1,88 @@
+import request from 'supertest';
+import { parse } from 'csv-parse/sync';
+import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
+
+const SLUG = 'syria-2024-offensive';
+const today = new Date().toISOString().slice(0, 10);
+const rowsOf = (text: string) => parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+
+describe.each(DATABASES)('CSV downloads on %s', (kind) => {
+  let t: TestDb;
+  let app: ReturnType<typeof testApp>;
+  let editor: Awaited<ReturnType<typeof makeUser>>;
+  beforeAll(async () => {
+    t = await freshDb(kind, { seed: true });
+    app = testApp(t.storage);
+    editor = await makeUser(t.storage, 'editor');
+  });
+  afterAll(() => t.cleanup());
+
+  test('when figures.csv is downloaded, then it has a dated file name, every approved figure with its provenance, and plain numbers', async () => {
+    const res = await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv`).expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="${SLUG}-figures-${today}.csv"`);
+    const rows = rowsOf(res.text);
+    expect(rows).toHaveLength(9);
+    const wfp = rows.find((r) => r.organisation === 'WFP' && r.periodEnd === '2024-12-06')!;
+    expect(wfp).toMatchObject({ value: '280000', location: 'SYR', locationName: 'Syrian Arab Republic', role: 'triangulation', status: 'approved', category: 'new_displacement' });
+    expect(wfp.quote).toContain('280,000 people since November 27');
+    expect(res.text.startsWith('\uFEFF')).toBe(false);
+    expect(res.text).toContain('\r\n');
+  });
+
+  test('when hxl=1 and bom=1 are asked, then the HXL row sits under the header and the file starts with a BOM', async () => {
+    const res = await request(app).get(`/situations/${SLUG}/export/figures.csv?hxl=1&bom=1`).expect(200);
+    expect(res.text.startsWith('\uFEFF')).toBe(true);
+    const lines = res.text.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0].split(',')[0]).toBe('id');
+    expect(lines[1]).toMatch(/^#meta\+id,/);
+    expect(lines[1]).toContain('#date+end');
+  });
+
+  test('when a quote or note looks like a formula, then the cell is neutralised with an apostrophe', async () => {
+    const admin = await makeUser(t.storage, 'admin');
+    await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(admin.auth).send({
+      location: 'SY-HM', category: 'new_displacement', periodEnd: '2024-12-06', value: 1000, organisation: 'OCHA', status: 'approved',
+      sourceUrl: 'https://example.org/x', publishedOn: '2024-12-06', quote: '=HYPERLINK("http://evil.example","click")', notes: '@SUM(A1:A9)', sourceTitle: '-2+3',
+    }).expect(201);
+    const rows = rowsOf((await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv`).expect(200)).text);
+    const r = rows.find((x) => x.location === 'SY-HM')!;
+    expect(r.quote).toBe(`'=HYPERLINK("http://evil.example","click")`);
+    expect(r.notes).toBe("'@SUM(A1:A9)");
+    expect(r.sourceTitle).toBe("'-2+3");
+    expect(r.value).toBe('1000');
+  });
+
+  test('when drafts are asked for, then only editors get them', async () => {
+    await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv?status=all`).expect(403);
+    const res = await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv?status=all`).set(editor.auth).expect(200);
+    expect(rowsOf(res.text).length).toBeGreaterThanOrEqual(10);
+  });
+
+  test('when summary, series and projections are downloaded, then they hold the reconciled numbers', async () => {
+    const summary = rowsOf((await request(app).get(`/api/v1/situations/${SLUG}/export/summary.csv`).expect(200)).text);
+    const syr = summary.find((r) => r.location === 'SYR' && r.category === 'new_displacement')!;
+    expect(syr).toMatchObject({ latestValue: '370000', latestDate: '2024-12-06', sourceCount: '2', locationName: 'Syrian Arab Republic' });
+    expect(Number(syr.projectedLow)).toBeLessThanOrEqual(Number(syr.projectedCentral));
+    expect(Number(syr.projectedCentral)).toBeLessThanOrEqual(Number(syr.projectedHigh));
+    const series = rowsOf((await request(app).get(`/api/v1/situations/${SLUG}/export/series.csv`).expect(200)).text);
+    expect(series.map((r) => [r.date, r.value, r.bandLow, r.bandHigh])).toEqual([
+      ['2024-11-28', '14000', '14000', '14000'], ['2024-11-30', '48500', '48500', '48500'],
+      ['2024-12-05', '178000', '178000', '280000'], ['2024-12-06', '370000', '280000', '370000'],
+    ]);
+    const proj = rowsOf((await request(app).get(`/api/v1/situations/${SLUG}/export/projections.csv?hxl=1&horizon=10`).expect(200)).text);
+    expect(proj[0].kind).toMatch(/^#meta/);
+    const range = proj.filter((r) => r.kind === 'range');
+    expect(new Set(range.map((r) => r.band))).toEqual(new Set(['low', 'central', 'high']));
+    expect(proj.some((r) => r.kind === 'curve' && r.method === 'linear')).toBe(true);
+  });
+
+  test('when the definitions file or an unknown export is asked, then README.txt explains the columns and unknown names are 404', async () => {
+    const readme = await request(app).get('/api/v1/export/README.txt').expect(200);
+    expect(readme.headers['content-type']).toMatch(/^text\/plain/);
+    for (const col of ['periodEnd', 'bandLow', 'projectedCentral', 'lo80']) expect(readme.text).toContain(col);
+    await request(app).get(`/api/v1/situations/${SLUG}/export/secrets.csv`).expect(404);
+    await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv?hxl=maybe`).expect(400);
+    await request(app).get('/api/v1/situations/nope/export/figures.csv').expect(404);
+  });
+});
