@@ -14,7 +14,7 @@ async function exportText(rows: FigureExportRow[], hxl: boolean): Promise<string
 
 /** What the import must give back for an exported figure: the create-figure fields, audit fields dropped. */
 const candidateOf = (f: FigureExportRow): FigureCandidate => ({
-  externalId: f.externalId ?? `figure:${f.situation}:${f.id}`,
+  externalId: f.externalId ?? undefined,
   location: f.location, locationRole: f.locationRole, category: f.category, periodStart: f.periodStart, periodEnd: f.periodEnd,
   value: f.value, valueLow: f.valueLow, valueHigh: f.valueHigh, quantifier: f.quantifier, unit: f.unit, reportedValue: f.reportedValue,
   householdSize: f.householdSize, organisation: f.organisation, sourceUrl: f.sourceUrl, sourceTitle: f.sourceTitle,

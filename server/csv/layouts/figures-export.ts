@@ -59,7 +59,8 @@ function figureRow(r: RowAccess, ctx: LayoutContext): ReadItem[] | 'skipped' {
   if (value === undefined && reportedValue === undefined && !r.errors.some((e) => e.column === r.columnName('value') || e.column === r.columnName('reportedValue')))
     r.error('value', 'is required (a number of people)', '');
   const f = compact<FigureCandidate>({
-    externalId: r.text('externalId') ?? (r.text('situation') && r.text('id') ? `figure:${r.text('situation')}:${r.text('id')}` : undefined),
+    // No id is made up when the column is empty: re-imports match on source, place, category, date and value, and a round trip stays exact.
+    externalId: r.text('externalId') ?? undefined,
     location: location ?? '',
     locationRole: r.oneOf('locationRole', LOCATION_ROLES) ?? d.locationRole,
     category: category ?? 'idps',
