@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, RequestHandler, Response } from 'express';
+import type { Storage } from '../storage/database';
+import type { Tx } from '../figures/figures.repository';
+import { newToken, tokenHash } from './passwords';
+import type { AuthUser, Role } from './user';
+
+/**
+ * Browser sessions for the pages: a random id in an httpOnly, SameSite=Lax cookie (Secure over HTTPS);
+ * the database keeps only its SHA-256, so several app instances share sessions and a leaked table gives no
+ * usable cookie. Sessions last SESSION_TTL_MS from sign-in; signing in again replaces the old one.
+ * The JSON API never reads this cookie (it uses bearer tokens), so it needs no CSRF protection.
+ */
+export const SESSION_COOKIE = 'dt_session';
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+export const sessionsRepository = {
+  async create(db: Tx, userId: number, now = new Date()): Promise<{ id: string; expiresAt: Date }> {
+    const id = newToken('ses');
+    const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+    await db.insertInto('sessions').values({ id: tokenHash(id), user_id: userId, created_at: now.toISOString(), expires_at: expiresAt.toISOString() }).execute();
+    return { id, expiresAt };
+  },
+  /** The signed-in user of a live session; undefined when the session is unknown, expired or the user is disabled. */
+  async user(db: Tx, id: string, now = new Date()): Promise<AuthUser | undefined> {
+    const r = await db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select(['u.id', 'u.email', 'u.name', 'u.role'])
+      .where('s.id', '=', tokenHash(id))
+      .where('s.expires_at', '>', now.toISOString())
+      .where('u.disabled_at', 'is', null)
+      .executeTakeFirst();
+    return r ? { id: r.id, email: r.email, name: r.name, role: r.role as Role } : undefined;
+  },
+  async delete(db: Tx, id: string): Promise<void> {
+    await db.deleteFrom('sessions').where('id', '=', tokenHash(id)).execute();
+  },
+  async purgeExpired(db: Tx, now = new Date()): Promise<void> {
+    await db.deleteFrom('sessions').where('expires_at', '<=', now.toISOString()).execute();
+  },
+};
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** SHA-256 of the session id when signed in through a page (binds CSRF tokens to the session). */
+      sessionKey?: string;
+    }
+  }
+}
+
+const cookieOptions = (req: Request) => ({ httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: '/' });
+
+/** Reads the session cookie; sets req.user and req.sessionKey. A stale cookie is cleared, never an error. */
+export function sessionAuth(storage: Storage): RequestHandler {
+  return async (req, res, next) => {
+    const id = req.cookies?.[SESSION_COOKIE];
+    if (typeof id !== 'string' || !id) return next();
+    try {
+      const user = await sessionsRepository.user(storage.db, id);
+      if (user) {
+        req.user = user;
+        req.sessionKey = tokenHash(id);
+      } else res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export async function startSession(storage: Storage, req: Request, res: Response, user: AuthUser): Promise<void> {
+  const old = req.cookies?.[SESSION_COOKIE];
+  if (typeof old === 'string' && old) await sessionsRepository.delete(storage.db, old);
+  // Expired rows are cleared at sign-in, so the table does not grow without a separate job.
+  await sessionsRepository.purgeExpired(storage.db);
+  const { id } = await sessionsRepository.create(storage.db, user.id);
+  res.cookie(SESSION_COOKIE, id, { ...cookieOptions(req), maxAge: SESSION_TTL_MS });
+}
+
+export async function endSession(storage: Storage, req: Request, res: Response): Promise<void> {
+  const id = req.cookies?.[SESSION_COOKIE];
+  if (typeof id === 'string' && id) await sessionsRepository.delete(storage.db, id);
+  res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+}
+
+/** A random per-process secret when SESSION_SECRET is not configured (sessions themselves live in the database; only CSRF tokens depend on it). */
+export const randomSecret = () => randomBytes(32).toString('base64url');

@@ -1,0 +1,69 @@
+import type { AnalyseResult } from '../statistics';
+import type { FigureRecord } from '../figures/figures.repository';
+import type { Location } from '../locations/locations.repository';
+import type { I18n } from '../i18n/i18n';
+import type { ChartPayload } from './types';
+
+export interface LocationBar {
+  code: string;
+  name: string;
+  origin: { value: number; date: string } | null;
+  destination: { value: number; date: string } | null;
+  unknown: { value: number; date: string } | null;
+}
+
+export interface PayloadInput {
+  title: string;
+  analysis: AnalyseResult;
+  /** Approved figures at the location itself (the reported points). */
+  figures: FigureRecord[];
+  bars: LocationBar[];
+  organisations: string[];
+  location: Location;
+  i18n: I18n;
+}
+
+/** The chart data of a situation or location page; pure, so the page and the PNG route build the same document. */
+export function chartPayload(x: PayloadInput): ChartPayload {
+  const { analysis: a, i18n } = x;
+  const range = a.projections.range;
+  const method = range.central.method;
+  const central = method ? a.projections.methods[method] : null;
+  const lastDate = a.series.points.at(-1)?.date;
+  // The high end of the range is drawn on its own only where it leaves the 80% fan (an accelerating method).
+  const high = range.points && range.points.some((p) => p.highFrom !== 'central_upper_80') ? { label: i18n.t('chart.series.high'), points: range.points.map((p) => ({ date: p.date, value: p.high })) } : null;
+  return {
+    locale: i18n.locale,
+    messages: i18n.subset(['chart.', 'quantifier.']),
+    title: x.title,
+    subtitle: i18n.t('chart.subtitle', {
+      location: x.location.name,
+      category: i18n.label('category', a.input.category),
+      date: lastDate ? i18n.dateWords(lastDate) : '–',
+    }),
+    organisations: x.organisations,
+    series: {
+      reported: x.figures.map((f) => ({
+        id: f.id, date: f.periodEnd, value: f.value, valueLow: f.valueLow, valueHigh: f.valueHigh, quantifier: f.quantifier,
+        organisation: f.organisation, role: f.role, quote: f.quote,
+      })),
+      reconciled: a.series.points.map((p) => ({ date: p.date, value: p.value, kind: p.kind, bound: p.bound })),
+      band: a.series.band.map((b) => ({ date: b.date, low: b.low, high: b.high })),
+      fan: central?.points ? { method: central.method, name: central.name, points: central.points.map(({ date, central: c, lo80, hi80, lo95, hi95 }) => ({ date, central: c, lo80, hi80, lo95, hi95 })) } : null,
+      high,
+      scenarios: a.projections.scenarios.map((s) => ({ organisation: s.organisation, kind: s.kind, value: s.value, horizonDate: s.horizonDate })),
+    },
+    locations: x.bars.map((b) => ({ code: b.code, name: b.name, origin: b.origin?.value ?? null, destination: b.destination?.value ?? null, unknown: b.unknown?.value ?? null })),
+    changes: a.trend.changes.map((c) => ({ from: c.from, to: c.to, days: c.days, change: c.change, perDay: c.perDay })),
+  };
+}
+
+/** `<script type="application/json">` content: JSON with `<`, `>`, `&` and line separators escaped so no text can close the element. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { directionOf, formatters, translator, type Formatters, type Messages, type Params } from './format';
+
+/**
+ * Interface text goes through one function, `t(key, params)`, over a message catalogue per language
+ * (server/i18n/<language>.json). Adding `ar.json` and setting LOCALE=ar gives Arabic pages, `lang="ar"` and
+ * `dir="rtl"` without touching a template. A locale without a catalogue falls back to English entirely
+ * (text, lang, dir and number format), so a page never mixes English words with another locale's layout.
+ */
+export interface I18n extends Formatters {
+  /** The BCP 47 tag the page is in (the catalogue's). */
+  lang: string;
+  dir: 'ltr' | 'rtl';
+  t(key: string, params?: Params): string;
+  /** Catalogue entries whose key starts with one of the prefixes (sent to the browser for chart text). */
+  subset(prefixes: string[]): Messages;
+  /** `t` with a fallback for keys built from data (a category or quantifier not in the catalogue shows as itself). */
+  label(prefix: string, value: string): string;
+}
+
+const catalogues = new Map<string, Messages | null>();
+
+function catalogue(lang: string): Messages | null {
+  if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)) return null;
+  if (!catalogues.has(lang)) {
+    const file = path.join(__dirname, `${lang}.json`);
+    catalogues.set(lang, fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Messages) : null);
+  }
+  return catalogues.get(lang)!;
+}
+
+export function createI18n(locale: string): I18n {
+  // "ar-SY" uses ar-SY.json if present, else ar.json, else English.
+  const candidates = [locale, locale.split('-')[0]];
+  const lang = candidates.find((c) => catalogue(c)) ?? 'en';
+  const messages = catalogue(lang)!;
+  // Numbers and dates follow the requested locale (en-GB: 6 December 2024) unless it fell back to English.
+  const formatLocale = candidates.includes(lang) ? locale : 'en';
+  const t = translator(messages);
+  return {
+    ...formatters(formatLocale),
+    lang,
+    dir: directionOf(lang),
+    t,
+    subset: (prefixes) => Object.fromEntries(Object.entries(messages).filter(([k]) => prefixes.some((p) => k.startsWith(p)))),
+    label: (prefix, value) => (messages[`${prefix}.${value}`] !== undefined ? t(`${prefix}.${value}`) : value),
+  };
+}

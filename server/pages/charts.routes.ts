@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { Router } from 'express';
+import { z } from 'zod';
+import { HttpError, notFound, validationFailed } from '../errors';
+import { toFieldErrors } from '../validation';
+import { CHART_IDS, type ChartId } from '../charts/types';
+import { PNG_LIMITS, renderChartPng } from '../charts/render';
+import { loadSituationView, viewQuerySchema } from './situation.data';
+import type { PageDeps } from './deps';
+
+const size = (dim: 'width' | 'height') => {
+  const l = PNG_LIMITS[dim];
+  return z.coerce
+    .number({ error: 'must be a number of pixels' })
+    .int('must be a whole number of pixels')
+    .min(l.min, `must be between ${l.min} and ${l.max} pixels`)
+    .max(l.max, `must be between ${l.min} and ${l.max} pixels`)
+    .default(l.default);
+};
+const pngQuery = viewQuerySchema.extend({ width: size('width'), height: size('height') });
+
+/**
+ * GET /situations/:slug/charts/:chart.png — the page's charts drawn on the server (same config builder),
+ * for pasting into situation reports. Sizes are bounded; renders are kept in a small cache keyed by the
+ * situation's last change, so repeated downloads cost nothing and a new figure is never served stale.
+ */
+export function chartRoutes(d: PageDeps): Router {
+  const r = Router();
+  const cache = new Map<string, { png: Buffer; etag: string }>();
+
+  r.get('/situations/:slug/charts/:chart.png', async (req, res) => {
+    const chart = String(req.params.chart);
+    if (!(CHART_IDS as readonly string[]).includes(chart)) throw notFound(`Chart ${chart}`);
+    const parsed = pngQuery.safeParse(req.query);
+    if (!parsed.success) throw validationFailed(toFieldErrors(parsed.error));
+    const { width, height, ...q } = parsed.data;
+    const slug = String(req.params.slug);
+    const situation = await d.analysis.situation(slug);
+    const key = JSON.stringify([slug, situation.updatedAt, chart, width, height, q.location ?? null, q.category ?? null, q.horizon ?? null]);
+    let hit = cache.get(key);
+    if (!hit) {
+      const v = await loadSituationView(d.storage, d.analysis, slug, q, d.i18n);
+      const png = renderChartPng(chart as ChartId, v.payload, width, height);
+      hit = { png, etag: `"${createHash('sha256').update(png).digest('base64url').slice(0, 27)}"` };
+      if (cache.size >= 64) cache.delete(cache.keys().next().value!);
+      cache.set(key, hit);
+    }
+    res.setHeader('Cache-Control', 'public, no-cache');
+    res.setHeader('ETag', hit.etag);
+    if (req.fresh) return res.status(304).end();
+    res.type('png');
+    res.setHeader('Content-Disposition', `inline; filename="${slug}-${chart}.png"`);
+    res.send(hit.png);
+  });
+
+  // A chart name without .png, or another extension, is a clear 404 rather than the generic page.
+  r.get('/situations/:slug/charts/:chart', () => {
+    throw new HttpError(404, 'not_found', 'Charts are served as PNG: /situations/{slug}/charts/{series|locations|changes}.png');
+  });
+  return r;
+}

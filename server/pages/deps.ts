@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Storage } from '../storage/database';
+import type { AnalysisService } from '../analysis/analysis.service';
+import type { SituationsService } from '../situations/situations.service';
+import type { FiguresService } from '../figures/figures.service';
+import type { I18n } from '../i18n/i18n';
+
+/** What the page routers are built from; passed in by createApp, never imported as globals. */
+export interface PageDeps {
+  storage: Storage;
+  config: Config;
+  logger: Logger;
+  i18n: I18n;
+  analysis: AnalysisService;
+  situations: SituationsService;
+  figures: FiguresService;
+}

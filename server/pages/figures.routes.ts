@@ -1,0 +1,197 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS } from '../figures/figure';
+import { figuresRepository, type FigureRecord } from '../figures/figures.repository';
+import { locationsRepository } from '../locations/locations.repository';
+import { organisationsRepository } from '../organisations/organisations.repository';
+import { HttpError, notFound, type FieldError } from '../errors';
+import { hasRole } from '../auth/user';
+import { isoDate, locationCode, requiredText, toFieldErrors } from '../validation';
+import type { Situation } from '../situations/situation';
+import { byField, echo, fieldErrors, figureInput, FIGURE_FORM_FIELDS, type FormBody } from './forms';
+import { idParam, requirePageRole } from './guards';
+import type { PageDeps } from './deps';
+
+const PAGE_SIZE = 100;
+
+/** Filters of the figures list; empty form fields mean "any". */
+const listQuery = z.preprocess(
+  (q) => Object.fromEntries(Object.entries((q ?? {}) as Record<string, unknown>).filter(([, v]) => v !== '' && v != null)),
+  z.object({
+    location: locationCode().optional(),
+    category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
+    status: z.enum([...STATUSES, 'all'] as const, { error: `must be one of ${[...STATUSES, 'all'].join(', ')}` }).optional(),
+    organisation: requiredText(120).optional(),
+    from: isoDate().optional(),
+    to: isoDate().optional(),
+    deleted: z.enum(['on']).optional(),
+    after: z.coerce.number().int().min(0).optional(),
+  }),
+);
+
+/** A stored figure as the strings its form shows. */
+function formValues(f: FigureRecord): Record<string, string> {
+  const s = (v: unknown) => (v == null ? '' : String(v));
+  return {
+    location: f.location, locationRole: f.locationRole, category: f.category, periodStart: s(f.periodStart), periodEnd: f.periodEnd, unit: f.unit,
+    value: f.unit === 'people' ? s(f.value) : '', reportedValue: f.unit === 'households' ? s(f.reportedValue) : '', householdSize: s(f.householdSize),
+    quantifier: f.quantifier, valueLow: s(f.valueLow), valueHigh: s(f.valueHigh), organisation: f.organisation, sourceUrl: f.sourceUrl,
+    sourceTitle: s(f.sourceTitle), publishedOn: f.publishedOn, quote: f.quote, role: f.role, status: f.status, notes: s(f.notes),
+  };
+}
+
+// History rows list what changed; bookkeeping fields change every time and say nothing.
+const BOOKKEEPING = new Set(['updatedAt', 'updatedBy', 'version', 'createdAt', 'createdBy', 'organisationReliability']);
+function changes(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
+  if (!before || !after) return [];
+  return Object.keys(after)
+    .filter((k) => !BOOKKEEPING.has(k) && JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))
+    .map((k) => ({ field: k, before: before[k], after: after[k] }));
+}
+
+/** Figures list, detail with history, and the figure form (create, edit, approve, reject, delete, restore). */
+export function figurePages(d: PageDeps): Router {
+  const r = Router();
+  const db = d.storage.db;
+
+  const formOptions = async (situation: Situation) => ({
+    locations: await locationsRepository.list(db, situation.country),
+    organisations: await organisationsRepository.list(db),
+    options: { locationRole: LOCATION_ROLES, category: CATEGORIES, quantifier: QUANTIFIERS, unit: UNITS, role: FIGURE_ROLES, status: STATUSES },
+  });
+
+  const renderForm = async (
+    res: Response,
+    status: number,
+    x: { situation: Situation; figure?: FigureRecord; values: Record<string, string>; errors?: FieldError[]; conflict?: { current: FigureRecord; yours: Record<string, string> } },
+  ) => {
+    const errors = x.errors ?? [];
+    res.status(status).render('figures/form', {
+      title: x.figure ? res.locals.t('figureForm.editTitle', { id: x.figure.id }) : res.locals.t('figureForm.newTitle'),
+      situation: x.situation,
+      figure: x.figure ?? null,
+      values: x.values,
+      errors,
+      fieldErrors: byField(errors),
+      fields: FIGURE_FORM_FIELDS,
+      conflict: x.conflict ? { current: x.conflict.current, currentValues: formValues(x.conflict.current), yours: x.conflict.yours } : null,
+      ...(await formOptions(x.situation)),
+    });
+  };
+
+  const renderDetail = async (req: Request, res: Response, f: FigureRecord, status = 200, problem: string | null = null) => {
+    const situation = await d.situations.get(f.situation);
+    const location = await locationsRepository.get(db, f.location);
+    const history = req.user ? (await d.figures.history(f.id)).map((h) => ({ ...h, changes: changes(h.before as never, h.after as never) })) : null;
+    res.status(status).render('figures/show', { title: res.locals.t('figure.title', { id: f.id }), figure: f, situation, location, history, problem });
+  };
+
+  r.get('/situations/:slug/figures', async (req, res) => {
+    const situation = await d.situations.get(String(req.params.slug));
+    const editor = hasRole(req.user, 'editor');
+    const parsed = listQuery.safeParse(req.query);
+    const errors = parsed.success ? [] : toFieldErrors(parsed.error);
+    const q = parsed.success ? parsed.data : {};
+    let figures: FigureRecord[] = [];
+    let next: string | null = null;
+    if (parsed.success) {
+      const org = q.organisation ? await organisationsRepository.byShortName(db, q.organisation) : undefined;
+      if (q.organisation && !org) errors.push({ path: 'organisation', message: `unknown organisation "${q.organisation}"` });
+      else {
+        const rows = await figuresRepository.list(db, {
+          situationId: situation.id, location: q.location, category: q.category, organisationId: org?.id, from: q.from, to: q.to,
+          // Readers see approved figures only; editors choose.
+          status: editor ? (q.status ?? 'all') : 'approved',
+          includeDeleted: editor && q.deleted === 'on',
+          afterId: q.after, limit: PAGE_SIZE + 1,
+        });
+        figures = rows.slice(0, PAGE_SIZE);
+        if (rows.length > PAGE_SIZE) {
+          const p = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'after' && typeof v === 'string') as [string, string][]);
+          p.set('after', String(figures[figures.length - 1].id));
+          next = `?${p}`;
+        }
+      }
+    }
+    const [locations, organisations] = await Promise.all([locationsRepository.list(db, situation.country), organisationsRepository.list(db)]);
+    res.status(errors.length ? 400 : 200).render('figures/list', {
+      title: `${res.locals.t('figures.title')} · ${situation.title}`,
+      situation, figures, next, errors, fieldErrors: byField(errors), filters: echo(req.query as FormBody, ['location', 'category', 'status', 'organisation', 'from', 'to', 'deleted']),
+      locations, organisations, categories: CATEGORIES, statuses: STATUSES,
+      locationNames: Object.fromEntries(locations.map((l) => [l.code, l.name])),
+    });
+  });
+
+  r.get('/situations/:slug/figures/new', requirePageRole('editor'), async (req, res) => {
+    const situation = await d.situations.get(String(req.params.slug));
+    const values: Record<string, string> = { location: situation.country, locationRole: 'unknown', category: 'new_displacement', unit: 'people', quantifier: 'exact', role: 'recommended', status: 'draft' };
+    await renderForm(res, 200, { situation, values });
+  });
+
+  r.post('/situations/:slug/figures', requirePageRole('editor'), async (req, res) => {
+    const situation = await d.situations.get(String(req.params.slug));
+    const body = req.body as FormBody;
+    try {
+      const f = await d.figures.create(situation.slug, figureInput(body, 'create'), req.user!);
+      res.redirect(303, `/figures/${f.id}?done=created`);
+    } catch (err) {
+      const errors = fieldErrors(err) ?? (err instanceof HttpError && err.status === 403 ? [{ path: 'status', message: err.message }] : null);
+      if (!errors) throw err;
+      await renderForm(res, err instanceof HttpError ? err.status : 400, { situation, values: echo(body, FIGURE_FORM_FIELDS), errors });
+    }
+  });
+
+  r.get('/figures/:id', async (req, res) => {
+    const editor = hasRole(req.user, 'editor');
+    const f = await d.figures.get(idParam(req), { includeDeleted: editor });
+    if (f.status !== 'approved' && !editor) throw notFound(`Figure ${f.id}`);
+    if (f.deletedAt && !editor) throw notFound(`Figure ${f.id}`);
+    await renderDetail(req, res, f);
+  });
+
+  r.get('/figures/:id/edit', requirePageRole('editor'), async (req, res) => {
+    const f = await d.figures.get(idParam(req));
+    await renderForm(res, 200, { situation: await d.situations.get(f.situation), figure: f, values: { ...formValues(f), version: String(f.version) } });
+  });
+
+  r.post('/figures/:id', requirePageRole('editor'), async (req, res) => {
+    const id = idParam(req);
+    const body = req.body as FormBody;
+    const yours = { ...echo(body, FIGURE_FORM_FIELDS), version: String(body.version ?? '') };
+    try {
+      await d.figures.update(id, { ...figureInput(body, 'update'), version: Number(body.version) || 0 }, req.user!);
+      res.redirect(303, `/figures/${id}?done=updated`);
+    } catch (err) {
+      const f = await d.figures.get(id);
+      const situation = await d.situations.get(f.situation);
+      if (err instanceof HttpError && err.status === 409 && err.details.current) {
+        const current = err.details.current as FigureRecord;
+        // The form keeps the user's input but carries the current version: saving again is a deliberate overwrite.
+        return renderForm(res, 409, { situation, figure: current, values: { ...yours, version: String(current.version) }, conflict: { current, yours } });
+      }
+      const errors = fieldErrors(err);
+      if (!errors) throw err;
+      await renderForm(res, 400, { situation, figure: f, values: yours, errors });
+    }
+  });
+
+  const action = (name: 'approve' | 'reject' | 'delete' | 'restore') =>
+    r.post(`/figures/:id/${name}`, requirePageRole('editor'), async (req, res) => {
+      const id = idParam(req);
+      const version = Number(req.body.version) || undefined;
+      try {
+        if (name === 'restore') await d.figures.restore(id, req.user!);
+        else await d.figures[name](id, req.user!, version);
+      } catch (err) {
+        if (!(err instanceof HttpError) || ![403, 409].includes(err.status)) throw err;
+        const f = await d.figures.get(id, { includeDeleted: true });
+        const message = err.status === 409 && err.code === 'version_conflict' ? res.locals.t('figure.changedMeanwhile', { version: version ?? '?', current: f.version, by: f.updatedBy }) : err.message;
+        return renderDetail(req, res, f, err.status, message);
+      }
+      const done = { approve: 'approved', reject: 'rejected', delete: 'deleted', restore: 'restored' }[name];
+      res.redirect(303, `/figures/${id}?done=${done}`);
+    });
+  (['approve', 'reject', 'delete', 'restore'] as const).forEach(action);
+
+  return r;
+}

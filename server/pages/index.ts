@@ -1,0 +1,55 @@
+import express, { Router } from 'express';
+import cookieParser from 'cookie-parser';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Storage } from '../storage/database';
+import type { AnalysisService } from '../analysis/analysis.service';
+import type { SituationsService } from '../situations/situations.service';
+import type { FiguresService } from '../figures/figures.service';
+import { createI18n } from '../i18n/i18n';
+import { assets } from '../assets/manifest';
+import { randomSecret, sessionAuth } from '../auth/session';
+import { csrf, pageLocals } from './locals';
+import { pageReadGate } from './guards';
+import { sessionRoutes } from './session.routes';
+import { dashboardRoutes } from './dashboard.routes';
+import { situationPages } from './situations.routes';
+import { chartRoutes } from './charts.routes';
+import { figurePages } from './figures.routes';
+import type { PageDeps } from './deps';
+
+export interface PagesOptions {
+  storage: Storage;
+  config: Config;
+  logger: Logger;
+  analysis: AnalysisService;
+  situations: SituationsService;
+  figures: FiguresService;
+}
+
+/**
+ * The server-rendered pages, mounted after the API. Order matters: fingerprinted assets first (no cookies,
+ * no database), then cookies, form bodies, the session, template locals, CSRF on every form POST, the read
+ * gate, and the feature route tables.
+ */
+export function pages(o: PagesOptions): Router {
+  const i18n = createI18n(o.config.LOCALE);
+  const d: PageDeps = { ...o, i18n };
+  const a = assets(o.logger);
+  // Without SESSION_SECRET every process gets its own: forms still work, but only on the instance that served them.
+  const { protect, token } = csrf(o.config.SESSION_SECRET ?? randomSecret());
+  const r = Router();
+  r.use('/assets', a.serve);
+  r.use(cookieParser());
+  r.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
+  r.use(sessionAuth(o.storage));
+  r.use(pageLocals(i18n, a.url, token));
+  r.use(protect);
+  r.use(pageReadGate(o.config.PUBLIC_READ));
+  r.use(sessionRoutes(o.storage));
+  r.use(dashboardRoutes(o.situations, o.analysis));
+  r.use(situationPages(d));
+  r.use(chartRoutes(d));
+  r.use(figurePages(d));
+  return r;
+}

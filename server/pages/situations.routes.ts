@@ -1,0 +1,97 @@
+import { Router, type Response } from 'express';
+import { CATEGORIES, SCENARIO_KINDS } from '../figures/figure';
+import { figuresRepository } from '../figures/figures.repository';
+import { locationsRepository } from '../locations/locations.repository';
+import { organisationsRepository } from '../organisations/organisations.repository';
+import { notFound } from '../errors';
+import { jsonForScript } from '../charts/payload';
+import { fanClipped } from '../charts/config';
+import { CHART_IDS } from '../charts/types';
+import { headline, loadSituationView, parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
+import { byField, echo, fieldErrors, scenarioInput, SCENARIO_FORM_FIELDS, type FormBody } from './forms';
+import { requirePageRole } from './guards';
+import type { PageDeps } from './deps';
+
+/** Query string that keeps the chosen location, category and horizon (for PNG links and forms). */
+export function viewQueryString(q: ViewQuery, extra: Record<string, string | number> = {}): string {
+  const p = new URLSearchParams();
+  if (q.location) p.set('location', q.location);
+  if (q.category) p.set('category', q.category);
+  if (q.horizon) p.set('horizon', String(q.horizon));
+  for (const [k, v] of Object.entries(extra)) p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+/** What the shared analysis partial needs. */
+const analysisLocals = (v: SituationView, q: ViewQuery) => ({
+  v,
+  q,
+  chartIds: CHART_IDS,
+  chartJson: jsonForScript(v.payload),
+  fanClipped: fanClipped(v.payload),
+  pngHref: (chart: string) => `/situations/${encodeURIComponent(v.situation.slug)}/charts/${chart}.png${viewQueryString(q)}`,
+  categories: CATEGORIES,
+});
+
+/** Situation page, location page and scenarios. */
+export function situationPages(d: PageDeps): Router {
+  const r = Router();
+
+  r.get('/situations/:slug', async (req, res) => {
+    const q = parseViewQuery(req.query);
+    const v = await loadSituationView(d.storage, d.analysis, String(req.params.slug), q, d.i18n);
+    res.render('situations/show', { title: v.situation.title, ...analysisLocals(v, q), scripts: ['charts.js'] });
+  });
+
+  r.get('/situations/:slug/locations/:code', async (req, res) => {
+    const slug = String(req.params.slug);
+    const code = String(req.params.code);
+    const situation = await d.situations.get(slug);
+    const loc = await locationsRepository.get(d.storage.db, code);
+    if (!loc || loc.country !== situation.country) throw notFound(`Location ${code} in ${situation.title}`);
+    const q = { ...parseViewQuery(req.query), location: code };
+    // One line per category with data here, so a reader sees flows and stocks side by side.
+    const summaries = (
+      await Promise.all(
+        CATEGORIES.map(async (category) => {
+          const x = await d.analysis.analyse(slug, { location: code, category, horizon: q.horizon });
+          return { category, headline: headline(x.analysis), points: x.analysis.series.points.length };
+        }),
+      )
+    ).filter((s) => s.points > 0);
+    if (!q.category && summaries.length) q.category = summaries[0].category;
+    const v = await loadSituationView(d.storage, d.analysis, slug, q, d.i18n);
+    const figures = await figuresRepository.list(d.storage.db, { situationId: situation.id, location: code, status: 'approved' });
+    res.render('situations/location', { title: `${loc.name} · ${situation.title}`, ...analysisLocals(v, q), summaries, figures, scripts: ['charts.js'] });
+  });
+
+  const scenarioPage = async (res: Response, slug: string, status: number, form: { values: Record<string, string>; errors: { path: string; message: string }[] } | null) => {
+    const situation = await d.situations.get(slug);
+    const scenarios = await d.situations.scenarios(slug);
+    const [locations, organisations] = await Promise.all([locationsRepository.list(d.storage.db, situation.country), organisationsRepository.list(d.storage.db)]);
+    res.status(status).render('situations/scenarios', {
+      title: `${res.locals.t('scenarios.title')} · ${situation.title}`,
+      situation, scenarios, locations, organisations, kinds: SCENARIO_KINDS, categories: CATEGORIES,
+      values: form?.values ?? { location: situation.country, category: 'new_displacement' },
+      errors: form?.errors ?? [],
+      fieldErrors: byField(form?.errors ?? []),
+    });
+  };
+
+  r.get('/situations/:slug/scenarios', async (req, res) => scenarioPage(res, String(req.params.slug), 200, null));
+
+  r.post('/situations/:slug/scenarios', requirePageRole('editor'), async (req, res) => {
+    const slug = String(req.params.slug);
+    try {
+      await d.situations.createScenario(slug, scenarioInput(req.body as FormBody), req.user!);
+    } catch (err) {
+      const errors = fieldErrors(err);
+      if (!errors) throw err;
+      return scenarioPage(res, slug, 400, { values: echo(req.body as FormBody, SCENARIO_FORM_FIELDS), errors });
+    }
+    res.redirect(303, `/situations/${encodeURIComponent(slug)}/scenarios?done=scenarioCreated`);
+  });
+
+  return r;
+}
