@@ -7,6 +7,7 @@ import { notFound } from '../errors';
 import { jsonForScript } from '../charts/payload';
 import { fanClipped } from '../charts/config';
 import { CHART_IDS } from '../charts/types';
+import { EXPORT_NAMES } from '../exports/exports.service';
 import { headline, loadSituationView, parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
 import { byField, echo, fieldErrors, scenarioInput, SCENARIO_FORM_FIELDS, type FormBody } from './forms';
 import { requirePageRole } from './guards';
@@ -32,6 +33,8 @@ const analysisLocals = (v: SituationView, q: ViewQuery) => ({
   fanClipped: fanClipped(v.payload),
   pngHref: (chart: string) => `/situations/${encodeURIComponent(v.situation.slug)}/charts/${chart}.png${viewQueryString(q)}`,
   categories: CATEGORIES,
+  // CSV downloads (server/exports): the same location, category and horizon as the page.
+  csvNames: EXPORT_NAMES,
 });
 
 /** Situation page, location page and scenarios. */
