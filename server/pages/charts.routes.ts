@@ -45,7 +45,7 @@ export function chartRoutes(d: PageDeps): Router {
       if (cache.size >= 64) cache.delete(cache.keys().next().value!);
       cache.set(key, hit);
     }
-    res.setHeader('Cache-Control', 'public, no-cache');
+    res.setHeader('Cache-Control', 'private, no-cache');
     res.setHeader('ETag', hit.etag);
     if (req.fresh) return res.status(304).end();
     res.type('png');

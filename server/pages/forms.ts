@@ -18,6 +18,7 @@ export function numberField(v: unknown): number | string | undefined {
 }
 
 const NUMBER_FIELDS = ['value', 'valueLow', 'valueHigh', 'reportedValue', 'householdSize'] as const;
+const REQUIRED_TEXT = new Set(['location', 'periodEnd', 'organisation', 'sourceUrl', 'publishedOn', 'quote']);
 const NULLABLE = new Set(['valueLow', 'valueHigh', 'householdSize', 'periodStart', 'sourceTitle', 'notes', 'horizonDate']);
 
 /** The fields of the figure form, in form order. */
@@ -38,6 +39,8 @@ export function figureInput(body: FormBody, mode: 'create' | 'update'): Record<s
     const v = (NUMBER_FIELDS as readonly string[]).includes(k) ? numberField(raw) : str(raw) || undefined;
     if (v === undefined) {
       if (NULLABLE.has(k)) out[k] = null;
+      // An empty required text or date goes through as "", so the schema answers "is required" (not "expected string").
+      else if (REQUIRED_TEXT.has(k)) out[k] = '';
       continue;
     }
     out[k] = v;
@@ -58,6 +61,7 @@ export function scenarioInput(body: FormBody): Record<string, unknown> {
     const v = k === 'value' ? numberField(body[k]) : str(body[k]) || undefined;
     if (v === undefined) {
       if (NULLABLE.has(k)) out[k] = null;
+      else if (k !== 'value' && k !== 'kind' && k !== 'location' && k !== 'category') out[k] = '';
       continue;
     }
     out[k] = v;

@@ -112,6 +112,14 @@ describe.each(DATABASES)('page forms on %s', (kind) => {
     expect(await count('figures')).toBe(before);
   });
 
+  test('when the figure form is sent empty, then each required field says it is required, in plain words', async () => {
+    const token = await tokenFor(ed, `/situations/${SLUG}/figures/new`);
+    const res = await ed.post(`/situations/${SLUG}/figures`).type('form').send({ _csrf: token, unit: 'people' }).expect(400);
+    const text = textOf(res.text);
+    for (const label of ['Organisation', 'Source address (URL)', 'Quote']) expect(text).toContain(`${label}: is required`);
+    expect(text).not.toContain('expected string');
+  });
+
   test('when a referenced organisation or location is unknown, then 400 with the message beside the field', async () => {
     const before = await count('figures');
     const token = await tokenFor(ed, `/situations/${SLUG}/figures/new`);
