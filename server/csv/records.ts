@@ -45,10 +45,14 @@ export async function* readRecords(readable: Readable, guard: Utf8Guard = new Ut
       return undefined;
     },
   });
-  pipeline(readable, guard, parser, () => undefined); // errors surface through the iteration below
+  // A failing source (a read error, a dropped upload) must fail the import, never end it early as if the file were shorter.
+  let failure: Error | undefined;
+  pipeline(readable, guard, parser, (err) => { if (err) failure = err; });
   for await (const rec of parser as AsyncIterable<{ row: number; cells: string[] }>) {
     while (skipped.length && skipped[0]!.row < rec.row) yield skipped.shift()!;
     yield rec;
   }
+  await new Promise((r) => setImmediate(r));
+  if (failure) throw failure;
   yield* skipped;
 }

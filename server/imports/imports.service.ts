@@ -120,7 +120,11 @@ export class ImportsService {
   /** Valid, de-duplicated figure inputs of a file, in file order. */
   private async *candidates(situation: Situation, source: Source, opts: ImportOptions): AsyncGenerator<FigureCreate> {
     for await (const ev of readFigures(source(), { situationCountry: situation.country, countryFilter: opts.countryFilter, map: opts.map, defaults: opts.defaults })) {
-      if (ev.type !== 'row' || !ev.figure || ev.errors.length) continue;
+      if (ev.type === 'summary') {
+        if (ev.fileErrors.length) throw new HttpError(400, 'import_failed', `Reading the file failed during the import; nothing was imported: ${ev.fileErrors.join('; ')}`);
+        return;
+      }
+      if (!ev.figure || ev.errors.length) continue;
       const parsed = figureCreateSchema.safeParse({ ...ev.figure, status: opts.status ?? 'draft' });
       if (parsed.success) yield parsed.data;
     }

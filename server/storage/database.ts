@@ -12,6 +12,8 @@ export type Db = Kysely<Database>;
 export interface Storage {
   db: Db;
   dialect: Dialect;
+  /** PostgreSQL schema the tables live in, when not the default search path. */
+  schema?: string;
   /** A human description without secrets, for logs. */
   describe: string;
   close(): Promise<void>;
@@ -71,7 +73,7 @@ export async function openStorage(opts: OpenOptions): Promise<Storage> {
       throw new StorageError(`Cannot reach PostgreSQL at ${redact(url)}: ${(err as Error).message}`);
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', describe: `PostgreSQL ${redact(url)}`, close: () => db.destroy() };
+    return { db, dialect: 'postgres', schema: opts.pgSchema, describe: `PostgreSQL ${redact(url)}`, close: () => db.destroy() };
   }
   const file = url ? url.replace(/^(file|sqlite):(\/\/)?/, '') : (opts.sqlitePath ?? ':memory:');
   let sqlite: BetterSqlite3.Database;
@@ -97,7 +99,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 /** Runs pending migrations; throws with the failing migration's name. */
 export async function migrate(storage: Storage): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(storage.dialect) };
-  const migrator = new Migrator({ db: storage.db, provider });
+  // Name the schema: otherwise Kysely may find another schema's migration tables through the catalog.
+  const migrator = new Migrator({ db: storage.db, provider, migrationTableSchema: storage.schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
