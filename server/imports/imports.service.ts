@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { pipeline, Transform, type Readable } from 'node:stream';
 import type { Storage } from '../storage/database';
 import { nowIso } from '../storage/database';
 import { HttpError, notFound } from '../errors';
@@ -132,8 +132,9 @@ export class ImportsService {
 
   private async validate(situation: Situation, source: Source, opts: ImportOptions) {
     const hash = createHash('sha256');
-    const stream = source();
-    stream.on('data', (c: Buffer | string) => hash.update(c));
+    // Hash while reading, through a pass-through: a 'data' listener would start the flow before the reader is attached.
+    const stream = new Transform({ transform(chunk: Buffer, _enc, cb) { hash.update(chunk); cb(null, chunk); } });
+    pipeline(source(), stream, () => undefined);
     const errors: RowError[] = [];
     let errorCount = 0;
     const addError = (e: RowError) => { errorCount++; if (errors.length < MAX_ERRORS) errors.push(e); };
