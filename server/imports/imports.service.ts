@@ -8,7 +8,7 @@ import { hasRole, type AuthUser } from '../auth/user';
 import { situationsRepository } from '../situations/situations.repository';
 import { locationsRepository, type Location } from '../locations/locations.repository';
 import { organisationsRepository } from '../organisations/organisations.repository';
-import { figuresRepository, toFigure, type Tx } from '../figures/figures.repository';
+import { toFigure, type Tx } from '../figures/figures.repository';
 import { figureCreateSchema, type FigureCreate } from '../figures/figure.schema';
 import { toRow } from '../figures/figures.service';
 import type { Situation } from '../situations/situation';
@@ -50,7 +50,8 @@ export interface ImportReport {
 }
 
 const MAX_ERRORS = 500;
-const BATCH = 400;
+// 30 columns × 1,000 rows stays under SQLite's 32,766 bound parameters.
+const BATCH = 1000;
 
 // A figure already in the situation, or earlier in the same file: the same external id, or the same source, place, category, date and value.
 const naturalKey = (f: { sourceUrl: string; location: string; category: string; periodEnd: string; value: number }) =>
@@ -94,7 +95,9 @@ export class ImportsService {
     const importId = await this.storage.db.transaction().execute(async (trx) => {
       for (const l of pass.newLocations.values()) await locationsRepository.ensure(trx, [toLocation(l)]);
       for (const name of pass.newOrganisations) await organisationsRepository.insert(trx, { name, shortName: name, reliability: 'medium' }, at);
-      const orgIds = new Map((await organisationsRepository.list(trx)).map((o) => [o.shortName, o.id]));
+      const orgList = await organisationsRepository.list(trx);
+      const orgIds = new Map(orgList.map((o) => [o.shortName, o.id]));
+      const ctx = { slug, orgs: new Map(orgList.map((o) => [o.id, o])) };
       const { id } = await trx
         .insertInto('imports')
         .values({ situation_id: situation.id, filename: opts.filename, sha256: pass.sha256, layout: pass.summary.layout ?? 'unknown', figure_count: pass.newCount, created_by: actor, created_at: at })
@@ -106,9 +109,9 @@ export class ImportsService {
       for await (const f of this.candidates(situation, source, opts)) {
         if (isDuplicate(seen, f)) continue;
         batch.push(toRow(situation, f, orgIds.get(f.organisation)!));
-        if (batch.length >= BATCH) { written += await insertBatch(trx, batch, id, actor, at); batch = []; opts.onProgress?.(written); }
+        if (batch.length >= BATCH) { written += await insertBatch(trx, batch, id, actor, at, ctx); batch = []; opts.onProgress?.(written); }
       }
-      if (batch.length) written += await insertBatch(trx, batch, id, actor, at);
+      if (batch.length) written += await insertBatch(trx, batch, id, actor, at, ctx);
       if (written !== pass.newCount) throw new HttpError(409, 'import_changed', `The file or the database changed between preview and commit (${written} vs ${pass.newCount} new figures); nothing was imported`);
       await situationsRepository.touch(trx, situation.id, at);
       return id;
@@ -223,18 +226,21 @@ function isDuplicate(keys: Keys, f: FigureCreate): boolean {
   return false;
 }
 
-/** Inserts figures and their history rows, several hundred per statement. */
-async function insertBatch(trx: Tx, rows: ReturnType<typeof toRow>[], importId: number, actor: string, at: string): Promise<number> {
-  const inserted = await trx
-    .insertInto('figures')
-    .values(rows.map((r) => ({ ...r, import_id: importId, created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null })))
-    .returning('id')
-    .execute();
-  const ids = inserted.map((r) => r.id);
-  const full = await figuresRepository.select(trx).where('f.id', 'in', ids).orderBy('f.id').execute();
+/** Inserts figures and their history rows, several hundred per statement; the history's record is built from the row, not read back. */
+async function insertBatch(trx: Tx, rows: ReturnType<typeof toRow>[], importId: number, actor: string, at: string, ctx: { slug: string; orgs: Map<number, { shortName: string; reliability: string }> }): Promise<number> {
+  const full = rows.map((r) => ({ ...r, import_id: importId, created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null }));
+  const inserted = await trx.insertInto('figures').values(full).returning('id').execute();
   await trx
     .insertInto('figure_history')
-    .values(full.map((r) => ({ figure_id: r.id, action: 'import', actor, at, before: null, after: JSON.stringify(toFigure(r as never)) })))
+    .values(
+      full.map((r, i) => {
+        const org = ctx.orgs.get(r.organisation_id)!;
+        return {
+          figure_id: inserted[i].id, action: 'import', actor, at, before: null,
+          after: JSON.stringify(toFigure({ ...r, id: inserted[i].id, situation_slug: ctx.slug, organisation_short_name: org.shortName, organisation_reliability: org.reliability } as never)),
+        };
+      }),
+    )
     .execute();
-  return ids.length;
+  return inserted.length;
 }
