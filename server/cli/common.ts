@@ -19,6 +19,7 @@ export async function runCli(
     await storage.close();
   } catch (err) {
     await storage?.close().catch(() => undefined);
+    if ((err as { code?: string }).code === 'EPIPE') return; // the reader (e.g. `| head`) stopped early
     if (err instanceof HttpError) {
       console.error(`Error: ${err.message}`);
       for (const f of err.details.fields ?? []) console.error(`  ${f.path}: ${f.message}`);
