@@ -14,7 +14,7 @@
  * - Location columns carry #country / #adm1 / #adm2 when the export is for one admin level, else #loc.
  * - Any other field is `#meta+<field in snake_case>` (or a core HXL tag such as #date+published).
  */
-import type { Category, FigureRole, LocationRole, Quantifier, Status, Unit } from '../figures/figure';
+import type { Category, Figure, Quantifier } from '../figures/figure';
 import type { Column } from './columns';
 
 /** HXL tag of each category's population column. DESIGN §4 names the first three; the rest follow the pattern. */
@@ -48,37 +48,10 @@ function locationTag(adminLevel: 0 | 1 | 2 | undefined, attribute: 'code' | 'nam
 // ---------------------------------------------------------------------------------------------- figures
 
 /** One figure as exported: every field of `Figure` (figure.ts) but the reliability and deletion stamp, plus the location's name and the externalId. */
-export interface FigureExportRow {
-  id: number;
-  situation: string;
-  location: string;
+export type FigureExportRow = Omit<Figure, 'organisationReliability' | 'deletedAt'> & {
   locationName: string | null;
-  locationRole: LocationRole;
-  category: Category;
-  periodStart: string | null;
-  periodEnd: string;
-  value: number;
-  valueLow: number | null;
-  valueHigh: number | null;
-  quantifier: Quantifier;
-  unit: Unit;
-  reportedValue: number;
-  householdSize: number | null;
-  organisation: string;
-  sourceUrl: string;
-  sourceTitle: string | null;
-  publishedOn: string;
-  quote: string;
-  role: FigureRole;
-  status: Status;
-  notes: string | null;
-  createdBy: string;
-  createdAt: string;
-  updatedBy: string;
-  updatedAt: string;
-  version: number;
   externalId?: string | null;
-}
+};
 
 type FigureKey = keyof FigureExportRow & string;
 const fig = (key: FigureKey, hxl: string, description: string): Column<FigureExportRow> => ({

@@ -3,7 +3,7 @@
  * JSON-serialisable: dates are ISO `YYYY-MM-DD` strings, numbers are always finite, and a
  * result that the data cannot support is `null` with a `reason` string next to it.
  */
-import type { Figure, LocationRole, Category, ScenarioKind, Quantifier } from '../figures/figure';
+import type { Figure, LocationRole, Category, Quantifier, Scenario } from '../figures/figure';
 
 /** The fields of a Figure that the statistics need (a full `Figure` satisfies it). */
 export type FigureLike = Pick<
@@ -27,17 +27,9 @@ export type FigureLike = Pick<
 >;
 
 /** A published scenario (never an observation). `publishedOn` is optional: without it, `asOf` cannot exclude it. */
-export interface ScenarioLike {
-  id: number;
-  location: string;
-  category: Category;
-  organisation: string;
-  kind: ScenarioKind;
-  value: number;
-  horizonDate: string | null;
-  quote: string;
+export type ScenarioLike = Pick<Scenario, 'id' | 'location' | 'category' | 'organisation' | 'kind' | 'value' | 'horizonDate' | 'quote'> & {
   publishedOn?: string | null;
-}
+};
 
 /** A location as the statistics need it. `isArea` marks non-administrative regions (never summed into a parent). */
 export interface LocationLike {
