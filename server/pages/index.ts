@@ -6,6 +6,7 @@ import type { Storage } from '../storage/database';
 import type { AnalysisService } from '../analysis/analysis.service';
 import type { SituationsService } from '../situations/situations.service';
 import type { FiguresService } from '../figures/figures.service';
+import type { ImportsService } from '../imports/imports.service';
 import { createI18n } from '../i18n/i18n';
 import { assets } from '../assets/manifest';
 import { randomSecret, sessionAuth } from '../auth/session';
@@ -16,6 +17,7 @@ import { dashboardRoutes } from './dashboard.routes';
 import { situationPages } from './situations.routes';
 import { chartRoutes } from './charts.routes';
 import { figurePages } from './figures.routes';
+import { importPages, importUploadParser, PendingUploads } from './imports.routes';
 import type { PageDeps } from './deps';
 
 export interface PagesOptions {
@@ -25,6 +27,7 @@ export interface PagesOptions {
   analysis: AnalysisService;
   situations: SituationsService;
   figures: FiguresService;
+  imports: ImportsService;
 }
 
 /**
@@ -44,6 +47,9 @@ export function pages(o: PagesOptions): Router {
   r.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
   r.use(sessionAuth(o.storage));
   r.use(pageLocals(i18n, a.url, token));
+  // The import form is multipart: its parser runs before the CSRF check so the token is read from the body (imports.routes.ts).
+  const uploads = new PendingUploads();
+  r.use(importUploadParser(uploads));
   r.use(protect);
   r.use(pageReadGate(o.config.PUBLIC_READ));
   r.use(sessionRoutes(o.storage));
@@ -51,5 +57,6 @@ export function pages(o: PagesOptions): Router {
   r.use(situationPages(d));
   r.use(chartRoutes(d));
   r.use(figurePages(d));
+  r.use(importPages({ ...d, imports: o.imports }, uploads));
   return r;
 }
