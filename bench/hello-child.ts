@@ -1,0 +1,5 @@
+/** P6 baseline: the smallest tsx-run HTTP server (no app, no database) answering 200 on 127.0.0.1:$PORT. */
+import http from 'node:http';
+
+const server = http.createServer((_req, res) => res.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
