@@ -18,7 +18,8 @@ const chromiumPath = (() => {
     return null;
   }
 })();
-const d = chromiumPath ? describe : describe.skip;
+// In CI a missing browser is a failure, not a skip (as in browser.pages.test.ts).
+const d = chromiumPath || process.env.CI ? describe : describe.skip;
 if (!chromiumPath) console.warn('browser tests skipped: `which chromium` found nothing');
 
 const FILE = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'iom-dtm', 'subset_SDN_armed_clashes_weekly_admin0.csv');
