@@ -132,7 +132,10 @@ export function figurePages(d: PageDeps): Router {
     const situation = await d.situations.get(String(req.params.slug));
     const body = req.body as FormBody;
     try {
-      const f = await d.figures.create(situation.slug, figureInput(body, 'create'), req.user!);
+      const input = figureInput(body, 'create');
+      // Only admins see the status field; anyone else creates a draft whatever the request says.
+      if (!hasRole(req.user, 'admin')) delete input.status;
+      const f = await d.figures.create(situation.slug, input, req.user!);
       res.redirect(303, `/figures/${f.id}?done=created`);
     } catch (err) {
       const errors = fieldErrors(err) ?? (err instanceof HttpError && err.status === 403 ? [{ path: 'status', message: err.message }] : null);
@@ -159,7 +162,10 @@ export function figurePages(d: PageDeps): Router {
     const body = req.body as FormBody;
     const yours = { ...echo(body, FIGURE_FORM_FIELDS), version: String(body.version ?? '') };
     try {
-      await d.figures.update(id, { ...figureInput(body, 'update'), version: Number(body.version) || 0 }, req.user!);
+      const version = Number(body.version);
+      // The version is a hidden field: a missing or broken one is treated as a stale edit, shown with the current record.
+      if (!Number.isSafeInteger(version) || version < 1) throw new HttpError(409, 'version_conflict', 'The form carried no valid version', { current: await d.figures.get(id) });
+      await d.figures.update(id, { ...figureInput(body, 'update'), version }, req.user!);
       res.redirect(303, `/figures/${id}?done=updated`);
     } catch (err) {
       const f = await d.figures.get(id);

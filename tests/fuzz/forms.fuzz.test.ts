@@ -39,12 +39,7 @@ const urlencoded = (body: Body) => new URLSearchParams(pairs(body)).toString();
 const summaryLinks = (html: string) => [...(/<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '').matchAll(/href="#field-([^"]+)"/g)].map((m) => m[1]);
 const summaryItems = (html: string) => (/<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0].match(/<li>/g) ?? []).length;
 
-/**
- * The checks every answer must pass. `unshown` lists fields the form does not show, whose errors the summary
- * names without a field to link to: known findings in figures.routes.ts / views/figures/form.ejs, reported
- * rather than fixed here (not this file's owner): a figure edit whose hidden `version` is not a positive
- * integer, and a create by an editor carrying a `status` (the select is shown to admins only).
- */
+/** The checks every answer must pass. `unshown` lists fields the form does not show; none may be named in a summary. */
 function check(res: request.Response, where: string, unshown: string[] = []) {
   if (res.status >= 500) throw new Error(`${where}: ${res.status} ${res.text.slice(0, 300)}`);
   const html = res.text ?? '';
@@ -135,14 +130,14 @@ describe.each(DATABASES)('hostile input to the page forms on %s', (kind) => {
       fc.asyncProperty(mutated(figureForm(), extra), mutated({ ...figureForm(), version: 'current' }, extra), async (create, edit) => {
         let before = await counts();
         const res = await send(ed, `/situations/${SLUG}/figures`, create, token);
-        check(res, `create ${JSON.stringify(create).slice(0, 300)}`, ['status']);
+        check(res, `create ${JSON.stringify(create).slice(0, 300)}`);
         expect(await counts()).toEqual({ ...before, figures: before.figures + (res.status === 303 ? 1 : 0) });
 
         const current = (await request(app).get(`/api/v1/figures/${created.id}`).set(editor.auth).expect(200)).body;
         if (edit.version === 'current') edit.version = String(current.version);
         before = await counts();
         const upd = await send(ed, `/figures/${created.id}`, edit, token);
-        check(upd, `edit ${JSON.stringify(edit).slice(0, 300)}`, ['version']);
+        check(upd, `edit ${JSON.stringify(edit).slice(0, 300)}`);
         expect(await counts()).toEqual(before);
       }),
       { numRuns: FUZZ_RUNS },

@@ -20,7 +20,7 @@ export const mutated = (valid: Record<string, unknown>, extraKeys: string[] = []
   fc
     .record({
       replace: fc.dictionary(fc.constantFrom(...Object.keys(valid), ...extraKeys), hostileValue(), { minKeys: 1, maxKeys: 4 }),
-      remove: fc.subarray(Object.keys(valid), { maxLength: 2 }),
+      remove: fc.subarray(Object.keys(valid), { maxLength: Math.min(2, Object.keys(valid).length) }),
       extra: fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 10 }), hostileValue()), { nil: undefined }),
     })
     .map(({ replace, remove, extra }) => {
