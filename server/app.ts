@@ -42,6 +42,8 @@ export function createApp(deps: AppDeps): Express {
   if (config.TRUST_PROXY) app.set('trust proxy', 1);
   app.set('views', path.join(ROOT, 'views'));
   app.set('view engine', 'ejs');
+  // Compiled templates are kept whatever NODE_ENV says: recompiling on every request halved page throughput (BENCHMARKS.md).
+  app.set('view cache', true);
 
   const analysis = new AnalysisService(storage, { stalenessDays: config.STALENESS_DAYS, horizonDays: config.PROJECTION_HORIZON_DAYS });
   const onChange = (slug: string) => analysis.invalidate(slug);

@@ -54,10 +54,12 @@ export function latestByChild(children: Location[], figures: FigureRecord[]): Lo
       : a.role !== b.role ? a.role === 'recommended'
         : a.publishedOn !== b.publishedOn ? a.publishedOn > b.publishedOn : a.id > b.id;
   const bars: LocationBar[] = [];
+  const byLocation = new Map<string, FigureRecord[]>();
+  for (const f of figures) byLocation.set(f.location, [...(byLocation.get(f.location) ?? []), f]);
   for (const l of children) {
     const bar: LocationBar = { code: l.code, name: l.name, origin: null, destination: null, unknown: null };
     const best: Partial<Record<'origin' | 'destination' | 'unknown', FigureRecord>> = {};
-    for (const f of figures) if (f.location === l.code && (!best[f.locationRole] || better(f, best[f.locationRole]!))) best[f.locationRole] = f;
+    for (const f of byLocation.get(l.code) ?? []) if (!best[f.locationRole] || better(f, best[f.locationRole]!)) best[f.locationRole] = f;
     for (const r of ['origin', 'destination', 'unknown'] as const) if (best[r]) bar[r] = { value: best[r]!.value, date: best[r]!.periodEnd };
     if (bar.origin || bar.destination || bar.unknown) bars.push(bar);
   }
@@ -78,19 +80,28 @@ export interface SituationView {
   payload: ChartPayload;
 }
 
+// Views are cached beside the analysis, under the same situation `updated_at` stamp: a write anywhere moves it.
+const viewCache = new WeakMap<AnalysisService, Map<string, { stamp: string; view: SituationView }>>();
+
 /** Everything the situation page, the location page and the PNG route show for one location × category. */
 export async function loadSituationView(storage: Storage, analysis: AnalysisService, slug: string, q: ViewQuery, i18n: I18n): Promise<SituationView> {
   const x = await analysis.analyse(slug, { location: q.location, category: q.category, horizon: q.horizon });
+  const cache = viewCache.get(analysis) ?? new Map<string, { stamp: string; view: SituationView }>();
+  viewCache.set(analysis, cache);
+  const key = JSON.stringify([slug, x.location, x.category, q.horizon ?? null, i18n.locale ?? null]);
+  const hit = cache.get(key);
+  if (hit && hit.stamp === x.situation.updatedAt && hit.view.analysis === x.analysis) return hit.view;
   const db = storage.db;
   const locations = await locationsRepository.list(db, x.situation.country);
   const location = locations.find((l) => l.code === x.location)!;
   const children = locations.filter((l) => l.parentCode === location.code);
-  const all = await figuresRepository.list(db, { situationId: x.situation.id, category: x.category, status: 'approved' });
+  // Only the location and its children: the rest of the situation's figures are not on this page.
+  const all = await figuresRepository.list(db, { situationId: x.situation.id, category: x.category, status: 'approved', locations: [location.code, ...children.map((c) => c.code)] });
   const reported = all.filter((f) => f.location === location.code).sort((a, b) => a.periodEnd.localeCompare(b.periodEnd) || a.id - b.id);
   const bars = latestByChild(children, all);
   const organisations = [...new Set(all.map((f) => f.organisation))].sort();
   const title = location.code === x.situation.country ? x.situation.title : `${x.situation.title} · ${location.name}`;
-  return {
+  const view: SituationView = {
     situation: x.situation,
     analysis: x.analysis,
     location,
@@ -103,4 +114,7 @@ export async function loadSituationView(storage: Storage, analysis: AnalysisServ
     headline: headline(x.analysis),
     payload: chartPayload({ title, analysis: x.analysis, figures: reported, bars, organisations, location, i18n }),
   };
+  if (cache.size > 200) cache.clear();
+  cache.set(key, { stamp: x.situation.updatedAt, view });
+  return view;
 }

@@ -91,6 +91,8 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
     const cursors = kidSeries.map((perRole) => perRole.map(() => -1));
     const points: SeriesPoint[] = [];
     const extraWarnings: string[] = [];
+    // One warning per location, not one per date: a large roll-up can fall short on every date.
+    const below = { count: 0, first: '' };
     let lastOwn: Dated | null = null;
     for (const day of sortedDays) {
       const mine = ownDays.get(day);
@@ -125,10 +127,10 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
       }
       if (best === null) continue;
       if (lastOwn && day - lastOwn.day <= staleness) {
-        if (best.value < lastOwn.point.value)
-          extraWarnings.push(
-            `${code} ${fromDay(day)}: the sum of its child locations (${best.value}) is below its own figure of ${lastOwn.point.date} (${lastOwn.point.value}); the children's figures are probably incomplete.`,
-          );
+        if (best.value < lastOwn.point.value) {
+          if (!below.first) below.first = `${fromDay(day)}: ${best.value} against ${lastOwn.point.value} on ${lastOwn.point.date}`;
+          below.count++;
+        }
         continue;
       }
       const quantifier = combineQuantifiers(best.used.map((p) => p.quantifier));
@@ -146,6 +148,10 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
       };
       points.push(point);
     }
+    if (below.count)
+      extraWarnings.push(
+        `${code}: on ${below.count} date${below.count === 1 ? '' : 's'} the sum of its child locations is below its own figure (first ${below.first}); the children's figures are probably incomplete.`,
+      );
     const result: ReconciledSeries = { points, band: own.band, warnings: [...own.warnings, ...extraWarnings] };
     memo.set(key, result);
     return result;
