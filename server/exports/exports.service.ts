@@ -4,7 +4,7 @@ import type { Storage } from '../storage/database';
 
 import { todayIso } from '../validation';
 import type { Category } from '../figures/figure';
-import { figuresRepository } from '../figures/figures.repository';
+import { figuresRepository, type FigureRecord } from '../figures/figures.repository';
 import { locationsRepository } from '../locations/locations.repository';
 import type { AnalysisService } from '../analysis/analysis.service';
 import {
@@ -44,8 +44,10 @@ export class ExportsService {
     if (req.name === 'figures') {
       const rows = async function* (storage: Storage): AsyncGenerator<FigureExportRow> {
         for await (const f of figuresRepository.iterate(storage.db, { situationId: situation.id, status: req.status })) {
-          const { organisationReliability: _r, deletedAt: _d, ...rest } = f;
-          yield { ...rest, locationName: locations.get(f.location)?.name ?? null };
+          // The record gains its location name; the columns pick the fields they need, so no copy is made.
+          const row = f as FigureRecord & { locationName: string | null };
+          row.locationName = locations.get(f.location)?.name ?? null;
+          yield row;
         }
       };
       return Readable.from(rows(this.storage)).pipe(csvStream(figureColumns(), opts));

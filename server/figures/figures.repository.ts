@@ -103,7 +103,7 @@ export const figuresRepository = {
   },
 
   /** Streams matching figures in id order, in batches, so exports of a million rows keep memory flat on both databases. */
-  async *iterate(db: Tx, q: Omit<FigureFilter, 'afterId' | 'limit'>, batch = 5000): AsyncGenerator<FigureRecord> {
+  async *iterate(db: Tx, q: Omit<FigureFilter, 'afterId' | 'limit'>, batch = 2000): AsyncGenerator<FigureRecord> {
     let afterId = 0;
     for (;;) {
       const rows = await this.list(db, { ...q, afterId, limit: batch });
