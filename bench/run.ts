@@ -348,7 +348,11 @@ async function main() {
   const report = markdown({ ...machine, loadEnd: os.loadavg()[0] }, totalS);
   fs.writeFileSync(OUT, report);
   process.stdout.write(table().join('\n') + `\n\nTotal bench run time: ${fmt(totalS)} s. Written: ${path.relative(process.cwd(), OUT) || OUT}\n`);
-  if (R.failures.length) process.stdout.write(`Could not measure: ${R.failures.join('; ')}\n`);
+  if (R.failures.length) {
+    // Missed targets are results; a measurement that could not be taken means the bench did not (fully) run.
+    process.stdout.write(`Could not measure: ${R.failures.join('; ')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 // ---------- verdicts, table, report ----------
@@ -438,6 +442,9 @@ function analysis(k: string): string {
     P3: [
       `- **The file is read, parsed and validated twice** (preview, then commit reads it again — by design, to hold no million rows in memory): csv-parse's \`parse\` is the top function of the profile below, with layout mapping (server/csv/layouts/*.ts, server/csv/read.ts), \`scanUtf8\`, \`parseDate\` and zod \`figureCreateSchema.safeParse\` per row, twice.`,
       `- **Writes go through kysely's query builder**: every 1,000-row batch builds a 30,000-parameter INSERT (kysely \`parseRowValues\`, compile) that better-sqlite3 \`prepare\`s anew, plus a second INSERT of 1,000 \`figure_history\` rows each holding the whole figure as JSON (server/imports/imports.service.ts \`insertBatch\`): two rows and one JSON document per figure. \`sqlite3 .import\` parses once, validates nothing and writes one row. A prepared single-row INSERT reused inside the transaction, and validation results kept from pass 1 (or a single pass that spools to a temp table), are the likely levers; 0.25× of .import is ~35,000 rows/s.`,
+      ...(R.p3 && R.p3.runs.length > 1
+        ? [`- **Memory grows with the file** (not a target, but it limits the file size): peak RSS ${R.p3.runs.map((r) => `${fmt(r.app.maxRssMb)} MB at ${human(r.rows)} rows`).join(', ')}. By hand, at 200k rows: 231 MB of heap in use after the preview, ~1.1 KB per row; the per-row state kept across the file is the de-duplication set of natural keys (server/imports/imports.service.ts \`existingKeys\`/\`isDuplicate\`: source URL, location, category, date and value concatenated per figure) — built in both passes.`]
+        : []),
     ],
     P5: [
       bench
@@ -445,7 +452,7 @@ function analysis(k: string): string {
         : '',
     ],
     P6: [
-      `- **/healthz**: the bare tsx HTTP server (baseline column) already takes a large share of the second: tsx starts a loader thread and transpiles every server module on each start (no compiled build is run). main.ts then migrates, loads the reference locations (server/storage/seed.ts \`loadReferenceLocations\`, in a transaction) and builds the app before listening. Running compiled JavaScript (the \`build\` script only type-checks) would cut most of the gap.`,
+      `- **/healthz**${R.p6 ? ` (${fmt(R.p6.healthzMs)} ms)` : ''}: the bare tsx HTTP server (baseline column${R.p6 ? `, ${fmt(R.p6.helloMs)} ms` : ''}) already takes a large share of the second: tsx starts a loader thread and routes every module load through its hooks (transforms are cached on disk, but resolution and loading of the ~100 server modules and their dependencies still go through it; no compiled build is run). main.ts then migrates, loads the reference locations (server/storage/seed.ts \`loadReferenceLocations\`, in a transaction) and builds the app before listening. Running compiled JavaScript (the \`build\` script only type-checks) would cut most of the gap.`,
       `- **GET /** (dashboard, server/pages/dashboard.routes.ts) calls \`analysis.analyse(slug)\` for every situation with an empty cache: for the bench situation that reads every approved new-displacement figure of the country and all its descendants (about a third of the rows) and reconciles and rolls up 300 locations; the profile below shows the garbage collector, row reading, \`reconcile\` and \`rollUp\`. Headline numbers kept in a table updated on write (or computed in the background after listen, with the dashboard showing "computing" until then) would make the first dashboard as fast as /healthz.`,
     ],
   };
@@ -475,8 +482,8 @@ function markdown(machine: Record<string, unknown>, totalS: number): string {
     '',
     '## How each number is taken',
     '',
-    `- **P1**: one server process (\`bench/serve-child.ts\`, logging off) serves the app behind an outer Express app whose \`GET /static-<i>.html\` sends the page's own bytes and headers, precomputed once after a warm-up request, through the same \`compression()\`. autocannon (in this process) runs ${SECONDS} s at 20 connections with \`Accept-Encoding: gzip\`, first on the twin, then on the page, on the **${human(SMALL)}** database (on the ${human(LARGE)} database one warm request takes tens of seconds, so a ${SECONDS}-second run would measure nothing). "Service time" is one request at a time. Ratio = page req/s ÷ twin req/s.`,
-    `- **P2**: \`bench/export-child.ts\` (ExportsService.open, figures, all statuses, to a file; time inside the process, without start-up) on the ${human(LARGE)} database; peak RSS is the child's maxRSS (a bare tsx process with the modules loaded is ~100 MB of it). Baseline: \`sqlite3 -csv -header\` with the same columns and joins, to a file, timed from spawn; its peak RSS from /usr/bin/time.`,
+    `- **P1**: one server process (\`bench/serve-child.ts\`, logging off) serves the app behind an outer Express app whose \`GET /static-<i>.html\` sends the page's own bytes and headers, precomputed once after a warm-up request, through the same \`compression()\`. autocannon (in this process) runs ${SECONDS} s at 20 connections with \`Accept-Encoding: gzip\`, first on the twin, then on the page, on the **${human(SMALL)}** database (by hand, on the 1M database: ~50 s for the first request, 11–20 s for each warm one, 10.8 MB of HTML — a run at 20 connections would complete nothing in the time budget). "Service time" is one request at a time. Ratio = page req/s ÷ twin req/s.`,
+    `- **P2**: \`bench/export-child.ts\` (ExportsService.open, figures, all statuses, to a file; time inside the process, without start-up) on the ${human(LARGE)} database; peak RSS is the child's maxRSS (by hand: a tsx process with those modules loaded and nothing done is ~118 MB). Baseline: \`sqlite3 -csv -header\` with the same columns and joins, to a file, timed from spawn; its peak RSS from /usr/bin/time.`,
     `- **P3**: the CSV is the app's own figures export of the ${human(LARGE)} database (P2's file). \`bench/import-child.ts\` runs preview + commit (ImportsService, as approved) into a fresh database with the situation, locations and organisations created; time inside the process. Baseline: \`sqlite3 new.db ".import --csv file t"\` of the same file into a plain table. A ${human(PILOT)}-row pilot (the file's first rows) runs first; the full file runs only if the pilot's rate says it fits the time budget, otherwise the largest of a half or a quarter of it that fits, and the full size is extrapolated linearly and labelled so.${R.p3?.skippedReason ? ` This run: ${R.p3.skippedReason}.` : ''} The ratio is taken at the largest size measured.`,
     `- **P4**: \`bench/projections.ts\`: analyse() for 1,000 locations × 100 points (half running totals, half stocks; all 1,001 locations passed, as AnalysisService does), after 100 warm-up calls; per-location wall time.`,
     `- **P5**: bytes on the wire (status line, headers and gzip body) of the page and of every /assets/ file it references, fetched with \`Accept-Encoding: gzip\`. Repeat visit: the page is revalidated with \`If-None-Match\` (a 304 has headers only) and immutable fingerprinted assets are not requested again.`,
