@@ -4,8 +4,7 @@ import { registerChartParts } from './register';
 import { registerDateAdapter } from './date-adapter';
 import type { ChartId, ChartPayload } from './types';
 
-/** PNG size limits: big enough for a printed A4 page at 200 dpi, small enough that one request cannot exhaust memory. */
-export const PNG_LIMITS = { width: { min: 300, max: 2000, default: 1000 }, height: { min: 200, max: 1500, default: 560 } } as const;
+export { PNG_LIMITS } from './limits';
 
 const Chart = registerChartParts();
 registerDateAdapter();

@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { HttpError, notFound, validationFailed } from '../errors';
 import { toFieldErrors } from '../validation';
 import { CHART_IDS, type ChartId } from '../charts/types';
-import { PNG_LIMITS, renderChartPng } from '../charts/render';
+import { PNG_LIMITS } from '../charts/limits';
+
+// Chart.js and the canvas load on the first PNG request, not at start-up (about 170 ms of a cold start).
+const renderer = () => require('../charts/render') as typeof import('../charts/render');
 import { loadSituationView, viewQuerySchema } from './situation.data';
 import type { PageDeps } from './deps';
 
@@ -40,7 +43,7 @@ export function chartRoutes(d: PageDeps): Router {
     let hit = cache.get(key);
     if (!hit) {
       const v = await loadSituationView(d.storage, d.analysis, slug, q, d.i18n);
-      const png = renderChartPng(chart as ChartId, v.payload, width, height);
+      const png = renderer().renderChartPng(chart as ChartId, v.payload, width, height);
       hit = { png, etag: `"${createHash('sha256').update(png).digest('base64url').slice(0, 27)}"` };
       if (cache.size >= 64) cache.delete(cache.keys().next().value!);
       cache.set(key, hit);
