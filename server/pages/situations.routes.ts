@@ -37,6 +37,23 @@ const analysisLocals = (v: SituationView, q: ViewQuery) => ({
   csvNames: EXPORT_NAMES,
 });
 
+// The analysis part of a page (charts data, tables) holds nothing per user, so its HTML is kept beside the cached
+// view: the same view object means the same numbers. Rendering it was most of a page request (BENCHMARKS.md P1).
+const analysisHtmlCache = new WeakMap<SituationView, Map<string, string>>();
+
+async function renderAnalysis(res: Response, v: SituationView, q: ViewQuery, opts: { controlsAction: string; showLocationSelect: boolean }): Promise<string> {
+  const byKey = analysisHtmlCache.get(v) ?? new Map<string, string>();
+  analysisHtmlCache.set(v, byKey);
+  const key = JSON.stringify([opts, q]);
+  const hit = byKey.get(key);
+  if (hit !== undefined) return hit;
+  const html = await new Promise<string>((resolve, reject) =>
+    res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q), ...opts }, (err, out) => (err ? reject(err) : resolve(out))),
+  );
+  byKey.set(key, html);
+  return html;
+}
+
 /** Situation page, location page and scenarios. */
 export function situationPages(d: PageDeps): Router {
   const r = Router();
@@ -44,7 +61,9 @@ export function situationPages(d: PageDeps): Router {
   r.get('/situations/:slug', async (req, res) => {
     const q = parseViewQuery(req.query);
     const v = await loadSituationView(d.storage, d.analysis, String(req.params.slug), q, d.i18n);
-    res.render('situations/show', { title: v.situation.title, ...analysisLocals(v, q), scripts: ['charts.js'] });
+    const slugPath = '/situations/' + encodeURIComponent(v.situation.slug);
+    const analysisHtml = await renderAnalysis(res, v, q, { controlsAction: slugPath, showLocationSelect: true });
+    res.render('situations/show', { title: v.situation.title, ...analysisLocals(v, q), analysisHtml, scripts: ['charts.js'] });
   });
 
   r.get('/situations/:slug/locations/:code', async (req, res) => {
