@@ -13,7 +13,7 @@ const ORGS = [['IOM DTM', 'high'], ['OCHA', 'high'], ['UNHCR', 'high'], ['WFP', 
 const CATEGORIES = ['new_displacement', 'new_displacement', 'idps', 'idps', 'return', 'returnees'] as const;
 
 /** Mulberry32: small, fast, deterministic. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

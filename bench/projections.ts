@@ -6,21 +6,12 @@
  */
 import { analyse } from '../server/statistics';
 import type { FigureLike, LocationLike } from '../server/statistics';
+import { rng } from './generate';
 
 const ONSET = '2024-01-01';
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function projectionInputs(locationCount = 1000, points = 100) {
   const r = rng(7);

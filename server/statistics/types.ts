@@ -3,7 +3,7 @@
  * JSON-serialisable: dates are ISO `YYYY-MM-DD` strings, numbers are always finite, and a
  * result that the data cannot support is `null` with a `reason` string next to it.
  */
-import type { Figure, LocationRole, Category, Quantifier, Scenario } from '../figures/figure';
+import type { Figure, LocationRole, Quantifier, Scenario } from '../figures/figure';
 
 /** The fields of a Figure that the statistics need (a full `Figure` satisfies it). */
 export type FigureLike = Pick<

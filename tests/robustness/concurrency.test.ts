@@ -3,7 +3,6 @@ import { DATABASES, freshDb, makeUser, testApp } from '../helpers/db';
 import { startServer } from '../helpers/processes';
 import { openStorage } from '../../server/storage/database';
 
-const SLUG = 'syria-2024-offensive';
 const EDITS = 12;
 
 /** Many editors patch the same figure from the same version at the same moment. */
