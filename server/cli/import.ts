@@ -4,7 +4,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { runCli } from './common';
 import { parseOrThrow } from '../validation';
 import { HttpError } from '../errors';
-import { ImportsService } from '../imports/imports.service';
+import { ImportRejected, ImportsService, type ImportReport } from '../imports/imports.service';
 import { importOptionsSchema, toImportOptions } from '../imports/import-options';
 import type { AuthUser } from '../auth/user';
 
@@ -33,8 +33,8 @@ void runCli(
     const user: AuthUser = { id: 0, email: String(values.as ?? `cli:${process.env.USER ?? 'operator'}`), name: null, role: 'admin' };
     const lines = size > 200_000 ? Math.round(size / 120) : 0; // a rough row estimate for the bar; corrected as rows arrive
     const bar = lines && process.stderr.isTTY !== undefined ? new SingleBar({ format: '{phase} |{bar}| {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : undefined;
-    let phase = 'checking';
-    let started = Date.now();
+    const phase = values.commit ? 'importing' : 'checking';
+    const started = Date.now();
     const progress = (n: number) => {
       if (!bar) return;
       const total = Math.max(lines, n);
@@ -45,13 +45,16 @@ void runCli(
     const service = new ImportsService(storage);
     const options = { ...toImportOptions(opts, path.basename(file)), onProgress: progress };
     const source = () => fs.createReadStream(file);
-    const report = await service.preview(values.situation as string, source, options, user);
-    let final = report;
-    if (values.commit && report.errorCount === 0) {
-      phase = 'importing';
-      started = Date.now();
-      final = await service.commit(values.situation as string, source, options, user);
-    }
+    // --commit reads, checks and writes in one pass (all rows or none); without it the same pass only checks.
+    let report: ImportReport;
+    if (values.commit) {
+      try {
+        report = await service.commit(values.situation as string, source, options, user);
+      } catch (err) {
+        if (!(err instanceof ImportRejected)) throw err;
+        report = err.report;
+      }
+    } else report = await service.preview(values.situation as string, source, options, user);
     bar?.stop();
     console.log(`File ${report.filename} (${report.layout ?? 'unknown layout'}${report.hxl ? ', HXL' : ''}): ${report.rowsRead} rows, ${report.figuresInFile} figures, ${report.newFigures} new, ${report.duplicates} already present.`);
     if (report.newLocations.length) console.log(`New locations: ${report.newLocations.length} (${report.newLocations.slice(0, 5).map((l) => `${l.code} ${l.name}`).join(', ')}${report.newLocations.length > 5 ? ', …' : ''})`);
@@ -62,7 +65,7 @@ void runCli(
       for (const e of report.errors) console.log(`  row ${e.row}${e.column ? `, column ${e.column}` : ''}${e.value ? `, value "${e.value.slice(0, 60)}"` : ''}: ${e.message}`);
       console.log('Nothing was imported.');
       process.exitCode = 2;
-    } else if (final.committed) console.log(`Imported ${final.newFigures} figure(s) as ${opts.status ?? 'draft'} (import #${final.importId}).`);
+    } else if (report.committed) console.log(`Imported ${report.newFigures} figure(s) as ${opts.status ?? 'draft'} (import #${report.importId}).`);
     else console.log('Preview only: run again with --commit to import.');
   },
   true,

@@ -18,7 +18,7 @@ import type { Readable } from 'node:stream';
 import type { LayoutName, ReadEvent, ReadItem, ReadOptions, ReadSummary, RowError } from './candidate';
 import { fileHeader, resolveFields, RowAccess, type FileHeader, type Resolved } from './fields';
 import { HXL_SEARCH_ROWS, isHashtagRow } from './hxl';
-import { readRecords, type RawRecord } from './records';
+import { readRecordBatches, type RawRecord } from './records';
 import { NotUtf8Error, Utf8Guard } from './utf8';
 import { LocationTracker, type Layout, type LayoutContext } from './layouts/common';
 import { dtmAdmin0, dtmAdmin1 } from './layouts/dtm';
@@ -47,6 +47,11 @@ export function detectLayout(file: FileHeader, map?: Record<string, string>): { 
  * @example for await (const e of readFigures(fs.createReadStream(path), { situationCountry: 'SDN', countryFilter: true })) …
  */
 export async function* readFigures(readable: Readable, options: ReadOptions = {}): AsyncGenerator<ReadEvent> {
+  for await (const batch of readFigureBatches(readable, options)) yield* batch;
+}
+
+/** readFigures in batches of events (one per chunk of the file): what a million-row import iterates. */
+export async function* readFigureBatches(readable: Readable, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
   const summary: ReadSummary = {
     type: 'summary', layout: null, hxl: false, headerRow: null, rowsRead: 0, rowsOk: 0, rowsWithErrors: 0,
     figures: 0, locations: 0, skippedOtherCountry: 0, skippedEmptyValues: 0, fileErrors: [], notes: [],
@@ -56,34 +61,35 @@ export async function* readFigures(readable: Readable, options: ReadOptions = {}
     summary.fileErrors.push(message);
     return { type: 'row', row, errors: [{ row, column, value: '', message }] };
   };
-  const count = (items: ReadItem[]) => {
+  const count = (out: ReadEvent[], items: ReadItem[]) => {
     for (const i of items) {
       if (i.figure) summary.figures++;
       if (i.location) summary.locations++;
+      out.push(i);
     }
-    return items;
   };
 
-  async function* body(): AsyncGenerator<ReadItem> {
-    const it = readRecords(readable, guard)[Symbol.asyncIterator]();
+  async function* body(): AsyncGenerator<ReadEvent[]> {
+    const it = readRecordBatches(readable, guard)[Symbol.asyncIterator]();
     const head: RawRecord[] = [];
-    for (let k = 0; k < HXL_SEARCH_ROWS; k++) {
+    while (head.length < HXL_SEARCH_ROWS) {
       const next = await it.next();
       if (next.done) break;
-      head.push(next.value);
+      head.push(...next.value);
     }
+    const rest = head.splice(HXL_SEARCH_ROWS);
 
     // Header and hashtag rows.
     const tagIndex = head.findIndex((r) => r.cells && isHashtagRow(r.cells));
     let headerIndex = tagIndex > 0 ? tagIndex - 1 : tagIndex === 0 ? 0 : head.findIndex((r) => !r.cells || !isBlank(r.cells));
     if (tagIndex > 0 && head[headerIndex]?.cells && isBlank(head[headerIndex]!.cells!)) headerIndex = tagIndex; // no header above the tags
     if (headerIndex < 0) {
-      yield fileError(1, guard.bytes === 0 ? 'the file is empty (0 bytes)' : 'the file is empty: it has no rows, only blank lines');
+      yield [fileError(1, guard.bytes === 0 ? 'the file is empty (0 bytes)' : 'the file is empty: it has no rows, only blank lines')];
       return;
     }
     const headerRec = head[headerIndex]!;
     if (!headerRec.cells) {
-      yield fileError(headerRec.row, `the header row cannot be read: ${headerRec.parseError}`);
+      yield [fileError(headerRec.row, `the header row cannot be read: ${headerRec.parseError}`)];
       return;
     }
     const hashtags = tagIndex >= 0 ? head[tagIndex]!.cells! : null;
@@ -97,12 +103,12 @@ export async function* readFigures(readable: Readable, options: ReadOptions = {}
     // Layout.
     const found = detectLayout(file, options.map);
     if (!found) {
-      yield fileError(
+      yield [fileError(
         headerRec.row,
         "the layout is not recognised: expected the tracker's figures export (headers location, category, periodEnd, value…), " +
           'an IOM DTM or IDMC GIDD file from HDX, or an HXL-tagged file with a population tag (#affected+idps, #affected+displaced, ' +
           '#affected+returnees, #affected+refugees) and a date (#date+reported); otherwise map your columns, e.g. --map "Date=periodEnd" --map "IDPs=value"',
-      );
+      )];
       return;
     }
     summary.layout = found.layout.name as LayoutName;
@@ -110,7 +116,7 @@ export async function* readFigures(readable: Readable, options: ReadOptions = {}
     if (problems.length) {
       const errors: RowError[] = problems.map((m) => ({ row: headerRec.row, column: m.slice(0, m.indexOf(':')), value: '', message: m }));
       summary.fileErrors.push(...problems);
-      yield { type: 'row', row: headerRec.row, errors };
+      yield [{ type: 'row', row: headerRec.row, errors }];
       return;
     }
     const ctx: LayoutContext = {
@@ -119,35 +125,39 @@ export async function* readFigures(readable: Readable, options: ReadOptions = {}
     };
     const reader = found.layout.create(ctx);
 
-    // Rows.
-    async function* dataRecords(): AsyncGenerator<RawRecord> {
-      yield* head.slice(firstData);
-      for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
-    }
-    for await (const rec of dataRecords()) {
-      if (rec.cells && isBlank(rec.cells)) continue;
-      summary.rowsRead++;
-      if (!rec.cells) {
-        summary.rowsWithErrors++;
-        yield { type: 'row', row: rec.row, errors: [{ row: rec.row, column: '', value: '', message: rec.parseError }] };
-        continue;
+    // Rows, a batch of records at a time.
+    const rows = (records: RawRecord[]): ReadEvent[] => {
+      const out: ReadEvent[] = [];
+      for (const rec of records) {
+        if (rec.cells && isBlank(rec.cells)) continue;
+        summary.rowsRead++;
+        if (!rec.cells) {
+          summary.rowsWithErrors++;
+          out.push({ type: 'row', row: rec.row, errors: [{ row: rec.row, column: '', value: '', message: rec.parseError }] });
+          continue;
+        }
+        const r = new RowAccess(rec.row, rec.cells, found.columns, file);
+        r.checkWidth(width);
+        const items = r.errors.length ? [] : reader.row(r);
+        if (items === 'skipped') continue; // counted by the layout in skippedOtherCountry
+        if (r.errors.length) {
+          summary.rowsWithErrors++;
+          out.push({ type: 'row', row: rec.row, errors: r.errors });
+          continue;
+        }
+        summary.rowsOk++;
+        count(out, items);
       }
-      const r = new RowAccess(rec.row, rec.cells, found.columns, file);
-      r.checkWidth(width);
-      const items = r.errors.length ? [] : reader.row(r);
-      if (items === 'skipped') continue; // counted by the layout in skippedOtherCountry
-      if (r.errors.length) {
-        summary.rowsWithErrors++;
-        yield { type: 'row', row: rec.row, errors: r.errors };
-        continue;
-      }
-      summary.rowsOk++;
-      yield* count(items);
-    }
-    yield* count(reader.end?.() ?? []);
+      return out;
+    };
+    yield rows([...head.slice(firstData), ...rest]);
+    for (let next = await it.next(); !next.done; next = await it.next()) yield rows(next.value);
+    const last: ReadEvent[] = [];
+    count(last, reader.end?.() ?? []);
     summary.skippedOtherCountry = ctx.counters.skippedOtherCountry;
     summary.skippedEmptyValues = ctx.counters.skippedEmptyValues;
-    if (summary.rowsRead === 0) yield fileError(headerRec.row, 'the file has a header row but no data rows');
+    if (summary.rowsRead === 0) last.push(fileError(headerRec.row, 'the file has a header row but no data rows'));
+    yield last;
     if (summary.skippedOtherCountry) summary.notes.push(`${summary.skippedOtherCountry} rows of other countries than ${options.situationCountry} skipped`);
     if (summary.skippedEmptyValues) summary.notes.push(`${summary.skippedEmptyValues} empty value cells skipped (an empty cell is no figure; 0 is a figure)`);
   }
@@ -158,5 +168,5 @@ export async function* readFigures(readable: Readable, options: ReadOptions = {}
     if (err instanceof NotUtf8Error) summary.fileErrors.push(err.message);
     else summary.fileErrors.push(`the file cannot be read as CSV: ${(err as Error).message}`);
   }
-  yield summary;
+  yield [summary];
 }

@@ -26,10 +26,12 @@ function describe(err: CsvError): string {
 }
 
 /**
- * Streams the records of `readable`. `guard.bytes` tells the caller, once done, how many bytes were read
- * (0 → an empty file). Throws NotUtf8Error, or a csv-parse error it could not skip.
+ * Streams the records of `readable` in batches (those csv-parse produced from one chunk of bytes), so a
+ * million-row import pays the per-item cost of async iteration per chunk, not per row. `guard.bytes` tells the
+ * caller, once done, how many bytes were read (0 → an empty file). Throws NotUtf8Error, or a csv-parse error it
+ * could not skip.
  */
-export async function* readRecords(readable: Readable, guard: Utf8Guard = new Utf8Guard()): AsyncGenerator<RawRecord> {
+export async function* readRecordBatches(readable: Readable, guard: Utf8Guard = new Utf8Guard()): AsyncGenerator<RawRecord[]> {
   let n = 0;
   const skipped: { row: number; parseError: string }[] = [];
   const parser = parse({
@@ -48,11 +50,40 @@ export async function* readRecords(readable: Readable, guard: Utf8Guard = new Ut
   // A failing source (a read error, a dropped upload) must fail the import, never end it early as if the file were shorter.
   let failure: Error | undefined;
   pipeline(readable, guard, parser, (err) => { if (err) failure = err; });
-  for await (const rec of parser as AsyncIterable<{ row: number; cells: string[] }>) {
-    while (skipped.length && skipped[0]!.row < rec.row) yield skipped.shift()!;
-    yield rec;
+  for await (const records of drain(parser)) {
+    const batch: RawRecord[] = [];
+    for (const rec of records as { row: number; cells: string[] }[]) {
+      while (skipped.length && skipped[0]!.row < rec.row) batch.push(skipped.shift()!);
+      batch.push(rec);
+    }
+    yield batch;
   }
   await new Promise((r) => setImmediate(r));
   if (failure) throw failure;
-  yield* skipped;
+  if (skipped.length) yield skipped;
+}
+
+/** Streams the records of `readable` one by one (see readRecordBatches). */
+export async function* readRecords(readable: Readable, guard: Utf8Guard = new Utf8Guard()): AsyncGenerator<RawRecord> {
+  for await (const batch of readRecordBatches(readable, guard)) yield* batch;
+}
+
+/** Everything an object stream has buffered, each time it has something; ends when the stream ends or fails. */
+async function* drain(stream: Readable): AsyncGenerator<unknown[]> {
+  for (;;) {
+    const batch: unknown[] = [];
+    for (let x = stream.read(); x !== null; x = stream.read()) batch.push(x);
+    if (batch.length) {
+      yield batch;
+      continue;
+    }
+    if (stream.readableEnded || stream.destroyed) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        for (const e of ['readable', 'end', 'error', 'close']) stream.off(e, done);
+        resolve();
+      };
+      for (const e of ['readable', 'end', 'error', 'close']) stream.on(e, done);
+    });
+  }
 }

@@ -137,18 +137,40 @@ export const figuresRepository = {
       .execute();
   },
 
-  async history(db: Tx, figureId: number) {
+  /**
+   * A figure's changes, oldest first. An imported figure's first entry is its import, built from the import
+   * record (imports write no history row per figure): its state then is the `before` of the first change after
+   * it, or the figure as it is when nothing has changed since.
+   */
+  async history(db: Tx, figureId: number): Promise<HistoryEntry[]> {
     const rows = await db.selectFrom('figure_history').selectAll().where('figure_id', '=', figureId).orderBy('id').execute();
-    return rows.map((r) => ({
+    const entries: HistoryEntry[] = rows.map((r) => ({
       id: r.id,
       action: r.action,
       actor: r.actor,
       at: r.at,
+      importId: null,
       before: r.before == null ? null : (JSON.parse(r.before) as FigureRecord),
       after: r.after == null ? null : (JSON.parse(r.after) as FigureRecord),
     }));
+    if (entries.some((e) => e.action === 'create' || e.action === 'import')) return entries;
+    const row = await this.select(db).where('f.id', '=', figureId).executeTakeFirst();
+    if (!row || row.import_id == null) return entries;
+    const at = entries[0]?.before ?? toFigure(row as FigureRow);
+    return [{ id: 0, action: 'import', actor: row.created_by, at: row.created_at, importId: row.import_id, before: null, after: at }, ...entries];
   },
 };
+
+export interface HistoryEntry {
+  id: number;
+  action: string;
+  actor: string;
+  at: string;
+  /** The import a figure came from, on its import entry. */
+  importId: number | null;
+  before: FigureRecord | null;
+  after: FigureRecord | null;
+}
 
 export const scenariosRepository = {
   async list(db: Tx, situationId: number): Promise<Scenario[]> {

@@ -8,14 +8,15 @@ import { hasRole, type AuthUser } from '../auth/user';
 import { situationsRepository } from '../situations/situations.repository';
 import { locationsRepository, type Location } from '../locations/locations.repository';
 import { organisationsRepository } from '../organisations/organisations.repository';
-import { toFigure, type Tx } from '../figures/figures.repository';
+import type { Tx } from '../figures/figures.repository';
 import { figureCreateSchema, type FigureCreate } from '../figures/figure.schema';
 import { toRow } from '../figures/figures.service';
 import type { Situation } from '../situations/situation';
-import { readFigures } from '../csv/read';
+import { readFigureBatches } from '../csv/read';
+import { BulkInsert } from '../storage/bulk-insert';
 import type { LocationCandidate, ReadSummary, RowError } from '../csv/candidate';
 
-/** Opens the file again for each pass: preview and commit read it twice rather than holding a million rows. */
+/** Opens the file: preview and commit each read it once, rather than holding a million rows. */
 export type Source = () => Readable;
 
 export interface ImportOptions {
@@ -50,12 +51,32 @@ export interface ImportReport {
 }
 
 const MAX_ERRORS = 500;
-// 30 columns × 1,000 rows stays under SQLite's 32,766 bound parameters.
-const BATCH = 1000;
 
 // A figure already in the situation, or earlier in the same file: the same external id, or the same source, place, category, date and value.
 const naturalKey = (f: { sourceUrl: string; location: string; category: string; periodEnd: string; value: number }) =>
   `${f.sourceUrl}\u0001${f.location}\u0001${f.category}\u0001${f.periodEnd}\u0001${f.value}`;
+
+/** The result of reading a file once: what the report says, plus the new locations and organisations. */
+interface Pass {
+  summary: ReadSummary;
+  sha256: string;
+  errors: RowError[];
+  errorCount: number;
+  newLocations: Map<string, LocationCandidate>;
+  newOrganisations: Set<string>;
+  newCount: number;
+  duplicates: number;
+  sample: FigureCreate[];
+}
+
+/** A commit refused because the file has problems; the error carries the whole report (the API shows its first 50). */
+export class ImportRejected extends HttpError {
+  constructor(readonly report: ImportReport) {
+    super(400, 'import_invalid', `The file has ${report.errorCount} problem(s); nothing was imported. Fix them and import again.`, {
+      fields: report.errors.slice(0, 50).map((e) => ({ path: `row ${e.row}${e.column ? `, ${e.column}` : ''}`, message: `${e.message}${e.value ? ` (value: ${e.value.slice(0, 80)})` : ''}` })),
+    });
+  }
+}
 
 export class ImportsService {
   constructor(
@@ -63,77 +84,48 @@ export class ImportsService {
     private readonly onChange: (slug: string) => void = () => undefined,
   ) {}
 
-  preview(slug: string, source: Source, opts: ImportOptions, user: AuthUser) {
-    return this.run(slug, source, opts, user, false);
+  /** Reads and checks the whole file; nothing is stored. */
+  async preview(slug: string, source: Source, opts: ImportOptions, user: AuthUser): Promise<ImportReport> {
+    const situation = await this.situationFor(slug, opts, user);
+    return report(opts, await this.pass(this.storage.db, situation, source, opts), null);
   }
 
-  /** All rows or none: any row error, or any failure while writing, leaves the database as it was. */
-  commit(slug: string, source: Source, opts: ImportOptions, user: AuthUser) {
-    return this.run(slug, source, opts, user, true);
+  /**
+   * Reads, checks and writes in one pass inside one transaction: all rows or none. Any row error, or any failure
+   * while reading or writing, rolls the transaction back and leaves the database as it was.
+   */
+  async commit(slug: string, source: Source, opts: ImportOptions, user: AuthUser): Promise<ImportReport> {
+    const situation = await this.situationFor(slug, opts, user);
+    const actor = user.email;
+    const at = nowIso();
+    const { pass, importId } = await this.storage.db.transaction().execute(async (trx) => {
+      const { id } = await trx
+        .insertInto('imports')
+        .values({ situation_id: situation.id, filename: opts.filename, sha256: '', layout: 'unknown', figure_count: 0, created_by: actor, created_at: at })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const writer = new FigureWriter(trx, situation, id, actor, at);
+      const pass = await this.pass(trx, situation, source, opts, writer);
+      if (pass.errorCount > 0) throw new ImportRejected(report(opts, pass, null));
+      await writer.flush();
+      if (writer.written !== pass.newCount) throw new Error(`import wrote ${writer.written} figures but counted ${pass.newCount}`);
+      await trx.updateTable('imports').set({ sha256: pass.sha256, layout: pass.summary.layout ?? 'unknown', figure_count: pass.newCount }).where('id', '=', id).execute();
+      await situationsRepository.touch(trx, situation.id, at);
+      return { pass, importId: id };
+    });
+    this.onChange(slug);
+    return report(opts, pass, importId);
   }
 
-  private async run(slug: string, source: Source, opts: ImportOptions, user: AuthUser, write: boolean): Promise<ImportReport> {
+  private async situationFor(slug: string, opts: ImportOptions, user: AuthUser): Promise<Situation> {
     if (opts.status === 'approved' && !hasRole(user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can import figures as approved');
     const situation = await situationsRepository.bySlug(this.storage.db, slug);
     if (!situation) throw notFound(`Situation ${slug}`);
-
-    // Pass 1: read, validate, detect duplicates. Nothing is written.
-    const pass = await this.validate(situation, source, opts);
-    const report: ImportReport = {
-      filename: opts.filename, sha256: pass.sha256, layout: pass.summary.layout, hxl: pass.summary.hxl, rowsRead: pass.summary.rowsRead,
-      figuresInFile: pass.summary.figures, newFigures: pass.newCount, duplicates: pass.duplicates, newLocations: [...pass.newLocations.values()],
-      newOrganisations: [...pass.newOrganisations], errorCount: pass.errorCount, errors: pass.errors, notes: pass.summary.notes,
-      sample: pass.sample, committed: false, importId: null,
-    };
-    if (!write) return report;
-    if (pass.errorCount > 0)
-      throw new HttpError(400, 'import_invalid', `The file has ${pass.errorCount} problem(s); nothing was imported. Fix them and import again.`, { fields: pass.errors.slice(0, 50).map((e) => ({ path: `row ${e.row}${e.column ? `, ${e.column}` : ''}`, message: `${e.message}${e.value ? ` (value: ${e.value.slice(0, 80)})` : ''}` })) });
-
-    // Pass 2: read again and write everything in one transaction.
-    const actor = user.email;
-    const at = nowIso();
-    const importId = await this.storage.db.transaction().execute(async (trx) => {
-      for (const l of pass.newLocations.values()) await locationsRepository.ensure(trx, [toLocation(l)]);
-      for (const name of pass.newOrganisations) await organisationsRepository.insert(trx, { name, shortName: name, reliability: 'medium' }, at);
-      const orgList = await organisationsRepository.list(trx);
-      const orgIds = new Map(orgList.map((o) => [o.shortName, o.id]));
-      const ctx = { slug, orgs: new Map(orgList.map((o) => [o.id, o])) };
-      const { id } = await trx
-        .insertInto('imports')
-        .values({ situation_id: situation.id, filename: opts.filename, sha256: pass.sha256, layout: pass.summary.layout ?? 'unknown', figure_count: pass.newCount, created_by: actor, created_at: at })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const seen = await existingKeys(trx, situation.id);
-      let batch: ReturnType<typeof toRow>[] = [];
-      let written = 0;
-      for await (const f of this.candidates(situation, source, opts)) {
-        if (isDuplicate(seen, f)) continue;
-        batch.push(toRow(situation, f, orgIds.get(f.organisation)!));
-        if (batch.length >= BATCH) { written += await insertBatch(trx, batch, id, actor, at, ctx); batch = []; opts.onProgress?.(written); }
-      }
-      if (batch.length) written += await insertBatch(trx, batch, id, actor, at, ctx);
-      if (written !== pass.newCount) throw new HttpError(409, 'import_changed', `The file or the database changed between preview and commit (${written} vs ${pass.newCount} new figures); nothing was imported`);
-      await situationsRepository.touch(trx, situation.id, at);
-      return id;
-    });
-    this.onChange(slug);
-    return { ...report, committed: true, importId };
+    return situation;
   }
 
-  /** Valid, de-duplicated figure inputs of a file, in file order. */
-  private async *candidates(situation: Situation, source: Source, opts: ImportOptions): AsyncGenerator<FigureCreate> {
-    for await (const ev of readFigures(source(), { situationCountry: situation.country, countryFilter: opts.countryFilter, map: opts.map, defaults: opts.defaults })) {
-      if (ev.type === 'summary') {
-        if (ev.fileErrors.length) throw new HttpError(400, 'import_failed', `Reading the file failed during the import; nothing was imported: ${ev.fileErrors.join('; ')}`);
-        return;
-      }
-      if (!ev.figure || ev.errors.length) continue;
-      const parsed = figureCreateSchema.safeParse({ ...ev.figure, status: opts.status ?? 'draft' });
-      if (parsed.success) yield parsed.data;
-    }
-  }
-
-  private async validate(situation: Situation, source: Source, opts: ImportOptions) {
+  /** One read of the file: every problem with its row, duplicates, and (with a writer) the new figures written as they come. */
+  private async pass(db: Tx, situation: Situation, source: Source, opts: ImportOptions, writer?: FigureWriter): Promise<Pass> {
     const hash = createHash('sha256');
     // Hash while reading, through a pass-through: a 'data' listener would start the flow before the reader is attached.
     const stream = new Transform({ transform(chunk: Buffer, _enc, cb) { hash.update(chunk); cb(null, chunk); } });
@@ -141,50 +133,110 @@ export class ImportsService {
     const errors: RowError[] = [];
     let errorCount = 0;
     const addError = (e: RowError) => { errorCount++; if (errors.length < MAX_ERRORS) errors.push(e); };
-    const known = new Map((await locationsRepository.list(this.storage.db)).map((l) => [l.code, l]));
+    const known = new Map((await locationsRepository.list(db)).map((l) => [l.code, l]));
     const newLocations = new Map<string, LocationCandidate>();
-    const orgs = new Set((await organisationsRepository.list(this.storage.db)).map((o) => o.shortName));
+    const orgs = new Map((await organisationsRepository.list(db)).map((o) => [o.shortName, o.id]));
     const newOrganisations = new Set<string>();
-    const seen = await existingKeys(this.storage.db, situation.id);
+    const seen = await existingKeys(db, situation.id);
+    const status = opts.status ?? 'draft';
     let newCount = 0;
     let duplicates = 0;
     let rows = 0;
     const sample: FigureCreate[] = [];
     let summary: ReadSummary | undefined;
-    for await (const ev of readFigures(stream, { situationCountry: situation.country, countryFilter: opts.countryFilter, map: opts.map, defaults: opts.defaults })) {
-      if (ev.type === 'summary') { summary = ev; break; }
-      if (++rows % 5000 === 0) opts.onProgress?.(rows);
-      ev.errors.forEach(addError);
-      if (ev.location) {
-        const l = ev.location;
-        const existing = known.get(l.code);
-        if (existing && existing.country !== l.country) addError({ row: ev.row, column: 'location', value: l.code, message: `location ${l.code} exists in ${existing.country}, not ${l.country}` });
-        else if (!existing && !newLocations.has(l.code)) {
-          if (l.country !== situation.country) addError({ row: ev.row, column: 'location', value: l.code, message: `location ${l.code} is in ${l.country}, not in the situation's country ${situation.country}` });
-          else if (!l.name) addError({ row: ev.row, column: 'location', value: l.code, message: `unknown location ${l.code} and the file gives no name for it` });
-          else if (l.parentCode && !known.has(l.parentCode) && !newLocations.has(l.parentCode)) addError({ row: ev.row, column: 'location', value: l.code, message: `parent location ${l.parentCode} of ${l.code} is unknown` });
-          else newLocations.set(l.code, l);
+    for await (const batch of readFigureBatches(stream, { situationCountry: situation.country, countryFilter: opts.countryFilter, map: opts.map, defaults: opts.defaults })) {
+      for (const ev of batch) {
+        if (ev.type === 'summary') { summary = ev; break; }
+        rows++;
+        ev.errors.forEach(addError);
+        if (ev.location) {
+          const l = ev.location;
+          const existing = known.get(l.code);
+          if (existing && existing.country !== l.country) addError({ row: ev.row, column: 'location', value: l.code, message: `location ${l.code} exists in ${existing.country}, not ${l.country}` });
+          else if (!existing && !newLocations.has(l.code)) {
+            if (l.country !== situation.country) addError({ row: ev.row, column: 'location', value: l.code, message: `location ${l.code} is in ${l.country}, not in the situation's country ${situation.country}` });
+            else if (!l.name) addError({ row: ev.row, column: 'location', value: l.code, message: `unknown location ${l.code} and the file gives no name for it` });
+            else if (l.parentCode && !known.has(l.parentCode) && !newLocations.has(l.parentCode)) addError({ row: ev.row, column: 'location', value: l.code, message: `parent location ${l.parentCode} of ${l.code} is unknown` });
+            else {
+              newLocations.set(l.code, l);
+              writer?.location(toLocation(l));
+            }
+          }
         }
+        if (!ev.figure || ev.errors.length) continue;
+        const parsed = figureCreateSchema.safeParse({ ...ev.figure, status });
+        if (!parsed.success) {
+          for (const fe of toFieldErrors(parsed.error)) addError({ row: ev.row, column: fe.path, value: cellText((ev.figure as unknown as Record<string, unknown>)[fe.path]), message: fe.message });
+          continue;
+        }
+        const f = parsed.data;
+        const loc = known.get(f.location) ?? newLocations.get(f.location);
+        if (!loc) addError({ row: ev.row, column: 'location', value: f.location, message: `unknown location code ${f.location}; add a name column or create the location first` });
+        else if (loc.country !== situation.country) addError({ row: ev.row, column: 'location', value: f.location, message: `${f.location} is in ${loc.country}, not in the situation's country ${situation.country}` });
+        if (!orgs.has(f.organisation) && !newOrganisations.has(f.organisation)) {
+          newOrganisations.add(f.organisation);
+          if (writer) orgs.set(f.organisation, await organisationsRepository.insert(db, { name: f.organisation, shortName: f.organisation, reliability: 'medium' }, writer.at));
+        }
+        if (isDuplicate(seen, f)) { duplicates++; continue; }
+        newCount++;
+        if (sample.length < 20) sample.push(f);
+        // Once a row has failed nothing will be kept, so writing stops; reading goes on to report every problem.
+        if (writer && errorCount === 0) await writer.add(f, orgs.get(f.organisation)!);
       }
-      if (!ev.figure || ev.errors.length) continue;
-      const parsed = figureCreateSchema.safeParse({ ...ev.figure, status: opts.status ?? 'draft' });
-      if (!parsed.success) {
-        for (const fe of toFieldErrors(parsed.error)) addError({ row: ev.row, column: fe.path, value: cellText((ev.figure as unknown as Record<string, unknown>)[fe.path]), message: fe.message });
-        continue;
-      }
-      const f = parsed.data;
-      const loc = known.get(f.location) ?? newLocations.get(f.location);
-      if (!loc) addError({ row: ev.row, column: 'location', value: f.location, message: `unknown location code ${f.location}; add a name column or create the location first` });
-      else if (loc.country !== situation.country) addError({ row: ev.row, column: 'location', value: f.location, message: `${f.location} is in ${loc.country}, not in the situation's country ${situation.country}` });
-      if (!orgs.has(f.organisation)) newOrganisations.add(f.organisation);
-      if (isDuplicate(seen, f)) { duplicates++; continue; }
-      newCount++;
-      if (sample.length < 20) sample.push(f);
+      opts.onProgress?.(rows);
     }
     if (!summary) throw new Error('CSV reader ended without a summary');
     for (const fe of summary.fileErrors) addError({ row: 1, column: '', value: '', message: fe });
     if (!summary.fileErrors.length && summary.rowsRead === 0) addError({ row: 1, column: '', value: '', message: 'the file has no data rows' });
     return { summary, errors, errorCount, newLocations, newOrganisations, newCount, duplicates, sample, sha256: hash.digest('hex') };
+  }
+}
+
+function report(opts: ImportOptions, pass: Pass, importId: number | null): ImportReport {
+  return {
+    filename: opts.filename, sha256: pass.sha256, layout: pass.summary.layout, hxl: pass.summary.hxl, rowsRead: pass.summary.rowsRead,
+    figuresInFile: pass.summary.figures, newFigures: pass.newCount, duplicates: pass.duplicates, newLocations: [...pass.newLocations.values()],
+    newOrganisations: [...pass.newOrganisations], errorCount: pass.errorCount, errors: pass.errors, notes: pass.summary.notes,
+    sample: pass.sample, committed: importId != null, importId,
+  };
+}
+
+const FIGURE_COLUMNS = [
+  'situation_id', 'location_code', 'location_role', 'category', 'period_start', 'period_end', 'value', 'value_low', 'value_high', 'quantifier',
+  'unit', 'reported_value', 'household_size', 'organisation_id', 'source_url', 'source_title', 'published_on', 'quote', 'role', 'status', 'notes',
+  'external_id',
+] as const;
+
+/**
+ * Writes an import's figures in statements of 500 rows, new locations first. An imported figure gets no history
+ * row of its own: its history starts with the import record (who, when, which file), and its state at import is
+ * the row itself until the first edit, whose history row keeps it as `before` (figuresRepository.history).
+ */
+class FigureWriter {
+  private locations: Location[] = [];
+  private readonly insert: BulkInsert<'figures', (typeof FIGURE_COLUMNS)[number]>;
+
+  constructor(private readonly trx: Tx, private readonly situation: Situation, importId: number, actor: string, readonly at: string) {
+    this.insert = new BulkInsert(trx, 'figures', FIGURE_COLUMNS, { import_id: importId, created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null });
+  }
+
+  get written() {
+    return this.insert.written;
+  }
+
+  location(l: Location) {
+    this.locations.push(l);
+  }
+
+  async add(f: FigureCreate, organisationId: number) {
+    // A new location's row goes in before any figure that refers to it.
+    if (this.locations.length) await this.flush();
+    await this.insert.add(toRow(this.situation, f, organisationId));
+  }
+
+  async flush() {
+    await this.insert.flush();
+    if (this.locations.length) await locationsRepository.ensure(this.trx, this.locations.splice(0));
   }
 }
 
@@ -224,23 +276,4 @@ function isDuplicate(keys: Keys, f: FigureCreate): boolean {
   if (f.externalId) keys.external.add(f.externalId);
   keys.natural.add(nk);
   return false;
-}
-
-/** Inserts figures and their history rows, several hundred per statement; the history's record is built from the row, not read back. */
-async function insertBatch(trx: Tx, rows: ReturnType<typeof toRow>[], importId: number, actor: string, at: string, ctx: { slug: string; orgs: Map<number, { shortName: string; reliability: string }> }): Promise<number> {
-  const full = rows.map((r) => ({ ...r, import_id: importId, created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null }));
-  const inserted = await trx.insertInto('figures').values(full).returning('id').execute();
-  await trx
-    .insertInto('figure_history')
-    .values(
-      full.map((r, i) => {
-        const org = ctx.orgs.get(r.organisation_id)!;
-        return {
-          figure_id: inserted[i].id, action: 'import', actor, at, before: null,
-          after: JSON.stringify(toFigure({ ...r, id: inserted[i].id, situation_slug: ctx.slug, organisation_short_name: org.shortName, organisation_reliability: org.reliability } as never)),
-        };
-      }),
-    )
-    .execute();
-  return inserted.length;
 }

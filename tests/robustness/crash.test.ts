@@ -33,24 +33,30 @@ describe.each(DATABASES)('an import killed with SIGKILL on %s', (kind) => {
           const child = spawn(TSX, [path.join(__dirname, 'fixtures', 'import-child.ts'), kind, t.where, SLUG, csv], { stdio: ['ignore', 'pipe', 'pipe'] });
           let out = '';
           child.stdout.on('data', (d) => (out += d));
-          // Kill somewhere between start-up and well past the usual end of the import.
-          const delay = 300 + Math.floor(Math.random() * 3500);
+          // Kill once the import has read a random number of rows; past ROWS, up to 400 ms after the last row, while it writes, commits or has finished.
+          const target = Math.floor(Math.random() * ROWS * 1.3);
+          const late = target > ROWS ? Math.floor(Math.random() * 400) : 0;
+          let armed = false;
+          child.stdout.on('data', () => {
+            const seen = [...out.matchAll(/rows (\d+)/g)].map((m) => Number(m[1]));
+            if (armed || !seen.length || Math.max(...seen) < Math.min(target, ROWS)) return;
+            armed = true;
+            setTimeout(() => child.kill('SIGKILL'), late);
+          });
           const exited = new Promise<void>((r) => child.once('exit', () => r()));
-          const timer = setTimeout(() => child.kill('SIGKILL'), delay);
           await exited;
-          clearTimeout(timer);
           if (kind === 'sqlite') {
             const rows = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(t.storage.db);
             expect(rows.rows.map((r) => r.integrity_check)).toEqual(['ok']);
           }
           const n = Number((await t.storage.db.selectFrom('figures').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n) - base;
-          const history = Number((await t.storage.db.selectFrom('figure_history').select((eb) => eb.fn.countAll().as('n')).where('action', '=', 'import').executeTakeFirstOrThrow()).n);
-          const imports = Number((await t.storage.db.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+          const imported = Number((await t.storage.db.selectFrom('figures').select((eb) => eb.fn.countAll().as('n')).where('import_id', 'is not', null).executeTakeFirstOrThrow()).n);
+          const imports = await t.storage.db.selectFrom('imports').select(['figure_count', 'sha256']).execute();
           expect([0, ROWS]).toContain(n);
-          expect(history).toBe(n);
-          expect(imports).toBe(n ? 1 : 0);
+          expect(imported).toBe(n);
+          expect(imports).toEqual(n ? [{ figure_count: ROWS, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }] : []);
           if (out.includes('done')) expect(n).toBe(ROWS);
-          outcomes.push(`${delay}ms: ${n ? 'present' : 'absent'}`);
+          outcomes.push(`after ${Math.min(target, ROWS)} rows${late ? ` + ${late} ms` : ''}: ${n ? 'present' : 'absent'}`);
         } finally {
           await t.cleanup();
         }

@@ -97,5 +97,7 @@ export const CATEGORY_WORDS: Readonly<Record<Category, string>> = {
 
 /** Drops undefined properties so candidates compare and serialise cleanly (the API schema is strict). */
 export function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out as T;
 }
