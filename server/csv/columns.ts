@@ -2,11 +2,12 @@
  * The column model every export is built from, and the streaming writer.
  *
  * Why: one definition per column (header, HXL tag, description, value) feeds the CSV header row, the HXL row
- * and the README.txt definitions, so the three cannot drift apart. The writer is a csv-stringify Transform:
- * object rows in, CSV text out, one row at a time, so an export fed by a database iterator of a million rows
- * keeps memory flat (backpressure comes from the stream, nothing is buffered here).
+ * and the README.txt definitions, so the three cannot drift apart. The writer turns batches of rows into CSV text
+ * with csv-stringify, one batch at a time, so an export fed by a database iterator of a million rows keeps memory
+ * flat (backpressure comes from the stream: the next batch is read when the reader wants more).
  */
-import { Stringifier } from 'csv-stringify';
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
 import { formatCell, type CellValue } from './cells';
 
 export interface Column<T> {
@@ -24,51 +25,30 @@ export interface CsvStreamOptions {
   bom: boolean;
 }
 
+// RFC 4180: CRLF line ends, fields quoted only when needed, fields holding CR or LF always quoted. Cells arrive
+// already formatted and neutralised by formatCell (the one rule); csv-stringify keeps them as they are.
+const STRINGIFY = { record_delimiter: 'windows', quote_record_delimiter: true, cast: { string: (s: string) => s } } as const;
+
 /**
- * RFC 4180 CSV (CRLF line ends, fields quoted only when needed, fields holding CR or LF always quoted) with
- * every cell neutralised. Write rows of T; read text. An empty export still has its header (and HXL) rows.
+ * CSV text for rows given as cells in `columns` order, a batch at a time: the header row (and HXL row), then one
+ * string per batch, each made by csv-stringify. Batching keeps the per-row cost of streams out of million-row
+ * exports; memory holds one batch. An empty export still has its header (and HXL) rows.
  */
-export class CsvExportStream<T> extends Stringifier {
-  private pendingHxl: string[] | null;
-
-  constructor(private readonly columns: readonly Column<T>[], opts: CsvStreamOptions) {
-    super({
-      bom: opts.bom,
-      header: true,
-      columns: columns.map((c, i) => ({ key: String(i), header: c.header })),
-      record_delimiter: 'windows',
-      quote_record_delimiter: true,
-      // Cells arrive already formatted and neutralised by formatCell (the one rule); keep them as they are.
-      cast: { string: (s) => s },
-    });
-    this.pendingHxl = opts.hxl ? columns.map((c) => c.hxl ?? '') : null;
-  }
-
-  override _transform(row: T, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    let cells: string[];
-    try {
-      cells = this.columns.map((c) => formatCell(c.value(row)));
-    } catch (err) {
-      callback(err as Error);
-      return;
-    }
-    this.withHxlRow(encoding, callback, () => super._transform(cells, encoding, callback));
-  }
-
-  override _flush(callback: (error?: Error | null) => void): void {
-    this.withHxlRow('utf8', callback, () => super._flush(callback));
-  }
-
-  /** The HXL row goes out as the first record, so csv-stringify writes BOM and header before it. */
-  private withHxlRow(encoding: BufferEncoding, callback: (error?: Error | null) => void, next: () => void): void {
-    const hxl = this.pendingHxl;
-    if (!hxl) return next();
-    this.pendingHxl = null;
-    super._transform(hxl, encoding, (err?: Error | null) => (err ? callback(err) : next()));
-  }
+export async function* csvChunks<T>(columns: readonly Column<T>[], opts: CsvStreamOptions, batches: AsyncIterable<readonly CellValue[][]> | Iterable<readonly CellValue[][]>): AsyncGenerator<string> {
+  const head = [columns.map((c) => c.header), ...(opts.hxl ? [columns.map((c) => c.hxl ?? '')] : [])];
+  yield stringify(head, { ...STRINGIFY, bom: opts.bom });
+  for await (const rows of batches) if (rows.length) yield stringify(rows.map((r) => r.map(formatCell)), STRINGIFY);
 }
 
-/** A streaming CSV writer for `columns`: pipe database rows in, pipe the text to the response or a file. */
-export function csvStream<T>(columns: readonly Column<T>[], opts: CsvStreamOptions): CsvExportStream<T> {
-  return new CsvExportStream(columns, opts);
+/** A CSV download of object rows: each column's `value` gives its cell. Pipe it to the response or a file. */
+export function csvStream<T>(columns: readonly Column<T>[], opts: CsvStreamOptions, rows: AsyncIterable<T> | Iterable<T>): Readable {
+  async function* batches() {
+    let batch: CellValue[][] = [];
+    for await (const row of rows) {
+      batch.push(columns.map((c) => c.value(row)));
+      if (batch.length >= 500) yield batch.splice(0);
+    }
+    yield batch;
+  }
+  return Readable.from(csvChunks(columns, opts, batches()));
 }

@@ -5,7 +5,7 @@
  * (cell rules, column model, export definitions, README text), which stay small and separately tested.
  */
 export { neutraliseCell, formatCell, formatNumber, formatDate, type CellValue } from './cells';
-export { csvStream, CsvExportStream, type Column, type CsvStreamOptions } from './columns';
+export { csvStream, csvChunks, type Column, type CsvStreamOptions } from './columns';
 export {
   figureColumns, seriesColumns, projectionColumns, summaryColumns, categoryTag, CATEGORY_TAGS, EXPORTS,
   type ExportName, type TagOptions, type FigureExportRow, type SeriesExportRow, type ProjectionExportRow, type SummaryExportRow,

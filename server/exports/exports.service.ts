@@ -4,12 +4,12 @@ import type { Storage } from '../storage/database';
 
 import { todayIso } from '../validation';
 import type { Category } from '../figures/figure';
-import { figuresRepository, type FigureRecord } from '../figures/figures.repository';
+import { figuresRepository } from '../figures/figures.repository';
 import { locationsRepository } from '../locations/locations.repository';
 import type { AnalysisService } from '../analysis/analysis.service';
 import {
-  csvStream, figureColumns, projectionColumns, seriesColumns, summaryColumns, EXPORTS,
-  type ExportName, type FigureExportRow, type ProjectionExportRow, type SeriesExportRow, type SummaryExportRow,
+  csvChunks, csvStream, figureColumns, projectionColumns, seriesColumns, summaryColumns, EXPORTS,
+  type CellValue, type ExportName, type ProjectionExportRow, type SeriesExportRow, type SummaryExportRow,
 } from '../csv/write';
 
 export interface ExportRequest {
@@ -42,15 +42,9 @@ export class ExportsService {
     const level = (code: string) => Math.min(2, locations.get(code)?.adminLevel ?? 0) as 0 | 1 | 2;
 
     if (req.name === 'figures') {
-      const rows = async function* (storage: Storage): AsyncGenerator<FigureExportRow> {
-        for await (const f of figuresRepository.iterate(storage.db, { situationId: situation.id, status: req.status })) {
-          // The record gains its location name; the columns pick the fields they need, so no copy is made.
-          const row = f as FigureRecord & { locationName: string | null };
-          row.locationName = locations.get(f.location)?.name ?? null;
-          yield row;
-        }
-      };
-      return Readable.from(rows(this.storage)).pipe(csvStream(figureColumns(), opts));
+      const columns = figureColumns();
+      const query = figuresRepository.exportQuery(this.storage.db, { situationId: situation.id, status: req.status }, columns.map((c) => c.key));
+      return Readable.from(csvChunks(columns, opts, this.storage.streamRows(query) as AsyncIterable<CellValue[][]>));
     }
 
     if (req.name === 'series' || req.name === 'projections') {
@@ -63,7 +57,7 @@ export class ExportsService {
           bandLow: band.get(p.date)?.low ?? null, bandHigh: band.get(p.date)?.high ?? null, derived: p.derived,
           sources: [...new Set([...p.sources, ...(band.get(p.date)?.sources ?? [])].map((s) => s.organisation))],
         }));
-        return Readable.from(rows).pipe(csvStream(seriesColumns(tags), opts));
+        return csvStream(seriesColumns(tags), opts, rows);
       }
       const rows: ProjectionExportRow[] = [];
       for (const [method, m] of Object.entries(analysis.projections.methods))
@@ -74,7 +68,7 @@ export class ExportsService {
         rows.push({ kind: 'range', method: range.central.method ?? '', band: 'central', date: p.date, central: p.central, lo80: null, hi80: null, lo95: null, hi95: null });
         rows.push({ kind: 'range', method: p.highFrom === 'central_upper_80' ? (range.central.method ?? '') : p.highFrom, band: 'high', date: p.date, central: p.high, lo80: null, hi80: null, lo95: null, hi95: null });
       }
-      return Readable.from(rows).pipe(csvStream(projectionColumns(tags), opts));
+      return csvStream(projectionColumns(tags), opts, rows);
     }
 
     // summary: every location × category with approved figures, with its headline numbers.
@@ -103,7 +97,7 @@ export class ExportsService {
         };
       }
     };
-    return Readable.from(rows()).pipe(csvStream(summaryColumns({}), opts));
+    return csvStream(summaryColumns({}), opts, rows());
   }
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../storage/database';
 import type { Figure, Scenario } from './figure';
-import type { Transaction, Selectable } from 'kysely';
+import type { CompiledQuery, SelectQueryBuilder, Transaction, Selectable } from 'kysely';
 import type { Database, FiguresTable } from '../storage/schema';
 
 export type Tx = Db | Transaction<Database>;
@@ -55,6 +55,16 @@ export function toFigure(r: FigureRow): FigureRecord {
   };
 }
 
+/** Where each field of the figures export comes from. */
+const EXPORT_COLUMNS: Readonly<Record<string, string>> = {
+  id: 'f.id', situation: 's.slug', location: 'f.location_code', locationName: 'l.name', locationRole: 'f.location_role', category: 'f.category',
+  periodStart: 'f.period_start', periodEnd: 'f.period_end', value: 'f.value', valueLow: 'f.value_low', valueHigh: 'f.value_high',
+  quantifier: 'f.quantifier', unit: 'f.unit', reportedValue: 'f.reported_value', householdSize: 'f.household_size', organisation: 'o.short_name',
+  sourceUrl: 'f.source_url', sourceTitle: 'f.source_title', publishedOn: 'f.published_on', quote: 'f.quote', role: 'f.role', status: 'f.status',
+  notes: 'f.notes', createdBy: 'f.created_by', createdAt: 'f.created_at', updatedBy: 'f.updated_by', updatedAt: 'f.updated_at',
+  version: 'f.version', externalId: 'f.external_id',
+};
+
 export interface FigureFilter {
   situationId: number;
   location?: string;
@@ -86,20 +96,43 @@ export const figuresRepository = {
   },
 
   async list(db: Tx, q: FigureFilter): Promise<FigureRecord[]> {
-    let query = this.select(db).where('f.situation_id', '=', q.situationId);
-    if (!q.includeDeleted) query = query.where('f.deleted_at', 'is', null);
-    if (q.location) query = query.where('f.location_code', '=', q.location);
-    if (q.locations) query = q.locations.length ? query.where('f.location_code', 'in', q.locations) : query.where(sql<boolean>`1 = 0`);
-    if (q.category) query = query.where('f.category', '=', q.category);
-    if (q.status && q.status !== 'all') query = query.where('f.status', '=', q.status);
-    if (q.organisationId != null) query = query.where('f.organisation_id', '=', q.organisationId);
-    if (q.from) query = query.where('f.period_end', '>=', q.from);
-    if (q.to) query = query.where('f.period_end', '<=', q.to);
+    let query = this.where(this.select(db), q);
     if (q.afterId != null) query = query.where('f.id', '>', q.afterId);
-    query = query.orderBy('f.id');
     if (q.limit != null) query = query.limit(q.limit);
     const rows = await query.execute();
     return rows.map((r) => toFigure(r as FigureRow));
+  },
+
+  /** The filter's conditions, in id order, on a query over `figures as f`. */
+  where<Q extends SelectQueryBuilder<Database & { f: FiguresTable }, 'f', object>>(query: Q, q: FigureFilter): Q {
+    let w = query.where('f.situation_id', '=', q.situationId);
+    if (!q.includeDeleted) w = w.where('f.deleted_at', 'is', null);
+    if (q.location) w = w.where('f.location_code', '=', q.location);
+    if (q.locations) w = q.locations.length ? w.where('f.location_code', 'in', q.locations) : w.where(sql<boolean>`1 = 0`);
+    if (q.category) w = w.where('f.category', '=', q.category);
+    if (q.status && q.status !== 'all') w = w.where('f.status', '=', q.status);
+    if (q.organisationId != null) w = w.where('f.organisation_id', '=', q.organisationId);
+    if (q.from) w = w.where('f.period_end', '>=', q.from);
+    if (q.to) w = w.where('f.period_end', '<=', q.to);
+    return w.orderBy('f.id') as Q;
+  },
+
+  /**
+   * The matching figures as the columns `keys` of the figures export (FigureExportRow field names), compiled for
+   * Storage.streamRows: the database does the joins and the column order, so each row goes to CSV as it comes.
+   */
+  exportQuery(db: Tx, q: FigureFilter, keys: readonly string[]): CompiledQuery {
+    const base = db
+      .selectFrom('figures as f')
+      .innerJoin('situations as s', 's.id', 'f.situation_id')
+      .innerJoin('organisations as o', 'o.id', 'f.organisation_id')
+      .leftJoin('locations as l', 'l.code', 'f.location_code')
+      .select(keys.map((k) => {
+        const column = EXPORT_COLUMNS[k];
+        if (!column) throw new Error(`no figures column for export field ${k}`);
+        return sql.ref(column).as(k);
+      }));
+    return this.where(base, q).compile();
   },
 
   /** Streams matching figures in id order, in batches, so exports of a million rows keep memory flat on both databases. */

@@ -16,6 +16,12 @@ export interface Storage {
   schema?: string;
   /** A human description without secrets, for logs. */
   describe: string;
+  /**
+   * Runs a SELECT and yields its rows as arrays (columns in select order), `batchSize` at a time, from one
+   * consistent snapshot, without holding the result in memory or the query layer's connection: what exports of
+   * a million rows read. SQLite: a read-only connection of its own; PostgreSQL: a cursor in a read-only transaction.
+   */
+  streamRows(query: CompiledQuery, batchSize?: number): AsyncGenerator<unknown[][]>;
   close(): Promise<void>;
 }
 
@@ -95,7 +101,7 @@ export async function openStorage(opts: OpenOptions): Promise<Storage> {
       throw new StorageError(`Cannot reach PostgreSQL at ${redact(url)}: ${(err as Error).message}`);
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', schema: opts.pgSchema, describe: `PostgreSQL ${redact(url)}`, close: () => db.destroy() };
+    return { db, dialect: 'postgres', schema: opts.pgSchema, describe: `PostgreSQL ${redact(url)}`, streamRows: (q, n) => pgRows(pool, q, n), close: () => db.destroy() };
   }
   const file = url ? url.replace(/^(file|sqlite):(\/\/)?/, '') : (opts.sqlitePath ?? ':memory:');
   let sqlite: BetterSqlite3.Database;
@@ -112,7 +118,50 @@ export async function openStorage(opts: OpenOptions): Promise<Storage> {
     throw new StorageError(`Cannot open the SQLite database file ${file}: ${(err as Error).message}`);
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', describe: `SQLite ${file}`, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', describe: `SQLite ${file}`, streamRows: (q, n) => sqliteRows(file === ':memory:' ? sqlite : file, q, n), close: () => db.destroy() };
+}
+
+async function* sqliteRows(where: string | BetterSqlite3.Database, query: CompiledQuery, batchSize = 2000): AsyncGenerator<unknown[][]> {
+  // An in-memory database has no file to open twice; its rows come from the one connection, all at once.
+  if (typeof where !== 'string') {
+    const rows = where.prepare(query.sql).raw(true).all(...query.parameters) as unknown[][];
+    for (let i = 0; i < rows.length; i += batchSize) yield rows.slice(i, i + batchSize);
+    return;
+  }
+  const conn = new BetterSqlite3(where, { readonly: true, fileMustExist: true });
+  const it = conn.prepare(query.sql).raw(true).iterate(...query.parameters) as IterableIterator<unknown[]>;
+  try {
+    for (;;) {
+      const rows: unknown[][] = [];
+      for (let r = it.next(); !r.done; r = rows.length < batchSize ? it.next() : { done: true, value: undefined }) rows.push(r.value);
+      if (rows.length) yield rows;
+      if (rows.length < batchSize) return;
+    }
+  } finally {
+    it.return?.();
+    conn.close();
+  }
+}
+
+async function* pgRows(pool: pg.Pool, query: CompiledQuery, batchSize = 2000): AsyncGenerator<unknown[][]> {
+  const client = await pool.connect();
+  let failed = false;
+  try {
+    await client.query('begin isolation level repeatable read read only');
+    await client.query({ text: `declare rows_out no scroll cursor for ${query.sql}`, values: query.parameters as unknown[] });
+    for (;;) {
+      const { rows } = await client.query<unknown[]>({ text: `fetch ${batchSize} from rows_out`, rowMode: 'array' });
+      if (rows.length) yield rows;
+      if (rows.length < batchSize) break;
+    }
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    // Also when the reader stops early (a dropped download): end the transaction before the client goes back.
+    await client.query('rollback').catch(() => (failed = true));
+    client.release(failed);
+  }
 }
 
 /** All migrations in order; names sort lexically. */

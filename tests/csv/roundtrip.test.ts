@@ -1,5 +1,5 @@
 /** Round trip: the figures export, written with or without HXL, re-reads to the same candidates. */
-import { Readable, Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { csvStream, figureColumns, type FigureExportRow } from '../../server/csv/write';
 import type { FigureCandidate } from '../../server/csv/candidate';
@@ -8,7 +8,7 @@ import { readAll, sampleFigure } from './helpers';
 async function exportText(rows: FigureExportRow[], hxl: boolean): Promise<string> {
   const chunks: Buffer[] = [];
   const sink = new Writable({ write: (c, _e, cb) => (chunks.push(Buffer.from(c)), cb()) });
-  await pipeline(Readable.from(rows), csvStream(figureColumns(), { hxl, bom: true }), sink);
+  await pipeline(csvStream(figureColumns(), { hxl, bom: true }, rows), sink);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -52,7 +52,7 @@ describe('figures export round trip', () => {
   it('when the columns are shuffled and written without HXL, then the file is read by its headers', async () => {
     const cols = figureColumns().reverse();
     const chunks: Buffer[] = [];
-    await pipeline(Readable.from(rows), csvStream(cols, { hxl: false, bom: false }), new Writable({ write: (c, _e, cb) => (chunks.push(Buffer.from(c)), cb()) }));
+    await pipeline(csvStream(cols, { hxl: false, bom: false }, rows), new Writable({ write: (c, _e, cb) => (chunks.push(Buffer.from(c)), cb()) }));
     const { summary, figures } = await readAll(Buffer.concat(chunks));
     expect(summary).toMatchObject({ layout: 'figures-export', hxl: false });
     expect(figures).toEqual(rows.map(candidateOf));

@@ -1,6 +1,11 @@
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
+import { Readable } from 'node:stream';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
+import { ImportsService } from '../../server/imports/imports.service';
+import { AnalysisService } from '../../server/analysis/analysis.service';
+import { ExportsService } from '../../server/exports/exports.service';
 
 const SLUG = 'syria-2024-offensive';
 const today = new Date().toISOString().slice(0, 10);
@@ -84,5 +89,39 @@ describe.each(DATABASES)('CSV downloads on %s', (kind) => {
     await request(app).get(`/api/v1/situations/${SLUG}/export/secrets.csv`).expect(404);
     await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv?hxl=maybe`).expect(400);
     await request(app).get('/api/v1/situations/nope/export/figures.csv').expect(404);
+  });
+
+  test('when figures.csv holds more rows than one read batch and a download stops early, then rows stream in id order and no read is left open', async () => {
+    const before = rowsOf((await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv`).expect(200)).text).length;
+    const header = 'location,category,periodStart,periodEnd,value,quantifier,organisation,sourceUrl,publishedOn,quote\n';
+    const body = Array.from({ length: 4500 }, (_, i) => `SY-HM,new_displacement,2024-11-27,2024-12-05,${100 + i},exact,OCHA,https://example.org/batch/${i},2024-12-06,"Row ${i}"\n`).join('');
+    await new ImportsService(t.storage).commit(SLUG, () => Readable.from([header + body]), { filename: 'batch.csv', status: 'approved' }, editor.user);
+    const res = await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv`).expect(200);
+    const rows = rowsOf(res.text);
+    expect(rows).toHaveLength(before + 4500);
+    const ids = rows.map((r) => Number(r.id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(rows.filter((r) => r.sourceUrl.startsWith('https://example.org/batch/')).map((r) => Number(r.value))).toEqual(Array.from({ length: 4500 }, (_, i) => 100 + i));
+
+    // A reader that stops after the first chunk (a dropped download) must end the database read it started.
+    const openReads = async () => {
+      if (kind === 'postgres') {
+        const r = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where state like 'idle in transaction%' and query like 'fetch%'`.execute(t.storage.db);
+        return r.rows[0].n;
+      }
+      // A write, then a checkpoint that must reset the WAL: an open reader makes it report busy.
+      await t.storage.db.updateTable('situations').set({ updated_at: new Date().toISOString() }).where('slug', '=', SLUG).execute();
+      const r = await sql<{ busy: number }>`pragma wal_checkpoint(truncate)`.execute(t.storage.db);
+      return r.rows[0].busy;
+    };
+    const service = new ExportsService(t.storage, new AnalysisService(t.storage, { stalenessDays: 14, horizonDays: 30 }));
+    const stream = await service.open(SLUG, { name: 'figures', hxl: false, bom: false, status: 'all' });
+    const it = stream[Symbol.asyncIterator]();
+    await it.next(); // header
+    await it.next(); // first batch: the read is open now
+    expect(await openReads()).toBe(1);
+    await it.return!();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await openReads()).toBe(0);
   });
 });
