@@ -6,9 +6,13 @@
  * argv: <sqlite file> <page path>…  Prints one JSON line {port, pid, pages: [{path, bytes, firstMs}]} when ready.
  * Logging is off (LOG_LEVEL=silent) for both. SIGTERM closes the server and exits. With BENCH_CPU_PROFILE=<file>, a CPU
  * profile is taken from after the warm-up to SIGTERM (so it shows steady-state serving, not start-up) and written there.
+ * With BENCH_SERVER_STATS=<file>, server-side figures are written there on SIGTERM: requests, the slowest time from the
+ * first middleware to 'finish', the longest event-loop delay, connections opened and client errors — to tell a slow
+ * handler from time spent outside it (queued before parsing, or in the load generator) when a client sees a timeout.
  */
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express from 'express';
 import compression from 'compression';
 import pino from 'pino';
@@ -32,8 +36,25 @@ async function main() {
     res.set(twin.headers);
     res.send(twin.body);
   });
+  const stats = { requests: 0, maxHandlerMs: 0, handlerOver1s: 0, maxLoopDelayMs: 0, connections: 0, clientErrors: 0 };
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  if (process.env.BENCH_SERVER_STATS) {
+    loop.enable();
+    outer.use((_req, res, next) => {
+      const t = performance.now();
+      stats.requests++;
+      res.on('finish', () => {
+        const ms = performance.now() - t;
+        stats.maxHandlerMs = Math.max(stats.maxHandlerMs, ms);
+        if (ms > 1000) stats.handlerOver1s++;
+      });
+      next();
+    });
+  }
   outer.use(app);
   const server = outer.listen(0, '127.0.0.1', async () => {
+    server.on('connection', () => stats.connections++);
+    server.on('clientError', () => stats.clientErrors++);
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
     const pages = [];
@@ -56,6 +77,10 @@ async function main() {
   });
   let profiler: Session | null = null;
   const stop = async () => {
+    if (process.env.BENCH_SERVER_STATS) {
+      stats.maxLoopDelayMs = loop.max / 1e6;
+      fs.writeFileSync(process.env.BENCH_SERVER_STATS, JSON.stringify({ ...stats, keepAliveTimeout: server.keepAliveTimeout, headersTimeout: server.headersTimeout }));
+    }
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       fs.writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));

@@ -46,7 +46,8 @@ async function main() {
       await storage.close();
     }
 
-    const s = await serve(db, [page]);
+    const statsFile = path.join(dir, 'server-stats.json');
+    const s = await serve(db, [page], { env: { BENCH_SERVER_STATS: statsFile } });
     try {
       const url = `http://127.0.0.1:${s.port}${page}`;
       const rss0 = rssMb(s.pid);
@@ -74,6 +75,11 @@ async function main() {
       if (soak.requests.total === 0) problems.push('no request completed');
     } finally {
       await s.stop();
+    }
+    // Where time went on the server: a client-side timeout with a fast handler was spent outside the app.
+    if (fs.existsSync(statsFile)) {
+      const st = JSON.parse(fs.readFileSync(statsFile, 'utf8'));
+      lines.push(`  server side (warm-up and soak): ${st.requests.toLocaleString('en')} requests, slowest ${fmt(st.maxHandlerMs)} ms from the first middleware to 'finish' (${st.handlerOver1s} over 1 s), longest event-loop delay ${fmt(st.maxLoopDelayMs)} ms, ${st.connections} connections, ${st.clientErrors} client errors (connections reset by the load generator when a run ends), keepAliveTimeout ${st.keepAliveTimeout} ms`);
     }
 
     if (process.env.SOAK_SKIP_CRASH !== '1') {

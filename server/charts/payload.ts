@@ -23,6 +23,9 @@ export interface PayloadInput {
   i18n: I18n;
 }
 
+/** Whole people, rounded half away from zero like Intl.NumberFormat: projections carry fractions nobody can see on a chart. */
+const whole = (x: number) => Math.sign(x) * Math.round(Math.abs(x));
+
 /** The chart data of a situation or location page; pure, so the page and the PNG route build the same document. */
 export function chartPayload(x: PayloadInput): ChartPayload {
   const { analysis: a, i18n } = x;
@@ -31,7 +34,7 @@ export function chartPayload(x: PayloadInput): ChartPayload {
   const central = method ? a.projections.methods[method] : null;
   const lastDate = a.series.points.at(-1)?.date;
   // The high end of the range is drawn on its own only where it leaves the 80% fan (an accelerating method).
-  const high = range.points && range.points.some((p) => p.highFrom !== 'central_upper_80') ? { label: i18n.t('chart.series.high'), points: range.points.map((p) => ({ date: p.date, value: p.high })) } : null;
+  const high = range.points && range.points.some((p) => p.highFrom !== 'central_upper_80') ? { label: i18n.t('chart.series.high'), points: range.points.map((p) => ({ date: p.date, value: whole(p.high) })) } : null;
   return {
     locale: i18n.locale,
     messages: i18n.subset(['chart.', 'quantifier.']),
@@ -49,12 +52,12 @@ export function chartPayload(x: PayloadInput): ChartPayload {
       })),
       reconciled: a.series.points.map((p) => ({ date: p.date, value: p.value, kind: p.kind, bound: p.bound })),
       band: a.series.band.map((b) => ({ date: b.date, low: b.low, high: b.high })),
-      fan: central?.points ? { method: central.method, name: central.name, points: central.points.map(({ date, central: c, lo80, hi80, lo95, hi95 }) => ({ date, central: c, lo80, hi80, lo95, hi95 })) } : null,
+      fan: central?.points ? { method: central.method, name: central.name, points: central.points.map(({ date, central: c, lo80, hi80, lo95, hi95 }) => ({ date, central: whole(c), lo80: whole(lo80), hi80: whole(hi80), lo95: whole(lo95), hi95: whole(hi95) })) } : null,
       high,
       scenarios: a.projections.scenarios.map((s) => ({ organisation: s.organisation, kind: s.kind, value: s.value, horizonDate: s.horizonDate })),
     },
     locations: x.bars.map((b) => ({ code: b.code, name: b.name, origin: b.origin?.value ?? null, destination: b.destination?.value ?? null, unknown: b.unknown?.value ?? null })),
-    changes: a.trend.changes.map((c) => ({ from: c.from, to: c.to, days: c.days, change: c.change, perDay: c.perDay })),
+    changes: a.trend.changes.map((c) => ({ from: c.from, to: c.to, days: c.days, change: c.change, perDay: whole(c.perDay) })),
   };
 }
 

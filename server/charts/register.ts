@@ -7,6 +7,11 @@ import {
 } from 'chart.js';
 
 export function registerChartParts(): typeof Chart {
-  Chart.register(LineController, BarController, LineElement, PointElement, BarElement, LinearScale, CategoryScale, TimeScale, Legend, Tooltip, Filler, Title, SubTitle);
+  Chart.register(LineController, BarController, LineElement, PointElement, BarElement, LinearScale, CategoryScale, TimeScale, Legend, Tooltip, Filler);
   return Chart;
+}
+
+/** Title and subtitle are drawn only on PNGs (a page has its own HTML headings), so only the PNG renderer registers them. */
+export function registerTitles(): void {
+  Chart.register(Title, SubTitle);
 }

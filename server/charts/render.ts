@@ -1,12 +1,13 @@
 import { createCanvas } from '@napi-rs/canvas';
 import { chartConfig } from './config';
-import { registerChartParts } from './register';
+import { registerChartParts, registerTitles } from './register';
 import { registerDateAdapter } from './date-adapter';
 import type { ChartId, ChartPayload } from './types';
 
 export { PNG_LIMITS } from './limits';
 
 const Chart = registerChartParts();
+registerTitles();
 registerDateAdapter();
 Chart.defaults.font.family = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
 Chart.defaults.color = '#333333';

@@ -16,6 +16,8 @@ export const viewQuerySchema = z.object({
   location: locationCode().optional(),
   category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
   horizon: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(365, 'must be at most 365 days').optional(),
+  /** `all`: every row of the long tables (the page shows the latest ones and links here). */
+  rows: z.enum(['all'], { error: 'must be all' }).optional(),
 });
 export type ViewQuery = z.output<typeof viewQuerySchema>;
 export const parseViewQuery = (q: unknown) => parseOrThrow(viewQuerySchema, q);

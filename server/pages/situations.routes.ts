@@ -11,6 +11,7 @@ import { EXPORT_NAMES } from '../exports/exports.service';
 import { headline, loadSituationView, parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
 import { byField, echo, fieldErrors, scenarioInput, SCENARIO_FORM_FIELDS, type FormBody } from './forms';
 import { requirePageRole } from './guards';
+import { cacheableForAnyone, etagOf, PageCache, renderShared, sendCachedPage } from './page-cache';
 import type { PageDeps } from './deps';
 
 /** Query string that keeps the chosen location, category and horizon (for PNG links and forms). */
@@ -29,7 +30,6 @@ const analysisLocals = (v: SituationView, q: ViewQuery) => ({
   v,
   q,
   chartIds: CHART_IDS,
-  chartJson: jsonForScript(v.payload),
   fanClipped: fanClipped(v.payload),
   pngHref: (chart: string) => `/situations/${encodeURIComponent(v.situation.slug)}/charts/${chart}.png${viewQueryString(q)}`,
   categories: CATEGORIES,
@@ -48,7 +48,7 @@ async function renderAnalysis(res: Response, v: SituationView, q: ViewQuery, opt
   const hit = byKey.get(key);
   if (hit !== undefined) return hit;
   const html = await new Promise<string>((resolve, reject) =>
-    res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q), ...opts }, (err, out) => (err ? reject(err) : resolve(out))),
+    res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q), chartJson: jsonForScript(v.payload), ...opts }, (err, out) => (err ? reject(err) : resolve(out))),
   );
   byKey.set(key, html);
   return html;
@@ -58,12 +58,23 @@ async function renderAnalysis(res: Response, v: SituationView, q: ViewQuery, opt
 export function situationPages(d: PageDeps): Router {
   const r = Router();
 
+  // Anonymous readers share one finished page per URL and data version (page-cache.ts); the view object is the
+  // version: loadSituationView replaces it when the situation's updated_at stamp moves.
+  const pageCache = new PageCache();
   r.get('/situations/:slug', async (req, res) => {
     const q = parseViewQuery(req.query);
     const v = await loadSituationView(d.storage, d.analysis, String(req.params.slug), q, d.i18n);
+    const shared = cacheableForAnyone(req, res);
+    const key = JSON.stringify([req.path, q]);
+    const hit = shared ? pageCache.get(key, v) : undefined;
+    if (hit) return sendCachedPage(req, res, hit);
     const slugPath = '/situations/' + encodeURIComponent(v.situation.slug);
     const analysisHtml = await renderAnalysis(res, v, q, { controlsAction: slugPath, showLocationSelect: true });
-    res.render('situations/show', { title: v.situation.title, ...analysisLocals(v, q), analysisHtml, scripts: ['charts.js'] });
+    const locals = { title: v.situation.title, ...analysisLocals(v, q), analysisHtml, scripts: ['charts.js'] };
+    if (!shared) return res.render('situations/show', locals);
+    const { html, shareable } = await renderShared(res, 'situations/show', locals);
+    if (!shareable) return res.send(html);
+    sendCachedPage(req, res, pageCache.set(key, v, html, etagOf(res, html)));
   });
 
   r.get('/situations/:slug/locations/:code', async (req, res) => {
@@ -85,7 +96,7 @@ export function situationPages(d: PageDeps): Router {
     if (!q.category && summaries.length) q.category = summaries[0].category;
     const v = await loadSituationView(d.storage, d.analysis, slug, q, d.i18n);
     const figures = await figuresRepository.list(d.storage.db, { situationId: situation.id, location: code, status: 'approved' });
-    res.render('situations/location', { title: `${loc.name} · ${situation.title}`, ...analysisLocals(v, q), summaries, figures, scripts: ['charts.js'] });
+    res.render('situations/location', { title: `${loc.name} · ${situation.title}`, ...analysisLocals(v, q), chartJson: jsonForScript(v.payload), summaries, figures, scripts: ['charts.js'] });
   });
 
   const scenarioPage = async (res: Response, slug: string, status: number, form: { values: Record<string, string>; errors: { path: string; message: string }[] } | null) => {
