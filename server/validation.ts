@@ -19,7 +19,13 @@ export const requiredText = (max: number) => text(max).refine((s) => s.length > 
 export const optionalText = (max: number) =>
   z.preprocess((v) => (v === '' ? null : v), text(max).nullable().optional());
 
-export const todayIso = () => formatISO(new Date(), { representation: 'date' });
+// Today's date, worked out at most once a second: every date cell of a million-row import is checked against it.
+let today = { until: 0, iso: '' };
+export const todayIso = () => {
+  const now = Date.now();
+  if (now >= today.until) today = { until: now + 1000, iso: formatISO(now, { representation: 'date' }) };
+  return today.iso;
+};
 
 /** True for a `YYYY-MM-DD` that exists on the calendar (checked by hand: this runs for every row of a million-row import). */
 export function isCalendarDate(s: string): boolean {

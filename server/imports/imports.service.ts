@@ -54,7 +54,13 @@ const MAX_ERRORS = 500;
 
 // A figure already in the situation, or earlier in the same file: the same external id, or the same source, place, category, date and value.
 const naturalKey = (f: { sourceUrl: string; location: string; category: string; periodEnd: string; value: number }) =>
-  `${f.sourceUrl}\u0001${f.location}\u0001${f.category}\u0001${f.periodEnd}\u0001${f.value}`;
+  digest(`${f.sourceUrl}\u0001${f.location}\u0001${f.category}\u0001${f.periodEnd}\u0001${f.value}`);
+
+/**
+ * Keys are kept as digests: a cell's text is a slice of the chunk it was parsed from, and a key built from it
+ * would keep that whole chunk alive, so a million remembered keys held the whole file (≈1 KB per row).
+ */
+const digest = (key: string) => createHash('sha256').update(key).digest('base64');
 
 /** The result of reading a file once: what the report says, plus the new locations and organisations. */
 interface Pass {
@@ -260,7 +266,7 @@ async function existingKeys(db: Tx, situationId: number): Promise<Keys> {
       .limit(20000)
       .execute();
     for (const r of rows) {
-      if (r.external_id) keys.external.add(r.external_id);
+      if (r.external_id) keys.external.add(digest(r.external_id));
       keys.natural.add(naturalKey({ sourceUrl: r.source_url, location: r.location_code, category: r.category, periodEnd: r.period_end, value: Number(r.value) }));
     }
     if (rows.length < 20000) return keys;
@@ -272,8 +278,9 @@ async function existingKeys(db: Tx, situationId: number): Promise<Keys> {
 function isDuplicate(keys: Keys, f: FigureCreate): boolean {
   const value = f.unit === 'households' ? Math.round((f.reportedValue ?? 0) * (f.householdSize ?? 0)) : (f.value ?? 0);
   const nk = naturalKey({ sourceUrl: f.sourceUrl, location: f.location, category: f.category, periodEnd: f.periodEnd, value });
-  if ((f.externalId && keys.external.has(f.externalId)) || keys.natural.has(nk)) return true;
-  if (f.externalId) keys.external.add(f.externalId);
+  const ek = f.externalId ? digest(f.externalId) : undefined;
+  if ((ek && keys.external.has(ek)) || keys.natural.has(nk)) return true;
+  if (ek) keys.external.add(ek);
   keys.natural.add(nk);
   return false;
 }
