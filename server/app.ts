@@ -43,7 +43,11 @@ export function createApp(deps: AppDeps): Express {
   // Compiled templates are kept whatever NODE_ENV says: recompiling on every request halved page throughput (BENCHMARKS.md).
   app.set('view cache', true);
 
-  const analysis = new AnalysisService(storage, { stalenessDays: config.STALENESS_DAYS, horizonDays: config.PROJECTION_HORIZON_DAYS });
+  const analysis = new AnalysisService(storage, {
+    stalenessDays: config.STALENESS_DAYS,
+    horizonDays: config.PROJECTION_HORIZON_DAYS,
+    onError: (err, what) => logger.warn({ err }, `analysis: failed ${what}`),
+  });
   const onChange = (slug: string) => analysis.invalidate(slug);
   const situations = new SituationsService(storage, onChange);
   const figures = new FiguresService(storage, onChange);

@@ -5,6 +5,7 @@ import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, type D
 import pg from 'pg';
 import type { Database } from './schema';
 import { initial } from './migrations/001-initial';
+import { analysisCache } from './migrations/002-analysis-cache';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -93,7 +94,7 @@ export async function openStorage(opts: OpenOptions): Promise<Storage> {
 
 /** All migrations in order; names sort lexically. */
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '001-initial': initial(dialect) };
+  return { '001-initial': initial(dialect), '002-analysis-cache': analysisCache() };
 }
 
 /** Runs pending migrations; throws with the failing migration's name. */
