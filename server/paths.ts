@@ -4,12 +4,14 @@ import path from 'node:path';
 /**
  * Where the project's files are, from one place. The sources run from server/ (tsx, ts-jest) and the
  * compiled bundles from dist/ and dist/cli/, so `__dirname` differs between them; the project root is the
- * nearest directory above this module that holds package.json, and every other path is relative to it.
+ * nearest directory above this module that holds package.json (else the working directory), and every other
+ * path is relative to it.
  */
 function findRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}: cannot locate the project root`);
+    // A bundle written outside the project (e.g. a benchmark child under /tmp): the working directory is the project.
+    if (path.dirname(dir) === dir) return process.cwd();
   }
 }
 
