@@ -2,14 +2,14 @@ import type { Storage } from '../storage/database';
 import { notFound, validationFailed } from '../errors';
 import { situationsRepository } from '../situations/situations.repository';
 import { locationsRepository } from '../locations/locations.repository';
-import { scenariosRepository } from '../figures/figures.repository';
-import { analyse } from '../statistics';
 import type { Category } from '../figures/figure';
 import type { Situation } from '../situations/situation';
 import { analysisRepository } from './analysis.repository';
 import { analysisCacheRepository } from './analysis.cache';
+import { computeAnalysis, type Analysis, type ComputeRequest } from './analysis.compute';
+import { computeInWorker } from './analysis.threads';
 
-export type Analysis = ReturnType<typeof analyse>;
+export type { Analysis };
 
 export interface AnalysisQuery {
   location?: string;
@@ -24,8 +24,13 @@ export interface AnalysisOptions {
   horizonDays: number;
   /** Results that took at least this long to compute are also stored in the database (analysis_cache); default 50 ms. */
   persistMs?: number;
-  /** `analyseOrDefer` computes in the request only for situations with at most this many figures; default 20,000. */
+  /**
+   * A situation with more figures than this is large: its analyses are computed in a worker thread (when `threads`
+   * is on and the database is not in memory), and `analyseOrDefer` does not wait for them; default 20,000.
+   */
   inlineFigures?: number;
+  /** Compute large situations' analyses in a worker thread; default true. */
+  threads?: boolean;
   /** Told about a failed background computation or cache write (the next request computes again). */
   onError?: (err: unknown, what: string) => void;
 }
@@ -52,6 +57,8 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * analysis of older data. Two levels: this process's memory, and the database (analysis_cache, for results that
  * took at least `persistMs`), which a restarted instance and the other instances on the same PostgreSQL database
  * read instead of computing again. A write in this process also drops both at once (`invalidate`).
+ * The analysis of a large situation (more than `inlineFigures` figures) takes seconds of synchronous work; it runs in
+ * a worker thread (analysis.worker.ts) so the server keeps answering meanwhile.
  */
 export class AnalysisService {
   private readonly cache = new Map<string, CacheEntry>();
@@ -100,9 +107,7 @@ export class AnalysisService {
     const { location, category, key } = this.resolve(situation, {});
     const hit = await this.cached(situation, key);
     if (hit) return { situation, analysis: hit, location, category };
-    const figures = await analysisRepository.countUpTo(this.storage.db, situation.id, this.inlineFigures + 1);
-    if (figures <= this.inlineFigures) return { situation, analysis: await this.compute(situation, key, location, category, {}), location, category };
-    // After this response is sent: the computation is synchronous for most of its time.
+    if (!(await this.isLarge(situation))) return { situation, analysis: await this.compute(situation, key, location, category, {}), location, category };
     setImmediate(() => this.compute(situation, key, location, category, {}).catch((err) => this.opts.onError?.(err, `analysing ${slug}`)));
     return null;
   }
@@ -149,38 +154,47 @@ export class AnalysisService {
     return p;
   }
 
+  private async isLarge(situation: Situation): Promise<boolean> {
+    return (await analysisRepository.countUpTo(this.storage.db, situation.id, this.inlineFigures + 1)) > this.inlineFigures;
+  }
+
+  /** A large situation, with threads on and a database another thread can open (not SQLite :memory:). */
+  private async offThread(situation: Situation): Promise<boolean> {
+    const o = this.storage.options;
+    const memory = !o.url && (o.sqlitePath ?? ':memory:') === ':memory:';
+    return this.opts.threads !== false && !memory && (await this.isLarge(situation));
+  }
+
   private async run(situation: Situation, key: string, location: string, category: Category, q: AnalysisQuery): Promise<Analysis> {
     const t0 = performance.now();
-    const locations = await locationsRepository.list(this.storage.db, situation.country);
-    if (!locations.some((l) => l.code === location))
-      throw validationFailed([{ path: 'location', message: `unknown location ${location} in ${situation.country}` }]);
-    // The location and everything under it: roll-up needs the children's figures.
-    const codes = new Set([location]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const l of locations) if (l.parentCode && codes.has(l.parentCode) && !codes.has(l.code)) { codes.add(l.code); grew = true; }
-    }
-    const figures = await analysisRepository.figures(this.storage.db, { situationId: situation.id, category, locations: [...codes] });
-    const scenarios = await scenariosRepository.list(this.storage.db, situation.id);
-    const analysis = analyse({
-      figures,
-      scenarios,
-      locations,
-      onset: situation.onsetDate,
+    const request: ComputeRequest = {
+      situation: { id: situation.id, country: situation.country, onsetDate: situation.onsetDate },
       location,
       category,
       horizonDays: q.horizon ?? this.opts.horizonDays,
       asOf: q.asOf,
-      stalenessDays: this.opts.stalenessDays,
       thresholds: q.thresholds,
-    });
+      stalenessDays: this.opts.stalenessDays,
+    };
+    let analysis: Analysis;
+    let json: string | undefined;
+    if (await this.offThread(situation)) {
+      // An unknown location answers 400 from here, as when computed in this thread.
+      const locations = await locationsRepository.list(this.storage.db, situation.country);
+      if (!locations.some((l) => l.code === location))
+        throw validationFailed([{ path: 'location', message: `unknown location ${location} in ${situation.country}` }]);
+      json = await computeInWorker(this.storage.options, request);
+      analysis = JSON.parse(json) as Analysis;
+    } else {
+      analysis = await computeAnalysis(this.storage.db, request);
+    }
     const ms = performance.now() - t0;
     this.remember(situation, key, analysis);
     if (ms >= this.persistMs) {
       // Stored as JSON: what is read back is the same value (the statistics return JSON-serialisable results).
       await yieldToEventLoop();
       await analysisCacheRepository
-        .put(this.storage.db, situation.id, key, situation.updatedAt, JSON.stringify(analysis), ms)
+        .put(this.storage.db, situation.id, key, situation.updatedAt, json ?? JSON.stringify(analysis), ms)
         .catch((err) => this.opts.onError?.(err, `storing the analysis of ${situation.slug}`));
     }
     return analysis;

@@ -17,6 +17,8 @@ export interface Storage {
   schema?: string;
   /** A human description without secrets, for logs. */
   describe: string;
+  /** How it was opened: another thread (server/analysis/analysis.worker.ts) opens the same database with these. */
+  options: OpenOptions;
   close(): Promise<void>;
 }
 
@@ -74,7 +76,7 @@ export async function openStorage(opts: OpenOptions): Promise<Storage> {
       throw new StorageError(`Cannot reach PostgreSQL at ${redact(url)}: ${(err as Error).message}`);
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', schema: opts.pgSchema, describe: `PostgreSQL ${redact(url)}`, close: () => db.destroy() };
+    return { db, dialect: 'postgres', schema: opts.pgSchema, describe: `PostgreSQL ${redact(url)}`, options: opts, close: () => db.destroy() };
   }
   const file = url ? url.replace(/^(file|sqlite):(\/\/)?/, '') : (opts.sqlitePath ?? ':memory:');
   let sqlite: BetterSqlite3.Database;
@@ -89,7 +91,7 @@ export async function openStorage(opts: OpenOptions): Promise<Storage> {
     throw new StorageError(`Cannot open the SQLite database file ${file}: ${(err as Error).message}`);
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', describe: `SQLite ${file}`, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', describe: `SQLite ${file}`, options: opts, close: () => db.destroy() };
 }
 
 /** All migrations in order; names sort lexically. */

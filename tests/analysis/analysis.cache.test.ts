@@ -91,13 +91,23 @@ describe.each(DATABASES)('analysis cache on %s', (kind) => {
     expect(await storedRows(t)).toEqual([]);
   });
 
+  test('when a situation is large, then its analysis is computed in a worker thread with the same numbers, and an unknown location still answers 400', async () => {
+    const inline = await instance(t, { persistMs: Number.POSITIVE_INFINITY, threads: false }).analyse(SLUG, { horizon: 12 });
+    const read = jest.spyOn(analysisRepository, 'figures');
+    const large = instance(t, { persistMs: Number.POSITIVE_INFINITY, inlineFigures: 1 }); // every situation counts as large
+    const threaded = await large.analyse(SLUG, { horizon: 12 });
+    expect(read).not.toHaveBeenCalled(); // not in this thread
+    expect(threaded.analysis).toEqual(inline.analysis);
+    await expect(large.analyse(SLUG, { location: 'SY-XX', horizon: 12 })).rejects.toMatchObject({ status: 400 });
+  }, 60000);
+
   test('when a large situation has no cached analysis, then the dashboard query returns at once and the analysis follows in the background', async () => {
     const computed = await instance(t, { persistMs: Number.POSITIVE_INFINITY }).analyse(SLUG);
     await t.storage.db.deleteFrom('analysis_cache').execute();
     const large = instance(t, { inlineFigures: 1 }); // every situation counts as large
     expect(await large.analyseOrDefer(SLUG)).toBeNull();
     let x = null;
-    for (let i = 0; i < 200 && !x; i++) {
+    for (let i = 0; i < 1200 && !x; i++) {
       await new Promise((r) => setTimeout(r, 25));
       x = await large.analyseOrDefer(SLUG);
     }

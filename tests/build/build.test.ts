@@ -4,8 +4,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
 import { buildServer, SERVER_ENTRY, serverStale } from '../../server/build';
-import { ROOT } from '../../server/paths';
+import { DIST_DIR, ROOT } from '../../server/paths';
 
 /** The production build (server/build.ts): the bundles `npm start` and the CLI scripts run with plain node. */
 
@@ -57,6 +59,18 @@ describe('compiled server', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
+  }, 60000);
+
+  test('when the analysis worker bundle runs on the seeded database, then it posts the Syria series back', async () => {
+    const file = path.join(dir, 'tracker.db'); // created and seeded by the first test
+    const db = new BetterSqlite3(file, { readonly: true });
+    const s = db.prepare(`select id, country, onset_date from situations where slug = 'syria-2024-offensive'`).get() as { id: number; country: string; onset_date: string };
+    db.close();
+    const request = { situation: { id: s.id, country: s.country, onsetDate: s.onset_date }, location: 'SYR', category: 'new_displacement', horizonDays: 30, stalenessDays: 14 };
+    const worker = new Worker(path.join(DIST_DIR, 'analysis-worker.js'), { workerData: { open: { sqlitePath: file }, request } });
+    const m = await new Promise<{ json?: string; error?: { message: string } }>((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    expect(m.error).toBeUndefined();
+    expect(JSON.parse(m.json!).series.points.map((p: { value: number }) => p.value)).toEqual([14000, 48500, 178000, 370000]);
   }, 60000);
 
   test('when a CLI bundle runs, then it finds the reference data from the project root', async () => {

@@ -1,0 +1,51 @@
+import type { Db } from '../storage/database';
+import { locationsRepository } from '../locations/locations.repository';
+import { scenariosRepository } from '../figures/figures.repository';
+import { analyse } from '../statistics';
+import { validationFailed } from '../errors';
+import type { Category } from '../figures/figure';
+import type { Situation } from '../situations/situation';
+import { analysisRepository } from './analysis.repository';
+
+export type Analysis = ReturnType<typeof analyse>;
+
+export interface ComputeRequest {
+  situation: Pick<Situation, 'id' | 'country' | 'onsetDate'>;
+  location: string;
+  category: Category;
+  horizonDays: number;
+  asOf?: string;
+  thresholds?: number[];
+  stalenessDays: number;
+}
+
+/**
+ * One analysis from the database: the location's subtree, its approved figures of the category (only the columns
+ * reconciliation uses) and the situation's scenarios, through the pure statistics module. No cache; run in the
+ * request's thread or in server/analysis/analysis.worker.ts.
+ */
+export async function computeAnalysis(db: Db, r: ComputeRequest): Promise<Analysis> {
+  const locations = await locationsRepository.list(db, r.situation.country);
+  if (!locations.some((l) => l.code === r.location))
+    throw validationFailed([{ path: 'location', message: `unknown location ${r.location} in ${r.situation.country}` }]);
+  // The location and everything under it: roll-up needs the children's figures.
+  const codes = new Set([r.location]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const l of locations) if (l.parentCode && codes.has(l.parentCode) && !codes.has(l.code)) { codes.add(l.code); grew = true; }
+  }
+  const figures = await analysisRepository.figures(db, { situationId: r.situation.id, category: r.category, locations: [...codes] });
+  const scenarios = await scenariosRepository.list(db, r.situation.id);
+  return analyse({
+    figures,
+    scenarios,
+    locations,
+    onset: r.situation.onsetDate,
+    location: r.location,
+    category: r.category,
+    horizonDays: r.horizonDays,
+    asOf: r.asOf,
+    stalenessDays: r.stalenessDays,
+    thresholds: r.thresholds,
+  });
+}
