@@ -48,10 +48,22 @@ export const analysisRepository = {
     );
   },
 
-  /** How many figures (any category, status or deletion) the situation has, counting no further than `limit`: a cheap size check. */
-  async countUpTo(db: Tx, situationId: number, limit: number): Promise<number> {
+  /** How many figures `figures` would read, counting no further than `limit`: a cheap size check before computing. */
+  async countUpTo(db: Tx, q: { situationId: number; category: Category; locations: string[] }, limit: number): Promise<number> {
+    if (q.locations.length === 0) return 0;
     const r = await db
-      .selectFrom((eb) => eb.selectFrom('figures').select('id').where('situation_id', '=', situationId).limit(limit).as('f'))
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('figures')
+          .select('id')
+          .where('situation_id', '=', q.situationId)
+          .where('deleted_at', 'is', null)
+          .where('category', '=', q.category)
+          .where('status', '=', 'approved')
+          .where('location_code', 'in', q.locations)
+          .limit(limit)
+          .as('f'),
+      )
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(r.n);

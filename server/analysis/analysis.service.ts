@@ -1,12 +1,11 @@
 import type { Storage } from '../storage/database';
-import { notFound, validationFailed } from '../errors';
+import { notFound } from '../errors';
 import { situationsRepository } from '../situations/situations.repository';
-import { locationsRepository } from '../locations/locations.repository';
 import type { Category } from '../figures/figure';
 import type { Situation } from '../situations/situation';
 import { analysisRepository } from './analysis.repository';
 import { analysisCacheRepository } from './analysis.cache';
-import { computeAnalysis, type Analysis, type ComputeRequest } from './analysis.compute';
+import { analysisScope, computeAnalysis, type Analysis, type ComputeRequest } from './analysis.compute';
 import { computeInWorker } from './analysis.threads';
 
 export type { Analysis };
@@ -25,8 +24,8 @@ export interface AnalysisOptions {
   /** Results that took at least this long to compute are also stored in the database (analysis_cache); default 50 ms. */
   persistMs?: number;
   /**
-   * A situation with more figures than this is large: its analyses are computed in a worker thread (when `threads`
-   * is on and the database is not in memory), and `analyseOrDefer` does not wait for them; default 20,000.
+   * An analysis that reads more figures than this is large: it is computed in a worker thread (when `threads` is on
+   * and the database is not in memory), and `analyseOrDefer` does not wait for it; default 20,000.
    */
   inlineFigures?: number;
   /** Compute large situations' analyses in a worker thread; default true. */
@@ -57,7 +56,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * analysis of older data. Two levels: this process's memory, and the database (analysis_cache, for results that
  * took at least `persistMs`), which a restarted instance and the other instances on the same PostgreSQL database
  * read instead of computing again. A write in this process also drops both at once (`invalidate`).
- * The analysis of a large situation (more than `inlineFigures` figures) takes seconds of synchronous work; it runs in
+ * An analysis that reads many figures (more than `inlineFigures`) takes seconds of synchronous work; it runs in
  * a worker thread (analysis.worker.ts) so the server keeps answering meanwhile.
  */
 export class AnalysisService {
@@ -98,8 +97,8 @@ export class AnalysisService {
   }
 
   /**
-   * The default analysis (the dashboard's) when it is cached or cheap to compute. For a large situation without a
-   * cached analysis it starts the computation in the background and returns null at once, so a page listing
+   * The default analysis (the dashboard's) when it is cached or cheap to compute. When it is large and not cached
+   * it starts the computation in the background and returns null at once, so a page listing
    * every situation answers in milliseconds instead of waiting many seconds for one of them.
    */
   async analyseOrDefer(slug: string): Promise<Analysed | null> {
@@ -107,7 +106,7 @@ export class AnalysisService {
     const { location, category, key } = this.resolve(situation, {});
     const hit = await this.cached(situation, key);
     if (hit) return { situation, analysis: hit, location, category };
-    if (!(await this.isLarge(situation))) return { situation, analysis: await this.compute(situation, key, location, category, {}), location, category };
+    if (!(await this.isLarge(situation, location, category))) return { situation, analysis: await this.compute(situation, key, location, category, {}), location, category };
     setImmediate(() => this.compute(situation, key, location, category, {}).catch((err) => this.opts.onError?.(err, `analysing ${slug}`)));
     return null;
   }
@@ -154,15 +153,18 @@ export class AnalysisService {
     return p;
   }
 
-  private async isLarge(situation: Situation): Promise<boolean> {
-    return (await analysisRepository.countUpTo(this.storage.db, situation.id, this.inlineFigures + 1)) > this.inlineFigures;
+  /** More than `inlineFigures` figures to read (400 for an unknown location). */
+  private async isLarge(situation: Situation, location: string, category: Category): Promise<boolean> {
+    const { codes } = await analysisScope(this.storage.db, situation.country, location);
+    const n = await analysisRepository.countUpTo(this.storage.db, { situationId: situation.id, category, locations: codes }, this.inlineFigures + 1);
+    return n > this.inlineFigures;
   }
 
-  /** A large situation, with threads on and a database another thread can open (not SQLite :memory:). */
-  private async offThread(situation: Situation): Promise<boolean> {
+  /** A large analysis, with threads on and a database another thread can open (not SQLite :memory:). */
+  private async offThread(situation: Situation, location: string, category: Category): Promise<boolean> {
     const o = this.storage.options;
     const memory = !o.url && (o.sqlitePath ?? ':memory:') === ':memory:';
-    return this.opts.threads !== false && !memory && (await this.isLarge(situation));
+    return this.opts.threads !== false && !memory && (await this.isLarge(situation, location, category));
   }
 
   private async run(situation: Situation, key: string, location: string, category: Category, q: AnalysisQuery): Promise<Analysis> {
@@ -178,11 +180,8 @@ export class AnalysisService {
     };
     let analysis: Analysis;
     let json: string | undefined;
-    if (await this.offThread(situation)) {
-      // An unknown location answers 400 from here, as when computed in this thread.
-      const locations = await locationsRepository.list(this.storage.db, situation.country);
-      if (!locations.some((l) => l.code === location))
-        throw validationFailed([{ path: 'location', message: `unknown location ${location} in ${situation.country}` }]);
+    // offThread checks the location first: an unknown one answers 400 from here, as when computed in this thread.
+    if (await this.offThread(situation, location, category)) {
       json = await computeInWorker(this.storage.options, request);
       analysis = JSON.parse(json) as Analysis;
     } else {

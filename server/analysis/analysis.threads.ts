@@ -4,12 +4,22 @@ import type { OpenOptions } from '../storage/database';
 import { DIST_DIR } from '../paths';
 import type { ComputeRequest } from './analysis.compute';
 
+/** One worker at a time per process: a large analysis can peak at several hundred MB, and the machine has few cores. */
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
- * Runs analysis.worker.ts in a new worker thread for one request and resolves with the analysis as JSON. From the
- * bundle (dist/main.js, dist/cli/*.js) the worker is dist/analysis-worker.js; from the sources (tsx, ts-jest) it is
- * the TypeScript file, loaded through tsx's require hook inside the worker.
+ * Runs analysis.worker.ts in a new worker thread for one request and resolves with the analysis as JSON; requests
+ * wait for the previous worker to finish. From the bundle (dist/main.js, dist/cli/*.js) the worker is
+ * dist/analysis-worker.js; from the sources (tsx, ts-jest) it is the TypeScript file, loaded through tsx's require
+ * hook inside the worker.
  */
 export function computeInWorker(open: OpenOptions, request: ComputeRequest): Promise<string> {
+  const run = queue.then(() => runWorker(open, request));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+function runWorker(open: OpenOptions, request: ComputeRequest): Promise<string> {
   const fromSources = __filename.endsWith('.ts');
   const worker = fromSources
     ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(path.join(__dirname, 'analysis.worker.ts'))});`, { eval: true, workerData: { open, request } })
