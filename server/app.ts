@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -25,6 +24,7 @@ import { ExportsService } from './exports/exports.service';
 import { exportRoutes } from './exports/exports.routes';
 import { pages } from './pages';
 import { helmetOptions } from './pages/security';
+import { VIEWS_DIR } from './paths';
 
 export interface AppDeps {
   storage: Storage;
@@ -32,20 +32,22 @@ export interface AppDeps {
   logger: Logger;
 }
 
-const ROOT = path.resolve(__dirname, '..');
-
 /** Builds the Express app from its dependencies; never listens (server/main.ts does). */
 export function createApp(deps: AppDeps): Express {
   const { storage, config, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   if (config.TRUST_PROXY) app.set('trust proxy', 1);
-  app.set('views', path.join(ROOT, 'views'));
+  app.set('views', VIEWS_DIR);
   app.set('view engine', 'ejs');
   // Compiled templates are kept whatever NODE_ENV says: recompiling on every request halved page throughput (BENCHMARKS.md).
   app.set('view cache', true);
 
-  const analysis = new AnalysisService(storage, { stalenessDays: config.STALENESS_DAYS, horizonDays: config.PROJECTION_HORIZON_DAYS });
+  const analysis = new AnalysisService(storage, {
+    stalenessDays: config.STALENESS_DAYS,
+    horizonDays: config.PROJECTION_HORIZON_DAYS,
+    onError: (err, what) => logger.warn({ err }, `analysis: failed ${what}`),
+  });
   const onChange = (slug: string) => analysis.invalidate(slug);
   const situations = new SituationsService(storage, onChange);
   const figures = new FiguresService(storage, onChange);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { ROOT } from './paths';
 
 /** Configuration, read from the environment once, validated, frozen. A bad value stops start-up naming the variable. */
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -11,7 +12,7 @@ const schema = z.object({
     .string()
     .regex(/^(postgres(ql)?:\/\/|file:|sqlite:)/, 'must start with postgres://, postgresql://, file: or sqlite:')
     .optional(),
-  SQLITE_PATH: z.string().min(1).default(path.join(process.cwd(), 'data', 'tracker.db')),
+  SQLITE_PATH: z.string().min(1).default(path.join(ROOT, 'data', 'tracker.db')),
   PUBLIC_READ: boolean.default(true),
   SEED_ON_START: boolean.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

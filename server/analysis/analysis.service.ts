@@ -1,13 +1,14 @@
 import type { Storage } from '../storage/database';
-import { notFound, validationFailed } from '../errors';
+import { notFound } from '../errors';
 import { situationsRepository } from '../situations/situations.repository';
-import { locationsRepository } from '../locations/locations.repository';
-import { figuresRepository, scenariosRepository } from '../figures/figures.repository';
-import { analyse } from '../statistics';
 import type { Category } from '../figures/figure';
 import type { Situation } from '../situations/situation';
+import { analysisRepository } from './analysis.repository';
+import { analysisCacheRepository } from './analysis.cache';
+import { analysisScope, computeAnalysis, type Analysis, type ComputeRequest } from './analysis.compute';
+import { computeInWorker } from './analysis.threads';
 
-export type Analysis = ReturnType<typeof analyse>;
+export type { Analysis };
 
 export interface AnalysisQuery {
   location?: string;
@@ -17,23 +18,61 @@ export interface AnalysisQuery {
   thresholds?: number[];
 }
 
+export interface AnalysisOptions {
+  stalenessDays: number;
+  horizonDays: number;
+  /** Results that took at least this long to compute are also stored in the database (analysis_cache); default 50 ms. */
+  persistMs?: number;
+  /**
+   * An analysis that reads more figures than this is large: it is computed in a worker thread (when `threads` is on
+   * and the database is not in memory), and `analyseOrDefer` does not wait for it; default 20,000.
+   */
+  inlineFigures?: number;
+  /** Compute large situations' analyses in a worker thread; default true. */
+  threads?: boolean;
+  /** Told about a failed background computation or cache write (the next request computes again). */
+  onError?: (err: unknown, what: string) => void;
+}
+
+export interface Analysed {
+  situation: Situation;
+  analysis: Analysis;
+  location: string;
+  category: Category;
+}
+
 interface CacheEntry {
   stamp: string;
   results: Map<string, Analysis>;
 }
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * Reconciled series, trend and projections for a situation, computed by the pure statistics module.
- * Results are cached per situation and dropped when the situation's `updated_at` stamp moves, which every
- * write to its figures or scenarios does in the same transaction, so several app instances stay correct.
+ *
+ * Results are cached per situation and query, valid while the situation's `updated_at` stamp is unchanged: every
+ * write to its figures or scenarios moves the stamp in the same transaction, so no instance ever serves an
+ * analysis of older data. Two levels: this process's memory, and the database (analysis_cache, for results that
+ * took at least `persistMs`), which a restarted instance and the other instances on the same PostgreSQL database
+ * read instead of computing again. A write in this process also drops both at once (`invalidate`).
+ * An analysis that reads many figures (more than `inlineFigures`) takes seconds of synchronous work; it runs in
+ * a worker thread (analysis.worker.ts) so the server keeps answering meanwhile.
  */
 export class AnalysisService {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Computations under way, by situation, stamp and query: concurrent requests share one. */
+  private readonly running = new Map<string, Promise<Analysis>>();
+  private readonly persistMs: number;
+  private readonly inlineFigures: number;
 
   constructor(
     private readonly storage: Storage,
-    private readonly opts: { stalenessDays: number; horizonDays: number },
-  ) {}
+    private readonly opts: AnalysisOptions,
+  ) {
+    this.persistMs = opts.persistMs ?? 50;
+    this.inlineFigures = opts.inlineFigures ?? 20_000;
+  }
 
   async situation(slug: string): Promise<Situation> {
     const s = await situationsRepository.bySlug(this.storage.db, slug);
@@ -41,49 +80,122 @@ export class AnalysisService {
     return s;
   }
 
-  /** Drops cached results of one situation (writes in this process call it; other processes see the stamp move). */
+  /** Drops cached results of one situation, in memory and in the database (other processes see the stamp move). */
   invalidate(slug: string) {
     this.cache.delete(slug);
+    situationsRepository
+      .bySlug(this.storage.db, slug)
+      .then((s) => (s ? analysisCacheRepository.drop(this.storage.db, s.id) : undefined))
+      .catch((err) => this.opts.onError?.(err, `dropping stored analyses of ${slug}`));
   }
 
-  async analyse(slug: string, q: AnalysisQuery = {}): Promise<{ situation: Situation; analysis: Analysis; location: string; category: Category }> {
+  async analyse(slug: string, q: AnalysisQuery = {}): Promise<Analysed> {
     const situation = await this.situation(slug);
+    const { location, category, key } = this.resolve(situation, q);
+    const analysis = (await this.cached(situation, key)) ?? (await this.compute(situation, key, location, category, q));
+    return { situation, analysis, location, category };
+  }
+
+  /**
+   * The default analysis (the dashboard's) when it is cached or cheap to compute. When it is large and not cached
+   * it starts the computation in the background and returns null at once, so a page listing
+   * every situation answers in milliseconds instead of waiting many seconds for one of them.
+   */
+  async analyseOrDefer(slug: string): Promise<Analysed | null> {
+    const situation = await this.situation(slug);
+    const { location, category, key } = this.resolve(situation, {});
+    const hit = await this.cached(situation, key);
+    if (hit) return { situation, analysis: hit, location, category };
+    if (!(await this.isLarge(situation, location, category))) return { situation, analysis: await this.compute(situation, key, location, category, {}), location, category };
+    setImmediate(() => this.compute(situation, key, location, category, {}).catch((err) => this.opts.onError?.(err, `analysing ${slug}`)));
+    return null;
+  }
+
+  private resolve(situation: Situation, q: AnalysisQuery) {
     const location = q.location ?? situation.country;
     const category = q.category ?? 'new_displacement';
     const key = JSON.stringify([location, category, q.horizon ?? this.opts.horizonDays, q.asOf ?? null, q.thresholds ?? null]);
-    let entry = this.cache.get(slug);
+    return { location, category, key };
+  }
+
+  private remember(situation: Situation, key: string, analysis: Analysis) {
+    let entry = this.cache.get(situation.slug);
+    if (entry && entry.stamp > situation.updatedAt) return; // computed from data older than what is cached now
     if (!entry || entry.stamp !== situation.updatedAt) {
       entry = { stamp: situation.updatedAt, results: new Map() };
-      this.cache.set(slug, entry);
+      this.cache.set(situation.slug, entry);
     }
-    const hit = entry.results.get(key);
-    if (hit) return { situation, analysis: hit, location, category };
+    if (entry.results.size > 200) entry.results.clear();
+    entry.results.set(key, analysis);
+  }
 
-    const locations = await locationsRepository.list(this.storage.db, situation.country);
-    if (!locations.some((l) => l.code === location))
-      throw validationFailed([{ path: 'location', message: `unknown location ${location} in ${situation.country}` }]);
-    // The location and everything under it: roll-up needs the children's figures.
-    const codes = new Set([location]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const l of locations) if (l.parentCode && codes.has(l.parentCode) && !codes.has(l.code)) { codes.add(l.code); grew = true; }
+  /** From memory, else from the database (then kept in memory); only results computed at the situation's current stamp. */
+  private async cached(situation: Situation, key: string): Promise<Analysis | undefined> {
+    const entry = this.cache.get(situation.slug);
+    if (entry && entry.stamp === situation.updatedAt) {
+      const hit = entry.results.get(key);
+      if (hit) return hit;
     }
-    const figures = await figuresRepository.list(this.storage.db, { situationId: situation.id, category, status: 'approved', locations: [...codes] });
-    const scenarios = await scenariosRepository.list(this.storage.db, situation.id);
-    const analysis = analyse({
-      figures,
-      scenarios,
-      locations,
-      onset: situation.onsetDate,
+    const stored = await analysisCacheRepository.get(this.storage.db, situation.id, key, situation.updatedAt);
+    if (stored === undefined) return undefined;
+    const analysis = JSON.parse(stored) as Analysis;
+    this.remember(situation, key, analysis);
+    return analysis;
+  }
+
+  private compute(situation: Situation, key: string, location: string, category: Category, q: AnalysisQuery): Promise<Analysis> {
+    const id = `${situation.id}\u0000${situation.updatedAt}\u0000${key}`;
+    let p = this.running.get(id);
+    if (!p) {
+      p = this.run(situation, key, location, category, q).finally(() => this.running.delete(id));
+      this.running.set(id, p);
+    }
+    return p;
+  }
+
+  /** More than `inlineFigures` figures to read (400 for an unknown location). */
+  private async isLarge(situation: Situation, location: string, category: Category): Promise<boolean> {
+    const { codes } = await analysisScope(this.storage.db, situation.country, location);
+    const n = await analysisRepository.countUpTo(this.storage.db, { situationId: situation.id, category, locations: codes }, this.inlineFigures + 1);
+    return n > this.inlineFigures;
+  }
+
+  /** A large analysis, with threads on and a database another thread can open (not SQLite :memory:). */
+  private async offThread(situation: Situation, location: string, category: Category): Promise<boolean> {
+    const o = this.storage.options;
+    const memory = !o.url && (o.sqlitePath ?? ':memory:') === ':memory:';
+    return this.opts.threads !== false && !memory && (await this.isLarge(situation, location, category));
+  }
+
+  private async run(situation: Situation, key: string, location: string, category: Category, q: AnalysisQuery): Promise<Analysis> {
+    const t0 = performance.now();
+    const request: ComputeRequest = {
+      situation: { id: situation.id, country: situation.country, onsetDate: situation.onsetDate },
       location,
       category,
       horizonDays: q.horizon ?? this.opts.horizonDays,
       asOf: q.asOf,
-      stalenessDays: this.opts.stalenessDays,
       thresholds: q.thresholds,
-    });
-    if (entry.results.size > 200) entry.results.clear();
-    entry.results.set(key, analysis);
-    return { situation, analysis, location, category };
+      stalenessDays: this.opts.stalenessDays,
+    };
+    let analysis: Analysis;
+    let json: string | undefined;
+    // offThread checks the location first: an unknown one answers 400 from here, as when computed in this thread.
+    if (await this.offThread(situation, location, category)) {
+      json = await computeInWorker(this.storage.options, request);
+      analysis = JSON.parse(json) as Analysis;
+    } else {
+      analysis = await computeAnalysis(this.storage.db, request);
+    }
+    const ms = performance.now() - t0;
+    this.remember(situation, key, analysis);
+    if (ms >= this.persistMs) {
+      // Stored as JSON: what is read back is the same value (the statistics return JSON-serialisable results).
+      await yieldToEventLoop();
+      await analysisCacheRepository
+        .put(this.storage.db, situation.id, key, situation.updatedAt, json ?? JSON.stringify(analysis), ms)
+        .catch((err) => this.opts.onError?.(err, `storing the analysis of ${situation.slug}`));
+    }
+    return analysis;
   }
 }

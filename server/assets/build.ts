@@ -10,10 +10,9 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import * as esbuild from 'esbuild';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-export const BUILD_DIR = path.join(ROOT, 'public', 'build');
-export const MANIFEST = path.join(BUILD_DIR, 'manifest.json');
-const SRC = path.join(ROOT, 'public', 'src');
+import { ASSETS_BUILD_DIR as BUILD_DIR, ASSETS_MANIFEST as MANIFEST, ASSETS_SRC_DIR as SRC, ROOT } from '../paths';
+
+export { BUILD_DIR, MANIFEST };
 
 export interface Manifest {
   /** Logical name (charts.js, site.css, favicon.svg) → file name in public/build. */

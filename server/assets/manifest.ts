@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { BUILD_DIR, MANIFEST, type Manifest } from './build';
+import type { Manifest } from './build';
+import { ASSETS_BUILD_DIR as BUILD_DIR, ASSETS_MANIFEST as MANIFEST } from '../paths';
 
 /**
  * Fingerprinted asset URLs for templates, and the static handler that serves them with a year-long,

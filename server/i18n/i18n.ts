@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { I18N_DIR } from '../paths';
 import { directionOf, formatters, translator, type Formatters, type Messages, type Params } from './format';
 
 /**
@@ -24,7 +25,7 @@ const catalogues = new Map<string, Messages | null>();
 function catalogue(lang: string): Messages | null {
   if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)) return null;
   if (!catalogues.has(lang)) {
-    const file = path.join(__dirname, `${lang}.json`);
+    const file = path.join(I18N_DIR, `${lang}.json`);
     catalogues.set(lang, fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Messages) : null);
   }
   return catalogues.get(lang)!;

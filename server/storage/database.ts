@@ -5,6 +5,7 @@ import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, type D
 import pg from 'pg';
 import type { Database } from './schema';
 import { initial } from './migrations/001-initial';
+import { analysisCache } from './migrations/002-analysis-cache';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -22,6 +23,8 @@ export interface Storage {
    * a million rows read. SQLite: a read-only connection of its own; PostgreSQL: a cursor in a read-only transaction.
    */
   streamRows(query: CompiledQuery, batchSize?: number): AsyncGenerator<unknown[][]>;
+  /** How it was opened: another thread (server/analysis/analysis.worker.ts) opens the same database with these. */
+  options: OpenOptions;
   close(): Promise<void>;
 }
 
@@ -101,7 +104,7 @@ export async function openStorage(opts: OpenOptions): Promise<Storage> {
       throw new StorageError(`Cannot reach PostgreSQL at ${redact(url)}: ${(err as Error).message}`);
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', schema: opts.pgSchema, describe: `PostgreSQL ${redact(url)}`, streamRows: (q, n) => pgRows(pool, q, n), close: () => db.destroy() };
+    return { db, dialect: 'postgres', schema: opts.pgSchema, describe: `PostgreSQL ${redact(url)}`, options: opts, streamRows: (q, n) => pgRows(pool, q, n), close: () => db.destroy() };
   }
   const file = url ? url.replace(/^(file|sqlite):(\/\/)?/, '') : (opts.sqlitePath ?? ':memory:');
   let sqlite: BetterSqlite3.Database;
@@ -118,7 +121,7 @@ export async function openStorage(opts: OpenOptions): Promise<Storage> {
     throw new StorageError(`Cannot open the SQLite database file ${file}: ${(err as Error).message}`);
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', describe: `SQLite ${file}`, streamRows: (q, n) => sqliteRows(file === ':memory:' ? sqlite : file, q, n), close: () => db.destroy() };
+  return { db, dialect: 'sqlite', describe: `SQLite ${file}`, options: opts, streamRows: (q, n) => sqliteRows(file === ':memory:' ? sqlite : file, q, n), close: () => db.destroy() };
 }
 
 async function* sqliteRows(where: string | BetterSqlite3.Database, query: CompiledQuery, batchSize = 2000): AsyncGenerator<unknown[][]> {
@@ -166,7 +169,7 @@ async function* pgRows(pool: pg.Pool, query: CompiledQuery, batchSize = 2000): A
 
 /** All migrations in order; names sort lexically. */
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '001-initial': initial(dialect) };
+  return { '001-initial': initial(dialect), '002-analysis-cache': analysisCache() };
 }
 
 /** Runs pending migrations; throws with the failing migration's name. */

@@ -109,6 +109,15 @@ export interface ScenariosTable {
   created_at: string;
   deleted_at: string | null;
 }
+/** A computed analysis (JSON) per situation and query key, valid while the situation's updated_at equals `stamp`. */
+export interface AnalysisCacheTable {
+  situation_id: number;
+  key: string;
+  stamp: string;
+  result: string;
+  compute_ms: number;
+  created_at: string;
+}
 export interface ImportsTable {
   id: Generated<number>;
   situation_id: number;
@@ -131,4 +140,5 @@ export interface Database {
   figure_history: FigureHistoryTable;
   scenarios: ScenariosTable;
   imports: ImportsTable;
+  analysis_cache: AnalysisCacheTable;
 }

@@ -8,12 +8,12 @@ import { figuresRepository } from '../figures/figures.repository';
 import { checkReferences, insertFigure } from '../figures/figures.service';
 import { figureCreateSchema } from '../figures/figure.schema';
 import { validationFailed } from '../errors';
+import { REFERENCE_DIR, SEEDS_DIR } from '../paths';
 import { toFieldErrors } from '../validation';
 import type { Reliability } from '../figures/figure';
 
 /** Reference locations (data/reference) and seed situations (seeds/), loaded idempotently. */
 
-const ROOT = path.resolve(__dirname, '..', '..');
 export const SEED_ACTOR = 'seed@system';
 
 interface SeedFile {
@@ -25,7 +25,7 @@ interface SeedFile {
 }
 
 export async function loadReferenceLocations(storage: Storage): Promise<number> {
-  const dir = path.join(ROOT, 'data', 'reference');
+  const dir = REFERENCE_DIR;
   let n = 0;
   for (const file of fs.readdirSync(dir).filter((f) => f.startsWith('locations-') && f.endsWith('.json')).sort()) {
     const { locations } = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { locations: Location[] };
@@ -39,7 +39,7 @@ export async function loadReferenceLocations(storage: Storage): Promise<number> 
 export async function seed(storage: Storage): Promise<{ situations: number; figures: number; scenarios: number }> {
   await loadReferenceLocations(storage);
   const added = { situations: 0, figures: 0, scenarios: 0 };
-  const dir = path.join(ROOT, 'seeds');
+  const dir = SEEDS_DIR;
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const data = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as SeedFile;
     await storage.db.transaction().execute(async (trx) => {

@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Where the project's files are, from one place. The sources run from server/ (tsx, ts-jest) and the
+ * compiled bundles from dist/ and dist/cli/, so `__dirname` differs between them; the project root is the
+ * nearest directory above this module that holds package.json (else the working directory), and every other
+ * path is relative to it.
+ */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    // A bundle written outside the project (e.g. a benchmark child under /tmp): the working directory is the project.
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}
+
+export const ROOT = findRoot(__dirname);
+export const VIEWS_DIR = path.join(ROOT, 'views');
+export const I18N_DIR = path.join(ROOT, 'server', 'i18n');
+export const REFERENCE_DIR = path.join(ROOT, 'data', 'reference');
+export const SEEDS_DIR = path.join(ROOT, 'seeds');
+export const ASSETS_SRC_DIR = path.join(ROOT, 'public', 'src');
+export const ASSETS_BUILD_DIR = path.join(ROOT, 'public', 'build');
+export const ASSETS_MANIFEST = path.join(ASSETS_BUILD_DIR, 'manifest.json');
+export const DIST_DIR = path.join(ROOT, 'dist');
