@@ -18,6 +18,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { ensureAssets } from '../server/assets/build';
 import * as esbuild from 'esbuild';
 import { buildServer, SERVER_ENTRY, serverStale } from '../server/build';
+import { DIST_DIR } from '../server/paths';
 import { BENCH_SLUG, generateDatabase } from './generate';
 import { runProjections, type P4Result } from './projections';
 import { newestProfile, profileMarkdown, summariseProfile } from './profile';
@@ -47,9 +48,9 @@ const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { cleanup(); process.exit(130); });
 
 /** Runs a command under /usr/bin/time (when present) and returns its peak RSS in MB with the wall time. */
-async function timed(cmd: string, args: string[], stdoutFile?: string) {
-  if (!TIME_BIN) return { ...(await run(cmd, args, { stdoutFile })), maxRssMb: null as number | null };
-  const r = await run(TIME_BIN, ['-f', 'maxrss=%M', cmd, ...args], { stdoutFile });
+async function timed(cmd: string, args: string[], stdoutFile?: string, env?: NodeJS.ProcessEnv) {
+  if (!TIME_BIN) return { ...(await run(cmd, args, { stdoutFile, env })), maxRssMb: null as number | null };
+  const r = await run(TIME_BIN, ['-f', 'maxrss=%M', cmd, ...args], { stdoutFile, env });
   const m = /maxrss=(\d+)/.exec(r.stderr);
   return { ...r, maxRssMb: m ? Number(m[1]) / 1024 : null };
 }
@@ -246,10 +247,17 @@ async function main() {
     }
   });
 
+  // P2 and P3 time the commands a user runs (npm run export / npm run import, compiled), from spawn, like the sqlite3 baselines.
+  const cli = (name: string) => path.join(DIST_DIR, 'cli', `${name}.js`);
+  const cliEnv = (db: string) => ({ ...process.env, SQLITE_PATH: db, DATABASE_URL: '', LOG_LEVEL: 'warn' });
+  await stage('build (npm start / CLI bundles)', async () => {
+    if (serverStale()) await buildServer();
+  });
+
   const exportCsv = tmp(`export-${human(LARGE)}.csv`);
   await stage(`P2 figures export (${human(LARGE)} database)`, async () => {
-    const { cmd, args } = nodeTsx('bench/export-child.ts', [large, BENCH_SLUG, exportCsv]);
-    const app = lastJson<{ ms: number; bytes: number; maxRssMb: number }>((await run(cmd, args)).stdout);
+    const ex = await timed(process.execPath, [cli('export'), 'figures', '--situation', BENCH_SLUG, '--status', 'all', '--out', exportCsv], undefined, cliEnv(large));
+    const app = { ms: ex.ms, bytes: fs.statSync(exportCsv).size, maxRssMb: ex.maxRssMb ?? NaN };
     const db = new BetterSqlite3(large, { readonly: true });
     const rows = (db.prepare(`select count(*) n from figures f join situations s on s.id = f.situation_id where s.slug = ? and f.deleted_at is null`).get(BENCH_SLUG) as { n: number }).n;
     db.close();
@@ -304,8 +312,13 @@ async function main() {
     const importOnce = async (rows: number, csv: string) => {
       const db = tmp(`import-${human(rows)}.db`);
       await generateDatabase(db, 0);
-      const { cmd, args } = nodeTsx('bench/import-child.ts', [db, BENCH_SLUG, csv]);
-      const app = lastJson<{ ms: number; previewMs: number; figures: number; maxRssMb: number }>((await run(cmd, args, { timeoutMs: Math.max(60_000, left()) })).stdout);
+      const args = [cli('import'), csv, '--situation', BENCH_SLUG, '--status', 'approved'];
+      const preview = await timed(process.execPath, args, undefined, cliEnv(db));
+      if (!new RegExp(`${rows} new, 0 already present`).test(preview.stdout) || /problem/.test(preview.stdout)) throw new Error(`bench import preview: ${preview.stdout.slice(0, 600)}`);
+      const commit = await timed(process.execPath, [...args, '--commit'], undefined, cliEnv(db));
+      const figures = Number(/Imported (\d+) figure/.exec(commit.stdout)?.[1] ?? NaN);
+      if (figures !== rows) throw new Error(`bench import committed ${figures} of ${rows} rows: ${commit.stdout.slice(0, 600)}`);
+      const app = { ms: commit.ms, previewMs: preview.ms, figures, maxRssMb: commit.maxRssMb ?? NaN };
       const plain = tmp(`plain-${human(rows)}.db`);
       const sq = await timed('sqlite3', [plain, `.import --csv ${csv} t`]);
       fs.rmSync(db, { force: true });
@@ -516,8 +529,8 @@ function markdown(machine: Record<string, unknown>, totalS: number): string {
     '## How each number is taken',
     '',
     `- **P1**: one server process (\`bench/serve-child.ts\`, logging off) serves the app behind an outer Express app whose \`GET /static-<i>.html\` sends the page's own bytes and headers, precomputed once after a warm-up request, through the same \`compression()\`. autocannon (in this process) runs ${SECONDS} s at 20 connections with \`Accept-Encoding: gzip\`, first on the twin, then on the page, on the **${human(SMALL)}** and the **${human(LARGE)}** databases (the ${human(LARGE)} server is a separate process; its warm-up request computes the country's analysis). P1 passes only if the bench page passes on both; the seed situation's page is measured on the ${human(SMALL)} database for reference. "Service time" is one request at a time. Ratio = page req/s ÷ twin req/s.`,
-    `- **P2**: \`bench/export-child.ts\` (ExportsService.open, figures, all statuses, to a file; time inside the process, without start-up) on the ${human(LARGE)} database; peak RSS is the child's maxRSS (by hand: a tsx process with those modules loaded and nothing done is ~118 MB). Baseline: \`sqlite3 -csv -header\` with the same columns and joins, to a file, timed from spawn; its peak RSS from /usr/bin/time.`,
-    `- **P3**: the CSV is the app's own figures export of the ${human(LARGE)} database (P2's file). \`bench/import-child.ts\` runs a preview, then the commit (ImportsService, as approved; the commit is what \`npm run import -- --commit\` does: one pass that reads, checks and writes in one transaction) into a fresh database with the situation, locations and organisations created; time inside the process; the rate is the commit's, the preview's time is shown beside it. Baseline: \`sqlite3 new.db ".import --csv file t"\` of the same file into a plain table. A ${human(PILOT)}-row pilot (the file's first rows) runs first; the full file runs only if the pilot's rate says it fits the time budget, otherwise the largest of a half or a quarter of it that fits, and the full size is extrapolated linearly and labelled so.${R.p3?.skippedReason ? ` This run: ${R.p3.skippedReason}.` : ''} The ratio is taken at the largest size measured.`,
+    `- **P2**: \`npm run export\` as built (\`node dist/cli/export.js figures --situation ${BENCH_SLUG} --status all --out file\`) on the ${human(LARGE)} database, timed from spawn (start-up, migration check and the export) with its peak RSS from /usr/bin/time. Baseline: \`sqlite3 -csv -header\` with the same columns and joins, to a file, timed and measured the same way.`,
+    `- **P3**: the CSV is the app's own figures export of the ${human(LARGE)} database (P2's file). \`npm run import\` as built runs into a fresh database with the situation, locations and organisations created: first without \`--commit\` (the preview: one pass that reads and checks), then with \`--commit --status approved\` (one pass that reads, checks and writes in one transaction); each timed from spawn with its peak RSS from /usr/bin/time. The rate is the commit's; the preview's time is shown beside it. Baseline: \`sqlite3 new.db ".import --csv file t"\` of the same file into a plain table. A ${human(PILOT)}-row pilot (the file's first rows) runs first; the full file runs only if the pilot's rate says it fits the time budget, otherwise the largest of a half or a quarter of it that fits, and the full size is extrapolated linearly and labelled so.${R.p3?.skippedReason ? ` This run: ${R.p3.skippedReason}.` : ''} The ratio is taken at the largest size measured.`,
     `- **P4**: \`bench/projections.ts\`: analyse() for 1,000 locations × 100 points (half running totals, half stocks; all 1,001 locations passed, as AnalysisService does), after 100 warm-up calls; per-location wall time.`,
     `- **P5**: bytes on the wire (status line, headers and gzip body) of the page and of every /assets/ file it references, fetched with \`Accept-Encoding: gzip\`. Repeat visit: the page is revalidated with \`If-None-Match\` (a 304 has headers only) and immutable fingerprinted assets are not requested again.`,
     `- **P6**: \`node dist/main.js\` (what \`npm start\` runs after \`tsx server/build.ts --if-stale\`; the build is done before timing) with SQLITE_PATH, PORT, HOST=127.0.0.1 and SEED_ON_START=false; time from spawn to the first 200, polled every 10 ms, once for /healthz (and the process's RSS then), once (a new process) for / with the analyses earlier stages stored, and once more after emptying analysis_cache (deadline ${fmt((R.p6?.deadlineMs ?? 0) / 1000)} s). Baseline: bench/hello-child.ts, a bare node:http server, bundled with esbuild and run with node the same way: what start-up costs before the app does anything.`,
