@@ -8,7 +8,9 @@
  * profile is taken from after the warm-up to SIGTERM (so it shows steady-state serving, not start-up) and written there.
  * With BENCH_SERVER_STATS=<file>, server-side figures are written there on SIGTERM: requests, the slowest time from the
  * first middleware to 'finish', the longest event-loop delay, connections opened and client errors — to tell a slow
- * handler from time spent outside it (queued before parsing, or in the load generator) when a client sees a timeout.
+ * handler from time spent outside it (queued before parsing, or in the load generator) when a client sees a timeout —
+ * and, per connection, when it was accepted and when its first request was parsed (process.hrtime, the monotonic
+ * clock bench/soak.ts also stamps with), so a client's wait can be split into waiting for accept() and the rest.
  */
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -52,8 +54,22 @@ async function main() {
     });
   }
   outer.use(app);
+  // One small record per connection (not per request, so the record does not grow the memory the soak measures).
+  const clock = () => Number(process.hrtime.bigint()) / 1e6;
+  const sockets: { port: number; acceptedAt: number; firstRequestAt: number; requests: number }[] = [];
+  const bySocket = new WeakMap<object, (typeof sockets)[number]>();
   const server = outer.listen(0, '127.0.0.1', async () => {
-    server.on('connection', () => stats.connections++);
+    server.on('connection', (socket) => {
+      stats.connections++;
+      if (!process.env.BENCH_SERVER_STATS) return;
+      const rec = { port: socket.remotePort ?? 0, acceptedAt: clock(), firstRequestAt: 0, requests: 0 };
+      sockets.push(rec);
+      bySocket.set(socket, rec);
+    });
+    server.on('request', (req) => {
+      const rec = bySocket.get(req.socket);
+      if (rec && rec.requests++ === 0) rec.firstRequestAt = clock();
+    });
     server.on('clientError', () => stats.clientErrors++);
     const addr = server.address();
     const port = typeof addr === 'object' && addr ? addr.port : 0;
@@ -79,7 +95,7 @@ async function main() {
   const stop = async () => {
     if (process.env.BENCH_SERVER_STATS) {
       stats.maxLoopDelayMs = loop.max / 1e6;
-      fs.writeFileSync(process.env.BENCH_SERVER_STATS, JSON.stringify({ ...stats, keepAliveTimeout: server.keepAliveTimeout, headersTimeout: server.headersTimeout }));
+      fs.writeFileSync(process.env.BENCH_SERVER_STATS, JSON.stringify({ ...stats, keepAliveTimeout: server.keepAliveTimeout, headersTimeout: server.headersTimeout, sockets }));
     }
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
