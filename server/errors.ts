@@ -41,6 +41,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else if (err?.type === 'entity.too.large') e = new HttpError(413, 'too_large', 'The request body is too large');
     else if (err?.code === 'EBADCSRFTOKEN' || err?.code === 'ERR_BAD_CSRF_TOKEN' || err?.name === 'ForbiddenError')
       e = new HttpError(403, 'csrf_failed', 'The form has expired or was not sent from this site; reload the page and try again');
+    // PostgreSQL cannot store or compare text holding a NUL character (SQLite can): a value that reached a query unchecked.
+    else if (err?.code === '22021' || err?.code === '22P05')
+      e = new HttpError(400, 'invalid_text', 'A value in the request contains a character that cannot be stored (such as NUL, \\u0000); remove it and try again');
     else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)
       e = new HttpError(err.status, 'bad_request', String(err.message ?? 'Bad request'));
     else {

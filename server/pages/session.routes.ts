@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Storage } from '../storage/database';
@@ -30,6 +31,8 @@ export function sessionRoutes(storage: Storage, opts: { attempts?: number } = {}
     const password = typeof req.body.password === 'string' ? req.body.password : '';
     const fields: Record<string, string> = {};
     if (!email) fields.email = res.locals.t('signIn.emailRequired');
+    // Checked before the look-up: PostgreSQL refuses some text (a NUL character) outright, which must not become a 500.
+    else if (!z.email().safeParse(email.toLowerCase()).success) fields.email = res.locals.t('signIn.emailInvalid');
     if (!password) fields.password = res.locals.t('signIn.passwordRequired');
     if (Object.keys(fields).length) return render(res, 400, { email, next: req.body.next, fields });
     const user = await usersRepository.verify(storage.db, email, password);

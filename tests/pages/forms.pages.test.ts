@@ -94,6 +94,22 @@ describe.each(DATABASES)('page forms on %s', (kind) => {
     await other.post('/sign-in').set('X-Forwarded-For', '203.0.113.8').type('form').send({ email: editor.user.email, password: editor.password, _csrf: t2 }).expect(303);
   });
 
+  test('when the email holds a NUL character or is not an email, then 400 names the email field (PostgreSQL never sees it)', async () => {
+    const agent = request.agent(app);
+    const token = csrfFrom((await agent.get('/sign-in')).text);
+    for (const email of [`${editor.user.email}\u0000`, 'not an email']) {
+      const res = await agent.post('/sign-in').type('form').send({ email, password: editor.password, _csrf: token }).expect(400);
+      expect(res.text).toContain('Enter an email address such as name@example.org.');
+    }
+  });
+
+  test('when a page or API path holds a NUL character, then the answer is a 4xx, never a 500', async () => {
+    for (const url of ['/situations/a%00b', '/api/v1/situations/a%00b/series', '/api/v1/situations/a%00b/export/figures.csv', '/situations/a%00b/export/figures.csv']) {
+      const res = await request(app).get(url);
+      expect([400, 404]).toContain(res.status);
+    }
+  });
+
   test('when the figure form is invalid, then it is re-rendered with 400, every error beside its field and in the summary, the input kept, and nothing stored', async () => {
     const before = await count('figures');
     const token = await tokenFor(ed, `/situations/${SLUG}/figures/new`);
