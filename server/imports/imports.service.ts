@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import type { Storage } from '../storage/database';
 import { nowIso } from '../storage/database';
@@ -60,7 +60,7 @@ const naturalKey = (f: { sourceUrl: string; location: string; category: string; 
  * Keys are kept as digests: a cell's text is a slice of the chunk it was parsed from, and a key built from it
  * would keep that whole chunk alive, so a million remembered keys held the whole file (≈1 KB per row).
  */
-const digest = (key: string) => createHash('sha256').update(key).digest('base64');
+const digest = (key: string) => hash('sha256', key, 'base64');
 
 /** The result of reading a file once: what the report says, plus the new locations and organisations. */
 interface Pass {
@@ -132,9 +132,9 @@ export class ImportsService {
 
   /** One read of the file: every problem with its row, duplicates, and (with a writer) the new figures written as they come. */
   private async pass(db: Tx, situation: Situation, source: Source, opts: ImportOptions, writer?: FigureWriter): Promise<Pass> {
-    const hash = createHash('sha256');
+    const fileHash = createHash('sha256');
     // Hash while reading, through a pass-through: a 'data' listener would start the flow before the reader is attached.
-    const stream = new Transform({ transform(chunk: Buffer, _enc, cb) { hash.update(chunk); cb(null, chunk); } });
+    const stream = new Transform({ transform(chunk: Buffer, _enc, cb) { fileHash.update(chunk); cb(null, chunk); } });
     pipeline(source(), stream, () => undefined);
     const errors: RowError[] = [];
     let errorCount = 0;
@@ -194,7 +194,7 @@ export class ImportsService {
     if (!summary) throw new Error('CSV reader ended without a summary');
     for (const fe of summary.fileErrors) addError({ row: 1, column: '', value: '', message: fe });
     if (!summary.fileErrors.length && summary.rowsRead === 0) addError({ row: 1, column: '', value: '', message: 'the file has no data rows' });
-    return { summary, errors, errorCount, newLocations, newOrganisations, newCount, duplicates, sample, sha256: hash.digest('hex') };
+    return { summary, errors, errorCount, newLocations, newOrganisations, newCount, duplicates, sample, sha256: fileHash.digest('hex') };
   }
 }
 
