@@ -32,35 +32,43 @@ function describe(err: CsvError): string {
  * could not skip.
  */
 export async function* readRecordBatches(readable: Readable, guard: Utf8Guard = new Utf8Guard()): AsyncGenerator<RawRecord[]> {
-  let n = 0;
-  const skipped: { row: number; parseError: string }[] = [];
+  // Rows are numbered here rather than in csv-parse's on_record, which builds an info object per record (a tenth
+  // of a million-row import). A skipped record's error tells how many good records came before it.
+  const skipped: { before: number; parseError: string }[] = [];
   const parser = parse({
     bom: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_records_with_error: true,
-    // on_record and on_skip run in file order, so counting in both numbers every record, good or bad.
-    on_record: (cells: string[]) => ({ row: ++n, cells }) as unknown as string[],
     on_skip: (err) => {
-      n++;
-      if (err) skipped.push({ row: n, parseError: describe(err) });
+      if (err) skipped.push({ before: (err as CsvError & { records?: number }).records ?? 0, parseError: describe(err) });
       return undefined;
     },
   });
+  let good = 0;
+  let skippedOut = 0;
+  const skippedUpTo = (batch: RawRecord[], goodBefore: number) => {
+    while (skippedOut < skipped.length && skipped[skippedOut]!.before < goodBefore) {
+      const s = skipped[skippedOut]!;
+      batch.push({ row: s.before + ++skippedOut, parseError: s.parseError });
+    }
+  };
   // A failing source (a read error, a dropped upload) must fail the import, never end it early as if the file were shorter.
   let failure: Error | undefined;
   pipeline(readable, guard, parser, (err) => { if (err) failure = err; });
   for await (const records of drain(parser)) {
     const batch: RawRecord[] = [];
-    for (const rec of records as { row: number; cells: string[] }[]) {
-      while (skipped.length && skipped[0]!.row < rec.row) batch.push(skipped.shift()!);
-      batch.push(rec);
+    for (const cells of records as string[][]) {
+      skippedUpTo(batch, ++good);
+      batch.push({ row: good + skippedOut, cells });
     }
     yield batch;
   }
   await new Promise((r) => setImmediate(r));
   if (failure) throw failure;
-  if (skipped.length) yield skipped;
+  const rest: RawRecord[] = [];
+  skippedUpTo(rest, Infinity);
+  if (rest.length) yield rest;
 }
 
 /** Streams the records of `readable` one by one (see readRecordBatches). */
