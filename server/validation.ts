@@ -88,3 +88,10 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   if (!result.success) throw validationFailed(toFieldErrors(result.error));
   return result.data;
 }
+
+/** A path parameter that must be a record id: a positive whole number, else a 400 naming it. */
+export function positiveId(value: unknown, path = 'id'): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id < 1) throw validationFailed([{ path, message: 'must be a positive whole number' }]);
+  return id;
+}

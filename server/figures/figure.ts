@@ -76,4 +76,6 @@ export interface Scenario {
   notes: string | null;
   createdBy: string;
   createdAt: string;
+  /** Set when the scenario was deleted (restorable); deleted scenarios never reach the analysis. */
+  deletedAt: string | null;
 }

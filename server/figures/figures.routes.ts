@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../auth/auth.middleware';
 import { hasRole } from '../auth/user';
 import { HttpError, notFound, validationFailed } from '../errors';
-import { parseOrThrow } from '../validation';
+import { parseOrThrow, positiveId } from '../validation';
 import type { Storage } from '../storage/database';
 import { organisationsRepository } from '../organisations/organisations.repository';
 import type { SituationsService } from '../situations/situations.service';
@@ -11,11 +11,7 @@ import { figureListQuery } from './figure.schema';
 import { figuresRepository } from './figures.repository';
 import type { FiguresService } from './figures.service';
 
-const idParam = (req: Request) => {
-  const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id) || id < 1) throw validationFailed([{ path: 'id', message: 'must be a positive whole number' }]);
-  return id;
-};
+const idParam = (req: Request) => positiveId(req.params.id);
 const versionOf = (req: Request) => {
   const raw = req.body?.version ?? req.query.version;
   if (raw == null) return undefined;

@@ -88,9 +88,12 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/figures/{id}/reject': { post: { summary: 'Reject a figure', security: [{ bearer: [] }], parameters: [id], responses: { '200': { description: 'rejected' }, ...errors } } },
       '/api/v1/figures/{id}/history': { get: { summary: 'Every change: who, when, before, after', security: [{ bearer: [] }], parameters: [id], responses: { '200': { description: 'history' }, ...errors } } },
       '/api/v1/situations/{slug}/scenarios': {
-        get: { summary: 'Quoted projections (never observations)', parameters: [slug], responses: { '200': { description: 'scenarios' } } },
+        get: { summary: 'Quoted projections (never observations)', parameters: [slug, q('includeDeleted', 'true: also deleted ones (editors)')], responses: { '200': { description: 'scenarios' }, ...errors } },
         post: { summary: 'Add a quoted scenario', security: [{ bearer: [] }], parameters: [slug], requestBody: json(ref('ScenarioCreate')), responses: { '201': { description: 'created' }, ...errors } },
       },
+      '/api/v1/situations/{slug}/scenarios/{id}': { delete: { summary: 'Soft-delete a scenario (restorable; it leaves the projection range)', security: [{ bearer: [] }], parameters: [slug, id], responses: { '200': { description: 'deleted record' }, '409': { description: 'already deleted', ...json(ref('Error')) }, ...errors } } },
+      '/api/v1/situations/{slug}/scenarios/{id}/restore': { post: { summary: 'Restore a deleted scenario', security: [{ bearer: [] }], parameters: [slug, id], responses: { '200': { description: 'restored' }, '409': { description: 'not deleted', ...json(ref('Error')) }, ...errors } } },
+      '/api/v1/situations/{slug}/scenarios/{id}/history': { get: { summary: 'Who created, deleted or restored the scenario, when, before and after', security: [{ bearer: [] }], parameters: [slug, id], responses: { '200': { description: 'history' }, ...errors } } },
       '/api/v1/situations/{slug}/series': { get: { summary: 'Reconciled series with triangulation band', parameters: [slug, ...analysisQuery], responses: { '200': { description: 'series' }, ...errors } } },
       '/api/v1/situations/{slug}/trend': { get: { summary: 'Change per day, 7-day rate, growth rate and doubling time', parameters: [slug, ...analysisQuery], responses: { '200': { description: 'trend' }, ...errors } } },
       '/api/v1/situations/{slug}/projections': {

@@ -10,7 +10,8 @@ import { CHART_IDS } from '../charts/types';
 import { EXPORT_NAMES } from '../exports/exports.service';
 import { headline, loadSituationView, parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
 import { byField, echo, fieldErrors, scenarioInput, SCENARIO_FORM_FIELDS, type FormBody } from './forms';
-import { requirePageRole } from './guards';
+import { idParam, requirePageRole } from './guards';
+import { hasRole, type AuthUser } from '../auth/user';
 import { cacheableForAnyone, etagOf, PageCache, renderShared, sendCachedPage } from './page-cache';
 import type { PageDeps } from './deps';
 
@@ -101,11 +102,14 @@ export function situationPages(d: PageDeps): Router {
 
   const scenarioPage = async (res: Response, slug: string, status: number, form: { values: Record<string, string>; errors: { path: string; message: string }[] } | null) => {
     const situation = await d.situations.get(slug);
-    const scenarios = await d.situations.scenarios(slug);
+    const editor = hasRole(res.locals.user as AuthUser | undefined, 'editor');
+    const all = await d.situations.scenarios(slug, { includeDeleted: editor });
+    const scenarios = all.filter((s) => !s.deletedAt);
+    const deleted = all.filter((s) => s.deletedAt);
     const [locations, organisations] = await Promise.all([locationsRepository.list(d.storage.db, situation.country), organisationsRepository.list(d.storage.db)]);
     res.status(status).render('situations/scenarios', {
       title: `${res.locals.t('scenarios.title')} · ${situation.title}`,
-      situation, scenarios, locations, organisations, kinds: SCENARIO_KINDS, categories: CATEGORIES,
+      situation, scenarios, deleted, locations, organisations, kinds: SCENARIO_KINDS, categories: CATEGORIES,
       values: form?.values ?? { location: situation.country, category: 'new_displacement' },
       errors: form?.errors ?? [],
       fieldErrors: byField(form?.errors ?? []),
@@ -125,6 +129,14 @@ export function situationPages(d: PageDeps): Router {
     }
     res.redirect(303, `/situations/${encodeURIComponent(slug)}/scenarios?done=scenarioCreated`);
   });
+
+  for (const action of ['delete', 'restore'] as const)
+    r.post(`/situations/:slug/scenarios/:id/${action}`, requirePageRole('editor'), async (req, res) => {
+      const slug = String(req.params.slug);
+      const id = idParam(req);
+      await (action === 'delete' ? d.situations.deleteScenario(slug, id, req.user!) : d.situations.restoreScenario(slug, id, req.user!));
+      res.redirect(303, `/situations/${encodeURIComponent(slug)}/scenarios?done=${action === 'delete' ? 'scenarioDeleted' : 'scenarioRestored'}`);
+    });
 
   return r;
 }

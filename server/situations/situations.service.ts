@@ -43,9 +43,44 @@ export class SituationsService {
     });
   }
 
-  async scenarios(slug: string) {
+  /** The situation's scenarios; `includeDeleted` (editors) adds the deleted ones, which can be restored. */
+  async scenarios(slug: string, opts: { includeDeleted?: boolean } = {}) {
     const s = await this.get(slug);
-    return scenariosRepository.list(this.storage.db, s.id);
+    return scenariosRepository.list(this.storage.db, s.id, opts);
+  }
+
+  async scenarioHistory(slug: string, id: number) {
+    const s = await this.get(slug);
+    if (!(await scenariosRepository.get(this.storage.db, s.id, id))) throw notFound(`Scenario ${id} of ${slug}`);
+    return scenariosRepository.history(this.storage.db, id);
+  }
+
+  /** Soft delete: the scenario leaves the analysis and the lists, stays restorable, and the history says who and when. */
+  deleteScenario(slug: string, id: number, user: AuthUser) {
+    return this.setScenarioDeleted(slug, id, user, true);
+  }
+
+  restoreScenario(slug: string, id: number, user: AuthUser) {
+    return this.setScenarioDeleted(slug, id, user, false);
+  }
+
+  private async setScenarioDeleted(slug: string, id: number, user: AuthUser, deleted: boolean) {
+    const result = await this.storage.db.transaction().execute(async (trx) => {
+      const s = await situationsRepository.bySlug(trx, slug);
+      if (!s) throw notFound(`Situation ${slug}`);
+      const before = await scenariosRepository.get(trx, s.id, id);
+      if (!before) throw notFound(`Scenario ${id} of ${slug}`);
+      if (deleted === !!before.deletedAt)
+        throw new HttpError(409, deleted ? 'already_deleted' : 'not_deleted', `Scenario ${id} is ${deleted ? 'already deleted' : 'not deleted'}`, { current: before });
+      const at = nowIso();
+      await scenariosRepository.setDeleted(trx, id, deleted ? at : null);
+      const after = (await scenariosRepository.get(trx, s.id, id))!;
+      await scenariosRepository.addHistory(trx, id, deleted ? 'delete' : 'restore', user.email, at, before, after);
+      await situationsRepository.touch(trx, s.id, at);
+      return after;
+    });
+    this.onChange(slug);
+    return result;
   }
 
   async createScenario(slug: string, body: unknown, user: AuthUser) {
@@ -70,8 +105,10 @@ export class SituationsService {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      const created = (await scenariosRepository.get(trx, s.id, id))!;
+      await scenariosRepository.addHistory(trx, id, 'create', user.email, at, null, created);
       await situationsRepository.touch(trx, s.id, at);
-      return (await scenariosRepository.list(trx, s.id)).find((x) => x.id === id)!;
+      return created;
     });
     this.onChange(slug);
     return created;

@@ -92,6 +92,15 @@ export interface FigureHistoryTable {
   before: string | null;
   after: string | null;
 }
+export interface ScenarioHistoryTable {
+  id: Generated<number>;
+  scenario_id: number;
+  action: string;
+  actor: string;
+  at: string;
+  before: string | null;
+  after: string | null;
+}
 export interface ScenariosTable {
   id: Generated<number>;
   situation_id: number;
@@ -139,6 +148,7 @@ export interface Database {
   figures: FiguresTable;
   figure_history: FigureHistoryTable;
   scenarios: ScenariosTable;
+  scenario_history: ScenarioHistoryTable;
   imports: ImportsTable;
   analysis_cache: AnalysisCacheTable;
 }

@@ -209,7 +209,9 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
     await request(app).post(`/api/v1/situations/${SLUG}/scenarios`).set(editor.auth).send({ organisation: 'OCHA', kind: 'guess', value: 1 }).expect(400);
     const sc = await request(app).post(`/api/v1/situations/${SLUG}/scenarios`).set(editor.auth)
       .send({ organisation: 'OCHA', kind: 'planning_figure', value: 1000000, horizonDate: '2025-03-31', publishedOn: '2024-12-10', sourceUrl: 'https://example.org/plan', quote: 'Partners plan for up to 1 million people.' }).expect(201);
-    expect(sc.body).toMatchObject({ location: 'SYR', category: 'new_displacement', kind: 'planning_figure' });
+    expect(sc.body).toMatchObject({ location: 'SYR', category: 'new_displacement', kind: 'planning_figure', deletedAt: null });
+    const created = await request(app).get(`/api/v1/situations/${SLUG}/scenarios/${sc.body.id}/history`).set(viewer.auth).expect(200);
+    expect(created.body.data).toEqual([expect.objectContaining({ action: 'create', actor: editor.user.email, before: null, after: expect.objectContaining({ value: 1000000 }) })]);
     await request(app).post('/api/v1/organisations').set(editor.auth).send({ name: 'Test NGO', shortName: `TNGO-${kind}`, reliability: 'medium' }).expect(201);
     await request(app).post('/api/v1/organisations').set(editor.auth).send({ name: 'Test NGO', shortName: `TNGO-${kind}`, reliability: 'medium' }).expect(409);
     await request(app).post('/api/v1/organisations').set(editor.auth).send({ name: 'X', shortName: 'X', reliability: 'great' }).expect(400);
@@ -217,6 +219,37 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
     expect(orgs.body.data.find((o: { shortName: string }) => o.shortName === 'WFP')).toMatchObject({ reliability: 'high' });
     const locs = await request(app).get('/api/v1/locations?country=SYR').expect(200);
     expect(locs.body.data.filter((l: { adminLevel: number; isArea: boolean }) => l.adminLevel === 1 && !l.isArea)).toHaveLength(14);
+  });
+
+  test('when the WFP ceiling scenario is deleted, then it leaves the projections and the list, is restorable by an editor, and its history shows who did what', async () => {
+    const ceilingOf = async () => (await request(app).get(`/api/v1/situations/${SLUG}/projections?asOf=2024-12-06&horizon=6`).expect(200)).body.ceiling;
+    const list = await request(app).get(`/api/v1/situations/${SLUG}/scenarios`).expect(200);
+    const wfp = list.body.data.find((x: { organisation: string; value: number }) => x.organisation === 'WFP' && x.value === 1500000);
+    expect(wfp).toMatchObject({ kind: 'ceiling', deletedAt: null });
+    expect(await ceilingOf()).toMatchObject({ value: 1500000 });
+
+    await request(app).delete(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}`).set(viewer.auth).expect(403);
+    await request(app).delete(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}`).expect(401);
+    const deleted = await request(app).delete(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}`).set(editor.auth).expect(200);
+    expect(deleted.body.deletedAt).toEqual(expect.any(String));
+    await request(app).delete(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}`).set(editor.auth).expect(409);
+    expect(await ceilingOf()).toBeNull();
+    expect((await request(app).get(`/api/v1/situations/${SLUG}/scenarios`).expect(200)).body.data.some((x: { id: number }) => x.id === wfp.id)).toBe(false);
+    await request(app).get(`/api/v1/situations/${SLUG}/scenarios?includeDeleted=true`).set(viewer.auth).expect(403);
+    const withDeleted = await request(app).get(`/api/v1/situations/${SLUG}/scenarios?includeDeleted=true`).set(editor.auth).expect(200);
+    expect(withDeleted.body.data.find((x: { id: number }) => x.id === wfp.id)).toMatchObject({ deletedAt: deleted.body.deletedAt });
+
+    await request(app).post(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}/restore`).set(editor2.auth).expect(200);
+    await request(app).post(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}/restore`).set(editor2.auth).expect(409);
+    expect(await ceilingOf()).toMatchObject({ value: 1500000 });
+    const history = await request(app).get(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}/history`).set(viewer.auth).expect(200);
+    expect(history.body.data.map((h: { action: string; actor: string }) => [h.action, h.actor])).toEqual([['delete', editor.user.email], ['restore', editor2.user.email]]);
+    expect(history.body.data[0]).toMatchObject({ before: { deletedAt: null, value: 1500000 }, after: { deletedAt: deleted.body.deletedAt } });
+
+    const bad = await request(app).delete(`/api/v1/situations/${SLUG}/scenarios/abc`).set(editor.auth).expect(400);
+    expect(bad.body.error.fields).toEqual([{ path: 'id', message: 'must be a positive whole number' }]);
+    await request(app).delete(`/api/v1/situations/${SLUG}/scenarios/999999`).set(editor.auth).expect(404);
+    await request(app).delete(`/api/v1/situations/no-such-situation/scenarios/${wfp.id}`).set(editor.auth).expect(404);
   });
 
   test('when asking for health, the OpenAPI document, or a malformed body, then each answers clearly', async () => {

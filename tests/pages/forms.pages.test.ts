@@ -158,6 +158,23 @@ describe.each(DATABASES)('page forms on %s', (kind) => {
     const list = await request(app).get(`/situations/${SLUG}/scenarios`).expect(200);
     expect(list.text).toContain('Planning for one million.');
     expect(list.text).toContain('1,000,000');
+    expect(list.text).not.toContain('/delete"'); // readers get no delete buttons
+
+    // An editor deletes it (it moves to "Deleted scenarios") and restores it.
+    const id = (await t.storage.db.selectFrom('scenarios').select('id').where('quote', '=', 'Planning for one million.').executeTakeFirstOrThrow()).id;
+    const page = await ed.get(`/situations/${SLUG}/scenarios`).expect(200);
+    expect(page.text).toContain(`/scenarios/${id}/delete"`);
+    const token2 = csrfFrom(page.text);
+    const gone = await ed.post(`/situations/${SLUG}/scenarios/${id}/delete`).type('form').send({ _csrf: token2 }).expect(303);
+    expect(gone.headers.location).toBe(`/situations/${SLUG}/scenarios?done=scenarioDeleted`);
+    const after = await ed.get(gone.headers.location).expect(200);
+    expect(after.text).toContain('The scenario was deleted.');
+    expect(after.text).toContain('id="deleted-scenarios-table"');
+    expect(after.text).toContain(`/scenarios/${id}/restore"`);
+    expect((await request(app).get(`/situations/${SLUG}/scenarios`).expect(200)).text).not.toContain('Planning for one million.');
+    await ed.post(`/situations/${SLUG}/scenarios/${id}/restore`).type('form').send({ _csrf: csrfFrom(after.text) }).expect(303);
+    expect((await request(app).get(`/situations/${SLUG}/scenarios`).expect(200)).text).toContain('Planning for one million.');
+    await ed.post(`/situations/${SLUG}/scenarios/${id}/delete`).type('form').send({}).expect(403); // no CSRF token
   });
 
   test('when an editor adds a figure, then it is a draft until a second editor approves it, and then it counts on the situation page', async () => {
