@@ -38,7 +38,19 @@ export const situationsRepository = {
       .executeTakeFirstOrThrow();
     return r.id;
   },
-  async touch(db: Tx, id: number, at: string) {
-    await db.updateTable('situations').set({ updated_at: at }).where('id', '=', id).execute();
+  /**
+   * Marks a write: `updated_at` is the stamp every cache of the situation compares (views, pages, stored analyses,
+   * on every instance), so each write must move it. It becomes `at`, or one millisecond past the stored stamp
+   * when that is not earlier (two writes in the same millisecond, or clocks of two instances apart). The
+   * conditional UPDATE waits on the row lock of a concurrent write, so two writers never end on one stamp.
+   */
+  async touch(db: Tx, id: number, at: string): Promise<string> {
+    for (let next = at; ; ) {
+      const r = await db.updateTable('situations').set({ updated_at: next }).where('id', '=', id).where('updated_at', '<', next).executeTakeFirst();
+      if (Number(r.numUpdatedRows) > 0) return next;
+      const row = await db.selectFrom('situations').select('updated_at').where('id', '=', id).executeTakeFirst();
+      if (!row) return at;
+      next = new Date(Math.max(Date.parse(row.updated_at) + 1, Date.parse(at))).toISOString();
+    }
   },
 };
