@@ -71,11 +71,6 @@ export async function* readRecordBatches(readable: Readable, guard: Utf8Guard = 
   if (rest.length) yield rest;
 }
 
-/** Streams the records of `readable` one by one (see readRecordBatches). */
-export async function* readRecords(readable: Readable, guard: Utf8Guard = new Utf8Guard()): AsyncGenerator<RawRecord> {
-  for await (const batch of readRecordBatches(readable, guard)) yield* batch;
-}
-
 /** Everything an object stream has buffered, each time it has something; ends when the stream ends or fails. */
 async function* drain(stream: Readable): AsyncGenerator<unknown[]> {
   for (;;) {

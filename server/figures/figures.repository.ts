@@ -135,17 +135,6 @@ export const figuresRepository = {
     return this.where(base, q).compile();
   },
 
-  /** Streams matching figures in id order, in batches, so exports of a million rows keep memory flat on both databases. */
-  async *iterate(db: Tx, q: Omit<FigureFilter, 'afterId' | 'limit'>, batch = 2000): AsyncGenerator<FigureRecord> {
-    let afterId = 0;
-    for (;;) {
-      const rows = await this.list(db, { ...q, afterId, limit: batch });
-      for (const r of rows) yield r;
-      if (rows.length < batch) return;
-      afterId = rows[rows.length - 1].id;
-    }
-  },
-
   async findByExternalId(db: Tx, situationId: number, externalId: string): Promise<number | undefined> {
     const row = await db
       .selectFrom('figures')
