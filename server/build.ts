@@ -1,8 +1,8 @@
 /**
  * The production build: the browser assets (server/assets/build.ts) and the server bundles, so production runs
  * compiled JavaScript with plain `node` instead of tsx. esbuild bundles server/main.ts and each CLI entry point
- * (server/cli/*.ts except common.ts) into dist/ (dist/main.js, dist/cli/<name>.js), and the analysis worker thread
- * (dist/analysis-worker.js): platform node, CommonJS,
+ * (server/cli/*.ts except common.ts) into dist/ (dist/main.js, dist/cli/<name>.js), and the worker threads
+ * (dist/analysis-worker.js, dist/import-worker.js): platform node, CommonJS,
  * linked source maps. Pure-JavaScript dependencies are bundled too: resolving and reading the hundreds of small
  * files of express, zod, kysely, date-fns and @stdlib one by one took about a third of the start-up (by hand on
  * the 1M database: /healthz 650 ms with every package external, 400 ms bundled). Left external, loaded from
@@ -33,13 +33,18 @@ interface Meta {
   inputs: string[];
 }
 
-/** Entry points: server/main.ts, the analysis worker thread and the CLI commands, by output name (relative to dist/, without .js). */
+/** Entry points: server/main.ts, the worker threads and the CLI commands, by output name (relative to dist/, without .js). */
 function entryPoints(): Record<string, string> {
   const cli = fs
     .readdirSync(path.join(ROOT, 'server', 'cli'))
     .filter((f) => f.endsWith('.ts') && f !== 'common.ts')
     .map((f) => [`cli/${path.basename(f, '.ts')}`, path.join(ROOT, 'server', 'cli', f)]);
-  return { main: path.join(ROOT, 'server', 'main.ts'), 'analysis-worker': path.join(ROOT, 'server', 'analysis', 'analysis.worker.ts'), ...Object.fromEntries(cli) };
+  return {
+    main: path.join(ROOT, 'server', 'main.ts'),
+    'analysis-worker': path.join(ROOT, 'server', 'analysis', 'analysis.worker.ts'),
+    'import-worker': path.join(ROOT, 'server', 'imports', 'checked-rows.worker.ts'),
+    ...Object.fromEntries(cli),
+  };
 }
 
 export async function buildServer(opts: { log?: (msg: string) => void } = {}): Promise<Meta> {

@@ -43,7 +43,7 @@ void runCli(
     };
     bar?.start(lines, 0, { phase, speed: 0 });
     const service = new ImportsService(storage);
-    const options = { ...toImportOptions(opts, path.basename(file)), onProgress: progress };
+    const options = { ...toImportOptions(opts, path.basename(file), size), onProgress: progress };
     const source = () => fs.createReadStream(file);
     // --commit reads, checks and writes in one pass (all rows or none); without it the same pass only checks.
     let report: ImportReport;

@@ -21,8 +21,12 @@ export const importOptionsSchema = z.strictObject({
 });
 export type ImportOptionsInput = z.output<typeof importOptionsSchema>;
 
-export const toImportOptions = (o: ImportOptionsInput, filename: string) => ({
+/** Files from this size on are read and validated in a worker thread beside the writes (about 11,000 rows of the figures export). */
+export const PARALLEL_BYTES = 4 * 1024 * 1024;
+
+export const toImportOptions = (o: ImportOptionsInput, filename: string, bytes: number) => ({
   filename: o.filename ?? filename,
+  parallel: bytes >= PARALLEL_BYTES,
   status: o.status,
   countryFilter: o.countryFilter,
   map: o.map,

@@ -26,7 +26,7 @@ export function importsApi(imports: ImportsService): Router {
       const buffer: Buffer | undefined = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
       if (!buffer) throw new HttpError(400, 'validation_failed', 'Send the CSV as the request body (Content-Type: text/csv) or as the multipart field "file"', { fields: [{ path: 'file', message: 'is required' }] });
       const source = () => Readable.from([buffer]);
-      const options = toImportOptions(opts, req.file?.originalname ?? 'upload.csv');
+      const options = toImportOptions(opts, req.file?.originalname ?? 'upload.csv', buffer.length);
       const report = opts.commit ? await imports.commit(String(req.params.slug), source, options, req.user!) : await imports.preview(String(req.params.slug), source, options, req.user!);
       res.status(report.committed ? 201 : 200).json(report);
     },

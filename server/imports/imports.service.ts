@@ -3,16 +3,16 @@ import { pipeline, Transform, type Readable } from 'node:stream';
 import type { Storage } from '../storage/database';
 import { nowIso } from '../storage/database';
 import { HttpError, notFound } from '../errors';
-import { toFieldErrors } from '../validation';
 import { hasRole, type AuthUser } from '../auth/user';
 import { situationsRepository } from '../situations/situations.repository';
 import { locationsRepository, type Location } from '../locations/locations.repository';
 import { organisationsRepository } from '../organisations/organisations.repository';
 import type { Tx } from '../figures/figures.repository';
-import { figureCreateSchema, type FigureCreate } from '../figures/figure.schema';
+import type { FigureCreate } from '../figures/figure.schema';
 import { toRow } from '../figures/figures.service';
 import type { Situation } from '../situations/situation';
-import { readFigureBatches } from '../csv/read';
+import { checkedBatches } from './checked-rows';
+import { checkedBatchesInWorker } from './checked-rows.threads';
 import { BulkInsert } from '../storage/bulk-insert';
 import type { LocationCandidate, ReadSummary, RowError } from '../csv/candidate';
 
@@ -27,6 +27,8 @@ export interface ImportOptions {
   status?: 'draft' | 'approved';
   defaults?: { organisation?: string; sourceUrl?: string; quote?: string; publishedOn?: string; location?: string };
   onProgress?: (rows: number) => void;
+  /** Read and validate the file in a worker thread while this thread checks and writes: for large files (callers decide). */
+  parallel?: boolean;
 }
 
 export interface ImportReport {
@@ -144,13 +146,13 @@ export class ImportsService {
     const orgs = new Map((await organisationsRepository.list(db)).map((o) => [o.shortName, o.id]));
     const newOrganisations = new Set<string>();
     const seen = await existingKeys(db, situation.id);
-    const status = opts.status ?? 'draft';
     let newCount = 0;
     let duplicates = 0;
     let rows = 0;
     const sample: FigureCreate[] = [];
     let summary: ReadSummary | undefined;
-    for await (const batch of readFigureBatches(stream, { situationCountry: situation.country, countryFilter: opts.countryFilter, map: opts.map, defaults: opts.defaults })) {
+    const check = { read: { situationCountry: situation.country, countryFilter: opts.countryFilter, map: opts.map, defaults: opts.defaults }, status: opts.status ?? 'draft' } as const;
+    for await (const batch of opts.parallel ? checkedBatchesInWorker(stream, check) : checkedBatches(stream, check)) {
       for (const ev of batch) {
         if (ev.type === 'summary') { summary = ev; break; }
         rows++;
@@ -169,13 +171,8 @@ export class ImportsService {
             }
           }
         }
-        if (!ev.figure || ev.errors.length) continue;
-        const parsed = figureCreateSchema.safeParse({ ...ev.figure, status });
-        if (!parsed.success) {
-          for (const fe of toFieldErrors(parsed.error)) addError({ row: ev.row, column: fe.path, value: cellText((ev.figure as unknown as Record<string, unknown>)[fe.path]), message: fe.message });
-          continue;
-        }
-        const f = parsed.data;
+        const f = ev.figure;
+        if (!f) continue;
         const loc = known.get(f.location) ?? newLocations.get(f.location);
         if (!loc) addError({ row: ev.row, column: 'location', value: f.location, message: `unknown location code ${f.location}; add a name column or create the location first` });
         else if (loc.country !== situation.country) addError({ row: ev.row, column: 'location', value: f.location, message: `${f.location} is in ${loc.country}, not in the situation's country ${situation.country}` });
@@ -245,8 +242,6 @@ class FigureWriter {
     if (this.locations.length) await locationsRepository.ensure(this.trx, this.locations.splice(0));
   }
 }
-
-const cellText = (v: unknown) => (v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
 const toLocation = (l: LocationCandidate): Location => ({ code: l.code, name: l.name, adminLevel: l.adminLevel, parentCode: l.parentCode, country: l.country, isArea: false, pcode: l.code });
 

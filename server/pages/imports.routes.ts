@@ -285,7 +285,7 @@ export function importPages(d: PageDeps & { imports: ImportsService }, uploads: 
     if (errors.length || !upload || !parsed.success) return render(res, status, { situation, values, errors, upload });
 
     const pending = upload;
-    const options = toImportOptions(parsed.data, pending.filename);
+    const options = toImportOptions(parsed.data, pending.filename, pending.size);
     const preview = async (file: string) => d.imports.preview(slug, () => fs.createReadStream(file), options, req.user!);
     /** A refusal of the service (never a 5xx) shown on the form; the file is kept for another try. */
     const refused = (err: unknown) => {

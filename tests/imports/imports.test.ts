@@ -5,6 +5,7 @@ import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
 import { ImportsService } from '../../server/imports/imports.service';
+import { importWorkers } from '../../server/imports/checked-rows.threads';
 
 const DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
 const file = (p: string) => fs.readFileSync(path.join(DATA, p));
@@ -114,6 +115,38 @@ describe.each(DATABASES)('imports on %s', (kind) => {
     expect(preview.body.errors[0]).toMatchObject({ row: 2, column: 'value', value: '-100' });
     expect(await count()).toBe(before);
     await request(app).post('/api/v1/situations/syria-2024-offensive/imports').set(editor.auth).expect(400);
+  });
+
+  test('when a file is read in a worker thread (large files), then the report, the stored figures and every problem are those of one thread', async () => {
+    const service = new ImportsService(t.storage);
+    const states = file('iom-dtm/subset_SDN_armed_clashes_weekly_admin1_states.csv');
+    for (const [slug] of [['sudan-one'], ['sudan-two']]) await request(app).post('/api/v1/situations').set(editor.auth).send({ slug, title: slug, country: 'SDN', onsetDate: '2009-01-01' }).expect(201);
+    const one = await service.commit('sudan-one', () => Readable.from([states]), { filename: 's.csv', status: 'approved' }, editor.user);
+    const started = importWorkers.started;
+    const two = await service.commit('sudan-two', () => Readable.from([states]), { filename: 's.csv', status: 'approved', parallel: true }, editor.user);
+    expect(importWorkers.started).toBe(started + 1); // read in a worker thread
+    expect(two).toMatchObject({ committed: true, newFigures: one.newFigures, duplicates: 0, errorCount: 0, rowsRead: one.rowsRead, sha256: one.sha256, layout: 'dtm-admin1' });
+    expect(two.newFigures).toBe(800);
+    const stored = async (slug: string) =>
+      (await t.storage.db.selectFrom('figures').innerJoin('situations', 'situations.id', 'figures.situation_id').select(['location_code', 'period_end', 'value', 'external_id']).where('situations.slug', '=', slug).orderBy('figures.id').execute());
+    expect(await stored('sudan-two')).toEqual(await stored('sudan-one'));
+    const again = await service.commit('sudan-two', () => Readable.from([states]), { filename: 's.csv', parallel: true }, editor.user);
+    expect(again).toMatchObject({ newFigures: 0, duplicates: 800 });
+
+    // Problems: the same rows, columns, values and messages; a read failure half-way rolls everything back.
+    const header = 'location,category,periodStart,periodEnd,value,quantifier,organisation,sourceUrl,publishedOn,quote\n';
+    const bad = header + 'SY-HM,new_displacement,2024-11-27,2024-12-01,-100,exact,OCHA,https://x.org,2024-12-01,q\nSY-HM,evacuees,2024-11-27,2024-12-01,100,exact,OCHA,https://x.org,2024-12-01,q\n"oops\n';
+    const inThread = await service.preview('syria-2024-offensive', () => Readable.from([bad]), { filename: 'b.csv' }, editor.user);
+    const inWorker = await service.preview('syria-2024-offensive', () => Readable.from([bad]), { filename: 'b.csv', parallel: true }, editor.user);
+    expect(inWorker.errors).toEqual(inThread.errors);
+    expect(inWorker.errors.map((e) => [e.row, e.column])).toEqual([[2, 'value'], [3, 'category'], [4, '']]);
+    const before = await count();
+    const failing = () => {
+      let sent = false;
+      return new Readable({ read() { if (sent) return; sent = true; this.push(states.subarray(0, Math.floor(states.length / 2))); setTimeout(() => this.destroy(new Error('disk read error')), 20); } });
+    };
+    await expect(service.commit('sudan-one', failing, { filename: 'f.csv', parallel: true }, editor.user)).rejects.toMatchObject({ code: 'import_invalid', details: { fields: [{ message: expect.stringMatching(/disk read error/) }] } });
+    expect(await count()).toBe(before);
   });
 
   test('when a failure happens in the middle of a commit, then the database is as it was', async () => {

@@ -1,0 +1,46 @@
+import type { Readable } from 'node:stream';
+import { readFigureBatches } from '../csv/read';
+import type { LocationCandidate, ReadOptions, ReadSummary, RowError } from '../csv/candidate';
+import { figureCreateSchema, type FigureCreate } from '../figures/figure.schema';
+import { toFieldErrors } from '../validation';
+
+/** A row of the file, read and validated: a valid figure, or its problems with row, column and value. */
+export interface CheckedRow {
+  type: 'row';
+  row: number;
+  errors: RowError[];
+  location?: LocationCandidate;
+  figure?: FigureCreate;
+}
+export type CheckedEvent = CheckedRow | ReadSummary;
+
+export interface CheckOptions {
+  read: ReadOptions;
+  status: 'draft' | 'approved';
+}
+
+const cellText = (v: unknown) => (v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/**
+ * The file's rows as the import checks them, a batch per chunk of the file: read by the layouts (server/csv), then
+ * each figure through the same zod schema as the API. Everything here depends only on the file, so it can run in
+ * a worker thread beside the checks against the database and the writes (checked-rows.worker.ts).
+ */
+export async function* checkedBatches(readable: Readable, opts: CheckOptions): AsyncGenerator<CheckedEvent[]> {
+  for await (const batch of readFigureBatches(readable, opts.read)) {
+    const out: CheckedEvent[] = [];
+    for (const ev of batch) {
+      if (ev.type === 'summary' || !ev.figure || ev.errors.length) {
+        out.push(ev.type === 'summary' ? ev : { type: 'row', row: ev.row, errors: ev.errors, location: ev.location });
+        continue;
+      }
+      const parsed = figureCreateSchema.safeParse({ ...ev.figure, status: opts.status });
+      if (parsed.success) out.push({ type: 'row', row: ev.row, errors: [], location: ev.location, figure: parsed.data });
+      else {
+        const errors = toFieldErrors(parsed.error).map((fe) => ({ row: ev.row, column: fe.path, value: cellText((ev.figure as unknown as Record<string, unknown>)[fe.path]), message: fe.message }));
+        out.push({ type: 'row', row: ev.row, errors, location: ev.location });
+      }
+    }
+    yield out;
+  }
+}
