@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { readFigureBatches } from '../csv/read';
 import type { LocationCandidate, ReadOptions, ReadSummary, RowError } from '../csv/candidate';
-import { figureCreateSchema, type FigureCreate } from '../figures/figure.schema';
+import { hash } from 'node:crypto';
+import { figureCreateSchema, peopleValue, type FigureCreate } from '../figures/figure.schema';
 import { toFieldErrors } from '../validation';
 
 /** A row of the file, read and validated: a valid figure, or its problems with row, column and value. */
@@ -11,6 +12,28 @@ export interface CheckedRow {
   errors: RowError[];
   location?: LocationCandidate;
   figure?: FigureCreate;
+  /** With a figure: what duplicates are recognised by (worked out here, off the thread that writes). */
+  keys?: FigureKeys;
+}
+
+/** A figure already in the situation, or earlier in the same file: the same external id, or the same source, place, category, date and value. */
+export interface FigureKeys {
+  natural: string;
+  external?: string;
+}
+
+/**
+ * Keys are kept as digests: a cell's text is a slice of the chunk it was parsed from, and a key built from it
+ * would keep that whole chunk alive, so a million remembered keys held the whole file (≈1 KB per row).
+ */
+export const digest = (key: string) => hash('sha256', key, 'base64');
+
+export const naturalKey = (f: { sourceUrl: string; location: string; category: string; periodEnd: string; value: number }) =>
+  digest(`${f.sourceUrl}\u0001${f.location}\u0001${f.category}\u0001${f.periodEnd}\u0001${f.value}`);
+
+function keysOf(f: FigureCreate): FigureKeys {
+  const value = peopleValue(f) ?? 0;
+  return { natural: naturalKey({ sourceUrl: f.sourceUrl, location: f.location, category: f.category, periodEnd: f.periodEnd, value }), external: f.externalId ? digest(f.externalId) : undefined };
 }
 export type CheckedEvent = CheckedRow | ReadSummary;
 
@@ -35,7 +58,7 @@ export async function* checkedBatches(readable: Readable, opts: CheckOptions): A
         continue;
       }
       const parsed = figureCreateSchema.safeParse({ ...ev.figure, status: opts.status });
-      if (parsed.success) out.push({ type: 'row', row: ev.row, errors: [], location: ev.location, figure: parsed.data });
+      if (parsed.success) out.push({ type: 'row', row: ev.row, errors: [], location: ev.location, figure: parsed.data, keys: keysOf(parsed.data) });
       else {
         const errors = toFieldErrors(parsed.error).map((fe) => ({ row: ev.row, column: fe.path, value: cellText((ev.figure as unknown as Record<string, unknown>)[fe.path]), message: fe.message }));
         out.push({ type: 'row', row: ev.row, errors, location: ev.location });

@@ -1,4 +1,4 @@
-import { createHash, hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import type { Storage } from '../storage/database';
 import { nowIso } from '../storage/database';
@@ -11,7 +11,7 @@ import type { Tx } from '../figures/figures.repository';
 import type { FigureCreate } from '../figures/figure.schema';
 import { toRow } from '../figures/figures.service';
 import type { Situation } from '../situations/situation';
-import { checkedBatches } from './checked-rows';
+import { checkedBatches, digest, naturalKey, type FigureKeys } from './checked-rows';
 import { checkedBatchesInWorker } from './checked-rows.threads';
 import { BulkInsert } from '../storage/bulk-insert';
 import type { LocationCandidate, ReadSummary, RowError } from '../csv/candidate';
@@ -53,16 +53,6 @@ export interface ImportReport {
 }
 
 const MAX_ERRORS = 500;
-
-// A figure already in the situation, or earlier in the same file: the same external id, or the same source, place, category, date and value.
-const naturalKey = (f: { sourceUrl: string; location: string; category: string; periodEnd: string; value: number }) =>
-  digest(`${f.sourceUrl}\u0001${f.location}\u0001${f.category}\u0001${f.periodEnd}\u0001${f.value}`);
-
-/**
- * Keys are kept as digests: a cell's text is a slice of the chunk it was parsed from, and a key built from it
- * would keep that whole chunk alive, so a million remembered keys held the whole file (≈1 KB per row).
- */
-const digest = (key: string) => hash('sha256', key, 'base64');
 
 /** The result of reading a file once: what the report says, plus the new locations and organisations. */
 interface Pass {
@@ -180,7 +170,7 @@ export class ImportsService {
           newOrganisations.add(f.organisation);
           if (writer) orgs.set(f.organisation, await organisationsRepository.insert(db, { name: f.organisation, shortName: f.organisation, reliability: 'medium' }, writer.at));
         }
-        if (isDuplicate(seen, f)) { duplicates++; continue; }
+        if (isDuplicate(seen, ev.keys!)) { duplicates++; continue; }
         newCount++;
         if (sample.length < 20) sample.push(f);
         // Once a row has failed nothing will be kept, so writing stops; reading goes on to report every problem.
@@ -270,12 +260,9 @@ async function existingKeys(db: Tx, situationId: number): Promise<Keys> {
 }
 
 /** True when the figure is already there; otherwise remembers it, so a file's own repeats count once. */
-function isDuplicate(keys: Keys, f: FigureCreate): boolean {
-  const value = f.unit === 'households' ? Math.round((f.reportedValue ?? 0) * (f.householdSize ?? 0)) : (f.value ?? 0);
-  const nk = naturalKey({ sourceUrl: f.sourceUrl, location: f.location, category: f.category, periodEnd: f.periodEnd, value });
-  const ek = f.externalId ? digest(f.externalId) : undefined;
-  if ((ek && keys.external.has(ek)) || keys.natural.has(nk)) return true;
-  if (ek) keys.external.add(ek);
-  keys.natural.add(nk);
+function isDuplicate(keys: Keys, k: FigureKeys): boolean {
+  if ((k.external && keys.external.has(k.external)) || keys.natural.has(k.natural)) return true;
+  if (k.external) keys.external.add(k.external);
+  keys.natural.add(k.natural);
   return false;
 }
