@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 /**
  * Where the project's files are, from one place. The sources run from server/ (tsx, ts-jest) and the
@@ -24,3 +25,14 @@ export const ASSETS_SRC_DIR = path.join(ROOT, 'public', 'src');
 export const ASSETS_BUILD_DIR = path.join(ROOT, 'public', 'build');
 export const ASSETS_MANIFEST = path.join(ASSETS_BUILD_DIR, 'manifest.json');
 export const DIST_DIR = path.join(ROOT, 'dist');
+
+/**
+ * Starts a worker thread: from the bundles (dist/main.js, dist/cli/*.js) the bundled `dist/<bundle>.js`; from the
+ * sources (tsx, ts-jest) the TypeScript `source` through tsx's require hook inside the worker.
+ */
+export function startWorker(source: string, bundle: string, workerData: unknown): Worker {
+  // This module is bundled into the entry point that runs, so its own file name says which case this is.
+  return __filename.endsWith('.ts')
+    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`, { eval: true, workerData })
+    : new Worker(path.join(DIST_DIR, `${bundle}.js`), { workerData });
+}

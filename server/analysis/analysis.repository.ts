@@ -1,5 +1,5 @@
-import type { Tx } from '../figures/figures.repository';
-import type { Category, Figure } from '../figures/figure';
+import { toFigureLike, type Tx } from '../figures/figures.repository';
+import type { Category } from '../figures/figure';
 import type { FigureLike } from '../statistics/types';
 
 /**
@@ -17,7 +17,8 @@ export const analysisRepository = {
       .innerJoin('organisations as o', 'o.id', 'f.organisation_id')
       .select([
         'f.id', 'f.location_code', 'f.location_role', 'f.category', 'f.period_start', 'f.period_end', 'f.value', 'f.value_low',
-        'f.value_high', 'f.quantifier', 'f.published_on', 'f.role', 'o.short_name', 'o.reliability',
+        'f.value_high', 'f.quantifier', 'f.published_on', 'f.role', 'f.status', 'f.deleted_at',
+        'o.short_name as organisation_short_name', 'o.reliability as organisation_reliability',
       ])
       .where('f.situation_id', '=', q.situationId)
       .where('f.deleted_at', 'is', null)
@@ -26,26 +27,7 @@ export const analysisRepository = {
       .where('f.location_code', 'in', q.locations)
       .orderBy('f.id')
       .execute();
-    return rows.map(
-      (r): FigureLike => ({
-        id: r.id,
-        location: r.location_code,
-        locationRole: r.location_role as Figure['locationRole'],
-        category: r.category as Figure['category'],
-        periodStart: r.period_start,
-        periodEnd: r.period_end,
-        value: Number(r.value),
-        valueLow: r.value_low == null ? null : Number(r.value_low),
-        valueHigh: r.value_high == null ? null : Number(r.value_high),
-        quantifier: r.quantifier as Figure['quantifier'],
-        organisation: r.short_name,
-        organisationReliability: r.reliability as Figure['organisationReliability'],
-        publishedOn: r.published_on,
-        role: r.role as Figure['role'],
-        status: 'approved',
-        deletedAt: null,
-      }),
-    );
+    return rows.map(toFigureLike);
   },
 
   /** How many figures `figures` would read, counting no further than `limit`: a cheap size check before computing. */

@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { OpenOptions } from '../storage/database';
-import { DIST_DIR } from '../paths';
+import { startWorker } from '../paths';
 import type { ComputeRequest } from './analysis.compute';
 
 /** One worker at a time per process: a large analysis can peak at several hundred MB, and the machine has few cores. */
@@ -20,10 +19,7 @@ export function computeInWorker(open: OpenOptions, request: ComputeRequest): Pro
 }
 
 function runWorker(open: OpenOptions, request: ComputeRequest): Promise<string> {
-  const fromSources = __filename.endsWith('.ts');
-  const worker = fromSources
-    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(path.join(__dirname, 'analysis.worker.ts'))});`, { eval: true, workerData: { open, request } })
-    : new Worker(path.join(DIST_DIR, 'analysis-worker.js'), { workerData: { open, request } });
+  const worker = startWorker(path.join(__dirname, 'analysis.worker.ts'), 'analysis-worker', { open, request });
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.once('message', (m: { json?: string; error?: { message: string; stack?: string } }) => {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../storage/database';
 import type { Figure, Scenario } from './figure';
+import type { FigureLike } from '../statistics/types';
 import type { CompiledQuery, SelectQueryBuilder, Transaction, Selectable } from 'kysely';
 import type { Database, FiguresTable } from '../storage/schema';
 
@@ -20,10 +21,17 @@ export interface FigureRecord extends Figure {
   externalId: string | null;
 }
 
-export function toFigure(r: FigureRow): FigureRecord {
+/** The columns the statistics read (analysis.repository.ts selects only these). */
+export type FigureLikeRow = Pick<
+  FigureRow,
+  | 'id' | 'location_code' | 'location_role' | 'category' | 'period_start' | 'period_end' | 'value' | 'value_low' | 'value_high'
+  | 'quantifier' | 'organisation_short_name' | 'organisation_reliability' | 'published_on' | 'role' | 'status' | 'deleted_at'
+>;
+
+/** A row as the statistics see a figure: the fields of `FigureLike`, numbers as numbers. */
+export function toFigureLike(r: FigureLikeRow): FigureLike {
   return {
     id: r.id,
-    situation: r.situation_slug,
     location: r.location_code,
     locationRole: r.location_role as Figure['locationRole'],
     category: r.category as Figure['category'],
@@ -33,17 +41,25 @@ export function toFigure(r: FigureRow): FigureRecord {
     valueLow: r.value_low == null ? null : Number(r.value_low),
     valueHigh: r.value_high == null ? null : Number(r.value_high),
     quantifier: r.quantifier as Figure['quantifier'],
+    organisation: r.organisation_short_name,
+    organisationReliability: r.organisation_reliability as Figure['organisationReliability'],
+    publishedOn: r.published_on,
+    role: r.role as Figure['role'],
+    status: r.status as Figure['status'],
+    deletedAt: r.deleted_at,
+  };
+}
+
+export function toFigure(r: FigureRow): FigureRecord {
+  return {
+    ...toFigureLike(r),
+    situation: r.situation_slug,
     unit: r.unit as Figure['unit'],
     reportedValue: Number(r.reported_value),
     householdSize: r.household_size == null ? null : Number(r.household_size),
-    organisation: r.organisation_short_name,
-    organisationReliability: r.organisation_reliability as Figure['organisationReliability'],
     sourceUrl: r.source_url,
     sourceTitle: r.source_title,
-    publishedOn: r.published_on,
     quote: r.quote,
-    role: r.role as Figure['role'],
-    status: r.status as Figure['status'],
     notes: r.notes,
     externalId: r.external_id,
     createdBy: r.created_by,
@@ -51,7 +67,6 @@ export function toFigure(r: FigureRow): FigureRecord {
     updatedBy: r.updated_by,
     updatedAt: r.updated_at,
     version: r.version,
-    deletedAt: r.deleted_at,
   };
 }
 

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
-import { DIST_DIR } from '../paths';
+import { startWorker } from '../paths';
 import type { CheckedEvent, CheckOptions } from './checked-rows';
 
 /** How many import workers this process started (the tests check that a large import really used one). */
@@ -12,13 +11,10 @@ type FromWorker = { type: 'consumed'; bytes: number } | { type: 'batch'; events:
 /**
  * checkedBatches (checked-rows.ts) in a worker thread: on two cores, reading and validating a large file overlaps
  * with the main thread's checks against the database and its INSERTs. Bytes go to the worker as they are read and
- * checked rows come back in batches, each side bounded in what it holds for the other. From the bundles the worker is
- * dist/import-worker.js; from the sources (tsx, ts-jest) the TypeScript file through tsx's require hook.
+ * checked rows come back in batches, each side bounded in what it holds for the other (bundled as dist/import-worker.js).
  */
 export async function* checkedBatchesInWorker(readable: Readable, opts: CheckOptions): AsyncGenerator<CheckedEvent[]> {
-  const worker = __filename.endsWith('.ts')
-    ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(path.join(__dirname, 'checked-rows.worker.ts'))});`, { eval: true, workerData: opts })
-    : new Worker(path.join(DIST_DIR, 'import-worker.js'), { workerData: opts });
+  const worker = startWorker(path.join(__dirname, 'checked-rows.worker.ts'), 'import-worker', opts);
   importWorkers.started++;
   const ready: CheckedEvent[][] = [];
   let done = false;

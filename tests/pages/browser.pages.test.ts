@@ -1,11 +1,9 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
+import { browserSession, describeInBrowser } from './browser';
 import { organisationsRepository } from '../../server/organisations/organisations.repository';
 import { FiguresService } from '../../server/figures/figures.service';
 import { nowIso } from '../../server/storage/database';
@@ -15,16 +13,6 @@ import { buildAssetsOnce, SLUG } from './helpers';
  * Browser tests with Debian's chromium (never a downloaded browser), on SQLite only to keep CI time down:
  * one browser for the file, pages reused. Skipped with a message when chromium is not installed.
  */
-const chromiumPath = (() => {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-})();
-// In CI a missing browser is a failure, not a skip: .ci/run installs Debian's chromium.
-const d = chromiumPath || process.env.CI ? describe : describe.skip;
-if (!chromiumPath) console.warn('browser tests skipped: `which chromium` found nothing');
 
 // The README's screenshot is refreshed only on request (UPDATE_SCREENSHOT=1 npm test): a test run must not change tracked files.
 const SCREENSHOT = process.env.UPDATE_SCREENSHOT ? path.resolve(__dirname, '../../docs/screenshot-situation.png') : path.join(os.tmpdir(), 'dt-screenshot-situation.png');
@@ -34,9 +22,9 @@ const XSS = {
   notes: '<svg onload=alert("notes")></svg><b>bold?</b>',
 };
 
-d('pages in a browser (chromium, SQLite)', () => {
+describeInBrowser('pages in a browser (chromium, SQLite)', () => {
   let t: TestDb;
-  let server: Server;
+  let session: Awaited<ReturnType<typeof browserSession>>;
   let base: string;
   let browser: Browser;
   let admin: Awaited<ReturnType<typeof makeUser>>;
@@ -45,18 +33,12 @@ d('pages in a browser (chromium, SQLite)', () => {
     await buildAssetsOnce();
     t = await freshDb('sqlite', { seed: true });
     const app = testApp(t.storage);
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     admin = await makeUser(t.storage, 'admin');
-    browser = await chromium.launch({
-      executablePath: chromiumPath!,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    session = await browserSession(app);
+    ({ base, browser } = session);
   });
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await session?.close();
     await t?.cleanup();
   });
 

@@ -1,32 +1,20 @@
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import request from 'supertest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
+import { browserSession, describeInBrowser } from './browser';
 import { buildAssetsOnce } from './helpers';
 
 /**
  * The import page in Debian's chromium (SQLite only, like browser.pages.test.ts): a real multipart upload
  * from a file input, with the CSRF token as the form's first field, through preview to commit, under the CSP.
  */
-const chromiumPath = (() => {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || null;
-  } catch {
-    return null;
-  }
-})();
-// In CI a missing browser is a failure, not a skip (as in browser.pages.test.ts).
-const d = chromiumPath || process.env.CI ? describe : describe.skip;
-if (!chromiumPath) console.warn('browser tests skipped: `which chromium` found nothing');
 
 const FILE = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'iom-dtm', 'subset_SDN_armed_clashes_weekly_admin0.csv');
 
-d('import page in a browser (chromium, SQLite)', () => {
+describeInBrowser('import page in a browser (chromium, SQLite)', () => {
   let t: TestDb;
-  let server: Server;
+  let session: Awaited<ReturnType<typeof browserSession>>;
   let base: string;
   let browser: Browser;
   let editor: Awaited<ReturnType<typeof makeUser>>;
@@ -37,17 +25,11 @@ d('import page in a browser (chromium, SQLite)', () => {
     const app = testApp(t.storage);
     editor = await makeUser(t.storage, 'editor');
     await request(app).post('/api/v1/situations').set(editor.auth).send({ slug: 'sudan-2023', title: 'Sudan armed clashes', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' }).expect(201);
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: chromiumPath!,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    session = await browserSession(app);
+    ({ base, browser } = session);
   });
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((r) => server?.close(r));
+    await session?.close();
     await t?.cleanup();
   });
 
