@@ -1,13 +1,14 @@
-/** Test helpers: the shared data folder, and reading a whole file into items and summary. */
+/** Test helpers: the real data files, and reading a whole file into items and summary. */
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { REAL_DATA } from '../helpers/fixtures';
 import { readFigures } from '../../server/csv/read';
 import type { FigureCandidate, ReadItem, ReadOptions, ReadSummary } from '../../server/csv/candidate';
 import type { FigureExportRow } from '../../server/csv/write';
 
-/** `../shared/data` beside the repository (CI clones the repo with shared/ at the same relative place). */
-export const DATA = path.resolve(__dirname, '../../../shared/data');
+/** Real published files copied into tests/fixtures/real (with their attribution). */
+export const DATA = REAL_DATA;
 export const dataFile = (rel: string) => path.join(DATA, rel);
 
 export interface ReadResult {

@@ -1,4 +1,4 @@
-/** Reading IOM DTM files from HDX (../shared/data/iom-dtm): admin 0, admin 1, admin 0–2 with reason splits. */
+/** Reading IOM DTM files from HDX (tests/fixtures/real/iom-dtm): admin 0, admin 1, admin 0–2 with reason splits. */
 import { readFile, type ReadResult } from './helpers';
 
 describe('DTM admin 0: Sudan weekly subset', () => {
@@ -107,7 +107,7 @@ describe('DTM admin 0–2: Afghanistan, Haiti, Chad', () => {
 
   it('when Haiti admin0 on 2024-12-31 is split over 10 rows, then the figure is their sum, 1,041,229', async () => {
     // awk -F, '$2=="Countrywide monitoring" && $9=="0" && $11=="2024-12-31T00:00:00" {s+=$10; n++} END {print s, n}' \
-    //   ../shared/data/iom-dtm/global-iom-dtm-from-api-admin-0-to-2_AFG_HTI_TCD.csv   → 1041229 10  (the file has no quoted cells)
+    //   tests/fixtures/real/iom-dtm/global-iom-dtm-from-api-admin-0-to-2_AFG_HTI_TCD.csv   → 1041229 10  (the file has no quoted cells)
     const { figures } = result;
     const hti = figures.find((f) => f.externalId === 'dtm:countrywide-monitoring:HTI:2024-12-31:r9:BA');
     expect(hti).toMatchObject({ location: 'HTI', category: 'idps', periodEnd: '2024-12-31', value: 1041229, organisation: 'IOM DTM' });

@@ -1,3 +1,4 @@
+import { REAL_DATA } from '../helpers/fixtures';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -16,7 +17,7 @@ import { figureColumns } from '../../server/csv/exports';
  * numbers, split into random chunks. Whatever the file, preview and commit either answer or refuse with an
  * HttpError below 500; a preview with problems means commit stores nothing; every problem has a row and a message.
  */
-const DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
+const DATA = REAL_DATA;
 const FILES = [
   'iom-dtm/subset_SDN_armed_clashes_weekly_admin0.csv',
   'iom-dtm/subset_SDN_armed_clashes_weekly_admin1_states.csv',

@@ -1,3 +1,4 @@
+import { realFile } from '../helpers/fixtures';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -16,7 +17,7 @@ import { scenarioCreateSchema } from '../../server/figures/figure.schema';
  */
 const SLUG = 'syria-2024-offensive';
 const SUDAN_SLUG = 'sudan-forms-fuzz';
-const SUDAN = fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'iom-dtm', 'subset_SDN_armed_clashes_weekly_admin0.csv'));
+const SUDAN = fs.readFileSync(realFile('iom-dtm', 'subset_SDN_armed_clashes_weekly_admin0.csv'));
 
 type Agent = ReturnType<typeof request.agent>;
 type Body = Record<string, unknown>;

@@ -1,3 +1,4 @@
+import { REAL_DATA } from '../helpers/fixtures';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,7 +8,7 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 import { ImportsService } from '../../server/imports/imports.service';
 import { importWorkers } from '../../server/imports/checked-rows.threads';
 
-const DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
+const DATA = REAL_DATA;
 const file = (p: string) => fs.readFileSync(path.join(DATA, p));
 
 describe.each(DATABASES)('imports on %s', (kind) => {

@@ -1,3 +1,4 @@
+import { realFile } from '../helpers/fixtures';
 import path from 'node:path';
 import request from 'supertest';
 import type { Browser } from 'playwright-core';
@@ -10,7 +11,7 @@ import { buildAssetsOnce } from './helpers';
  * from a file input, with the CSRF token as the form's first field, through preview to commit, under the CSP.
  */
 
-const FILE = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'iom-dtm', 'subset_SDN_armed_clashes_weekly_admin0.csv');
+const FILE = realFile('iom-dtm', 'subset_SDN_armed_clashes_weekly_admin0.csv');
 
 describeInBrowser('import page in a browser (chromium, SQLite)', () => {
   let t: TestDb;

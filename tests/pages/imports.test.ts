@@ -1,3 +1,4 @@
+import { REAL_DATA } from '../helpers/fixtures';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -5,7 +6,7 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 import { PendingUploads } from '../../server/pages/imports.routes';
 import { buildAssetsOnce, csrfFrom, signedIn, textOf, tokenFor } from './helpers';
 
-const DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
+const DATA = REAL_DATA;
 const SUDAN = fs.readFileSync(path.join(DATA, 'iom-dtm/subset_SDN_armed_clashes_weekly_admin0.csv'));
 const SLUG = 'sudan-2023';
 const PAGE = `/situations/${SLUG}/import`;

@@ -1,5 +1,5 @@
 /**
- * Figures from /work/shared/data/syria-2024/reported-figures-to-2024-12-06.csv (Dec-2024 offensive), put on the
+ * Figures from tests/fixtures/real/syria-2024/reported-figures-to-2024-12-06.csv (Dec-2024 offensive), put on the
  * national location SYR as issue 3 describes: OCHA's running totals since the 27 Nov onset are recommended,
  * WFP's 280,000 is triangulation, WFP's "could swell to 1.5 million" is a ceiling scenario.
  */
