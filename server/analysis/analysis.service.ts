@@ -2,7 +2,7 @@ import type { Storage } from '../storage/database';
 import { notFound } from '../errors';
 import { situationsRepository } from '../situations/situations.repository';
 import type { Category } from '../figures/figure';
-import type { Situation } from '../situations/situation';
+import { headlineCategoryOf, type Situation } from '../situations/situation';
 import { analysisRepository } from './analysis.repository';
 import { analysisCacheRepository } from './analysis.cache';
 import { analysisScope, computeAnalysis, type Analysis, type ComputeRequest } from './analysis.compute';
@@ -61,6 +61,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  */
 export class AnalysisService {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly headlines = new Map<string, { stamp: string; category: Category }>();
   /** Computations under way, by situation, stamp and query: concurrent requests share one. */
   private readonly running = new Map<string, Promise<Analysis>>();
   private readonly persistMs: number;
@@ -91,7 +92,7 @@ export class AnalysisService {
 
   async analyse(slug: string, q: AnalysisQuery = {}): Promise<Analysed> {
     const situation = await this.situation(slug);
-    const { location, category, key } = this.resolve(situation, q);
+    const { location, category, key } = await this.resolve(situation, q);
     const analysis = (await this.cached(situation, key)) ?? (await this.compute(situation, key, location, category, q));
     return { situation, analysis, location, category };
   }
@@ -103,7 +104,7 @@ export class AnalysisService {
    */
   async analyseOrDefer(slug: string): Promise<Analysed | null> {
     const situation = await this.situation(slug);
-    const { location, category, key } = this.resolve(situation, {});
+    const { location, category, key } = await this.resolve(situation, {});
     const hit = await this.cached(situation, key);
     if (hit) return { situation, analysis: hit, location, category };
     if (!(await this.isLarge(situation, location, category))) return { situation, analysis: await this.compute(situation, key, location, category, {}), location, category };
@@ -111,11 +112,22 @@ export class AnalysisService {
     return null;
   }
 
-  private resolve(situation: Situation, q: AnalysisQuery) {
+  private async resolve(situation: Situation, q: AnalysisQuery) {
     const location = q.location ?? situation.country;
-    const category = q.category ?? 'new_displacement';
+    const category = q.category ?? (await this.headlineCategory(situation));
     const key = JSON.stringify([location, category, q.horizon ?? this.opts.horizonDays, q.asOf ?? null, q.thresholds ?? null]);
     return { location, category, key };
+  }
+
+  /** The situation's headline category, worked out once per data version (situation stamp). */
+  async headlineCategory(situation: Situation): Promise<Category> {
+    if (situation.headlineCategory) return situation.headlineCategory;
+    const hit = this.headlines.get(situation.slug);
+    if (hit && hit.stamp === situation.updatedAt) return hit.category;
+    const category = headlineCategoryOf(situation, await situationsRepository.latestApprovedByCategory(this.storage.db, situation.id));
+    if (this.headlines.size > 1000) this.headlines.clear();
+    this.headlines.set(situation.slug, { stamp: situation.updatedAt, category });
+    return category;
   }
 
   private remember(situation: Situation, key: string, analysis: Analysis) {

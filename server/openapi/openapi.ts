@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { figureCreateSchema, figureFields, figureUpdateSchema, scenarioCreateSchema } from '../figures/figure.schema';
-import { situationCreateSchema } from '../situations/situation';
+import { situationCreateSchema, situationUpdateSchema } from '../situations/situation';
 import { organisationCreateSchema } from '../organisations/organisations.repository';
 import { tokenRequestSchema } from '../auth/user';
 import { RELIABILITIES } from '../figures/figure';
@@ -31,7 +31,7 @@ const errorOut = z.object({
 
 /** Every schema registered with a `.meta({ id })`, as OpenAPI components; references between them become $refs. */
 function componentSchemas(): Record<string, unknown> {
-  void [figureCreateSchema, figureUpdateSchema, figureOut, errorOut, situationCreateSchema, scenarioCreateSchema, organisationCreateSchema, tokenRequestSchema];
+  void [figureCreateSchema, figureUpdateSchema, figureOut, errorOut, situationCreateSchema, situationUpdateSchema, scenarioCreateSchema, organisationCreateSchema, tokenRequestSchema];
   const { schemas } = z.toJSONSchema(z.globalRegistry, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Record<string, unknown>> };
   return Object.fromEntries(Object.entries(schemas).map(([k, v]) => { const { $schema: _s, $id: _i, ...rest } = v; return [k, rest]; }));
 }
@@ -69,7 +69,11 @@ export function openApiDocument(): Record<string, unknown> {
         get: { summary: 'List situations', responses: { '200': { description: 'situations' } } },
         post: { summary: 'Create a situation', security: [{ bearer: [] }], requestBody: json(ref('SituationCreate')), responses: { '201': { description: 'created' }, ...errors } },
       },
-      '/api/v1/situations/{slug}': { get: { summary: 'One situation', parameters: [slug], responses: { '200': { description: 'situation' }, ...errors } } },
+      '/api/v1/situations/{slug}': {
+        get: { summary: 'One situation', parameters: [slug], responses: { '200': { description: 'situation' }, ...errors } },
+        patch: { summary: 'Edit title, onset, description or headline category (editor); send the version you based the edit on (stale → 409)', security: [{ bearer: [] }], parameters: [slug], requestBody: json(ref('SituationUpdate')), responses: { '200': { description: 'updated' }, '409': { description: 'stale version', ...json(ref('Error')) }, ...errors } },
+      },
+      '/api/v1/situations/{slug}/history': { get: { summary: 'Who created or edited the situation, when, before and after', security: [{ bearer: [] }], parameters: [slug], responses: { '200': { description: 'history' }, ...errors } } },
       '/api/v1/situations/{slug}/figures': {
         get: {
           summary: 'Figures of a situation (approved only unless you are an editor), in id order with cursor pagination',

@@ -15,6 +15,7 @@ import { pageReadGate } from './guards';
 import { sessionRoutes } from './session.routes';
 import { dashboardRoutes } from './dashboard.routes';
 import { situationPages } from './situations.routes';
+import { situationFormPages } from './situation-forms.routes';
 import { chartRoutes } from './charts.routes';
 import { figurePages } from './figures.routes';
 import { importPages, importUploadParser, PendingUploads } from './imports.routes';
@@ -54,6 +55,8 @@ export function pages(o: PagesOptions): Router {
   r.use(pageReadGate(o.config.PUBLIC_READ));
   r.use(sessionRoutes(o.storage));
   r.use(dashboardRoutes(o.situations, o.analysis));
+  // Before situationPages: /situations/new is not a slug.
+  r.use(situationFormPages(d));
   r.use(situationPages(d));
   r.use(chartRoutes(d));
   r.use(figurePages(d));

@@ -8,7 +8,7 @@ import { organisationsRepository } from '../organisations/organisations.reposito
 import { scenariosRepository } from '../figures/figures.repository';
 import { scenarioCreateSchema } from '../figures/figure.schema';
 import { situationsRepository } from './situations.repository';
-import { situationCreateSchema, type Situation } from './situation';
+import { situationCreateSchema, situationUpdateSchema, type Situation } from './situation';
 
 export class SituationsService {
   constructor(
@@ -26,8 +26,8 @@ export class SituationsService {
     return s;
   }
 
-  /** Creates a situation; its country becomes a location (admin 0) when it is not known yet. */
-  async create(body: unknown, _user: AuthUser): Promise<Situation> {
+  /** Creates a situation; its country becomes a location (admin 0) when it is not known yet. Audited. */
+  async create(body: unknown, user: AuthUser): Promise<Situation> {
     const input = parseOrThrow(situationCreateSchema, body);
     return this.storage.db.transaction().execute(async (trx) => {
       if (await situationsRepository.bySlug(trx, input.slug))
@@ -38,9 +38,48 @@ export class SituationsService {
       if (!country)
         await locationsRepository.ensure(trx, [{ code: input.country, name: input.countryName ?? input.country, adminLevel: 0, parentCode: null, country: input.country, isArea: false, pcode: input.country }]);
       const at = nowIso();
-      await situationsRepository.insert(trx, { slug: input.slug, title: input.title, country: input.country, onsetDate: input.onsetDate, description: input.description ?? null, createdAt: at, updatedAt: at });
-      return (await situationsRepository.bySlug(trx, input.slug))!;
+      const id = await situationsRepository.insert(trx, {
+        slug: input.slug, title: input.title, country: input.country, onsetDate: input.onsetDate, description: input.description ?? null,
+        headlineCategory: input.headlineCategory ?? null, createdAt: at, updatedAt: at,
+      });
+      const created = (await situationsRepository.bySlug(trx, input.slug))!;
+      await situationsRepository.addHistory(trx, id, 'create', user.email, at, null, created);
+      return created;
     });
+  }
+
+  /**
+   * Edits title, onset, description or headline category. `version` must be the stored one (else 409 with the
+   * current record, as for figures); the change is audited and moves the situation's stamp, so caches follow.
+   */
+  async update(slug: string, body: unknown, user: AuthUser): Promise<Situation> {
+    const input = parseOrThrow(situationUpdateSchema, body);
+    const updated = await this.storage.db.transaction().execute(async (trx) => {
+      const before = await situationsRepository.bySlug(trx, slug);
+      if (!before) throw notFound(`Situation ${slug}`);
+      const stale = () => new HttpError(409, 'version_conflict', `Situation ${slug} was changed by someone else (version ${before.version}, yours ${input.version})`, { current: before });
+      if (before.version !== input.version) throw stale();
+      const next = {
+        title: input.title ?? before.title,
+        onsetDate: input.onsetDate ?? before.onsetDate,
+        description: input.description === undefined ? before.description : input.description,
+        headlineCategory: input.headlineCategory === undefined ? before.headlineCategory : input.headlineCategory,
+      };
+      if (!(await situationsRepository.updateIfVersion(trx, before.id, before.version, next))) throw stale();
+      const at = nowIso();
+      await situationsRepository.touch(trx, before.id, at);
+      const after = (await situationsRepository.bySlug(trx, slug))!;
+      await situationsRepository.addHistory(trx, before.id, 'update', user.email, at, before, after);
+      return after;
+    });
+    this.onChange(slug);
+    return updated;
+  }
+
+  /** Every create and edit of the situation, oldest first, with the record before and after. */
+  async history(slug: string) {
+    const s = await this.get(slug);
+    return situationsRepository.history(this.storage.db, s.id);
   }
 
   /** The situation's scenarios; `includeDeleted` (editors) adds the deleted ones, which can be restored. */

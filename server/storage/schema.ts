@@ -8,8 +8,19 @@ export interface SituationsTable {
   country: string;
   onset_date: string;
   description: string | null;
+  headline_category: string | null;
+  version: Generated<number>;
   created_at: string;
   updated_at: string;
+}
+export interface SituationHistoryTable {
+  id: Generated<number>;
+  situation_id: number;
+  action: string;
+  actor: string;
+  at: string;
+  before: string | null;
+  after: string | null;
 }
 export interface LocationsTable {
   code: string;
@@ -149,6 +160,7 @@ export interface Database {
   figure_history: FigureHistoryTable;
   scenarios: ScenariosTable;
   scenario_history: ScenarioHistoryTable;
+  situation_history: SituationHistoryTable;
   imports: ImportsTable;
   analysis_cache: AnalysisCacheTable;
 }

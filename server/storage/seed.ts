@@ -10,14 +10,14 @@ import { figureCreateSchema } from '../figures/figure.schema';
 import { validationFailed } from '../errors';
 import { REFERENCE_DIR, SEEDS_DIR } from '../paths';
 import { toFieldErrors } from '../validation';
-import type { Reliability } from '../figures/figure';
+import type { Category, Reliability } from '../figures/figure';
 
 /** Reference locations (data/reference) and seed situations (seeds/), loaded idempotently. */
 
 export const SEED_ACTOR = 'seed@system';
 
 interface SeedFile {
-  situation: { slug: string; title: string; country: string; onsetDate: string; description: string };
+  situation: { slug: string; title: string; country: string; onsetDate: string; description: string; headlineCategory?: Category };
   locations?: Location[];
   organisations: { shortName: string; name: string; reliability: Reliability }[];
   figures: Record<string, unknown>[];
@@ -49,7 +49,7 @@ export async function seed(storage: Storage): Promise<{ situations: number; figu
         if (!(await organisationsRepository.byShortName(trx, o.shortName))) await organisationsRepository.insert(trx, o, at);
       let situation = await situationsRepository.bySlug(trx, data.situation.slug);
       if (!situation) {
-        await situationsRepository.insert(trx, { ...data.situation, createdAt: at, updatedAt: at });
+        await situationsRepository.insert(trx, { ...data.situation, headlineCategory: data.situation.headlineCategory ?? null, createdAt: at, updatedAt: at });
         situation = (await situationsRepository.bySlug(trx, data.situation.slug))!;
         added.situations++;
       }
