@@ -30,7 +30,9 @@ describe.each(DATABASES)('pages on %s', (kind) => {
     expect(text).toContain('more than 370,000');
     expect(text).toMatch(/Change over 7 days \+[\d,]+ from November 29, 2024 to December 6, 2024/);
     expect(text).toMatch(/Projected range in 30 days [\d,]+ to [\d,]+ central [\d,]+, by January 5, 2025/);
-    expect(text).toMatch(/Last update: \w+ \d+, \d{4} \(\d{4}-\d\d-\d\d\)/);
+    // The latest report's date, not the day the database was written.
+    expect(text).toContain('Latest report: December 6, 2024 (2024-12-06)');
+    expect(text).toMatch(/data last changed \w+ \d+, \d{4} \(\d{4}-\d\d-\d\d\)/);
   });
 
   test('when any page is served, then its CSP allows no inline script or style, and the HTML has neither', async () => {
