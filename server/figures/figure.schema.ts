@@ -5,7 +5,7 @@ import {
 import { httpUrl, isoDate, locationCode, optionalText, people, requiredText } from '../validation';
 
 const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: (i) => (i.input === undefined ? 'is required' : `must be one of ${values.join(', ')}`) });
+  z.enum(values, { error: (i) => (i.input === undefined || i.input === '' ? 'is required' : `must be one of ${values.join(', ')}`) });
 
 /** Fields of a figure as a client sends them. Cross-field rules live in `checkFigure`, shared by create, update and import. */
 export const figureFields = z.strictObject({
@@ -54,6 +54,8 @@ export function checkFigure(f: FigureFields, ctx: z.RefinementCtx): void {
   if (f.valueLow != null && value != null && f.valueLow > value) add('valueLow', `must be at most value (${value})`);
   if (f.valueHigh != null && value != null && f.valueHigh < value) add('valueHigh', `must be at least value (${value})`);
   if (f.valueLow != null && f.valueHigh != null && f.valueLow > f.valueHigh) add('valueLow', 'must be at most valueHigh');
+  // A source cannot have counted days after it published: such a date is a typo (or a projection, which is a scenario).
+  if (f.publishedOn && f.periodEnd && f.periodEnd > f.publishedOn) add('periodEnd', `must be on or before the publication date (${f.publishedOn})`);
   if (isFlow(f.category as Category)) {
     if (f.periodStart && f.periodStart > f.periodEnd) add('periodStart', 'must be on or before periodEnd');
   } else if (f.periodStart) {

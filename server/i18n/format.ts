@@ -13,8 +13,19 @@ export function interpolate(template: string, params: Params = {}): string {
 }
 
 /** A `t(key, params)` over one catalogue. A missing key shows as ⟦key⟧ (tests look for that mark). */
-export function translator(messages: Messages) {
+/**
+ * `t(key, params)`. With a numeric `count`, a key with plural forms (`key.one`, `key.other`, and for Arabic also
+ * `key.zero`, `key.two`, `key.few`, `key.many`) picks the form Intl.PluralRules gives for the count.
+ */
+export function translator(messages: Messages, lang = 'en') {
+  const plural = new Intl.PluralRules(lang);
+  const grouped = new Intl.NumberFormat(lang);
   return (key: string, params?: Params): string => {
+    if (typeof params?.count === 'number') {
+      const form = messages[`${key}.${plural.select(params.count)}`] ?? messages[`${key}.other`] ?? messages[key];
+      // The count is written with the language's grouping: "Import 1,234 figures".
+      if (form !== undefined) return interpolate(form, { ...params, count: grouped.format(params.count) });
+    }
     const m = messages[key];
     return m === undefined ? `⟦${key}⟧` : interpolate(m, params);
   };

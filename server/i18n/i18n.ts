@@ -38,7 +38,7 @@ export function createI18n(locale: string): I18n {
   const messages = catalogue(lang)!;
   // Numbers and dates follow the requested locale (en-GB: 6 December 2024) unless it fell back to English.
   const formatLocale = candidates.includes(lang) ? locale : 'en';
-  const t = translator(messages);
+  const t = translator(messages, lang);
   return {
     ...formatters(formatLocale),
     lang,

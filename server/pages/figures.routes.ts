@@ -44,8 +44,10 @@ function formValues(f: FigureRecord): Record<string, string> {
 const BOOKKEEPING = new Set(['updatedAt', 'updatedBy', 'version', 'createdAt', 'createdBy', 'organisationReliability']);
 function changes(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
   if (!before || !after) return [];
+  // A people figure's published number is its value: listing it again as "households as published" would be wrong.
+  const people = before.unit === 'people' && after.unit === 'people';
   return Object.keys(after)
-    .filter((k) => !BOOKKEEPING.has(k) && JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))
+    .filter((k) => !BOOKKEEPING.has(k) && !(people && k === 'reportedValue') && JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))
     .map((k) => ({ field: k, before: before[k], after: after[k] }));
 }
 
@@ -124,7 +126,8 @@ export function figurePages(d: PageDeps): Router {
 
   r.get('/situations/:slug/figures/new', requirePageRole('editor'), async (req, res) => {
     const situation = await d.situations.get(String(req.params.slug));
-    const values: Record<string, string> = { location: situation.country, locationRole: 'unknown', category: 'new_displacement', unit: 'people', quantifier: 'exact', role: 'recommended', status: 'draft' };
+    // No quantifier is chosen for the user: "exact" and "more than" publish different numbers.
+    const values: Record<string, string> = { location: situation.country, locationRole: 'unknown', category: await d.analysis.headlineCategory(situation), unit: 'people', quantifier: '', role: 'recommended', status: 'draft' };
     await renderForm(res, 200, { situation, values });
   });
 

@@ -18,7 +18,7 @@ export function numberField(v: unknown): number | string | undefined {
 }
 
 const NUMBER_FIELDS = ['value', 'valueLow', 'valueHigh', 'reportedValue', 'householdSize'] as const;
-const REQUIRED_TEXT = new Set(['location', 'periodEnd', 'organisation', 'sourceUrl', 'publishedOn', 'quote']);
+const REQUIRED_TEXT = new Set(['location', 'periodEnd', 'organisation', 'sourceUrl', 'publishedOn', 'quote', 'quantifier']);
 const NULLABLE = new Set(['valueLow', 'valueHigh', 'householdSize', 'periodStart', 'sourceTitle', 'notes', 'horizonDate']);
 
 /** The fields of the figure form, in form order. */

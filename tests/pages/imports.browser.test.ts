@@ -56,9 +56,9 @@ describeInBrowser('import page in a browser (chromium, SQLite)', () => {
     expect(await page.locator('#preview-duplicates').textContent()).toBe('0');
     expect(Number((await t.storage.db.selectFrom('figures').select((eb) => eb.fn.countAll().as('n')).where('import_id', 'is not', null).executeTakeFirstOrThrow()).n)).toBe(0);
 
-    await page.getByRole('button', { name: 'Import 45 figure(s)' }).click();
+    await page.getByRole('button', { name: 'Import 45 figures' }).click();
     await page.waitForURL(/\/situations\/sudan-2023\/imports\/\d+$/);
-    expect(await page.locator('#import-done').textContent()).toContain('45 figure(s) from subset_SDN_armed_clashes_weekly_admin0.csv');
+    expect(await page.locator('#import-done').textContent()).toContain('45 figures from subset_SDN_armed_clashes_weekly_admin0.csv');
     await page.locator('#review-drafts').click();
     await page.waitForURL(`${base}/situations/sudan-2023/figures?status=draft`);
     expect(await page.locator('table.figures-table caption').textContent()).toBe('Figures (45)');

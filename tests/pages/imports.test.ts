@@ -121,7 +121,7 @@ describe.each(DATABASES)('import page on %s', (kind) => {
     expect(fs.existsSync(path.join(UPLOAD_DIR, `${id}.json`))).toBe(false);
     const importId = Number(done.headers.location.split('/').pop());
     const page = await ed.get(done.headers.location).expect(200);
-    expect(textOf(page.text)).toContain(`Import ${importId} is stored: 45 figure(s) from subset_SDN_armed_clashes_weekly_admin0.csv`);
+    expect(textOf(page.text)).toContain(`Import ${importId} is stored: 45 figures from subset_SDN_armed_clashes_weekly_admin0.csv`);
     expect(page.text).toContain(`href="/situations/${SLUG}/figures?status=draft"`);
     const drafts = await ed.get(`/situations/${SLUG}/figures?status=draft`).expect(200);
     expect(textOf(drafts.text)).toContain('Figures (45)');
