@@ -47,6 +47,9 @@ export interface RowError {
   column: string; // the file's column header, or the field name when the column is missing
   value: string;
   message: string;
+  /** Set when the row is for another country than the situation's: the report sums these per country instead of listing each. */
+  otherCountry?: string;
+  otherCountryName?: string;
 }
 
 export type LayoutName = 'figures-export' | 'mapped' | 'dtm-admin0' | 'dtm-admin1' | 'dtm-admin-0-to-2' | 'idmc-gidd' | 'hxl';

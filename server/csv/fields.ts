@@ -94,8 +94,8 @@ export class RowAccess {
     return v === '' ? undefined : v;
   }
 
-  error(field: string, message: string, value = this.text(field) ?? ''): void {
-    this.errors.push({ row: this.row, column: this.columnName(field), value, message });
+  error(field: string, message: string, value = this.text(field) ?? '', extra: Pick<RowError, 'otherCountry' | 'otherCountryName'> = {}): void {
+    this.errors.push({ row: this.row, column: this.columnName(field), value, message, ...extra });
   }
 
   /** A required text: records "is required" when empty. */

@@ -43,8 +43,12 @@ export interface ImportReport {
   newLocations: LocationCandidate[];
   newOrganisations: string[];
   errorCount: number;
-  /** The first 500 problems; errorCount has them all. */
+  /** The first 500 problems, without rows of other countries (those are summed in otherCountries); errorCount has them all. */
   errors: RowError[];
+  /** Rows for another country than the situation's, per country: one line each on the page, not one error per row. */
+  otherCountries: { country: string; name: string | null; rows: number }[];
+  /** Rows left out by countryFilter. */
+  skippedOtherCountry: number;
   notes: string[];
   /** The first new figures, for the preview table. */
   sample: FigureCreate[];
@@ -60,6 +64,8 @@ interface Pass {
   sha256: string;
   errors: RowError[];
   errorCount: number;
+  otherCountries: Map<string, { rows: number; lastRow: number }>;
+  countryNames: Map<string, string>;
   newLocations: Map<string, LocationCandidate>;
   newOrganisations: Set<string>;
   newCount: number;
@@ -71,7 +77,10 @@ interface Pass {
 export class ImportRejected extends HttpError {
   constructor(readonly report: ImportReport) {
     super(400, 'import_invalid', `The file has ${report.errorCount} problem(s); nothing was imported. Fix them and import again.`, {
-      fields: report.errors.slice(0, 50).map((e) => ({ path: `row ${e.row}${e.column ? `, ${e.column}` : ''}`, message: `${e.message}${e.value ? ` (value: ${e.value.slice(0, 80)})` : ''}` })),
+      fields: [
+        ...report.otherCountries.map((c) => ({ path: 'country', message: `${c.rows} rows are for ${c.name ? `${c.name} (${c.country})` : c.country}, not the situation's country; skip them with countryFilter=true` })),
+        ...report.errors.slice(0, 50).map((e) => ({ path: `row ${e.row}${e.column ? `, ${e.column}` : ''}`, message: `${e.message}${e.value ? ` (value: ${e.value.slice(0, 80)})` : ''}` })),
+      ],
     });
   }
 }
@@ -130,7 +139,19 @@ export class ImportsService {
     pipeline(source(), stream, () => undefined);
     const errors: RowError[] = [];
     let errorCount = 0;
-    const addError = (e: RowError) => { errorCount++; if (errors.length < MAX_ERRORS) errors.push(e); };
+    const otherCountries = new Map<string, { rows: number; lastRow: number }>();
+    const namesFromFile = new Map<string, string>();
+    const addError = (e: RowError) => {
+      errorCount++;
+      if (e.otherCountry) {
+        // One line per country ("45 rows are for Sudan"), counting rows, not the checks a row failed.
+        const c = otherCountries.get(e.otherCountry) ?? { rows: 0, lastRow: -1 };
+        if (c.lastRow !== e.row) c.rows++;
+        c.lastRow = e.row;
+        otherCountries.set(e.otherCountry, c);
+        if (e.otherCountryName) namesFromFile.set(e.otherCountry, e.otherCountryName);
+      } else if (errors.length < MAX_ERRORS) errors.push(e);
+    };
     const known = new Map((await locationsRepository.list(db)).map((l) => [l.code, l]));
     const newLocations = new Map<string, LocationCandidate>();
     const orgs = new Map((await organisationsRepository.list(db)).map((o) => [o.shortName, o.id]));
@@ -152,7 +173,7 @@ export class ImportsService {
           const existing = known.get(l.code);
           if (existing && existing.country !== l.country) addError({ row: ev.row, column: 'location', value: l.code, message: `location ${l.code} exists in ${existing.country}, not ${l.country}` });
           else if (!existing && !newLocations.has(l.code)) {
-            if (l.country !== situation.country) addError({ row: ev.row, column: 'location', value: l.code, message: `location ${l.code} is in ${l.country}, not in the situation's country ${situation.country}` });
+            if (l.country !== situation.country) addError({ row: ev.row, column: 'location', value: l.code, message: `location ${l.code} is in ${l.country}, not in the situation's country ${situation.country}`, otherCountry: l.country });
             else if (!l.name) addError({ row: ev.row, column: 'location', value: l.code, message: `unknown location ${l.code} and the file gives no name for it` });
             else if (l.parentCode && !known.has(l.parentCode) && !newLocations.has(l.parentCode)) addError({ row: ev.row, column: 'location', value: l.code, message: `parent location ${l.parentCode} of ${l.code} is unknown` });
             else {
@@ -165,7 +186,7 @@ export class ImportsService {
         if (!f) continue;
         const loc = known.get(f.location) ?? newLocations.get(f.location);
         if (!loc) addError({ row: ev.row, column: 'location', value: f.location, message: `unknown location code ${f.location}; add a name column or create the location first` });
-        else if (loc.country !== situation.country) addError({ row: ev.row, column: 'location', value: f.location, message: `${f.location} is in ${loc.country}, not in the situation's country ${situation.country}` });
+        else if (loc.country !== situation.country) addError({ row: ev.row, column: 'location', value: f.location, message: `${f.location} is in ${loc.country}, not in the situation's country ${situation.country}`, otherCountry: loc.country });
         if (!orgs.has(f.organisation) && !newOrganisations.has(f.organisation)) {
           newOrganisations.add(f.organisation);
           if (writer) orgs.set(f.organisation, await organisationsRepository.insert(db, { name: f.organisation, shortName: f.organisation, reliability: 'medium' }, writer.at));
@@ -181,7 +202,13 @@ export class ImportsService {
     if (!summary) throw new Error('CSV reader ended without a summary');
     for (const fe of summary.fileErrors) addError({ row: 1, column: '', value: '', message: fe });
     if (!summary.fileErrors.length && summary.rowsRead === 0) addError({ row: 1, column: '', value: '', message: 'the file has no data rows' });
-    return { summary, errors, errorCount, newLocations, newOrganisations, newCount, duplicates, sample, sha256: fileHash.digest('hex') };
+    // Country names for the summary lines: known admin-0 locations, or the ones this file introduces.
+    const countryNames = new Map<string, string>();
+    for (const code of otherCountries.keys()) {
+      const name = known.get(code)?.name ?? namesFromFile.get(code);
+      if (name) countryNames.set(code, name);
+    }
+    return { summary, errors, errorCount, otherCountries, countryNames, newLocations, newOrganisations, newCount, duplicates, sample, sha256: fileHash.digest('hex') };
   }
 }
 
@@ -190,6 +217,8 @@ function report(opts: ImportOptions, pass: Pass, importId: number | null): Impor
     filename: opts.filename, sha256: pass.sha256, layout: pass.summary.layout, hxl: pass.summary.hxl, rowsRead: pass.summary.rowsRead,
     figuresInFile: pass.summary.figures, newFigures: pass.newCount, duplicates: pass.duplicates, newLocations: [...pass.newLocations.values()],
     newOrganisations: [...pass.newOrganisations], errorCount: pass.errorCount, errors: pass.errors, notes: pass.summary.notes,
+    otherCountries: [...pass.otherCountries].map(([country, c]) => ({ country, name: pass.countryNames.get(country) ?? null, rows: c.rows })),
+    skippedOtherCountry: pass.summary.skippedOtherCountry,
     sample: pass.sample, committed: importId != null, importId,
   };
 }

@@ -73,7 +73,7 @@ describe('situation country', () => {
     expect(figures.every((f) => f.location === 'SDN')).toBe(true);
     expect(summary.rowsWithErrors).toBe(summary.rowsRead - figures.length);
     // first data row: 1080,Haiti Earthquake,Haiti,HTI,1068882,2010-11-30T00:00:00,…
-    expect(errors[0]).toEqual({ row: 3, column: 'admin0Pcode', value: 'HTI', message: "country HTI does not match the situation's country SDN" });
+    expect(errors[0]).toEqual({ row: 3, column: 'admin0Pcode', value: 'HTI', message: "country HTI does not match the situation's country SDN", otherCountry: 'HTI', otherCountryName: 'Haiti' });
   });
 
   it('when countryFilter is on, then other countries are skipped and counted, not errors', async () => {

@@ -1,7 +1,9 @@
 /** Forms and history that say what they mean: required fields, no silent quantifier, plural text, dates in order, history field names. */
+import fs from 'node:fs';
 import request from 'supertest';
+import { realFile } from '../helpers/fixtures';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
-import { buildAssetsOnce, csrfFrom, figureForm, signedIn, SLUG, textOf } from './helpers';
+import { buildAssetsOnce, csrfFrom, figureForm, signedIn, SLUG, textOf, tokenFor } from './helpers';
 
 describe.each(DATABASES)('form wording on %s', (kind) => {
   let t: TestDb;
@@ -56,5 +58,41 @@ describe.each(DATABASES)('form wording on %s', (kind) => {
     const text = textOf((await ed.get(`/figures/${created.body.id}`).expect(200)).text);
     expect(text).toContain('Value in people: 50,000 → 55,000');
     expect(text).not.toContain('Number of households as published');
+  });
+});
+
+describe.each(DATABASES)('import of another country on %s', (kind) => {
+  let t: TestDb;
+  let app: ReturnType<typeof testApp>;
+  let editor: Awaited<ReturnType<typeof makeUser>>;
+  const SUDAN = fs.readFileSync(realFile('iom-dtm', 'subset_SDN_armed_clashes_weekly_admin0.csv'));
+
+  beforeAll(async () => {
+    await buildAssetsOnce();
+    t = await freshDb(kind, { seed: true });
+    app = testApp(t.storage);
+    editor = await makeUser(t.storage, 'editor');
+  });
+  afterAll(() => t.cleanup());
+
+  test('when a Sudan file is previewed in the Syria situation, then one line says 45 rows are for Sudan, not 45 identical errors', async () => {
+    const ed = await signedIn(app, editor.user.email, editor.password);
+    const token = await tokenFor(ed, `/situations/${SLUG}/import`);
+    const res = await ed.post(`/situations/${SLUG}/import`).field('_csrf', token).field('action', 'preview').attach('file', SUDAN, { filename: 'sudan.csv', contentType: 'text/csv' }).expect(200);
+    const text = textOf(res.text);
+    expect(text).toContain('45 rows are for Sudan (SDN), not SYR.');
+    expect(res.text).not.toContain('id="problems-table"');
+    const api = await request(app).post(`/api/v1/situations/${SLUG}/imports?commit=true`).set(editor.auth).set('Content-Type', 'text/csv').send(SUDAN).expect(400);
+    expect(api.body.error.fields[0]).toEqual({ path: 'country', message: "45 rows are for Sudan (SDN), not the situation's country; skip them with countryFilter=true" });
+    expect(api.body.error.fields).toHaveLength(1);
+  });
+
+  test('when every row is skipped as another country, then the page says so instead of "already here"', async () => {
+    const ed = await signedIn(app, editor.user.email, editor.password);
+    const token = await tokenFor(ed, `/situations/${SLUG}/import`);
+    const res = await ed.post(`/situations/${SLUG}/import`).field('_csrf', token).field('action', 'preview').field('countryFilter', 'true').attach('file', SUDAN, { filename: 'sudan.csv', contentType: 'text/csv' }).expect(200);
+    const text = textOf(res.text);
+    expect(text).toContain('All 45 rows of the file are for other countries than SYR and were skipped: nothing to import.');
+    expect(text).not.toContain('already here');
   });
 });

@@ -38,14 +38,14 @@ export interface Layout {
  * The situation's-country rule: with `situationCountry`, a row of another country is an error, or, with
  * `countryFilter`, skipped and counted. Returns false when the row must not become a figure.
  */
-export function countryAllowed(r: RowAccess, field: string, country: string, ctx: LayoutContext): boolean | 'skipped' {
+export function countryAllowed(r: RowAccess, field: string, country: string, ctx: LayoutContext, countryName?: string): boolean | 'skipped' {
   const want = ctx.options.situationCountry;
   if (!want || country === want) return true;
   if (ctx.options.countryFilter) {
     ctx.counters.skippedOtherCountry++;
     return 'skipped';
   }
-  r.error(field, `country ${country} does not match the situation's country ${want}`, country);
+  r.error(field, `country ${country} does not match the situation's country ${want}`, country, countryName ? { otherCountry: country, otherCountryName: countryName } : { otherCountry: country });
   return false;
 }
 

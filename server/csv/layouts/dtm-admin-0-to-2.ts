@@ -74,7 +74,7 @@ export const dtmAdmin0to2: Layout = {
           taint(r, level);
           return [];
         }
-        const allowed = countryAllowed(r, 'country', d.country, ctx);
+        const allowed = countryAllowed(r, 'country', d.country, ctx, d.countryName);
         if (allowed !== true) return allowed === 'skipped' ? 'skipped' : [];
         const chain: LocationCandidate[] = [{ code: d.country, name: d.countryName, adminLevel: 0, parentCode: null, country: d.country }];
         const names = [d.countryName];

@@ -109,7 +109,7 @@ function adminLayout(level: 0 | 1): Layout {
         const d = readDtmRow(r);
         const admin1 = level === 1 ? r.parse('admin1Pcode', parseLocationCode, true) : undefined;
         if (!d || (level === 1 && admin1 === undefined)) return [];
-        const allowed = countryAllowed(r, 'country', d.country, ctx);
+        const allowed = countryAllowed(r, 'country', d.country, ctx, d.countryName);
         if (allowed !== true) return allowed === 'skipped' ? 'skipped' : [];
         const chain: LocationCandidate[] = [{ code: d.country, name: d.countryName, adminLevel: 0, parentCode: null, country: d.country }];
         let place = d.countryName;
