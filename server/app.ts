@@ -23,6 +23,7 @@ import { importsApi } from './imports/imports.routes';
 import { ExportsService } from './exports/exports.service';
 import { exportRoutes } from './exports/exports.routes';
 import { pages } from './pages';
+import { createI18n } from './i18n/i18n';
 import { helmetOptions } from './pages/security';
 import { VIEWS_DIR } from './paths';
 
@@ -52,7 +53,7 @@ export function createApp(deps: AppDeps): Express {
   const situations = new SituationsService(storage, onChange);
   const figures = new FiguresService(storage, onChange);
   const imports = new ImportsService(storage, onChange);
-  const exportsService = new ExportsService(storage, analysis);
+  const exportsService = new ExportsService(storage, analysis, createI18n(config.LOCALE));
   const services = { analysis, situations, figures, imports, exports: exportsService };
 
   app.use(

@@ -4,6 +4,7 @@ import { runCli } from './common';
 import { HttpError } from '../errors';
 import { AnalysisService } from '../analysis/analysis.service';
 import { ExportsService, EXPORT_NAMES } from '../exports/exports.service';
+import { createI18n } from '../i18n/i18n';
 import { loadConfig } from '../config';
 import type { ExportName } from '../csv/write';
 import { CATEGORIES, type Category } from '../figures/figure';
@@ -24,7 +25,7 @@ void runCli(
     const horizon = values.horizon ? Number(values.horizon) : undefined;
     if (horizon !== undefined && !(Number.isInteger(horizon) && horizon >= 1 && horizon <= 365)) throw new HttpError(400, 'validation_failed', '--horizon must be a whole number of days from 1 to 365');
     const config = loadConfig();
-    const service = new ExportsService(storage, new AnalysisService(storage, { stalenessDays: config.STALENESS_DAYS, horizonDays: config.PROJECTION_HORIZON_DAYS }));
+    const service = new ExportsService(storage, new AnalysisService(storage, { stalenessDays: config.STALENESS_DAYS, horizonDays: config.PROJECTION_HORIZON_DAYS }), createI18n(config.LOCALE));
     const stream = await service.open(String(values.situation), {
       name, hxl: !!values.hxl, bom: !!values.bom, status: values.status === 'all' ? 'all' : 'approved',
       location: values.location as string | undefined, category: values.category as Category | undefined, horizon,

@@ -4,7 +4,7 @@
  * Why: partners open these files without the app at hand. The text is generated from the column definitions
  * in exports.ts, so a column added or renamed there is documented here automatically.
  */
-import { CATEGORY_TAGS, EXPORTS, type TagOptions } from './exports';
+import { CATEGORY_TAGS, EXPORTS, readableSummaryColumns, type ReadableText, type TagOptions } from './exports';
 
 const WIDTH = 100;
 
@@ -22,7 +22,7 @@ function wrap(text: string, indent: string): string {
 }
 
 /** The plain-text definitions file (LF line ends; it is a README, not a CSV). */
-export function definitionsText(): string {
+export function definitionsText(text?: ReadableText): string {
   const out: string[] = [];
   const para = (t: string) => out.push(wrap(t, ''), '');
   out.push('DISPLACEMENT TRACKER: CSV DOWNLOADS', '='.repeat(35), '');
@@ -41,7 +41,8 @@ export function definitionsText(): string {
       ') and the plain #affected tag when rows mix categories, in which case the category column (#meta+category) says which population a row counts. Location columns carry #country (admin level 0), #adm1 or #adm2 when all rows are at one level, else #loc. Tags shown below are those of a file that mixes categories and levels; for a single-category file read #affected+idps (for example) in place of #affected.',
   );
   for (const [name, ex] of Object.entries(EXPORTS)) {
-    const cols = ex.columns({} as TagOptions);
+    // The readable summary's headers are interface text (the instance's language); without it, only its purpose.
+    const cols = 'readable' in ex ? (text ? readableSummaryColumns(text) : []) : ex.columns({} as TagOptions);
     out.push(`${ex.file}  (${ex.title}; export "${name}")`, '-'.repeat(ex.file.length + ex.title.length + name.length + 16));
     para(ex.purpose);
     for (const c of cols) {

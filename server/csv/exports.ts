@@ -16,6 +16,7 @@
  */
 import type { Category, Figure, Quantifier } from '../figures/figure';
 import type { Column } from './columns';
+import type { CellValue } from './cells';
 
 /** HXL tag of each category's population column. DESIGN §4 names the first three; the rest follow the pattern. */
 export const CATEGORY_TAGS: Readonly<Record<Category, string>> = {
@@ -172,6 +173,8 @@ export interface SummaryExportRow {
   locationName: string | null;
   category: Category;
   latestValue: number | null;
+  /** How the source qualified the latest value (exact, approximately, more_than, less_than); null when derived. */
+  latestQuantifier: string | null;
   latestDate: string | null;
   change7d: number | null;
   projectedLow: number | null;
@@ -190,6 +193,7 @@ export function summaryColumns(opts: TagOptions = {}): Column<SummaryExportRow>[
     { key: 'locationName', header: 'locationName', hxl: locationTag(opts.adminLevel, 'name'), description: 'Location name.', value: (r) => r.locationName },
     { key: 'category', header: 'category', hxl: '#meta+category', description: 'Category (see the figures export).', value: (r) => r.category },
     { key: 'latestValue', header: 'latestValue', hxl: pop, description: 'Latest reconciled value, in people.', value: (r) => r.latestValue },
+    { key: 'latestQuantifier', header: 'latestQuantifier', hxl: '#meta+quantifier', description: 'How the source qualified the latest value: exact, approximately, more_than (a lower bound), less_than (an upper bound); empty for a value summed from sub-locations.', value: (r) => r.latestQuantifier },
     { key: 'latestDate', header: 'latestDate', hxl: '#date+reported', description: 'Date of the latest value (YYYY-MM-DD).', value: (r) => r.latestDate },
     { key: 'change7d', header: 'change7d', hxl: `${pop}+change_7d`, description: 'Time-weighted 7-day rate: (y(t) − y(t−7 days, interpolated)) / 7, people per day.', value: (r) => r.change7d },
     { key: 'projectedLow', header: 'projectedLow', hxl: `${pop}+projected+min`, description: 'Scenario range low at the horizon: lower 80% bound of the central method.', value: (r) => r.projectedLow },
@@ -201,11 +205,41 @@ export function summaryColumns(opts: TagOptions = {}): Column<SummaryExportRow>[
   ];
 }
 
+/** What the readable summary's text is made with: the message catalogue and its number and label formatters. */
+export interface ReadableText {
+  t(key: string, params?: Record<string, string | number | null | undefined>): string;
+  people(n: number): string;
+  label(prefix: string, value: string): string;
+}
+
+/**
+ * The summary for people (a sitrep table, a partner's spreadsheet): headers in words, numbers rounded by the public
+ * rounding rule with the quantifier in words ("more than 370,000"), changes as "up 339,000". Same rows as `summary`.
+ */
+export function readableSummaryColumns(x: ReadableText): Column<SummaryExportRow>[] {
+  const people = (n: number | null) => (n == null ? null : x.people(n));
+  const col = (key: string, value: (r: SummaryExportRow) => CellValue): Column<SummaryExportRow> => ({ key, header: x.t(`csvReadable.${key}`), description: x.t(`csvReadable.${key}.description`), value });
+  return [
+    col('location', (r) => (r.locationName ? `${r.locationName} (${r.location})` : r.location)),
+    col('category', (r) => x.label('category', r.category)),
+    col('latest', (r) => (r.latestValue == null ? null : r.latestQuantifier ? x.t(`chart.quantified.${r.latestQuantifier}`, { value: x.people(r.latestValue) }) : x.people(r.latestValue))),
+    col('asOf', (r) => r.latestDate),
+    // Words, not a sign: a cell starting with + or - would be taken for a formula and neutralised.
+    col('change7d', (r) => (r.change7d == null ? null : x.t(r.change7d < 0 ? 'csvReadable.down' : r.change7d > 0 ? 'csvReadable.up' : 'csvReadable.unchanged', { value: x.people(Math.abs(r.change7d)) }))),
+    col('rangeLow', (r) => people(r.projectedLow)),
+    col('central', (r) => people(r.projectedCentral)),
+    col('rangeHigh', (r) => people(r.projectedHigh)),
+    col('projectionFor', (r) => r.horizonDate),
+    col('sources', (r) => r.sourceCount),
+  ];
+}
+
 /** The exports by name, with the file name and purpose README.txt states. */
 export const EXPORTS = {
   figures: { file: 'figures.csv', title: 'Figures', purpose: 'Every figure as its source published it, with provenance and review status. Re-importable: the import recognises this file by its headers or by its HXL row.', columns: figureColumns },
   series: { file: 'series.csv', title: 'Reconciled series', purpose: 'The reconciled series per location and category: one value per date, with the triangulation band.', columns: seriesColumns },
   projections: { file: 'projections.csv', title: 'Projections', purpose: 'Each method\'s projection curve with 80% and 95% intervals, and the published scenario range (low / central / high).', columns: projectionColumns },
   summary: { file: 'summary.csv', title: 'Summary', purpose: 'Headline numbers per location and category: latest value, 7-day change, projected range at the horizon.', columns: summaryColumns },
+  'summary-readable': { file: 'summary-readable.csv', title: 'Summary for reading', purpose: 'The summary\'s rows for people rather than programs: headers in words, numbers rounded for publication, the quantifier in words ("more than 370,000"). Use summary.csv for tools; this file has no HXL row.', columns: summaryColumns, readable: true },
 } as const;
 export type ExportName = keyof typeof EXPORTS;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CATEGORIES } from '../figures/figure';
 import { hasRole } from '../auth/user';
 import { HttpError } from '../errors';
-import { locationCode, parseOrThrow } from '../validation';
+import { isoDate, locationCode, parseOrThrow } from '../validation';
 import { definitionsText } from '../csv/write';
 import { EXPORT_NAMES, type ExportsService } from './exports.service';
 
@@ -12,29 +12,33 @@ const flag = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v
 const exportQuery = z.strictObject({
   hxl: flag,
   bom: flag,
-  status: z.enum(['approved', 'all'], { error: 'must be approved or all' }).optional(),
+  status: z.enum(['approved', 'all', 'draft', 'rejected'], { error: 'must be approved, all, draft or rejected' }).optional(),
   location: locationCode().optional(),
   category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
   horizon: z.coerce.number().int().min(1).max(365).optional(),
+  // figures.csv: the figures list's filters (the list's "Download these rows" link carries them).
+  organisation: z.string().trim().min(1).max(40).optional(),
+  from: isoDate().optional(),
+  to: isoDate().optional(),
 });
 
 /** CSV downloads, the same under /api/v1/situations/:slug/export/… and /situations/:slug/export/…. */
 export function exportRoutes(exports: ExportsService): Router {
   const r = Router();
   const readme = (_req: Request, res: Response) => {
-    res.type('text/plain; charset=utf-8').set('Content-Disposition', 'inline; filename="README.txt"').send(definitionsText());
+    res.type('text/plain; charset=utf-8').set('Content-Disposition', 'inline; filename="README.txt"').send(definitionsText(exports.text));
   };
   r.get('/export/README.txt', readme);
   r.get('/situations/:slug/export/README.txt', readme);
   r.get('/situations/:slug/export/:file', async (req, res) => {
-    const m = /^([a-z]+)\.csv$/.exec(String(req.params.file));
+    const m = /^([a-z-]+)\.csv$/.exec(String(req.params.file));
     const name = m?.[1] as (typeof EXPORT_NAMES)[number] | undefined;
     if (!name || !EXPORT_NAMES.includes(name)) throw new HttpError(404, 'not_found', `No export ${String(req.params.file)}; there are ${EXPORT_NAMES.map((n) => `${n}.csv`).join(', ')} and README.txt`);
     const q = parseOrThrow(exportQuery, req.query);
-    if (q.status === 'all' && !hasRole(req.user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can export figures of every status');
+    if (q.status && q.status !== 'approved' && !hasRole(req.user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can export figures that are not approved');
     const slug = String(req.params.slug);
-    const stream = await exports.open(slug, { name, hxl: q.hxl ?? false, bom: q.bom ?? false, status: q.status ?? 'approved', location: q.location, category: q.category, horizon: q.horizon });
-    res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${exports.fileName(slug, name)}"`).set('Cache-Control', 'no-store');
+    const stream = await exports.open(slug, { name, hxl: q.hxl ?? false, bom: q.bom ?? false, status: q.status ?? 'approved', location: q.location, category: q.category, horizon: q.horizon, organisation: q.organisation, from: q.from, to: q.to });
+    res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${exports.fileName(slug, name, q.hxl ?? false)}"`).set('Cache-Control', 'no-store');
     await pipeline(stream, res);
   });
   return r;

@@ -6,21 +6,26 @@ import { todayIso } from '../validation';
 import type { Category } from '../figures/figure';
 import { figuresRepository } from '../figures/figures.repository';
 import { locationsRepository } from '../locations/locations.repository';
+import { organisationsRepository } from '../organisations/organisations.repository';
 import type { AnalysisService } from '../analysis/analysis.service';
 import {
-  csvChunks, csvStream, figureColumns, projectionColumns, seriesColumns, summaryColumns, EXPORTS,
-  type CellValue, type ExportName, type ProjectionExportRow, type SeriesExportRow, type SummaryExportRow,
+  csvChunks, csvStream, figureColumns, projectionColumns, readableSummaryColumns, seriesColumns, summaryColumns, EXPORTS,
+  type CellValue, type ExportName, type ProjectionExportRow, type ReadableText, type SeriesExportRow, type SummaryExportRow,
 } from '../csv/write';
 
 export interface ExportRequest {
   name: ExportName;
   hxl: boolean;
   bom: boolean;
-  /** figures: 'approved' (everyone) or 'all' (editors). */
-  status: 'approved' | 'all';
+  /** figures: 'approved' (everyone), or 'all', 'draft', 'rejected' (editors). */
+  status: 'approved' | 'all' | 'draft' | 'rejected';
   location?: string;
   category?: Category;
   horizon?: number;
+  /** figures: the filters of the figures list, so a download holds exactly the rows shown. */
+  organisation?: string;
+  from?: string;
+  to?: string;
 }
 
 /** CSV downloads of a situation: rows stream from the database or the analysis through csv-stringify. */
@@ -28,11 +33,13 @@ export class ExportsService {
   constructor(
     private readonly storage: Storage,
     private readonly analysis: AnalysisService,
+    /** The instance's interface text: the readable summary's headers and words, and README.txt. */
+    readonly text: ReadableText,
   ) {}
 
-  /** A dated file name such as syria-2024-offensive-figures-2026-11-25.csv. */
-  fileName(slug: string, name: ExportName) {
-    return `${slug}-${name}-${todayIso()}.csv`;
+  /** A dated file name such as syria-2024-offensive-figures-2026-11-25.csv; the HXL variant says so (…-figures-hxl-…). */
+  fileName(slug: string, name: ExportName, hxl = false) {
+    return `${slug}-${name}${hxl ? '-hxl' : ''}-${todayIso()}.csv`;
   }
 
   async open(slug: string, req: ExportRequest): Promise<Readable> {
@@ -41,7 +48,14 @@ export class ExportsService {
 
     if (req.name === 'figures') {
       const columns = figureColumns();
-      const query = figuresRepository.exportQuery(this.storage.db, { situationId: situation.id, status: req.status }, columns.map((c) => c.key));
+      let organisationId: number | undefined;
+      if (req.organisation) {
+        const org = await organisationsRepository.byShortName(this.storage.db, req.organisation);
+        // An organisation with no record has no figures: an empty file, as the list shows none.
+        organisationId = org?.id ?? -1;
+      }
+      const filter = { situationId: situation.id, status: req.status, location: req.location, category: req.category, organisationId, from: req.from, to: req.to };
+      const query = figuresRepository.exportQuery(this.storage.db, filter, columns.map((c) => c.key));
       // 200 rows a batch: csv-stringify's garbage for one batch then dies young; at 2,000 it was promoted, and the
       // export ran ~40% slower with ~80 MB more memory (measured on 200,000 rows).
       return Readable.from(csvChunks(columns, opts, this.storage.streamRows(query, 200) as AsyncIterable<CellValue[][]>));
@@ -95,12 +109,13 @@ export class ExportsService {
         const end = a.projections.range.points?.at(-1);
         yield {
           location: c.location_code, locationName: locations.get(c.location_code)?.name ?? null, category,
-          latestValue: last?.value ?? null, latestDate: last?.date ?? null, change7d: a.trend.sevenDayRate.value == null ? null : Math.round(a.trend.sevenDayRate.value * 7),
+          latestValue: last?.value ?? null, latestQuantifier: last && !last.derived ? last.quantifier : null, latestDate: last?.date ?? null, change7d: a.trend.sevenDayRate.value == null ? null : Math.round(a.trend.sevenDayRate.value * 7),
           projectedLow: end ? Math.round(end.low) : null, projectedCentral: end ? Math.round(end.central) : null, projectedHigh: end ? Math.round(end.high) : null,
           horizonDate: end?.date ?? null, centralMethod: a.projections.range.central.method, sourceCount: Number(c.sources),
         };
       }
     };
+    if (req.name === 'summary-readable') return csvStream(readableSummaryColumns(this.text), { ...opts, hxl: false }, rows());
     return csvStream(summaryColumns({}), opts, rows());
   }
 }

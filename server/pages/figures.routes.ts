@@ -51,6 +51,17 @@ function changes(before: Record<string, unknown> | null, after: Record<string, u
     .map((k) => ({ field: k, before: before[k], after: after[k] }));
 }
 
+/** The figures export with the list's filters: every row the filters select (all pages), not only this page. */
+function figuresCsvHref(slug: string, q: { location?: string; category?: string; organisation?: string; from?: string; to?: string; status?: string }, editor: boolean, bom = false): string {
+  const p = new URLSearchParams();
+  for (const k of ['location', 'category', 'organisation', 'from', 'to'] as const) if (q[k]) p.set(k, q[k]!);
+  // Readers' lists hold approved figures only, as the export does by default; an editor's list defaults to every status.
+  if (editor) p.set('status', q.status ?? 'all');
+  if (bom) p.set('bom', '1');
+  const s = p.toString();
+  return `/situations/${encodeURIComponent(slug)}/export/figures.csv${s ? `?${s}` : ''}`;
+}
+
 /** Figures list, detail with history, and the figure form (create, edit, approve, reject, delete, restore). */
 export function figurePages(d: PageDeps): Router {
   const r = Router();
@@ -121,6 +132,8 @@ export function figurePages(d: PageDeps): Router {
       situation, figures, next, errors, fieldErrors: byField(errors), filters: echo(req.query as FormBody, ['location', 'category', 'status', 'organisation', 'from', 'to', 'deleted']),
       locations, organisations, categories: CATEGORIES, statuses: STATUSES,
       locationNames: Object.fromEntries(locations.map((l) => [l.code, l.name])),
+      csvHref: parsed.success ? figuresCsvHref(situation.slug, q, editor) : null,
+      csvExcelHref: parsed.success ? figuresCsvHref(situation.slug, q, editor, true) : null,
     });
   });
 

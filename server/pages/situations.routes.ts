@@ -34,9 +34,25 @@ const analysisLocals = (v: SituationView, q: ViewQuery) => ({
   fanClipped: fanClipped(v.payload),
   pngHref: (chart: string) => `/situations/${encodeURIComponent(v.situation.slug)}/charts/${chart}.png${viewQueryString(q)}`,
   categories: CATEGORIES,
-  // CSV downloads (server/exports): the same location, category and horizon as the page.
-  csvNames: EXPORT_NAMES,
+  csvLinks: csvLinks(v),
 });
+
+/**
+ * CSV downloads (server/exports), each plain, with the HXL row, and for Excel (with a byte order mark): the same
+ * location, category and horizon as the page. The figures file holds every approved figure of the situation (its
+ * location and category filters are the figures list's), and the readable summary has no HXL variant.
+ */
+function csvLinks(v: SituationView) {
+  const base = `/situations/${encodeURIComponent(v.situation.slug)}/export/`;
+  const view = { location: v.location.code, category: v.category, horizon: String(v.analysis.input.horizonDays) };
+  return EXPORT_NAMES.map((name) => {
+    const href = (extra: Record<string, string>) => {
+      const p = new URLSearchParams({ ...(name === 'figures' ? {} : view), ...extra }).toString();
+      return `${base}${name}.csv${p ? `?${p}` : ''}`;
+    };
+    return { name, href: href({}), hxlHref: name === 'summary-readable' ? null : href({ hxl: '1' }), excelHref: href({ bom: '1' }) };
+  });
+}
 
 // The analysis part of a page (charts data, tables) holds nothing per user, so its HTML is kept beside the cached
 // view: the same view object means the same numbers. Rendering it was most of a page request (BENCHMARKS.md P1).

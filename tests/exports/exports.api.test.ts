@@ -6,6 +6,7 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 import { ImportsService } from '../../server/imports/imports.service';
 import { AnalysisService } from '../../server/analysis/analysis.service';
 import { ExportsService } from '../../server/exports/exports.service';
+import { createI18n } from '../../server/i18n/i18n';
 
 const SLUG = 'syria-2024-offensive';
 const today = new Date().toISOString().slice(0, 10);
@@ -114,7 +115,7 @@ describe.each(DATABASES)('CSV downloads on %s', (kind) => {
       const r = await sql<{ busy: number }>`pragma wal_checkpoint(truncate)`.execute(t.storage.db);
       return r.rows[0].busy;
     };
-    const service = new ExportsService(t.storage, new AnalysisService(t.storage, { stalenessDays: 14, horizonDays: 30 }));
+    const service = new ExportsService(t.storage, new AnalysisService(t.storage, { stalenessDays: 14, horizonDays: 30 }), createI18n('en'));
     const stream = await service.open(SLUG, { name: 'figures', hxl: false, bom: false, status: 'all' });
     const it = stream[Symbol.asyncIterator]();
     await it.next(); // header
