@@ -92,6 +92,8 @@ export interface FigureFilter {
   to?: string;
   includeDeleted?: boolean;
   afterId?: number;
+  /** Newest report first (period end, then id, descending), optionally after a keyset cursor; instead of id order. */
+  newestFirst?: { before?: { periodEnd: string; id: number } };
   limit?: number;
 }
 
@@ -111,8 +113,11 @@ export const figuresRepository = {
   },
 
   async list(db: Tx, q: FigureFilter): Promise<FigureRecord[]> {
-    let query = this.where(this.select(db), q);
+    let query = q.newestFirst ? this.filter(this.select(db), q).orderBy('f.period_end', 'desc').orderBy('f.id', 'desc') : this.where(this.select(db), q);
     if (q.afterId != null) query = query.where('f.id', '>', q.afterId);
+    // Keyset paging newest first: the rows after (period end, id) in descending order.
+    const before = q.newestFirst?.before;
+    if (before) query = query.where((eb) => eb.or([eb('f.period_end', '<', before.periodEnd), eb.and([eb('f.period_end', '=', before.periodEnd), eb('f.id', '<', before.id)])]));
     if (q.limit != null) query = query.limit(q.limit);
     const rows = await query.execute();
     return rows.map((r) => toFigure(r as FigureRow));
@@ -120,6 +125,11 @@ export const figuresRepository = {
 
   /** The filter's conditions, in id order, on a query over `figures as f`. */
   where<Q extends SelectQueryBuilder<Database & { f: FiguresTable }, 'f', object>>(query: Q, q: FigureFilter): Q {
+    return this.filter(query, q).orderBy('f.id') as Q;
+  },
+
+  /** The filter's conditions, unordered. */
+  filter<Q extends SelectQueryBuilder<Database & { f: FiguresTable }, 'f', object>>(query: Q, q: FigureFilter): Q {
     let w = query.where('f.situation_id', '=', q.situationId);
     if (!q.includeDeleted) w = w.where('f.deleted_at', 'is', null);
     if (q.location) w = w.where('f.location_code', '=', q.location);
@@ -129,7 +139,7 @@ export const figuresRepository = {
     if (q.organisationId != null) w = w.where('f.organisation_id', '=', q.organisationId);
     if (q.from) w = w.where('f.period_end', '>=', q.from);
     if (q.to) w = w.where('f.period_end', '<=', q.to);
-    return w.orderBy('f.id') as Q;
+    return w as Q;
   },
 
   /**

@@ -25,7 +25,8 @@ const listQuery = z.preprocess(
     from: isoDate().optional(),
     to: isoDate().optional(),
     deleted: z.enum(['on']).optional(),
-    after: z.coerce.number().int().min(0).optional(),
+    // Newest first, so the next page starts before the last row shown: its period end and id.
+    before: z.string().regex(/^\d{4}-\d{2}-\d{2}~\d{1,10}$/, 'must be a page cursor as the "next" link gives it').optional(),
   }),
 );
 
@@ -116,12 +117,14 @@ export function figurePages(d: PageDeps): Router {
           // Readers see approved figures only; editors choose.
           status: editor ? (q.status ?? 'all') : 'approved',
           includeDeleted: editor && q.deleted === 'on',
-          afterId: q.after, limit: PAGE_SIZE + 1,
+          newestFirst: { before: q.before ? { periodEnd: q.before.slice(0, 10), id: Number(q.before.slice(11)) } : undefined },
+          limit: PAGE_SIZE + 1,
         });
         figures = rows.slice(0, PAGE_SIZE);
         if (rows.length > PAGE_SIZE) {
-          const p = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'after' && typeof v === 'string') as [string, string][]);
-          p.set('after', String(figures[figures.length - 1].id));
+          const last = figures[figures.length - 1];
+          const p = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'before' && typeof v === 'string') as [string, string][]);
+          p.set('before', `${last.periodEnd}~${last.id}`);
           next = `?${p}`;
         }
       }
