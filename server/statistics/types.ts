@@ -134,3 +134,12 @@ export interface ProjectionOptions {
   /** A quoted ceiling (scenario value): caps loglinear and is K for logistic. */
   ceiling?: number | null;
 }
+
+/**
+ * Why a result is missing, or a note about it, as a code with parameters (`{ code: 'too_few_points', needed: 3, got: 1 }`);
+ * pages render it through the message catalogue (`reason.<code>` in server/i18n/en.json), the API adds an English `message`.
+ */
+export interface Reason {
+  code: string;
+  [param: string]: string | number | null;
+}
