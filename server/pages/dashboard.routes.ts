@@ -15,8 +15,8 @@ export function dashboardRoutes(situations: SituationsService, analysis: Analysi
     const rows = await Promise.all(
       list.map(async (s) => {
         const x = await analysis.analyseOrDefer(s.slug);
-        if (!x) return { situation: s, headline: null, horizonDays: null, centralLabel: null };
-        return { situation: s, headline: headline(x.analysis), horizonDays: x.analysis.input.horizonDays, centralLabel: x.analysis.projections.range.central.label };
+        if (!x) return { situation: s, headline: null, horizonDays: null };
+        return { situation: s, headline: headline(x.analysis), horizonDays: x.analysis.input.horizonDays };
       }),
     );
     // A "being computed" row must not be kept by a cache: the next visit should show the numbers.

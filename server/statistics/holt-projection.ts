@@ -30,7 +30,7 @@ export const HOLT: MethodInfo = {
 };
 
 export function fitHolt(t: readonly number[], y: readonly number[], n: number): FitResult {
-  if (n < 2) return fail('needs at least 2 reports on different dates');
+  if (n < 2) return fail({ code: 'too_few_points', needed: 2, got: n });
   const daily = interpolateDaily(t, y, n);
   const a = HOLT_ALPHA;
   const b = HOLT_BETA;

@@ -20,7 +20,7 @@ export const LINEAR: MethodInfo = {
 };
 
 export function fitLinear(t: readonly number[], y: readonly number[], n: number): FitResult {
-  if (n < 3) return fail('needs at least 3 reports on different dates (a prediction interval needs n − 2 ≥ 1 degrees of freedom)');
+  if (n < 3) return fail({ code: 'too_few_points', needed: 3, got: n });
   const f = olsFit(t, y, n);
   const s = f.s ?? 0;
   const q80 = tQuantile(0.9, n - 2);

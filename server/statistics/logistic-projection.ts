@@ -25,12 +25,12 @@ export const LOGISTIC: MethodInfo = {
 
 export function fitLogistic(t: readonly number[], y: readonly number[], n: number, ctx: FitContext): FitResult {
   const K = ctx.ceiling;
-  if (K === null) return fail('needs a quoted ceiling (a scenario of kind "ceiling")');
-  if (n < 3) return fail('needs at least 3 reports on different dates for a prediction interval');
+  if (K === null) return fail({ code: 'no_ceiling' });
+  if (n < 3) return fail({ code: 'too_few_points', needed: 3, got: n });
   const z = new Array<number>(n);
   for (let i = 0; i < n; i++) {
-    if (!(y[i] > 0)) return fail('zeros or negative values cannot be put on the logit scale');
-    if (y[i] >= K) return fail('a report is at or above the ceiling, so the S-curve cannot be fitted');
+    if (!(y[i] > 0)) return fail({ code: 'not_positive' });
+    if (y[i] >= K) return fail({ code: 'report_at_ceiling' });
     z[i] = Math.log(y[i] / (K - y[i]));
   }
   const f = olsFit(t, z, n);

@@ -30,9 +30,9 @@ export const LOGLINEAR: MethodInfo = {
 };
 
 export function fitLoglinear(t: readonly number[], y: readonly number[], n: number, ctx: FitContext): FitResult {
-  if (n < 3) return fail('needs at least 3 reports on different dates for a prediction interval');
-  for (let i = 0; i < n; i++) if (!(y[i] > 0)) return fail('zeros or negative values cannot be put on a log scale');
-  if (ctx.ceiling !== null && y[n - 1] >= ctx.ceiling) return fail('the last report is already at or above the ceiling');
+  if (n < 3) return fail({ code: 'too_few_points', needed: 3, got: n });
+  for (let i = 0; i < n; i++) if (!(y[i] > 0)) return fail({ code: 'not_positive' });
+  if (ctx.ceiling !== null && y[n - 1] >= ctx.ceiling) return fail({ code: 'last_at_ceiling' });
   const ly = new Array<number>(n);
   for (let i = 0; i < n; i++) ly[i] = Math.log(y[i]);
   const f = olsFit(t, ly, n);

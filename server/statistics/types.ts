@@ -95,7 +95,7 @@ export interface ReconciledSeries {
 
 export interface Estimate {
   value: number | null;
-  reason: string | null;
+  reason: Reason | null;
 }
 
 export type MethodKey = 'linear' | 'drift' | 'loglinear' | 'logistic' | 'holt';
@@ -121,7 +121,7 @@ export interface ProjectionResult {
   description: string;
   /** One point per day from the last observation (inclusive) to the horizon; null with `reason` when not possible. */
   points: ProjectionPoint[] | null;
-  reason: string | null;
+  reason: Reason | null;
   /** Fitted parameters (days are counted from the first observation). */
   parameters: Record<string, number> | null;
 }
