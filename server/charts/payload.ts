@@ -1,4 +1,6 @@
-import type { AnalyseResult, ScenarioLine } from '../statistics';
+import type { AnalyseResult } from '../statistics';
+import { scenarioLabel } from '../i18n/reason';
+export { scenarioLabel };
 import type { FigureRecord } from '../figures/figures.repository';
 import type { Location } from '../locations/locations.repository';
 import type { I18n } from '../i18n/i18n';
@@ -56,14 +58,6 @@ export function chartPayload(x: PayloadInput): ChartPayload {
     locations: x.bars.map((b) => ({ code: b.code, name: b.name, origin: b.origin?.value ?? null, destination: b.destination?.value ?? null, unknown: b.unknown?.value ?? null })),
     changes: a.trend.changes.map((c) => ({ from: c.from, to: c.to, days: c.days, change: c.change, perDay: whole(c.perDay) })),
   };
-}
-
-/** A scenario line's name in words: "WFP scenario: could reach 1.5 million", "If growth continues as in the last reports (doubling every 3.7 days)". */
-export function scenarioLabel(s: ScenarioLine, i18n: I18n): string {
-  const l = s.label;
-  if (l.code === 'quoted') return i18n.t(`chart.series.scenario.${s.kind}`, { organisation: String(l.organisation), value: i18n.compactLong(Number(l.value)) });
-  if (l.code === 'loglinear') return i18n.t('scenarioLine.loglinear', { doubling: i18n.number(Number(l.doublingDays), 1), days: Number(l.days) });
-  return i18n.t('scenarioLine.logistic', { ceiling: i18n.compactLong(Number(l.ceiling)) });
 }
 
 /** `<script type="application/json">` content: JSON with `<`, `>`, `&` and line separators escaped so no text can close the element. */

@@ -1,4 +1,5 @@
 import type { I18n } from './i18n';
+import type { ScenarioLine } from '../statistics/scenario-lines';
 
 /** A reason or note from the statistics (`{ code, ...params }`). */
 export interface Reason {
@@ -23,3 +24,12 @@ export function reasonText(r: Reason | null | undefined, i18n: I18n): string {
 export function withMessage<T extends Reason | null>(r: T, i18n: I18n): T extends null ? null : Reason & { message: string } {
   return (r ? { ...r, message: reasonText(r, i18n) } : null) as never;
 }
+
+/** A scenario line's name in words: "WFP scenario: could reach 1.5 million", "If growth continues as in the last reports (doubling every 3.7 days)". */
+export function scenarioLabel(s: ScenarioLine, i18n: I18n): string {
+  const l = s.label;
+  if (l.code === 'quoted') return i18n.t(`chart.series.scenario.${s.kind}`, { organisation: String(l.organisation), value: i18n.compactLong(Number(l.value)) });
+  if (l.code === 'loglinear') return i18n.t('scenarioLine.loglinear', { doubling: i18n.number(Number(l.doublingDays), 1), days: Number(l.days) });
+  return i18n.t('scenarioLine.logistic', { ceiling: i18n.compactLong(Number(l.ceiling)) });
+}
+
