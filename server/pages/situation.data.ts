@@ -20,6 +20,9 @@ export const viewQuerySchema = z.object({
   /** `all`: every row of the long tables (the page shows the latest ones and links here). */
   rows: z.enum(['all'], { error: 'must be all' }).optional(),
 });
+/** Pages open on 7 days, the horizon coordinators plan on (the API's default stays PROJECTION_HORIZON_DAYS). */
+export const PAGE_HORIZON_DAYS = 7;
+
 export type ViewQuery = z.output<typeof viewQuerySchema>;
 export const parseViewQuery = (q: unknown) => parseOrThrow(viewQuerySchema, q);
 
@@ -31,6 +34,8 @@ export interface Headline {
   rangeReason: Reason | null;
   /** How often the range held at this horizon in past tests on this series. */
   trackRecord: { held: number; n: number } | null;
+  /** Where the range passes a quoted ceiling, in words beside the numbers. */
+  ceilingNotes: Reason[];
 }
 
 export function headline(a: AnalyseResult): Headline {
@@ -45,6 +50,7 @@ export function headline(a: AnalyseResult): Headline {
     change7Reason: rate.reason,
     range: end ? { date: end.date, low: end.low, central: end.central, high: end.high } : null,
     rangeReason: a.projections.range.reason,
+    ceilingNotes: a.projections.range.notes,
     trackRecord: a.projections.range.trackRecord.n ? { held: a.projections.range.trackRecord.held, n: a.projections.range.trackRecord.n } : null,
   };
 }
@@ -89,7 +95,7 @@ const viewCache = new WeakMap<AnalysisService, Map<string, { stamp: string; view
 
 /** Everything the situation page, the location page and the PNG route show for one location × category. */
 export async function loadSituationView(storage: Storage, analysis: AnalysisService, slug: string, q: ViewQuery, i18n: I18n): Promise<SituationView> {
-  const x = await analysis.analyse(slug, { location: q.location, category: q.category, horizon: q.horizon });
+  const x = await analysis.analyse(slug, { location: q.location, category: q.category, horizon: q.horizon ?? PAGE_HORIZON_DAYS });
   const cache = viewCache.get(analysis) ?? new Map<string, { stamp: string; view: SituationView }>();
   viewCache.set(analysis, cache);
   const key = JSON.stringify([slug, x.location, x.category, q.horizon ?? null, i18n.locale ?? null]);

@@ -8,7 +8,7 @@ import { jsonForScript } from '../charts/payload';
 import { curvesClipped } from '../charts/config';
 import { CHART_IDS } from '../charts/types';
 import { EXPORT_NAMES } from '../exports/exports.service';
-import { analysisPage, headline, loadSituationView, parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
+import { analysisPage, headline, PAGE_HORIZON_DAYS, loadSituationView, parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
 import { byField, echo, fieldErrors, scenarioInput, SCENARIO_FORM_FIELDS, type FormBody } from './forms';
 import { idParam, requirePageRole } from './guards';
 import { hasRole, type AuthUser } from '../auth/user';
@@ -91,7 +91,7 @@ export function situationPages(d: PageDeps): Router {
     const summaries = (
       await Promise.all(
         CATEGORIES.map(async (category) => {
-          const x = await d.analysis.analyse(slug, { location: code, category, horizon: q.horizon });
+          const x = await d.analysis.analyse(slug, { location: code, category, horizon: q.horizon ?? PAGE_HORIZON_DAYS });
           return { category, headline: headline(x.analysis), points: x.analysis.series.points.length };
         }),
       )

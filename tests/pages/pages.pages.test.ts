@@ -29,7 +29,7 @@ describe.each(DATABASES)('pages on %s', (kind) => {
     expect(text).toContain('Syria: displacement from the November-December 2024 offensive');
     expect(text).toContain('more than 370,000');
     expect(text).toMatch(/Change over 7 days \+[\d,]+ from November 29, 2024 to December 6, 2024/);
-    expect(text).toMatch(/Projected range in 30 days [\d,]+ to [\d,]+ central [\d,]+, by January 5, 2025/);
+    expect(text).toMatch(/Projected range in 7 days [\d,]+ to [\d,]+ central [\d,]+, by December 13, 2024/);
     expect(text).toMatch(/Last update: \w+ \d+, \d{4} \(\d{4}-\d\d-\d\d\)/);
   });
 
