@@ -108,23 +108,86 @@ export function driftWidth(t: ArrayLike<number>, y: ArrayLike<number>, i: number
   return T90[m - 1] * Math.sqrt(sigma2 * h * (1 + h / span));
 }
 
-/** Median and robust spread of a set of log errors (at least one); `scratch` is reused to avoid allocation. */
-export function medianAndSpread(errors: ArrayLike<number>, count: number, scratch: Float64Array): { m: number; s: number } {
-  const a = scratch.subarray(0, count);
-  for (let k = 0; k < count; k++) a[k] = errors[k];
-  a.sort();
+/** Sorts a[0..n) in place; insertion sort, as n ≤ 20 here and it allocates nothing. */
+export function sortSmall(a: Float64Array, n: number) {
+  for (let i = 1; i < n; i++) {
+    const v = a[i];
+    let j = i - 1;
+    while (j >= 0 && a[j] > v) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/**
+ * Median m and robust spread s = 1.4826·median(|e − m|) of sorted[0..count) (ascending, count ≥ 1). The absolute
+ * deviations are two ascending runs (below and above m), merged up to their middle: O(count), no sort.
+ */
+export function medianAndSpreadSorted(sorted: ArrayLike<number>, count: number): { m: number; s: number } {
   const mid = count >> 1;
-  const m = count % 2 ? a[mid] : (a[mid - 1] + a[mid]) / 2;
-  for (let k = 0; k < count; k++) a[k] = Math.abs(a[k] - m);
-  a.sort();
-  const mad = count % 2 ? a[mid] : (a[mid - 1] + a[mid]) / 2;
+  const m = count % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  // Split at the first value ≥ m: deviations m − sorted[lo] grow as lo falls, sorted[hi] − m as hi rises.
+  let p = 0;
+  while (p < count && sorted[p] < m) p++;
+  let lo = p - 1;
+  let hi = p;
+  let prev = 0;
+  let cur = 0;
+  for (let k = 0; k <= mid; k++) {
+    const dl = lo >= 0 ? m - sorted[lo] : Number.POSITIVE_INFINITY;
+    const dh = hi < count ? sorted[hi] - m : Number.POSITIVE_INFINITY;
+    prev = cur;
+    if (dl <= dh) {
+      cur = dl;
+      lo--;
+    } else {
+      cur = dh;
+      hi++;
+    }
+  }
+  const mad = count % 2 ? cur : (prev + cur) / 2;
   return { m, s: MAD_SCALE * mad };
+}
+
+/** Median and robust spread of errors[from .. from + count) (count ≥ 1); `scratch` (≥ count long) is reused. */
+export function medianAndSpread(errors: ArrayLike<number>, from: number, count: number, scratch: Float64Array): { m: number; s: number } {
+  for (let k = 0; k < count; k++) scratch[k] = errors[from + k];
+  sortSmall(scratch, count);
+  return medianAndSpreadSorted(scratch, count);
+}
+
+/**
+ * The most recent `MAX_ERRORS` errors, kept sorted as they arrive (O(MAX_ERRORS) per error), for the backtest,
+ * where each origin's window is the previous one plus the errors that became known.
+ */
+export class ErrorWindow {
+  readonly sorted = new Float64Array(MAX_ERRORS);
+  size = 0;
+  /** `value` joins; `leaving` (the oldest in the window, or undefined while it is not full) goes. */
+  push(value: number, leaving: number | undefined) {
+    const a = this.sorted;
+    if (leaving !== undefined) {
+      let k = 0;
+      while (a[k] !== leaving) k++;
+      for (; k < this.size - 1; k++) a[k] = a[k + 1];
+      this.size--;
+    }
+    let j = this.size - 1;
+    while (j >= 0 && a[j] > value) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = value;
+    this.size++;
+  }
 }
 
 /**
  * The 80% range around `central`: empirical from ≥ MIN_ERRORS past log errors (median ± 1.28155·MAD-σ, then
  * widened to at least half the drift width on each side), else the fallback [min(forecasts) − w, max(forecasts) + w].
- * Clamped: low ≥ floor (0, or a running total's last value), low ≤ central ≤ high.
+ * The errors are errors[from .. from + count), or with from = −1 errors[0 .. count) already sorted. Clamped: low ≥ floor (0, or a running total's last value), low ≤ central ≤ high.
  */
 export function rangeAround(
   central: number,
@@ -132,6 +195,7 @@ export function rangeAround(
   highest: number,
   width: number,
   errors: ArrayLike<number>,
+  from: number,
   count: number,
   scratch: Float64Array,
   floor: number,
@@ -140,7 +204,7 @@ export function rangeAround(
   let high: number;
   const empirical = count >= MIN_ERRORS;
   if (empirical) {
-    const { m, s } = medianAndSpread(errors, count, scratch);
+    const { m, s } = from < 0 ? medianAndSpreadSorted(errors, count) : medianAndSpread(errors, from, count, scratch);
     low = Math.min(central * Math.exp(m - Z90 * s), central - width / 2);
     high = Math.max(central * Math.exp(m + Z90 * s), central + width / 2);
   } else {

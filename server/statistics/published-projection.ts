@@ -22,7 +22,7 @@ import type { Reason, TimePoint } from './types';
 import { prepareSeries } from './prepare-series';
 import { fromDay } from './days';
 import { interpolateAt } from './interpolate';
-import { combinedCentral, components, DRIFT_POINTS, driftWidth, LEVEL, MAX_ERRORS, MIN_ERRORS, MIN_POINTS, rangeAround, type Components } from './combined';
+import { combinedCentral, components, DRIFT_POINTS, driftWidth, ErrorWindow, LEVEL, MAX_ERRORS, MIN_ERRORS, MIN_POINTS, rangeAround, type Components } from './combined';
 
 export interface TrackStats {
   /** Past origins scored. */
@@ -130,7 +130,7 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
       if (Cj > 0 && A > 0) errs[count++] = Math.log(A / Cj);
     }
     const w = driftWidth(t, y, last, h);
-    const r = rangeAround(C, Math.min(c.naive, c.drift8, c.damped4), Math.max(c.naive, c.drift8, c.damped4), w, errs, count, scratch, floorAt(last));
+    const r = rangeAround(C, Math.min(c.naive, c.drift8, c.damped4), Math.max(c.naive, c.drift8, c.damped4), w, errs, 0, count, scratch, floorAt(last));
     points.push({ date: fromDay(firstDay + t[last] + h), low: r.low, central: C, high: r.high });
     if (h === H) {
       empirical = r.empirical;
@@ -170,7 +170,7 @@ function track(t: number[], y: number[], n: number, firstDay: number, H: number,
     comps[k] = c;
     const A = interpolateAt(t, y, t[i] + H);
     actual[k] = A;
-    for (const kind of [0, 1, 2] as Kind[]) {
+    for (let kind: Kind = 0; kind < 3; kind = (kind + 1) as Kind) {
       const C = centralOf(kind, c, floorAt(i));
       central[kind][k] = C;
       if (C > 0 && A > 0) {
@@ -181,23 +181,32 @@ function track(t: number[], y: number[], n: number, firstDay: number, H: number,
   }
   const sums = [0, 0, 0].map(() => ({ ape: 0, apeN: 0, ae: 0 }));
   let naiveAe = 0;
-  // known[kind]: how many of that forecaster's errors had their target on or before the current origin.
+  // known[kind]: how many of that forecaster's errors had their target on or before the current origin; each
+  // window holds the last MAX_ERRORS of them, sorted.
   const known = [0, 0, 0];
+  const windows = [new ErrorWindow(), new ErrorWindow(), new ErrorWindow()];
   let p = 0; // origins[0..p) have targets known by the current origin
   for (let k = 0; k < m; k++) {
     const i = origins[k];
-    if (i < firstScored) continue;
     while (p < m && t[origins[p]] + H <= t[i]) p++;
+    for (let kind: Kind = 0; kind < 3; kind = (kind + 1) as Kind) {
+      const e = errors[kind];
+      while (known[kind] < errorCount[kind] && errorAt[kind][known[kind]] < p) {
+        const leaving = known[kind] >= MAX_ERRORS ? e[known[kind] - MAX_ERRORS] : undefined;
+        windows[kind].push(e[known[kind]], leaving);
+        known[kind]++;
+      }
+    }
+    if (i < firstScored) continue;
     const c = comps[k];
     const w = driftWidth(t, y, i, H);
     const A = actual[k];
-    for (const kind of [0, 1, 2] as Kind[]) {
-      while (known[kind] < errorCount[kind] && errorAt[kind][known[kind]] < p) known[kind]++;
-      const from = Math.max(0, known[kind] - MAX_ERRORS);
+    for (let kind: Kind = 0; kind < 3; kind = (kind + 1) as Kind) {
       const C = central[kind][k];
       const lo = kind === 0 ? Math.min(c.naive, c.drift8, c.damped4) : C;
       const hi = kind === 0 ? Math.max(c.naive, c.drift8, c.damped4) : C;
-      const r = rangeAround(C, lo, hi, w, errors[kind].subarray(from, known[kind]), known[kind] - from, scratch, floorAt(i));
+      const win = windows[kind];
+      const r = rangeAround(C, lo, hi, w, win.sorted, -1, win.size, scratch, floorAt(i));
       const held = A >= r.low && A <= r.high;
       const s = stats[kind];
       s.n++;
