@@ -10,6 +10,9 @@
  */
 import { tQuantile } from './t-quantile';
 
+/** A number array of zeros (plain arrays are cheaper to create than typed arrays at these sizes). */
+export const zeros = (n: number): number[] => new Array<number>(n).fill(0);
+
 /** Reports the drift baseline averages over. */
 export const DRIFT_POINTS = 8;
 /** Reports the damped trend averages over. */
@@ -52,6 +55,60 @@ export function components(t: ArrayLike<number>, y: ArrayLike<number>, i: number
   const m = h / tau;
   const damped4 = yi + (r * tau * DAMPING * (1 - DAMPING ** m)) / (1 - DAMPING);
   return { naive, drift8, damped4 };
+}
+
+/**
+ * The three forecasts from every origin, with what does not depend on the horizon worked out once per origin:
+ * the backtest asks each origin for many horizons. Same arithmetic as `components`.
+ */
+export class Forecasts {
+  private readonly nDiff: number[];
+  private readonly nGap: number[];
+  private readonly dDiff: number[];
+  private readonly dGap: number[];
+  private readonly rate: number[];
+  private readonly tau: number[];
+
+  constructor(
+    t: ArrayLike<number>,
+    private readonly y: ArrayLike<number>,
+    n: number,
+  ) {
+    this.nDiff = zeros(n);
+    this.nGap = zeros(n);
+    this.dDiff = zeros(n);
+    this.dGap = zeros(n);
+    this.rate = zeros(n);
+    this.tau = zeros(n);
+    for (let i = 1; i < n; i++) {
+      this.nDiff[i] = y[i] - y[i - 1];
+      this.nGap[i] = t[i] - t[i - 1];
+      const f8 = Math.max(0, i - DRIFT_POINTS + 1);
+      this.dDiff[i] = y[i] - y[f8];
+      this.dGap[i] = t[i] - t[f8];
+      const f4 = Math.max(0, i - DAMPED_POINTS + 1);
+      this.rate[i] = (y[i] - y[f4]) / (t[i] - t[f4]);
+      this.tau[i] = medianGap(t, f4, i);
+    }
+  }
+
+  naive(i: number, h: number): number {
+    return this.y[i] + (h * this.nDiff[i]) / this.nGap[i];
+  }
+
+  drift8(i: number, h: number): number {
+    return this.y[i] + (h * this.dDiff[i]) / this.dGap[i];
+  }
+
+  damped4(i: number, h: number): number {
+    const tau = this.tau[i];
+    return this.y[i] + (this.rate[i] * tau * DAMPING * (1 - DAMPING ** (h / tau))) / (1 - DAMPING);
+  }
+
+  /** The combined central, at least `floor`. */
+  central(i: number, h: number, floor: number): number {
+    return Math.max(0, floor, median3(this.naive(i, h), this.drift8(i, h), this.damped4(i, h)));
+  }
 }
 
 /** Median of the gaps t[k] − t[k−1] for k in (from, to]; at most 3 gaps, so no array is built. */
@@ -109,7 +166,7 @@ export function driftWidth(t: ArrayLike<number>, y: ArrayLike<number>, i: number
 }
 
 /** Sorts a[0..n) in place; insertion sort, as n ≤ 20 here and it allocates nothing. */
-export function sortSmall(a: Float64Array, n: number) {
+export function sortSmall(a: number[], n: number) {
   for (let i = 1; i < n; i++) {
     const v = a[i];
     let j = i - 1;
@@ -152,7 +209,7 @@ export function medianAndSpreadSorted(sorted: ArrayLike<number>, count: number):
 }
 
 /** Median and robust spread of errors[from .. from + count) (count ≥ 1); `scratch` (≥ count long) is reused. */
-export function medianAndSpread(errors: ArrayLike<number>, from: number, count: number, scratch: Float64Array): { m: number; s: number } {
+export function medianAndSpread(errors: ArrayLike<number>, from: number, count: number, scratch: number[]): { m: number; s: number } {
   for (let k = 0; k < count; k++) scratch[k] = errors[from + k];
   sortSmall(scratch, count);
   return medianAndSpreadSorted(scratch, count);
@@ -163,7 +220,7 @@ export function medianAndSpread(errors: ArrayLike<number>, from: number, count: 
  * where each origin's window is the previous one plus the errors that became known.
  */
 export class ErrorWindow {
-  readonly sorted = new Float64Array(MAX_ERRORS);
+  readonly sorted = zeros(MAX_ERRORS);
   size = 0;
   /** `value` joins; `leaving` (the oldest in the window, or undefined while it is not full) goes. */
   push(value: number, leaving: number | undefined) {
@@ -197,7 +254,7 @@ export function rangeAround(
   errors: ArrayLike<number>,
   from: number,
   count: number,
-  scratch: Float64Array,
+  scratch: number[],
   floor: number,
 ): { low: number; high: number; empirical: boolean } {
   let low: number;

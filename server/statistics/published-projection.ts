@@ -13,6 +13,8 @@
  *   (from reports 0..i and the errors known by t_i), against the actual A_i: MAPE, MASE against the naive
  *   last rate, and how often the range held; the same for the naive and drift8 baselines (each with a range
  *   built the same way from its own errors), so a reader sees whether the rule beats "the last rate continued".
+ *   The daily points before the horizon scale the horizon's error median by h/H and its spread by √(h/H); the
+ *   range at the horizon, the one published, is exact.
  * Source: server/statistics/README.md "Published projection"; FPP3 §5.8 (MAPE, MASE) and §5.10 (rolling origin).
  *
  * @example publishedProjection(example series (days 0,2,4,7,9,12 → 48,500 … 520,000), { horizonDays: 7, cumulative: true })
@@ -20,9 +22,15 @@
  */
 import type { Reason, TimePoint } from './types';
 import { prepareSeries } from './prepare-series';
-import { fromDay } from './days';
-import { interpolateAt } from './interpolate';
-import { combinedCentral, components, DRIFT_POINTS, driftWidth, ErrorWindow, LEVEL, MAX_ERRORS, MIN_ERRORS, MIN_POINTS, rangeAround, type Components } from './combined';
+import * as days from './days';
+import * as interpolate from './interpolate';
+import * as combined from './combined';
+import { ErrorWindow, Forecasts, type Components } from './combined';
+
+// Local bindings: this runs for every location of a situation, and a module namespace lookup per call adds up.
+const { fromDay } = days;
+const { interpolateAt } = interpolate;
+const { zeros, components, DRIFT_POINTS, driftWidth, median3, medianAndSpreadSorted, sortSmall, Z90, LEVEL, MAX_ERRORS, MIN_ERRORS, MIN_POINTS, rangeAround } = combined;
 
 export interface TrackStats {
   /** Past origins scored. */
@@ -93,58 +101,70 @@ const emptyStats = (): TrackStats => ({ n: 0, mape: null, mase: null, held: 0, c
 
 type Kind = 0 | 1 | 2; // combined, naive, drift8
 
-function centralOf(kind: Kind, c: Components, floor: number): number {
-  if (kind === 0) return combinedCentral(c, floor);
-  return Math.max(0, floor, kind === 1 ? c.naive : c.drift8);
-}
 
 export function publishedProjection(series: readonly TimePoint[], options: PublishedOptions): PublishedProjection {
   const H = options.horizonDays;
   if (!Number.isInteger(H) || H < 0) throw new RangeError(`publishedProjection requires a whole horizonDays ≥ 0, got ${H}`);
   const cumulative = options.cumulative ?? false;
-  const { t, y, n, firstDay } = prepareSeries(series);
+  const { t, y, n, firstDay, dates } = prepareSeries(series);
   const base = { method: 'combined' as const, level: LEVEL, horizonDays: H };
   if (n < MIN_POINTS) {
     const reason: Reason = { code: 'too_few_points', needed: MIN_POINTS, got: n };
     return { ...base, points: null, components: null, empirical: false, errorsUsed: 0, trackRecord: { horizonDays: H, ...emptyStats(), baselines: { naive: emptyStats(), drift8: emptyStats() }, reason }, past: [], reason };
   }
-  const scratch = new Float64Array(MAX_ERRORS);
+  const scratch = zeros(MAX_ERRORS);
+  const fc = new Forecasts(t, y, n);
   const floorAt = (i: number) => (cumulative ? Math.max(0, y[i]) : 0);
   const last = n - 1;
 
-  // The daily curve: at each day h its own past errors (the 20 most recent origins whose target h days later is known).
-  const errs = new Float64Array(MAX_ERRORS);
-  const points: PublishedRangePoint[] = [];
-  let empirical = false;
-  let errorsUsed = 0;
-  let comps: Components | null = null;
-  let jTop = last;
-  for (let h = 0; h <= H; h++) {
-    const c = components(t, y, last, h);
-    const C = combinedCentral(c, floorAt(last));
-    while (jTop >= 0 && t[jTop] + h > t[last]) jTop--;
-    let count = 0;
-    for (let j = jTop; j >= MIN_POINTS - 1 && count < MAX_ERRORS; j--) {
-      const Cj = combinedCentral(components(t, y, j, h), floorAt(j));
-      const A = interpolateAt(t, y, t[j] + h);
-      if (Cj > 0 && A > 0) errs[count++] = Math.log(A / Cj);
-    }
-    const w = driftWidth(t, y, last, h);
-    const r = rangeAround(C, Math.min(c.naive, c.drift8, c.damped4), Math.max(c.naive, c.drift8, c.damped4), w, errs, 0, count, scratch, floorAt(last));
-    points.push({ date: fromDay(firstDay + t[last] + h), low: r.low, central: C, high: r.high });
-    if (h === H) {
-      empirical = r.empirical;
-      errorsUsed = count;
-      comps = c;
-    }
+  // The past errors at the horizon: the 20 most recent origins whose target H days later is known.
+  const errs = zeros(MAX_ERRORS);
+  let count = 0;
+  for (let j = last; j >= MIN_POINTS - 1 && count < MAX_ERRORS; j--) {
+    if (t[j] + H > t[last]) continue;
+    const Cj = fc.central(j, H, floorAt(j));
+    const A = interpolateAt(t, y, t[j] + H);
+    if (Cj > 0 && A > 0) errs[count++] = Math.log(A / Cj);
   }
+  const empirical = count >= MIN_ERRORS;
+  let spread: { m: number; s: number } | null = null;
+  if (empirical) {
+    sortSmall(errs, count);
+    spread = medianAndSpreadSorted(errs, count);
+  }
+  // The daily curve to the horizon. At the horizon the range is exactly the rule's; on the days before it, the
+  // horizon's error median is scaled by h/H and its spread by √(h/H) (how a random walk's bias and spread grow),
+  // which keeps the chart's band continuous without refitting the errors for every day.
+  const points: PublishedRangePoint[] = [];
+  const floor = floorAt(last);
+  for (let h = 0; h <= H; h++) {
+    const nv = fc.naive(last, h);
+    const dv = fc.drift8(last, h);
+    const pv = fc.damped4(last, h);
+    const C = Math.max(0, floor, median3(nv, dv, pv));
+    const w = driftWidth(t, y, last, h);
+    let low: number;
+    let high: number;
+    if (spread) {
+      const f = H === 0 ? 0 : h / H;
+      const z = Z90 * spread.s * Math.sqrt(f);
+      low = Math.min(C * Math.exp(spread.m * f - z), C - w / 2);
+      high = Math.max(C * Math.exp(spread.m * f + z), C + w / 2);
+    } else {
+      low = Math.min(nv, dv, pv, C) - w;
+      high = Math.max(nv, dv, pv, C) + w;
+    }
+    points.push({ date: fromDay(firstDay + t[last] + h), low: Math.min(Math.max(low, floor, 0), C), central: C, high: Math.max(high, C) });
+  }
+  const comps = components(t, y, last, H);
+  const errorsUsed = count;
 
-  const { trackRecord, past } = track(t, y, n, firstDay, H, floorAt, scratch);
+  const { trackRecord, past } = track(t, y, n, dates, firstDay, H, floorAt, scratch, fc);
   return { ...base, points, components: comps, empirical, errorsUsed, trackRecord, past, reason: null };
 }
 
 /** Rolling origin at horizon H: every origin's central and range as they were published then, against what followed. */
-function track(t: number[], y: number[], n: number, firstDay: number, H: number, floorAt: (i: number) => number, scratch: Float64Array): { trackRecord: TrackRecord; past: PastProjection[] } {
+function track(t: number[], y: number[], n: number, dates: string[], firstDay: number, H: number, floorAt: (i: number) => number, scratch: number[], fc: Forecasts): { trackRecord: TrackRecord; past: PastProjection[] } {
   const last = n - 1;
   const origins: number[] = [];
   for (let i = MIN_POINTS - 1; i < n && t[i] + H <= t[last]; i++) origins.push(i);
@@ -157,21 +177,27 @@ function track(t: number[], y: number[], n: number, firstDay: number, H: number,
     return { trackRecord: { horizonDays: H, ...stats[0], baselines: { naive: stats[1], drift8: stats[2] }, reason }, past };
   }
   const m = origins.length;
-  const actual = new Float64Array(m);
-  const central = [new Float64Array(m), new Float64Array(m), new Float64Array(m)];
+  const actual = zeros(m);
+  const central = [zeros(m), zeros(m), zeros(m)];
   // Valid log errors per forecaster in origin order, with the origin position each belongs to.
-  const errors = [new Float64Array(m), new Float64Array(m), new Float64Array(m)];
-  const errorAt = [new Int32Array(m), new Int32Array(m), new Int32Array(m)];
+  const errors = [zeros(m), zeros(m), zeros(m)];
+  const errorAt = [zeros(m), zeros(m), zeros(m)];
   const errorCount = [0, 0, 0];
-  const comps: Components[] = new Array(m);
+  // Lowest and highest of the three forecasts (the fallback range's ends).
+  const lowest = zeros(m);
+  const highest = zeros(m);
   for (let k = 0; k < m; k++) {
     const i = origins[k];
-    const c = components(t, y, i, H);
-    comps[k] = c;
+    const nv = fc.naive(i, H);
+    const dv = fc.drift8(i, H);
+    const pv = fc.damped4(i, H);
+    lowest[k] = Math.min(nv, dv, pv);
+    highest[k] = Math.max(nv, dv, pv);
     const A = interpolateAt(t, y, t[i] + H);
     actual[k] = A;
+    const floor = floorAt(i);
     for (let kind: Kind = 0; kind < 3; kind = (kind + 1) as Kind) {
-      const C = centralOf(kind, c, floorAt(i));
+      const C = Math.max(0, floor, kind === 0 ? median3(nv, dv, pv) : kind === 1 ? nv : dv);
       central[kind][k] = C;
       if (C > 0 && A > 0) {
         errors[kind][errorCount[kind]] = Math.log(A / C);
@@ -198,13 +224,12 @@ function track(t: number[], y: number[], n: number, firstDay: number, H: number,
       }
     }
     if (i < firstScored) continue;
-    const c = comps[k];
     const w = driftWidth(t, y, i, H);
     const A = actual[k];
     for (let kind: Kind = 0; kind < 3; kind = (kind + 1) as Kind) {
       const C = central[kind][k];
-      const lo = kind === 0 ? Math.min(c.naive, c.drift8, c.damped4) : C;
-      const hi = kind === 0 ? Math.max(c.naive, c.drift8, c.damped4) : C;
+      const lo = kind === 0 ? lowest[k] : C;
+      const hi = kind === 0 ? highest[k] : C;
       const win = windows[kind];
       const r = rangeAround(C, lo, hi, w, win.sorted, -1, win.size, scratch, floorAt(i));
       const held = A >= r.low && A <= r.high;
@@ -218,7 +243,7 @@ function track(t: number[], y: number[], n: number, firstDay: number, H: number,
         sums[kind].apeN++;
       }
       if (kind === 1) naiveAe += err;
-      if (kind === 0) past.push({ date: fromDay(firstDay + t[i]), target: fromDay(firstDay + t[i] + H), low: r.low, central: C, high: r.high, actual: A, held, empirical: r.empirical });
+      if (kind === 0) past.push({ date: dates[i], target: fromDay(firstDay + t[i] + H), low: r.low, central: C, high: r.high, actual: A, held, empirical: r.empirical });
     }
   }
   for (const kind of [0, 1, 2] as Kind[]) {
