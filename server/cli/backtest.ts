@@ -36,7 +36,7 @@ void runCli(
     const head = ['date', 'target', 'central', 'low', 'high', 'reported', 'held'];
     const table = p.backtest.past.map((o) => [o.date, o.target, num(o.central), num(o.low), num(o.high), num(o.actual), o.held ? 'yes' : 'no']);
     const widths = head.map((_, i) => Math.max(head[i].length, ...table.map((r) => r[i].length)));
-    const line = (r: string[]) => r.map((c, i) => (i < 2 || i === 6 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    const line = (r: string[]) => r.map((c, i) => (i < 2 || i === 6 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
     out.push('', line(head), ...table.map(line), '');
     const tr = p.range.trackRecord;
     if (tr.n === 0) out.push(`No track record: ${reasonText(tr.reason, en)}.`);
