@@ -14,7 +14,7 @@ export function reasonText(r: Reason | null | undefined, i18n: I18n): string {
   const params: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(r)) {
     if (k === 'code' || v == null) continue;
-    params[k] = typeof v === 'number' ? (k === 'ceiling' || k === 'value' ? i18n.people(v) : i18n.number(v)) : /^\d{4}-\d{2}-\d{2}$/.test(v) ? i18n.dateWords(v) : v;
+    params[k] = typeof v === 'number' ? (k === 'figure' || k === 'used' ? String(v) : k === 'ceiling' || k === 'value' ? i18n.people(v) : i18n.number(v)) : /^\d{4}-\d{2}-\d{2}$/.test(v) ? i18n.dateWords(v) : v;
   }
   return i18n.t(`reason.${r.code}`, params);
 }

@@ -130,7 +130,7 @@ export function analyse(input: AnalyseInput): AnalyseResult {
   const c = ceilings[0];
   const ceiling: CeilingInfo | null = c ? { value: c.value, scenarioId: c.id, organisation: c.organisation, quote: c.quote, horizonDate: c.horizonDate } : null;
   if (new Set(ceilings.map((s) => s.value)).size > 1) {
-    warnings.push(`Several ceilings are quoted (${ceilings.map((s) => `${s.organisation} ${s.value}`).join('; ')}); the S-curve uses ${c.organisation} ${c.value}.`);
+    warnings.push({ code: 'several_ceilings', ceilings: ceilings.map((s) => `${s.organisation} ${s.value}`).join('; '), organisation: c.organisation, value: c.value });
   }
 
   const points: TimePoint[] = series.points.map((p) => ({ date: p.date, value: p.value }));

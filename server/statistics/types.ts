@@ -90,7 +90,8 @@ export interface BandPoint {
 export interface ReconciledSeries {
   points: SeriesPoint[];
   band: BandPoint[];
-  warnings: string[];
+  /** QA warnings as codes with parameters (`reason.<code>` in the catalogue). */
+  warnings: Reason[];
 }
 
 export interface Estimate {

@@ -141,7 +141,7 @@ describe('when two ceilings disagree', () => {
     const other = { ...SCENARIOS[0], id: 2, organisation: 'OCHA', value: 1_000_000, publishedOn: '2024-12-05' };
     const r = analyse({ ...SYRIA, scenarios: [...SCENARIOS, other] });
     expect(r.projections.ceiling!.value).toBe(1_500_000);
-    expect(r.series.warnings.some((w) => /Several ceilings/.test(w))).toBe(true);
+    expect(r.series.warnings).toContainEqual({ code: 'several_ceilings', ceilings: 'WFP 1500000; OCHA 1000000', organisation: 'WFP', value: 1_500_000 });
   });
 });
 
