@@ -1,24 +1,3 @@
-/**
- * The one entry point the API calls: reconciled (and rolled-up) series, trend, the published projection with
- * its horizon-matched track record, scenario lines, time to thresholds, and every alternative method with its
- * track record at the same horizon, for one location × category.
- * Pure and cache-free (the API layer caches). Everything returned is JSON-serialisable, dates are ISO
- * strings, and every number is finite; what the data cannot support is null with a `reason` code.
- * - `asOf`: only figures whose periodEnd AND publishedOn are on or before it, and scenarios published on
- *   or before it (scenarios without publishedOn are kept).
- * - Horizon: every curve runs per day from the last report (as of `asOf`) to last report + horizonDays, so the
- *   work is bounded by the horizon whatever `asOf` is.
- * - Ceiling: the `ceiling` scenario for this location and category (latest published, then highest value,
- *   then highest id; a warning if several disagree). It caps loglinear and is K for logistic; it is never an
- *   observation and never part of the published range; when the range passes it, `range.notes` says so.
- * - Running totals (flow categories) never project below their last reported value.
- * - Thresholds: `thresholds` if given, else `defaultThresholds` (three 1–2–5 round numbers above the last
- *   value); the ceiling is always added.
- * Source: server/statistics/README.md.
- *
- * @example analyse({ figures, scenarios, locations, onset: '2024-11-27', location: 'SYR', category: 'new_displacement', asOf: '2024-12-06', horizonDays: 6 })
- * // { series: { points, band, warnings }, trend, projections: { range, scenarios, thresholds, methods, backtest, ceiling } }
- */
 import { isFlow, type Category, type LocationRole } from '../figures/figure';
 import type { FigureLike, LocationLike, MethodKey, ProjectionResult, Reason, ReconciledSeries, ScenarioLike, TimePoint } from './types';
 import { METHOD_KEYS } from './types';
@@ -99,6 +78,27 @@ export interface AnalyseResult {
   };
 }
 
+/**
+ * The one entry point the API calls: reconciled (and rolled-up) series, trend, the published projection with
+ * its horizon-matched track record, scenario lines, time to thresholds, and every alternative method with its
+ * track record at the same horizon, for one location × category.
+ * Pure and cache-free (the API layer caches). Everything returned is JSON-serialisable, dates are ISO
+ * strings, and every number is finite; what the data cannot support is null with a `reason` code.
+ * - `asOf`: only figures whose periodEnd AND publishedOn are on or before it, and scenarios published on
+ *   or before it (scenarios without publishedOn are kept).
+ * - Horizon: every curve runs per day from the last report (as of `asOf`) to last report + horizonDays, so the
+ *   work is bounded by the horizon whatever `asOf` is.
+ * - Ceiling: the `ceiling` scenario for this location and category (latest published, then highest value,
+ *   then highest id; a warning if several disagree). It caps loglinear and is K for logistic; it is never an
+ *   observation and never part of the published range; when the range passes it, `range.notes` says so.
+ * - Running totals (flow categories) never project below their last reported value.
+ * - Thresholds: `thresholds` if given, else `defaultThresholds` (three 1–2–5 round numbers above the last
+ *   value); the ceiling is always added.
+ * Source: server/statistics/README.md.
+ *
+ * @example analyse({ figures, scenarios, locations, onset: '2024-11-27', location: 'SYR', category: 'new_displacement', asOf: '2024-12-06', horizonDays: 6 })
+ * // { series: { points, band, warnings }, trend, projections: { range, scenarios, thresholds, methods, backtest, ceiling } }
+ */
 export function analyse(input: AnalyseInput): AnalyseResult {
   const horizonDays = input.horizonDays ?? DEFAULT_HORIZON_DAYS;
   const stalenessDays = input.stalenessDays ?? DEFAULT_STALENESS_DAYS;

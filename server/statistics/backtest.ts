@@ -1,18 +1,3 @@
-/**
- * Track record of every alternative method at one horizon, for the methods section: the same rolling origins
- * and the same interpolated actuals as the published projection's track record (published-projection.ts), so
- * the two can be compared line by line. At every origin i with at least 8 reports up to it whose target
- * t_i + h is on or before the last report, each method is refitted on reports 0..i, forecast h days ahead and
- * clamped as the projections are (≥ 0, running totals ≥ the value at the origin, capped at the ceiling for
- * loglinear/logistic); the actual A_i is the straight-line interpolation of the reports at t_i + h.
- *   MAPE = mean |A − F| / |A| × 100 (actuals of 0 left out); MASE = Σ|A − F| / Σ|A − naive| with naive the last
- *   gap's rate continued; coverage80 / coverage95 = share of actuals inside the method's own 80% / 95% interval.
- * A method whose curve stops before h (loglinear without a ceiling beyond 14 days) has no record at that horizon.
- * Source: Hyndman & Athanasopoulos, FPP3 §5.8 (accuracy, MASE) and §5.10 (time-series cross-validation).
- *
- * @example backtest({ points: sudanWeekly, horizonDays: 14 }).methods.drift
- * // { method: 'drift', n: 35, mape: 2.30, mase: …, coverage80: …, coverage95: …, reason: null }
- */
 import type { MethodKey, Reason, TimePoint } from './types';
 import { METHOD_KEYS } from './types';
 import { prepareSeries } from './prepare-series';
@@ -49,6 +34,21 @@ export interface BacktestResult {
   reason: Reason | null;
 }
 
+/**
+ * Track record of every alternative method at one horizon, for the methods section: the same rolling origins
+ * and the same interpolated actuals as the published projection's track record (published-projection.ts), so
+ * the two can be compared line by line. At every origin i with at least 8 reports up to it whose target
+ * t_i + h is on or before the last report, each method is refitted on reports 0..i, forecast h days ahead and
+ * clamped as the projections are (≥ 0, running totals ≥ the value at the origin, capped at the ceiling for
+ * loglinear/logistic); the actual A_i is the straight-line interpolation of the reports at t_i + h.
+ *   MAPE = mean |A − F| / |A| × 100 (actuals of 0 left out); MASE = Σ|A − F| / Σ|A − naive| with naive the last
+ *   gap's rate continued; coverage80 / coverage95 = share of actuals inside the method's own 80% / 95% interval.
+ * A method whose curve stops before h (loglinear without a ceiling beyond 14 days) has no record at that horizon.
+ * Source: Hyndman & Athanasopoulos, FPP3 §5.8 (accuracy, MASE) and §5.10 (time-series cross-validation).
+ *
+ * @example backtest({ points: sudanWeekly, horizonDays: 14 }).methods.drift
+ * // { method: 'drift', n: 35, mape: 2.30, mase: …, coverage80: …, coverage95: …, reason: null }
+ */
 export function backtest(input: BacktestInput): BacktestResult {
   const H = input.horizonDays;
   if (!(Number.isInteger(H) && H >= 0)) throw new RangeError(`backtest horizonDays must be a whole number ≥ 0, got ${H}`);

@@ -1,12 +1,3 @@
-/**
- * Puts dated values into the shape every fit uses: sorted by date, one value per date
- * (values reported on the same date are averaged), days counted from the first date.
- * Sorting makes every result independent of input order.
- * Source: plain bookkeeping, no statistics.
- *
- * @example prepareSeries([{ date: '2024-11-30', value: 48500 }, { date: '2024-11-28', value: 14000 }])
- * // { t: [0, 2], y: [14000, 48500], firstDay: 20055, dates: ['2024-11-28', '2024-11-30'], n: 2 }
- */
 import type { TimePoint } from './types';
 import { toDay } from './days';
 
@@ -21,6 +12,15 @@ export interface PreparedSeries {
   n: number;
 }
 
+/**
+ * Puts dated values into the shape every fit uses: sorted by date, one value per date
+ * (values reported on the same date are averaged), days counted from the first date.
+ * Sorting makes every result independent of input order.
+ * Source: plain bookkeeping, no statistics.
+ *
+ * @example prepareSeries([{ date: '2024-11-30', value: 48500 }, { date: '2024-11-28', value: 14000 }])
+ * // { t: [0, 2], y: [14000, 48500], firstDay: 20055, dates: ['2024-11-28', '2024-11-30'], n: 2 }
+ */
 export function prepareSeries(points: readonly TimePoint[]): PreparedSeries {
   const rows = points.map((p) => {
     if (typeof p.value !== 'number' || !Number.isFinite(p.value)) {

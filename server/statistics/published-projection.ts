@@ -1,25 +1,3 @@
-/**
- * The published projection: the one range that pages, CSV and the API publish, with its track record at the
- * same horizon and the projections it would have published at each past report ("what we said then").
- *
- *   central C = max(0, median(naive, drift8, damped4)) `h` days after the last report (combined.ts);
- *   80% range from the rule's own log errors e_i = ln(A_i / C_i) at the same horizon, over the 20 most recent
- *   earlier origins i (≥ 3 reports up to i, target t_i + h on or before the last report, A_i interpolated):
- *   with ≥ 8 errors [C·exp(m − 1.28155·s), C·exp(m + 1.28155·s)] with m the median and s = 1.4826·MAD,
- *   widened to at least w/2 on each side; with fewer, [min(forecasts, C) − w, max(forecasts, C) + w], where
- *   w = t(0.9, m − 1)·√(σ²·h·(1 + h/span)) is the drift width on the last 8 reports. Low ≥ 0; a running
- *   total's low and central ≥ its last report.
- *   Track record: at every origin i with at least 8 reports up to it (a full drift window) whose target is known, the central and range as the rule gave them then
- *   (from reports 0..i and the errors known by t_i), against the actual A_i: MAPE, MASE against the naive
- *   last rate, and how often the range held; the same for the naive and drift8 baselines (each with a range
- *   built the same way from its own errors), so a reader sees whether the rule beats "the last rate continued".
- *   The daily points before the horizon scale the horizon's error median by h/H and its spread by √(h/H); the
- *   range at the horizon, the one published, is exact.
- * Source: server/statistics/README.md "Published projection"; FPP3 §5.8 (MAPE, MASE) and §5.10 (rolling origin).
- *
- * @example publishedProjection(example series (days 0,2,4,7,9,12 → 48,500 … 520,000), { horizonDays: 7, cumulative: true })
- * // points.at(-1): { low: 661969.1, central: 795041.67, high: 940507.3 }; empirical: false (1 past error)
- */
 import type { Reason, TimePoint } from './types';
 import { prepareSeries } from './prepare-series';
 import * as days from './days';
@@ -102,6 +80,28 @@ const emptyStats = (): TrackStats => ({ n: 0, mape: null, mase: null, held: 0, c
 type Kind = 0 | 1 | 2; // combined, naive, drift8
 
 
+/**
+ * The published projection: the one range that pages, CSV and the API publish, with its track record at the
+ * same horizon and the projections it would have published at each past report ("what we said then").
+ *
+ *   central C = max(0, median(naive, drift8, damped4)) `h` days after the last report (combined.ts);
+ *   80% range from the rule's own log errors e_i = ln(A_i / C_i) at the same horizon, over the 20 most recent
+ *   earlier origins i (≥ 3 reports up to i, target t_i + h on or before the last report, A_i interpolated):
+ *   with ≥ 8 errors [C·exp(m − 1.28155·s), C·exp(m + 1.28155·s)] with m the median and s = 1.4826·MAD,
+ *   widened to at least w/2 on each side; with fewer, [min(forecasts, C) − w, max(forecasts, C) + w], where
+ *   w = t(0.9, m − 1)·√(σ²·h·(1 + h/span)) is the drift width on the last 8 reports. Low ≥ 0; a running
+ *   total's low and central ≥ its last report.
+ *   Track record: at every origin i with at least 8 reports up to it (a full drift window) whose target is known, the central and range as the rule gave them then
+ *   (from reports 0..i and the errors known by t_i), against the actual A_i: MAPE, MASE against the naive
+ *   last rate, and how often the range held; the same for the naive and drift8 baselines (each with a range
+ *   built the same way from its own errors), so a reader sees whether the rule beats "the last rate continued".
+ *   The daily points before the horizon scale the horizon's error median by h/H and its spread by √(h/H); the
+ *   range at the horizon, the one published, is exact.
+ * Source: server/statistics/README.md "Published projection"; FPP3 §5.8 (MAPE, MASE) and §5.10 (rolling origin).
+ *
+ * @example publishedProjection(example series (days 0,2,4,7,9,12 → 48,500 … 520,000), { horizonDays: 7, cumulative: true })
+ * // points.at(-1): { low: 661969.1, central: 795041.67, high: 940507.3 }; empirical: false (1 past error)
+ */
 export function publishedProjection(series: readonly TimePoint[], options: PublishedOptions): PublishedProjection {
   const H = options.horizonDays;
   if (!Number.isInteger(H) || H < 0) throw new RangeError(`publishedProjection requires a whole horizonDays ≥ 0, got ${H}`);

@@ -1,19 +1,3 @@
-/**
- * Scenarios drawn and listed beside the published projection, never inside its range:
- * - each quoted agency scenario (a ceiling, planning figure or expected value) as a flat value, with the first
- *   day the published central and high reach it;
- * - "if growth continues": exponential growth at the log-linear rate of the last 8 reports, started at the last
- *   report, at most 14 days ahead without a ceiling and capped at the ceiling with one;
- * - "S-curve to the ceiling": logistic growth to a quoted ceiling K at the logit rate of the last 8 reports,
- *   started at the last report.
- * Both curves start exactly at the last report (a curve fitted to the whole history can start far above it
- * after a jump) and are shown only while the series grows. Each curve has its time to every threshold.
- * Source: log-linear and logistic growth as in the alternative methods (loglinear-projection.ts,
- * logistic-projection.ts), anchored at the last observation.
- *
- * @example scenarioLines({ points: syria, scenarios: [wfpCeiling], ceiling: wfpCeiling, range, thresholds: [1_000_000, 1_500_000] })
- * // [{ kind: 'ceiling', organisation: 'WFP', value: 1500000, … }, { kind: 'loglinear', points: [{ date, value }, …], timeToThreshold: [{ threshold: 1000000, date: '2024-12-10' }, …] }, …]
- */
 import type { Reason, ScenarioLike, TimePoint } from './types';
 import { prepareSeries } from './prepare-series';
 import { fromDay } from './days';
@@ -55,6 +39,22 @@ export interface ScenarioLinesInput {
 
 const firstAt = (pts: readonly { date: string; value: number }[], v: number) => pts.find((p) => p.value >= v)?.date ?? null;
 
+/**
+ * Scenarios drawn and listed beside the published projection, never inside its range:
+ * - each quoted agency scenario (a ceiling, planning figure or expected value) as a flat value, with the first
+ *   day the published central and high reach it;
+ * - "if growth continues": exponential growth at the log-linear rate of the last 8 reports, started at the last
+ *   report, at most 14 days ahead without a ceiling and capped at the ceiling with one;
+ * - "S-curve to the ceiling": logistic growth to a quoted ceiling K at the logit rate of the last 8 reports,
+ *   started at the last report.
+ * Both curves start exactly at the last report (a curve fitted to the whole history can start far above it
+ * after a jump) and are shown only while the series grows. Each curve has its time to every threshold.
+ * Source: log-linear and logistic growth as in the alternative methods (loglinear-projection.ts,
+ * logistic-projection.ts), anchored at the last observation.
+ *
+ * @example scenarioLines({ points: syria, scenarios: [wfpCeiling], ceiling: wfpCeiling, range, thresholds: [1_000_000, 1_500_000] })
+ * // [{ kind: 'ceiling', organisation: 'WFP', value: 1500000, … }, { kind: 'loglinear', points: [{ date, value }, …], timeToThreshold: [{ threshold: 1000000, date: '2024-12-10' }, …] }, …]
+ */
 export function scenarioLines(input: ScenarioLinesInput): ScenarioLine[] {
   const out: ScenarioLine[] = [];
   const central = (input.range ?? []).map((p) => ({ date: p.date, value: p.central }));

@@ -1,12 +1,3 @@
-/**
- * Time to threshold: for each threshold, the first date on which the low, central and high ends of the
- * published range reach it (value ≥ threshold), or null with a reason. An end already at or above it at the
- * last report answers with that date.
- * Source: server/statistics/README.md "Time to threshold".
- *
- * @example timeToThreshold({ points, reason: null }, [{ value: 1_000_000, source: 'round' }])
- * // [{ threshold: 1000000, source: 'round', low: { date: null, reason: { code: 'not_within_horizon' } }, central: { date: '2024-12-10', reason: null }, high: { … } }]
- */
 import type { Reason } from './types';
 import type { ThresholdSpec } from './default-thresholds';
 
@@ -28,6 +19,15 @@ export interface RangeLike {
   reason: Reason | null;
 }
 
+/**
+ * Time to threshold: for each threshold, the first date on which the low, central and high ends of the
+ * published range reach it (value ≥ threshold), or null with a reason. An end already at or above it at the
+ * last report answers with that date.
+ * Source: server/statistics/README.md "Time to threshold".
+ *
+ * @example timeToThreshold({ points, reason: null }, [{ value: 1_000_000, source: 'round' }])
+ * // [{ threshold: 1000000, source: 'round', low: { date: null, reason: { code: 'not_within_horizon' } }, central: { date: '2024-12-10', reason: null }, high: { … } }]
+ */
 export function timeToThreshold(range: RangeLike, thresholds: readonly (ThresholdSpec | number)[]): ThresholdCrossing[] {
   return thresholds.map((th) => {
     const spec: ThresholdSpec = typeof th === 'number' ? { value: th, source: 'given' } : th;
