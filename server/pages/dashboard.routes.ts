@@ -3,6 +3,8 @@ import { Router } from 'express';
 import type { AnalysisService } from '../analysis/analysis.service';
 import type { SituationsService } from '../situations/situations.service';
 import { headline } from './situation.data';
+import { sitrepBox } from './sitrep';
+import type { I18n } from '../i18n/i18n';
 
 /**
  * The dashboard: every situation with its latest figure, 7-day change, projected range and last update.
@@ -12,12 +14,14 @@ import { headline } from './situation.data';
 export function dashboardRoutes(situations: SituationsService, analysis: AnalysisService): Router {
   const r = Router();
   r.get('/', async (_req, res) => {
+    const i18n = res.locals.i18n as I18n;
     const list = await situations.list();
     const rows = await Promise.all(
       list.map(async (s) => {
         const x = await analysis.analyseOrDefer(s.slug, PAGE_HORIZON_DAYS);
-        if (!x) return { situation: s, category: await analysis.headlineCategory(s), headline: null, horizonDays: null };
-        return { situation: s, category: x.category, headline: headline(x.analysis), horizonDays: x.analysis.input.horizonDays };
+        if (!x) return { situation: s, category: await analysis.headlineCategory(s), headline: null, box: null, horizonDays: null };
+        const box = sitrepBox({ situation: s, location: { name: s.title }, category: x.category, analysis: x.analysis }, i18n);
+        return { situation: s, category: x.category, headline: headline(x.analysis), box, horizonDays: x.analysis.input.horizonDays };
       }),
     );
     // A "being computed" row must not be kept by a cache: the next visit should show the numbers.

@@ -16,6 +16,7 @@ import { sessionRoutes } from './session.routes';
 import { dashboardRoutes } from './dashboard.routes';
 import { situationPages } from './situations.routes';
 import { situationFormPages } from './situation-forms.routes';
+import { sitrepPages } from './sitrep.routes';
 import { chartRoutes } from './charts.routes';
 import { figurePages } from './figures.routes';
 import { importPages, importUploadParser, PendingUploads } from './imports.routes';
@@ -57,6 +58,7 @@ export function pages(o: PagesOptions): Router {
   r.use(dashboardRoutes(o.situations, o.analysis));
   // Before situationPages: /situations/new is not a slug.
   r.use(situationFormPages(d));
+  r.use(sitrepPages(d));
   r.use(situationPages(d));
   r.use(chartRoutes(d));
   r.use(figurePages(d));

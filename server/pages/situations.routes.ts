@@ -14,6 +14,7 @@ import { idParam, requirePageRole } from './guards';
 import { hasRole, type AuthUser } from '../auth/user';
 import { cacheableForAnyone, etagOf, PageCache, renderShared, sendCachedPage } from './page-cache';
 import type { PageDeps } from './deps';
+import { sitrepBox } from './sitrep';
 import type { I18n } from '../i18n/i18n';
 
 /** Query string that keeps the chosen location, category and horizon (for PNG links and forms). */
@@ -30,6 +31,7 @@ export function viewQueryString(q: ViewQuery, extra: Record<string, string | num
 /** What the shared analysis partial needs. */
 const analysisLocals = (v: SituationView, q: ViewQuery, i18n: I18n) => ({
   ap: analysisPage(v, q, i18n, EXPORT_NAMES),
+  box: sitrepBox({ situation: v.situation, location: v.location, category: v.category, analysis: v.analysis }, i18n),
   v,
   q,
   chartIds: CHART_IDS,
@@ -90,11 +92,12 @@ export function situationPages(d: PageDeps): Router {
       await Promise.all(
         CATEGORIES.map(async (category) => {
           const x = await d.analysis.analyse(slug, { location: code, category, horizon: q.horizon ?? PAGE_HORIZON_DAYS });
-          return { category, headline: headline(x.analysis), points: x.analysis.series.points.length };
+          return { category, headline: headline(x.analysis), points: x.analysis.series.points.length, lastDate: x.analysis.series.points.at(-1)?.date ?? '' };
         }),
       )
     ).filter((s) => s.points > 0);
-    if (!q.category && summaries.length) q.category = summaries[0].category;
+    // The page opens on the category reported most recently here (the first in catalogue order on a tie).
+    if (!q.category && summaries.length) q.category = summaries.reduce((best, s) => (s.lastDate > best.lastDate ? s : best)).category;
     const v = await loadSituationView(d.storage, d.analysis, slug, q, d.i18n);
     const figures = await figuresRepository.list(d.storage.db, { situationId: situation.id, location: code, status: 'approved' });
     res.render('situations/location', { title: `${loc.name} · ${situation.title}`, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), summaries, figures, scripts: ['charts.js'] });

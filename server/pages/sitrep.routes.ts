@@ -1,0 +1,76 @@
+import { Router, type Request, type Response } from 'express';
+import { notFound } from '../errors';
+import { locationsRepository } from '../locations/locations.repository';
+import { loadSituationView, parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
+import { keyMessages, sitrepBox } from './sitrep';
+import { viewQueryString } from './situations.routes';
+import type { PageDeps } from './deps';
+import type { I18n } from '../i18n/i18n';
+
+/** Rows of the key-figures table: the latest reports, newest first (the full list is one link away). */
+const KEY_FIGURES = 8;
+
+/**
+ * The printable situation report (one A4 page: the box, the chart as an image, key figures with sources, the
+ * projection and its track record, scenarios, a footer with the address and the time) and its key messages as
+ * plain text, for the situation's country or any location. The page a coordinator links in an email.
+ */
+export function sitrepPages(d: PageDeps): Router {
+  const r = Router();
+
+  const view = async (req: Request): Promise<{ v: SituationView; q: ViewQuery }> => {
+    const slug = String(req.params.slug);
+    const q = parseViewQuery(req.query);
+    if (req.params.code !== undefined) {
+      const situation = await d.situations.get(slug);
+      const loc = await locationsRepository.get(d.storage.db, String(req.params.code));
+      if (!loc || loc.country !== situation.country) throw notFound(`Location ${String(req.params.code)} in ${situation.title}`);
+      q.location = loc.code;
+    }
+    return { v: await loadSituationView(d.storage, d.analysis, slug, q, d.i18n), q };
+  };
+
+  const page = async (req: Request, res: Response) => {
+    const { v, q } = await view(req);
+    const i18n = res.locals.i18n as I18n;
+    const scope = { situation: v.situation, location: v.location, category: v.category, analysis: v.analysis };
+    const box = sitrepBox(scope, i18n);
+    const slugPath = `/situations/${encodeURIComponent(v.situation.slug)}`;
+    const chartQuery = viewQueryString({ ...q, location: v.location.code, category: v.category, horizon: v.analysis.input.horizonDays }, { width: 1100, height: 560 });
+    const keyFigures = [...v.reported].sort((a, b) => b.periodEnd.localeCompare(a.periodEnd) || b.id - a.id).slice(0, KEY_FIGURES);
+    const here = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
+    res.render('situations/sitrep', {
+      title: `${i18n.t('sitrep.title')} · ${v.situation.title}`,
+      v, box,
+      messages: keyMessages(scope, i18n),
+      chartSrc: `${slugPath}/charts/series.png${chartQuery}`,
+      keyFigures,
+      moreFigures: v.reported.length > KEY_FIGURES ? `${slugPath}/figures?location=${encodeURIComponent(v.location.code)}&category=${v.category}` : null,
+      textHref: `${req.path}.txt${viewQueryString(q)}`,
+      pageHref: v.location.code === v.situation.country ? slugPath : `${slugPath}/locations/${encodeURIComponent(v.location.code)}`,
+      footer: i18n.t('sitrep.footer', { url: here, date: i18n.dateTimeWords(new Date().toISOString()) }),
+    });
+  };
+
+  const text = async (req: Request, res: Response) => {
+    const { v } = await view(req);
+    const i18n = res.locals.i18n as I18n;
+    const scope = { situation: v.situation, location: v.location, category: v.category, analysis: v.analysis };
+    const box = sitrepBox(scope, i18n);
+    const lines = [
+      `${v.situation.title}${v.location.code === v.situation.country ? '' : ` · ${v.location.name}`}`,
+      '',
+      ...keyMessages(scope, i18n),
+      '',
+      i18n.t('sitrep.sourceLine', { organisations: box.organisations.join(', ') || '–', app: i18n.t('app.name'), date: i18n.dateWords(new Date().toISOString()) }),
+      `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl.replace(/\.txt(?=\?|$)/, '')}`,
+    ];
+    res.type('text/plain; charset=utf-8').set('Cache-Control', 'no-cache').send(lines.join('\n') + '\n');
+  };
+
+  r.get('/situations/:slug/sitrep', page);
+  r.get('/situations/:slug/sitrep.txt', text);
+  r.get('/situations/:slug/locations/:code/sitrep', page);
+  r.get('/situations/:slug/locations/:code/sitrep.txt', text);
+  return r;
+}
