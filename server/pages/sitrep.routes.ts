@@ -8,7 +8,7 @@ import type { PageDeps } from './deps';
 import type { I18n } from '../i18n/i18n';
 
 /** Rows of the key-figures table: the latest reports, newest first (the full list is one link away). */
-const KEY_FIGURES = 8;
+const KEY_FIGURES = 5;
 
 /**
  * The printable situation report (one A4 page: the box, the chart as an image, key figures with sources, the

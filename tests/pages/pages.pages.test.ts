@@ -22,14 +22,16 @@ describe.each(DATABASES)('pages on %s', (kind) => {
   });
   afterAll(() => t.cleanup());
 
-  test('when the dashboard is opened, then each situation shows its latest figure, 7-day change, projected range and last update, rounded for reading', async () => {
+  test('when the dashboard is opened, then each situation shows its sitrep box (latest figure, change, 7-day range, scenario) and the latest report's date, rounded for reading', async () => {
     const res = await request(app).get('/').expect(200);
     const text = textOf(res.text);
     expect(res.text).toMatch(/<html lang="en" dir="ltr">/);
     expect(text).toContain('Syria: displacement from the November-December 2024 offensive');
     expect(text).toContain('more than 370,000');
-    expect(text).toMatch(/Change over 7 days \+[\d,]+ from November 29, 2024 to December 6, 2024/);
-    expect(text).toMatch(/Projected range in 7 days [\d,]+ to [\d,]+ central [\d,]+, by December 13, 2024/);
+    // The sitrep box: the change between two real reports, the 7-day range in words, the agency scenario as a scenario.
+    expect(text).toContain('Change Up about 356,000 between November 28, 2024 and December 6, 2024 (8 days; OCHA).');
+    expect(text).toMatch(/Next 7 days If the trend of the last reports continues, between 370,000 and [\d,]+ by December 13, 2024 \(80% range; not yet tested on this series\)/);
+    expect(text).toContain('WFP warns it could reach 1,500,000 (a scenario, not a projection of the reports)');
     // The latest report's date, not the day the database was written.
     expect(text).toContain('Latest report: December 6, 2024 (2024-12-06)');
     expect(text).toMatch(/data last changed \w+ \d+, \d{4} \(\d{4}-\d\d-\d\d\)/);
