@@ -19,6 +19,8 @@ import { chartRoutes } from './charts.routes';
 import { figurePages } from './figures.routes';
 import { importPages, importUploadParser, PendingUploads } from './imports.routes';
 import type { PageDeps } from './deps';
+import type { AlertsService } from '../alerts/alerts.service';
+import { alertPages } from '../alerts/alerts.pages';
 
 export interface PagesOptions {
   storage: Storage;
@@ -28,6 +30,7 @@ export interface PagesOptions {
   situations: SituationsService;
   figures: FiguresService;
   imports: ImportsService;
+  alerts: AlertsService;
 }
 
 /**
@@ -53,6 +56,8 @@ export function pages(o: PagesOptions): Router {
   r.use(protect);
   r.use(pageReadGate(o.config.PUBLIC_READ));
   r.use(sessionRoutes(o.storage));
+  // Before the dashboard and situation page: it adds their recent alerts (and serves the alert pages and feeds).
+  r.use(alertPages({ ...d, alerts: o.alerts }));
   r.use(dashboardRoutes(o.situations, o.analysis));
   r.use(situationPages(d));
   r.use(chartRoutes(d));
