@@ -234,7 +234,7 @@ export class AlertsService {
     for (const rule of rules) {
       if (this.stopped) break;
       try {
-        created.push(...(await this.evaluateRule(s, rule)));
+        await this.evaluateRule(s, rule, created);
       } catch (err) {
         // One bad rule (e.g. its location was never given figures) must not stop the others.
         this.opts.logger.warn({ err, rule: rule.id, slug }, 'alerts: rule evaluation failed');
@@ -245,7 +245,8 @@ export class AlertsService {
     return alerts;
   }
 
-  private async evaluateRule(s: Situation, rule: AlertRule): Promise<number[]> {
+  /** Evaluates one rule; ids of the alerts it creates go into `created` as each is committed. */
+  private async evaluateRule(s: Situation, rule: AlertRule, created: number[]): Promise<void> {
     const t = this.opts.i18n.t;
     const f = this.opts.i18n;
     const loc = (await locationsRepository.get(this.db, rule.location))?.name ?? rule.location;
@@ -296,7 +297,6 @@ export class AlertsService {
     }
 
     if (projectionMet === false) await alertsRepository.setOpenKey(this.db, rule.id, null);
-    const created: number[] = [];
     for (const x of fired.slice(0, MAX_NEW_PER_RULE)) {
       const id = await this.db.transaction().execute(async (trx) => {
         // A projection rule's crossing stays open while its condition holds: later reports do not fire it again.
@@ -312,7 +312,6 @@ export class AlertsService {
       });
       if (id) created.push(id);
     }
-    return created;
   }
 
   // ---- alerts ----
@@ -452,7 +451,7 @@ export class AlertsService {
   private async dispatch(s: Situation, alerts: Alert[]) {
     const webhooks = await alertsRepository.listWebhooks(this.db, s.id);
     const subscribers = this.opts.mailer ? await alertsRepository.subscribers(this.db, s.id) : [];
-    const at = this.at();
+    const at = new Date().toISOString();
     const rows = alerts.flatMap((a) => [
       ...webhooks.map((w) => ({ alertId: a.id, situationId: s.id, channel: 'webhook' as const, targetId: w.id, target: w.url, at })),
       ...subscribers.map((x) => ({ alertId: a.id, situationId: s.id, channel: 'email' as const, targetId: x.id, target: x.email, at })),
@@ -465,7 +464,8 @@ export class AlertsService {
   /** One attempt of one delivery, if this instance can claim it; schedules the next one on failure (×4 backoff). */
   async attempt(id: number): Promise<void> {
     if (this.stopped) return;
-    const now = this.now();
+    // Deliveries run on the wall clock: the injectable clock is the rules' notion of today.
+    const now = new Date();
     const lease = new Date(now.getTime() + 60_000).toISOString();
     if (!(await alertsRepository.claimDelivery(this.db, id, now.toISOString(), lease))) return;
     const d = (await alertsRepository.delivery(this.db, id))!;
@@ -486,8 +486,8 @@ export class AlertsService {
   private async finish(id: number, attempts: number, r: { ok: boolean; status: number | null; error: string | null }, final: boolean) {
     const giveUp = final || attempts >= MAX_ATTEMPTS;
     const delay = this.opts.retryBaseMs * 4 ** (attempts - 1);
-    const next = r.ok || giveUp ? null : new Date(this.now().getTime() + delay).toISOString();
-    await alertsRepository.finishAttempt(this.db, id, { status: r.ok ? 'delivered' : giveUp ? 'failed' : 'pending', attempts, nextAttemptAt: next, lastStatus: r.status, lastError: r.error?.slice(0, 500) ?? null, at: this.at() });
+    const next = r.ok || giveUp ? null : new Date(Date.now() + delay).toISOString();
+    await alertsRepository.finishAttempt(this.db, id, { status: r.ok ? 'delivered' : giveUp ? 'failed' : 'pending', attempts, nextAttemptAt: next, lastStatus: r.status, lastError: r.error?.slice(0, 500) ?? null, at: new Date().toISOString() });
     if (next && !this.stopped) {
       // In-process retry; the hourly sweep picks up retries a stopped process left behind.
       this.track(
@@ -533,7 +533,7 @@ export class AlertsService {
       if (this.stopped) break;
       out.push(...(await this.evaluate(s.slug, ['stale']).catch((err) => { this.opts.logger.warn({ err, slug: s.slug }, 'alerts: hourly evaluation failed'); return []; })));
     }
-    for (const id of await alertsRepository.dueDeliveries(this.db, this.at(), 500)) await this.track(this.attempt(id)).catch(() => undefined);
+    for (const id of await alertsRepository.dueDeliveries(this.db, new Date().toISOString(), 500)) await this.track(this.attempt(id)).catch(() => undefined);
     return out;
   }
 
