@@ -232,7 +232,8 @@ export const alertsRepository = {
     if (category) q = q.where('category', '=', category);
     const groups = await q
       .groupBy(['location_code', 'period_end', 'category', 'location_role'])
-      .having(sql<boolean>`count(*) >= 2 and max(value) > min(value) * ${1 + percent / 100}`)
+      // The cast: PostgreSQL would otherwise read the factor as the integer column's type.
+      .having(sql<boolean>`count(*) >= 2 and max(value) > min(value) * cast(${1 + percent / 100} as double precision)`)
       .orderBy('period_end')
       .orderBy('location_code')
       .limit(limit)
