@@ -75,6 +75,10 @@ describe.each(DATABASES)('HAPI-shaped output on %s', (kind) => {
       const res = await request(app).get(IDPS).query(query).expect(400);
       expect(res.body.error.fields.map((f: { path: string }) => f.path)).toContain(path);
     }
+    const doc = (await request(app).get('/api/v1/openapi.json').expect(200)).body;
+    expect(doc.paths['/api/v1/hapi/affected-people/idps'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['location_code', 'admin1_code', 'admin2_code', 'admin_level', 'start_date', 'end_date', 'output_format', 'limit', 'offset']));
+    expect(doc.paths['/api/v1/hapi/affected-people/idps'].get.description).toContain('`population` #affected+idps');
+    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['AlertRuleCreate', 'WebhookCreate', 'AlertAcknowledge']));
   });
 
   test('when the CSV is imported into an empty situation, then it holds the same figures', async () => {
