@@ -56,7 +56,9 @@ describe.each(DATABASES)('hostile input to the alert and HAPI APIs on %s', (kind
     await fc.assert(
       fc.asyncProperty(mutated(HAPI), async (query) => {
         const res = await request(app).get('/api/v1/hapi/affected-people/idps').query(query as Record<string, string>);
-        expect([200, 400]).toContain(res.status);
+        // 431 is Node refusing a 100,000-character URL before the app sees it.
+        expect([200, 400, 431]).toContain(res.status);
+        if (res.status === 400) expect(res.body.error.fields.length).toBeGreaterThan(0);
       }),
       { numRuns: FUZZ_RUNS },
     );
