@@ -48,8 +48,9 @@ export function alertPages(d: PageDeps & { alerts: AlertsService }): Router {
   r.get(['/', '/situations/:slug'], async (req, res, next) => {
     const slug = typeof req.params.slug === 'string' ? req.params.slug : undefined;
     try {
-      res.locals.recentAlerts = await alerts.list({ slug, limit: 5 });
-      res.locals.alertsStamp = await alerts.stamp(slug);
+      const recent = await alerts.recent(slug);
+      res.locals.recentAlerts = recent.alerts;
+      res.locals.alertsStamp = recent.stamp;
     } catch (err) {
       // An unknown situation: the situation page answers its own 404.
       if (!(err instanceof HttpError && err.status === 404)) throw err;

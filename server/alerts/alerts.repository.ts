@@ -187,14 +187,6 @@ export const alertsRepository = {
     return Number(r.numUpdatedRows) === 1;
   },
 
-  /** What a cached page showing alerts depends on: the newest alert and the newest acknowledgement. */
-  async stamp(db: Tx, situationId?: number): Promise<string> {
-    let q = db.selectFrom('alerts').select((eb) => [eb.fn.max('id').as('id'), eb.fn.max('acknowledged_at').as('ack')]);
-    if (situationId != null) q = q.where('situation_id', '=', situationId);
-    const r = await q.executeTakeFirst();
-    return `${r?.id ?? 0}/${r?.ack ?? ''}`;
-  },
-
   /** Provenance of figures, for the "figure and source that triggered it". */
   async figureSources(db: Tx, ids: number[]) {
     if (!ids.length) return [];

@@ -329,10 +329,13 @@ export class AlertsService {
     return alerts;
   }
 
-  /** What a cached page listing alerts depends on (see server/pages). Unknown situation: all alerts. */
-  async stamp(slug?: string): Promise<string> {
-    const s = slug ? await situationsRepository.bySlug(this.db, slug) : undefined;
-    return alertsRepository.stamp(this.db, s?.id);
+  /**
+   * The few latest alerts for a page list (a situation's, or all) and a stamp of what the list shows (ids and
+   * acknowledgements), which keys the situation page cache: a new alert or acknowledgement changes the page.
+   */
+  async recent(slug?: string, limit = 5): Promise<{ alerts: Alert[]; stamp: string }> {
+    const alerts = await this.list({ slug, limit });
+    return { alerts, stamp: alerts.map((a) => `${a.id}:${a.acknowledgedAt ?? ''}`).join(',') };
   }
 
   async acknowledge(id: number, body: unknown, user: AuthUser): Promise<Alert> {
