@@ -81,6 +81,35 @@ describe.each(DATABASES)('alerts on %s', (kind) => {
     expect((await request(x.app).get(`/api/v1/situations/${SLUG}/alert-rules`).expect(200)).body.data).toHaveLength(before);
   });
 
+  test('when a rule is edited, deleted and restored, then versions guard it and its history has every step', async () => {
+    const rule = await addRule({ kind: 'stale', days: 30, category: 'idps' });
+    const path = `/api/v1/situations/${SLUG}/alert-rules/${rule.id}`;
+    const edited = await request(x.app).patch(path).set(editor.auth).send({ version: 1, days: 21 }).expect(200);
+    expect(edited.body).toMatchObject({ params: { days: 21 }, category: 'idps', version: 2 });
+    await request(x.app).patch(path).set(editor.auth).send({ version: 1, days: 7 }).expect(409);
+    expect((await request(x.app).patch(path).set(editor.auth).send({ version: 2, kind: 'threshold' }).expect(400)).body.error.fields[0].path).toBe('kind');
+    expect((await request(x.app).patch(path).set(editor.auth).send({ version: 2, days: 0 }).expect(400)).body.error.fields[0].path).toBe('days');
+    await request(x.app).delete(path).set(editor.auth).expect(200);
+    expect((await request(x.app).get(`/api/v1/situations/${SLUG}/alert-rules`).expect(200)).body.data.some((r: { id: number }) => r.id === rule.id)).toBe(false);
+    await request(x.app).post(`${path}/restore`).set(editor.auth).expect(200);
+    const history = (await request(x.app).get(`${path}/history`).set(viewer.auth).expect(200)).body.data;
+    expect(history.map((h: { action: string }) => h.action)).toEqual(['create', 'update', 'delete', 'restore']);
+    expect(history[1]).toMatchObject({ actor: editor.user.email, before: { params: { days: 30 } }, after: { params: { days: 21 } } });
+    await request(x.app).delete(path).set(editor.auth).expect(200);
+    await x.alerts.settled();
+  });
+
+  test('when one rule cannot be evaluated, then the write that triggered it still succeeds and the other rules still fire', async () => {
+    const s = await t.storage.db.selectFrom('situations').select('id').where('slug', '=', SLUG).executeTakeFirstOrThrow();
+    // A rule for a place the analysis does not know (only possible by writing the table directly).
+    const { id: broken } = await t.storage.db.insertInto('alert_rules').values({ situation_id: s.id, kind: 'threshold', location_code: 'XX-NOWHERE', category: 'idps', params: JSON.stringify({ threshold: 1 }), origin: null, open_key: null, created_by: 'test', created_at: 'x', updated_by: 'test', updated_at: 'x', version: 1, deleted_at: null }).returning('id').executeTakeFirstOrThrow();
+    const rule = await addRule({ kind: 'threshold', category: 'returnees', threshold: 10 });
+    await addFigure(figure('returnees', '2024-12-02', 50));
+    expect(await alertsOf(rule.id)).toHaveLength(1);
+    expect(await alertsOf(broken)).toHaveLength(0);
+    await t.storage.db.updateTable('alert_rules').set({ deleted_at: 'x' }).where('id', '=', broken).execute();
+  });
+
   test('when a threshold of 300,000 is set on the Syria data, then it fires once at 370,000 on 6 December with that figure, and not again on later reports', async () => {
     const rule = await addRule({ kind: 'threshold', category: 'new_displacement', threshold: 300000 });
     const fired = await alertsOf(rule.id);
