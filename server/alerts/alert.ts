@@ -7,9 +7,6 @@ import { httpUrl, locationCode, optionalText, requiredText } from '../validation
 export const RULE_KINDS = ['threshold', 'change_7d', 'yearly_high', 'projection', 'stale', 'conflict'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
-/** Kinds read from the reconciled series of one location × category (so they need a category). */
-export const SERIES_KINDS: readonly RuleKind[] = ['threshold', 'change_7d', 'yearly_high', 'projection'];
-
 /** At most this many rules (and webhooks) per situation: an editor cannot make the server store or evaluate without bound. */
 export const MAX_RULES = 50;
 export const MAX_WEBHOOKS = 10;

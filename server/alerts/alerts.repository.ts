@@ -306,11 +306,6 @@ export const alertsRepository = {
       .execute();
   },
 
-  async countSubscribers(db: Tx, situationId: number): Promise<number> {
-    const r = await db.selectFrom('alert_subscriptions').select((eb) => eb.fn.countAll().as('n')).where('situation_id', '=', situationId).executeTakeFirstOrThrow();
-    return Number(r.n);
-  },
-
   /** One delivery per alert, channel and target: a second instance's insert is a no-op. Returns the ids created. */
   async insertDeliveries(db: Tx, rows: { alertId: number; situationId: number; channel: 'webhook' | 'email'; targetId: number; target: string; at: string }[]): Promise<number[]> {
     const ids: number[] = [];
@@ -382,18 +377,5 @@ export const alertsRepository = {
   async history(db: Tx, entity: string, entityId: number) {
     const rows = await db.selectFrom('alert_history').selectAll().where('entity', '=', entity).where('entity_id', '=', entityId).orderBy('id').execute();
     return rows.map((r) => ({ action: r.action, actor: r.actor, at: r.at, before: r.before ? JSON.parse(r.before) : null, after: r.after ? JSON.parse(r.after) : null }));
-  },
-
-  /** Situations with at least one live rule of these kinds (the hourly sweep visits only those). */
-  async situationsWithRules(db: Tx, kinds: RuleKind[]): Promise<string[]> {
-    const rows = await db
-      .selectFrom('alert_rules as r')
-      .innerJoin('situations as s', 's.id', 'r.situation_id')
-      .select('s.slug')
-      .distinct()
-      .where('r.deleted_at', 'is', null)
-      .where('r.kind', 'in', kinds)
-      .execute();
-    return rows.map((r) => r.slug);
   },
 };

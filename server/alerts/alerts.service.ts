@@ -13,7 +13,7 @@ import type { Situation } from '../situations/situation';
 import type { I18n } from '../i18n/i18n';
 import { alertsRepository } from './alerts.repository';
 import {
-  acknowledgeSchema, MAX_RULES, MAX_WEBHOOKS, ruleCreateSchema, ruleParts, ruleUpdateSchema, SERIES_KINDS, webhookCreateSchema,
+  acknowledgeSchema, MAX_RULES, MAX_WEBHOOKS, ruleCreateSchema, ruleParts, ruleUpdateSchema, webhookCreateSchema,
   type Alert, type AlertRule, type RuleKind,
 } from './alert';
 import { daysSince, rangeReach, seriesCrossing, type Point, type RangePoint } from './evaluate';
@@ -561,4 +561,3 @@ export class AlertsService {
   }
 }
 
-export { SERIES_KINDS };
