@@ -29,7 +29,7 @@ export class SituationsService {
   /** Creates a situation; its country becomes a location (admin 0) when it is not known yet. Audited. */
   async create(body: unknown, user: AuthUser): Promise<Situation> {
     const input = parseOrThrow(situationCreateSchema, body);
-    return this.storage.db.transaction().execute(async (trx) => {
+    const created = await this.storage.db.transaction().execute(async (trx) => {
       if (await situationsRepository.bySlug(trx, input.slug))
         throw new HttpError(409, 'conflict', `A situation with slug ${input.slug} already exists`);
       const country = await locationsRepository.get(trx, input.country);
@@ -46,6 +46,9 @@ export class SituationsService {
       await situationsRepository.addHistory(trx, id, 'create', user.email, at, null, created);
       return created;
     });
+    // Listeners set the new situation up (its default alert rules).
+    this.onChange(input.slug);
+    return created;
   }
 
   /**

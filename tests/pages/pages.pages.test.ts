@@ -22,7 +22,7 @@ describe.each(DATABASES)('pages on %s', (kind) => {
   });
   afterAll(() => t.cleanup());
 
-  test('when the dashboard is opened, then each situation shows its sitrep box (latest figure, change, 7-day range, scenario) and the latest report's date, rounded for reading', async () => {
+  test('when the dashboard is opened, then each situation shows its sitrep box (latest figure, change, 7-day range, scenario) and the date of the latest report, rounded for reading', async () => {
     const res = await request(app).get('/').expect(200);
     const text = textOf(res.text);
     expect(res.text).toMatch(/<html lang="en" dir="ltr">/);
