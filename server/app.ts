@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps): Express {
   const situations = new SituationsService(storage, onChange);
   const figures = new FiguresService(storage, onChange);
   const imports = new ImportsService(storage, onChange);
-  const exportsService = new ExportsService(storage, analysis);
+  const exportsService = new ExportsService(storage, analysis, createI18n(config.LOCALE));
   const services = { analysis, situations, figures, imports, exports: exportsService, alerts };
 
   app.use(

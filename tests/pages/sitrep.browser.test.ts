@@ -55,7 +55,7 @@ describeInBrowser('sitrep pages in a browser (chromium, SQLite)', () => {
     expect(await aboveFold(page, '.sitrep-box')).toBe(true);
     // No horizontal overflow, and no table in a fixed-height box: the newest row is reached by scrolling the page only.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
-    expect(await page.evaluate(() => [...document.querySelectorAll('.table-wrap')].every((w) => w.scrollHeight <= w.clientHeight + 1))).toBe(true);
+    expect(await page.evaluate(() => Array.from(document.querySelectorAll('.table-wrap')).every((w) => w.scrollHeight <= w.clientHeight + 1))).toBe(true);
     await close();
   });
 
