@@ -35,12 +35,16 @@ export function isCalendarDate(s: string): boolean {
   return d <= days;
 }
 
-/** A calendar date `YYYY-MM-DD` that exists; `notFuture` rejects dates after today (UTC). */
+/** The earliest date any field accepts: displacement records start well after it, and a year 0000 is a typo. */
+export const MIN_DATE = '1900-01-01';
+
+/** A calendar date `YYYY-MM-DD` that exists, not before 1900-01-01; `notFuture` rejects dates after today (UTC). */
 export const isoDate = (opts: { notFuture?: boolean } = {}) =>
   z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
     .refine(isCalendarDate, 'is not a real calendar date')
+    .refine((s) => s >= MIN_DATE, `must not be before ${MIN_DATE}`)
     .refine((s) => !opts.notFuture || s <= todayIso(), 'must not be after today')
     .meta({ format: 'date' });
 

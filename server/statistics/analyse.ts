@@ -29,6 +29,9 @@ import { scenarioRange, type ScenarioRange } from './scenario-range';
 import { timeToThreshold, type ThresholdCrossing } from './time-to-threshold';
 import { defaultThresholds, type ThresholdSpec } from './default-thresholds';
 
+/** Longest daily curve, in days after the last report: a bound on the points any request can make analyse() build. */
+export const MAX_CURVE_DAYS = 1100;
+
 export interface AnalyseInput {
   figures: readonly FigureLike[];
   scenarios: readonly ScenarioLike[];
@@ -122,7 +125,11 @@ export function analyse(input: AnalyseInput): AnalyseResult {
 
   const points: TimePoint[] = series.points.map((p) => ({ date: p.date, value: p.value }));
   const lastDay = points.length ? toDay(points[points.length - 1].date) : null;
-  const endDay = lastDay === null ? null : Math.max(lastDay, asOfDay ?? lastDay) + horizonDays;
+  // The daily curves never run more than MAX_CURVE_DAYS past the last report, whatever asOf and horizon ask
+  // (issue 10: a far asOf made the server build millions of points).
+  const wantedEnd = lastDay === null ? null : Math.max(lastDay, asOfDay ?? lastDay) + horizonDays;
+  const endDay = wantedEnd === null || lastDay === null ? wantedEnd : Math.min(wantedEnd, lastDay + MAX_CURVE_DAYS);
+  if (wantedEnd !== null && endDay !== wantedEnd) warnings.push(`Projections stop ${MAX_CURVE_DAYS} days after the last report (${fromDay(endDay!)}).`);
   const options = { horizonDays: endDay === null || lastDay === null ? horizonDays : endDay - lastDay, cumulative, ceiling: ceiling?.value ?? null };
 
   const methods = {} as Record<MethodKey, ProjectionResult>;
