@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(figuresApi(storage, situations, figures));
   api.use(referenceApi(storage));
   api.use(analysisApi(analysis));
-  api.use(importsApi(imports));
+  api.use(importsApi(imports, figures));
   api.use(exportRoutes(exportsService));
   api.use((req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}`)));
   app.use('/api/v1', api);

@@ -11,7 +11,7 @@ const figureColumns = [
   'f.id', 'f.situation_id', 'f.location_code', 'f.location_role', 'f.category', 'f.period_start', 'f.period_end', 'f.value',
   'f.value_low', 'f.value_high', 'f.quantifier', 'f.unit', 'f.reported_value', 'f.household_size', 'f.organisation_id',
   'f.source_url', 'f.source_title', 'f.published_on', 'f.quote', 'f.role', 'f.status', 'f.notes', 'f.external_id',
-  'f.import_id', 'f.created_by', 'f.created_at', 'f.updated_by', 'f.updated_at', 'f.version', 'f.deleted_at',
+  'f.import_id', 'f.created_by', 'f.created_at', 'f.updated_by', 'f.updated_at', 'f.version', 'f.deleted_at', 'f.changed_by',
   's.slug as situation_slug', 'o.short_name as organisation_short_name', 'o.reliability as organisation_reliability',
 ] as const;
 
@@ -19,6 +19,8 @@ type FigureRow = Selectable<FiguresTable> & { situation_slug: string; organisati
 
 export interface FigureRecord extends Figure {
   externalId: string | null;
+  /** Who last changed what the figure says (its creator until someone does): approval needs someone else. */
+  changedBy: string;
 }
 
 /** The columns the statistics read (analysis.repository.ts selects only these). */
@@ -63,6 +65,7 @@ export function toFigure(r: FigureRow): FigureRecord {
     notes: r.notes,
     externalId: r.external_id,
     createdBy: r.created_by,
+    changedBy: r.changed_by ?? r.created_by,
     createdAt: r.created_at,
     updatedBy: r.updated_by,
     updatedAt: r.updated_at,
@@ -158,6 +161,40 @@ export const figuresRepository = {
       .where('external_id', '=', externalId)
       .executeTakeFirst();
     return row?.id;
+  },
+
+  /** Draft, not deleted figures of one import, in id order after `afterId` (a batch of "approve all from this import"). */
+  async importDrafts(db: Tx, importId: number, afterId: number, limit: number): Promise<FigureRecord[]> {
+    const rows = await this.select(db)
+      .where('f.import_id', '=', importId)
+      .where('f.status', '=', 'draft')
+      .where('f.deleted_at', 'is', null)
+      .where('f.id', '>', afterId)
+      .orderBy('f.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toFigure(r as FigureRow));
+  },
+
+  /** Sets drafts approved, one version step each; returns how many rows changed. */
+  async approveMany(db: Tx, ids: number[], actor: string, at: string): Promise<number> {
+    if (!ids.length) return 0;
+    const res = await db
+      .updateTable('figures')
+      .set((eb) => ({ status: 'approved', updated_by: actor, updated_at: at, version: eb('version', '+', 1) }))
+      .where('id', 'in', ids)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  },
+
+  /** History rows of many figures in one statement. */
+  async addHistoryMany(db: Tx, rows: { figureId: number; action: string; actor: string; at: string; before: unknown; after: unknown }[]) {
+    if (!rows.length) return;
+    await db
+      .insertInto('figure_history')
+      .values(rows.map((r) => ({ figure_id: r.figureId, action: r.action, actor: r.actor, at: r.at, before: r.before == null ? null : JSON.stringify(r.before), after: r.after == null ? null : JSON.stringify(r.after) })))
+      .execute();
   },
 
   async addHistory(db: Tx, figureId: number, action: string, actor: string, at: string, before: unknown, after: unknown) {

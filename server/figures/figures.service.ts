@@ -8,6 +8,7 @@ import { locationsRepository } from '../locations/locations.repository';
 import { organisationsRepository } from '../organisations/organisations.repository';
 import type { Situation } from '../situations/situation';
 import { figuresRepository, type FigureRecord, type Tx } from './figures.repository';
+import { importsRepository } from '../imports/imports.repository';
 import { figureCreateSchema, figureUpdateSchema, peopleValue, type FigureCreate } from './figure.schema';
 import { isFlow } from './figure';
 
@@ -95,8 +96,15 @@ export async function insertFigure(trx: Tx, situation: Situation, input: FigureC
   return created;
 }
 
-// Fields whose change alters what the figure says; changing one of them sends an approved figure back to review.
-const SUBSTANTIVE = ['location', 'locationRole', 'category', 'periodStart', 'periodEnd', 'value', 'valueLow', 'valueHigh', 'quantifier', 'unit', 'reportedValue', 'householdSize', 'organisation', 'role'] as const;
+// Fields whose change alters what the figure says or where it comes from: changing one of them sends an approved
+// figure back to review, and makes the editor who changed it the one who may not approve it (issue 10).
+const SUBSTANTIVE = [
+  'location', 'locationRole', 'category', 'periodStart', 'periodEnd', 'value', 'valueLow', 'valueHigh', 'quantifier', 'unit', 'reportedValue',
+  'householdSize', 'organisation', 'role', 'sourceUrl', 'sourceTitle', 'publishedOn', 'quote',
+] as const;
+
+/** Four eyes: the last person who changed what a figure says may not approve it, unless an admin. */
+export const mayApprove = (f: { changedBy: string }, user: AuthUser) => hasRole(user, 'admin') || (hasRole(user, 'editor') && f.changedBy !== actorOf(user));
 
 export class FiguresService {
   constructor(
@@ -162,13 +170,15 @@ export class FiguresService {
         location: row.location_code, locationRole: row.location_role, category: row.category, periodStart: row.period_start,
         periodEnd: row.period_end, value: row.value, valueLow: row.value_low, valueHigh: row.value_high, quantifier: row.quantifier,
         unit: row.unit, reportedValue: row.reported_value, householdSize: row.household_size, organisation: merged.organisation, role: row.role,
+        sourceUrl: row.source_url, sourceTitle: row.source_title, publishedOn: row.published_on, quote: row.quote,
       };
       const changedSubstance = SUBSTANTIVE.some((k) => (current[k] ?? null) !== (after[k] ?? null));
+      // An admin's change may stay approved: an admin may approve on their own.
       if (current.status === 'approved' && changedSubstance && !hasRole(user, 'admin')) row.status = 'draft';
       const at = nowIso();
       const res = await trx
         .updateTable('figures')
-        .set({ ...row, updated_by: actorOf(user), updated_at: at, version: current.version + 1 })
+        .set({ ...row, updated_by: actorOf(user), updated_at: at, version: current.version + 1, ...(changedSubstance ? { changed_by: actorOf(user) } : {}) })
         .where('id', '=', id)
         .where('version', '=', current.version)
         .executeTakeFirst();
@@ -236,8 +246,8 @@ export class FiguresService {
     return this.transition(id, user, 'approve', version, (f) => {
       if (f.deletedAt) throw notFound(`Figure ${id}`);
       if (f.status === 'approved') throw new HttpError(409, 'already_approved', `Figure ${id} is already approved`);
-      if (f.createdBy === user.email && !hasRole(user, 'admin'))
-        throw new HttpError(403, 'forbidden', 'A figure must be approved by an editor other than its author, or by an admin');
+      if (!mayApprove(f, user))
+        throw new HttpError(403, 'forbidden', 'A figure must be approved by an editor other than the last person who changed what it says (its author until someone edits it), or by an admin');
       return { status: 'approved' };
     });
   }
@@ -248,6 +258,38 @@ export class FiguresService {
       if (f.status === 'rejected') throw new HttpError(409, 'already_rejected', `Figure ${id} is already rejected`);
       return { status: 'rejected' };
     });
+  }
+
+  /**
+   * "Approve all from this import": every draft of the import that this user may approve (four eyes: not the
+   * importer, nor the last person who changed the figure, unless an admin), with a history row each, in one
+   * transaction. The rest stay drafts and are counted.
+   */
+  async approveImport(situationSlug: string, importId: number, user: AuthUser): Promise<{ approved: number; skipped: number }> {
+    const result = await this.storage.db.transaction().execute(async (trx) => {
+      const situation = await this.situation(trx, situationSlug);
+      const record = await importsRepository.get(trx, situation.id, importId);
+      if (!record) throw notFound(`Import ${importId} of ${situationSlug}`);
+      const at = nowIso();
+      let approved = 0;
+      let skipped = 0;
+      for (let after = 0; ; ) {
+        // Batches of 500: memory stays flat whatever the import's size.
+        const batch = await figuresRepository.importDrafts(trx, importId, after, 500);
+        if (!batch.length) break;
+        after = batch[batch.length - 1].id;
+        const mine = batch.filter((f) => mayApprove(f, user));
+        skipped += batch.length - mine.length;
+        approved += await figuresRepository.approveMany(trx, mine.map((f) => f.id), actorOf(user), at);
+        await figuresRepository.addHistoryMany(trx, mine.map((f) => ({
+          figureId: f.id, action: 'approve', actor: actorOf(user), at, before: f, after: { ...f, status: 'approved', updatedBy: actorOf(user), updatedAt: at, version: f.version + 1 },
+        })));
+      }
+      if (approved) await situationsRepository.touch(trx, situation.id, at);
+      return { approved, skipped };
+    });
+    if (result.approved) this.onChange(situationSlug);
+    return result;
   }
 
   async history(id: number) {

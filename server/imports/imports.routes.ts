@@ -3,7 +3,8 @@ import express, { Router } from 'express';
 import multer from 'multer';
 import { requireRole } from '../auth/auth.middleware';
 import { HttpError } from '../errors';
-import { parseOrThrow } from '../validation';
+import { parseOrThrow, positiveId } from '../validation';
+import type { FiguresService } from '../figures/figures.service';
 import type { ImportsService } from './imports.service';
 import { importOptionsSchema, toImportOptions } from './import-options';
 
@@ -13,7 +14,7 @@ export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
  * POST /api/v1/situations/:slug/imports: a CSV as the raw body (text/csv) or as the multipart field `file`.
  * Without `commit=true` it only previews: counts and every problem, nothing stored.
  */
-export function importsApi(imports: ImportsService): Router {
+export function importsApi(imports: ImportsService, figures: FiguresService): Router {
   const r = Router();
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
   r.post(
@@ -31,5 +32,9 @@ export function importsApi(imports: ImportsService): Router {
       res.status(report.committed ? 201 : 200).json(report);
     },
   );
+  // A second editor approves an editor's import in one step (four eyes; the importer's own figures are skipped).
+  r.post('/situations/:slug/imports/:id/approve', requireRole('editor'), async (req, res) => {
+    res.json(await figures.approveImport(String(req.params.slug), positiveId(req.params.id), req.user!));
+  });
   return r;
 }

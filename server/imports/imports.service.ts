@@ -23,7 +23,7 @@ export interface ImportOptions {
   filename: string;
   map?: Record<string, string>;
   countryFilter?: boolean;
-  /** `approved` only for editors who choose it; imported figures are drafts otherwise. */
+  /** `approved` only for admins who choose it; imported figures are drafts otherwise. */
   status?: 'draft' | 'approved';
   defaults?: { organisation?: string; sourceUrl?: string; quote?: string; publishedOn?: string; location?: string };
   onProgress?: (rows: number) => void;
@@ -116,7 +116,10 @@ export class ImportsService {
   }
 
   private async situationFor(slug: string, opts: ImportOptions, user: AuthUser): Promise<Situation> {
-    if (opts.status === 'approved' && !hasRole(user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can import figures as approved');
+    // Four eyes: figures imported as approved are public at once, so only an admin may do it; an editor's import
+    // lands as drafts for a second editor to approve ("approve all from this import").
+    if (opts.status === 'approved' && !hasRole(user, 'admin'))
+      throw new HttpError(403, 'forbidden', 'status: only an admin can import figures as approved; import them as drafts and ask another editor to approve the import', { fields: [{ path: 'status', message: 'approved needs an admin' }] });
     const situation = await situationsRepository.bySlug(this.storage.db, slug);
     if (!situation) throw notFound(`Situation ${slug}`);
     return situation;

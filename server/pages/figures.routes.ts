@@ -41,7 +41,7 @@ function formValues(f: FigureRecord): Record<string, string> {
 }
 
 // History rows list what changed; bookkeeping fields change every time and say nothing.
-const BOOKKEEPING = new Set(['updatedAt', 'updatedBy', 'version', 'createdAt', 'createdBy', 'organisationReliability']);
+const BOOKKEEPING = new Set(['updatedAt', 'updatedBy', 'version', 'createdAt', 'createdBy', 'changedBy', 'organisationReliability']);
 function changes(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
   if (!before || !after) return [];
   return Object.keys(after)

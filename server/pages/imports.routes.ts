@@ -13,6 +13,8 @@ import type { Situation } from '../situations/situation';
 import { byField, echo, type FormBody } from './forms';
 import { idParam, requirePageRole } from './guards';
 import type { PageDeps } from './deps';
+import { importsRepository } from '../imports/imports.repository';
+import { hasRole } from '../auth/user';
 
 /**
  * The import page (editors): upload a CSV, preview it, then commit it (all rows or none).
@@ -241,7 +243,8 @@ export function importPages(d: PageDeps & { imports: ImportsService }, uploads: 
       upload: s.upload ?? null,
       report: s.report ?? null,
       problem: s.problem ?? null,
-      statuses: ['draft', 'approved'],
+      // Importing as approved skips the second pair of eyes: admins only.
+      statuses: hasRole(res.locals.user, 'admin') ? ['draft', 'approved'] : ['draft'],
       maxMb: Math.round(MAX_UPLOAD_BYTES / 1024 / 1024),
     });
   };
@@ -336,20 +339,24 @@ export function importPages(d: PageDeps & { imports: ImportsService }, uploads: 
   r.get('/situations/:slug/imports/:id', requirePageRole('editor'), async (req, res) => {
     const situation = await d.situations.get(String(req.params.slug));
     const id = idParam(req);
-    const row = await db.selectFrom('imports').selectAll().where('id', '=', id).where('situation_id', '=', situation.id).executeTakeFirst();
+    const row = await importsRepository.get(db, situation.id, id);
     if (!row) throw notFound(`Import ${id} of ${situation.title}`);
-    const byStatus = await db
-      .selectFrom('figures')
-      .select(['status', (eb) => eb.fn.countAll().as('n')])
-      .where('import_id', '=', id)
-      .groupBy('status')
-      .execute();
+    const approved = typeof req.query.approved === 'string' && /^\d{1,9}$/.test(req.query.approved) ? Number(req.query.approved) : null;
     res.render('imports/show', {
       title: res.locals.t('import.doneTitle', { id }),
       situation,
       record: row,
-      counts: Object.fromEntries(byStatus.map((s) => [s.status, Number(s.n)])),
+      counts: await importsRepository.countsByStatus(db, id),
+      // The importer's own drafts need a second pair of eyes; an admin may approve them all.
+      canApproveAll: hasRole(req.user, 'admin') || row.created_by !== req.user!.email,
+      approved,
     });
+  });
+
+  r.post('/situations/:slug/imports/:id/approve', requirePageRole('editor'), async (req, res) => {
+    const slug = String(req.params.slug);
+    const { approved } = await d.figures.approveImport(slug, idParam(req), req.user!);
+    res.redirect(303, `/situations/${encodeURIComponent(slug)}/imports/${idParam(req)}?approved=${approved}`);
   });
 
   return r;

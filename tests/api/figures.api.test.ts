@@ -149,7 +149,7 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
   test('when the author approves their own figure, then 403; another editor or an admin may', async () => {
     const a = (await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send(valid()).expect(201)).body;
     const denied = await request(app).post(`/api/v1/figures/${a.id}/approve`).set(editor.auth).expect(403);
-    expect(denied.body.error.message).toMatch(/other than its author/);
+    expect(denied.body.error.message).toMatch(/other than the last person who changed what it says/);
     await request(app).post(`/api/v1/figures/${a.id}/approve`).set(viewer.auth).expect(403);
     await request(app).post(`/api/v1/figures/${a.id}/approve`).set(editor2.auth).expect(200);
     await request(app).post(`/api/v1/figures/${a.id}/approve`).set(editor2.auth).expect(409);

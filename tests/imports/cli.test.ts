@@ -34,7 +34,18 @@ describe('npm run import (the CLI)', () => {
     expect(preview.stdout).toContain('30 rows, 30 figures, 30 new, 0 already present');
     expect(preview.stdout).toContain('Preview only');
     expect(count()).toBe(0);
-    const commit = cli('import.ts', [file, '--situation', 'syria-2024-offensive', '--commit', '--status', 'approved']);
+    // Importing as approved skips the second pair of eyes: the CLI needs --as naming an admin account (issue 10).
+    const refused = cli('import.ts', [file, '--situation', 'syria-2024-offensive', '--commit', '--status', 'approved']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/--status approved needs --as/);
+    expect(count()).toBe(0);
+    const add = (email: string, role: string) => spawnSync(TSX, [path.join(ROOT, 'server/cli/user-add.ts'), '--email', email, '--role', role, '--password-stdin'], { env, encoding: 'utf8', input: 'a long enough password\n', timeout: 60_000 });
+    expect(add('cli-editor@example.org', 'editor').status).toBe(0);
+    expect(add('cli-admin@example.org', 'admin').status).toBe(0);
+    const asEditor = cli('import.ts', [file, '--situation', 'syria-2024-offensive', '--commit', '--status', 'approved', '--as', 'cli-editor@example.org']);
+    expect(asEditor.status).toBe(1);
+    expect(count()).toBe(0);
+    const commit = cli('import.ts', [file, '--situation', 'syria-2024-offensive', '--commit', '--status', 'approved', '--as', 'cli-admin@example.org']);
     expect(commit.status).toBe(0);
     expect(commit.stdout).toMatch(/Imported 30 figure\(s\) as approved \(import #\d+\)/);
     expect(count()).toBe(30);
