@@ -26,6 +26,8 @@ import { pages } from './pages';
 import { helmetOptions } from './pages/security';
 import { VIEWS_DIR } from './paths';
 
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 export interface AppDeps {
   storage: Storage;
   config: Config;
@@ -79,7 +81,10 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(bearerAuth(storage));
   api.use(authApi(storage));
-  api.use((req, res, next) => (req.method === 'GET' ? readGate(config.PUBLIC_READ)(req, res, next) : next()));
+  // Every method that is not a write is a read (GET, HEAD, OPTIONS…): HEAD would otherwise tell the length and ETag
+  // of a hidden body. Writes check their own role (requireRole).
+  const gate = readGate(config.PUBLIC_READ);
+  api.use((req, res, next) => (WRITE_METHODS.has(req.method) ? next() : gate(req, res, next)));
   api.use(situationsApi(situations));
   api.use(figuresApi(storage, situations, figures));
   api.use(referenceApi(storage));

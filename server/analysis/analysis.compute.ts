@@ -39,7 +39,8 @@ export async function analysisScope(db: Db, country: string, location: string): 
 export async function computeAnalysis(db: Db, r: ComputeRequest): Promise<Analysis> {
   const { locations, codes } = await analysisScope(db, r.situation.country, r.location);
   const figures = await analysisRepository.figures(db, { situationId: r.situation.id, category: r.category, locations: codes });
-  const scenarios = await scenariosRepository.list(db, r.situation.id);
+  // The analysis is public and cached for everyone: it carries no account emails.
+  const scenarios = (await scenariosRepository.list(db, r.situation.id)).map(({ createdBy: _by, ...s }) => s);
   return analyse({
     figures,
     scenarios,

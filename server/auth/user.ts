@@ -14,6 +14,17 @@ export interface AuthUser {
 const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
 export const hasRole = (user: AuthUser | undefined, role: Role) => !!user && rank[user.role] >= rank[role];
 
+/** Fields that name accounts (emails): shown to signed-in users only (issue 10). */
+export const ACCOUNT_FIELDS = ['createdBy', 'updatedBy', 'changedBy'] as const;
+
+/** The record as this reader may see it: without account emails when nobody is signed in. */
+export function forReader<T extends object>(record: T, user: AuthUser | undefined): T {
+  if (user) return record;
+  const copy = { ...record } as Record<string, unknown>;
+  for (const k of ACCOUNT_FIELDS) delete copy[k];
+  return copy as T;
+}
+
 export const userCreateSchema = z.strictObject({
   email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
   name: requiredText(200).optional(),

@@ -33,7 +33,7 @@ export function exportRoutes(exports: ExportsService): Router {
     const q = parseOrThrow(exportQuery, req.query);
     if (q.status === 'all' && !hasRole(req.user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can export figures of every status');
     const slug = String(req.params.slug);
-    const stream = await exports.open(slug, { name, hxl: q.hxl ?? false, bom: q.bom ?? false, status: q.status ?? 'approved', location: q.location, category: q.category, horizon: q.horizon });
+    const stream = await exports.open(slug, { name, hxl: q.hxl ?? false, bom: q.bom ?? false, status: q.status ?? 'approved', location: q.location, category: q.category, horizon: q.horizon, accounts: !!req.user });
     res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${exports.fileName(slug, name)}"`).set('Cache-Control', 'no-store');
     await pipeline(stream, res);
   });

@@ -4,6 +4,7 @@ import type { Storage } from '../storage/database';
 
 import { todayIso } from '../validation';
 import type { Category } from '../figures/figure';
+import { ACCOUNT_FIELDS } from '../auth/user';
 import { figuresRepository } from '../figures/figures.repository';
 import { locationsRepository } from '../locations/locations.repository';
 import type { AnalysisService } from '../analysis/analysis.service';
@@ -21,6 +22,8 @@ export interface ExportRequest {
   location?: string;
   category?: Category;
   horizon?: number;
+  /** Include the columns naming accounts (createdBy, updatedBy): signed-in readers only. */
+  accounts?: boolean;
 }
 
 /** CSV downloads of a situation: rows stream from the database or the analysis through csv-stringify. */
@@ -40,7 +43,7 @@ export class ExportsService {
     const opts = { hxl: req.hxl, bom: req.bom };
 
     if (req.name === 'figures') {
-      const columns = figureColumns();
+      const columns = figureColumns().filter((c) => req.accounts || !(ACCOUNT_FIELDS as readonly string[]).includes(c.key));
       const query = figuresRepository.exportQuery(this.storage.db, { situationId: situation.id, status: req.status }, columns.map((c) => c.key));
       // 200 rows a batch: csv-stringify's garbage for one batch then dies young; at 2,000 it was promoted, and the
       // export ran ~40% slower with ~80 MB more memory (measured on 200,000 rows).

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../auth/auth.middleware';
-import { hasRole } from '../auth/user';
+import { forReader, hasRole } from '../auth/user';
 import { HttpError, notFound, validationFailed } from '../errors';
 import { parseOrThrow, positiveId } from '../validation';
 import type { Storage } from '../storage/database';
@@ -50,7 +50,7 @@ export function figuresApi(storage: Storage, situations: SituationsService, figu
       includeDeleted: q.includeDeleted === 'true', afterId: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
-    res.json({ data: page, nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null });
+    res.json({ data: page.map((f) => forReader(f, req.user)), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null });
   });
   r.post('/situations/:slug/figures', requireRole('editor'), async (req, res) =>
     {
@@ -59,15 +59,14 @@ export function figuresApi(storage: Storage, situations: SituationsService, figu
   });
 
   r.get('/figures/:id', async (req, res) => {
-    const f = await figures.get(idParam(req), { includeDeleted: hasRole(req.user, 'editor') && req.query.includeDeleted === 'true' });
-    if (f.status !== 'approved' && !hasRole(req.user, 'editor')) throw notFound(`Figure ${f.id}`);
-    res.json(f);
+    const f = await figures.visible(idParam(req), req.user, { includeDeleted: req.query.includeDeleted === 'true' });
+    res.json(forReader(f, req.user));
   });
   r.patch('/figures/:id', requireRole('editor'), async (req, res) => res.json(await figures.update(idParam(req), req.body, req.user!)));
   r.delete('/figures/:id', requireRole('editor'), async (req, res) => res.json(await figures.delete(idParam(req), req.user!, versionOf(req))));
   r.post('/figures/:id/restore', requireRole('editor'), async (req, res) => res.json(await figures.restore(idParam(req), req.user!)));
   r.post('/figures/:id/approve', requireRole('editor'), async (req, res) => res.json(await figures.approve(idParam(req), req.user!, versionOf(req))));
   r.post('/figures/:id/reject', requireRole('editor'), async (req, res) => res.json(await figures.reject(idParam(req), req.user!, versionOf(req))));
-  r.get('/figures/:id/history', requireRole('viewer'), async (req, res) => res.json({ data: await figures.history(idParam(req)) }));
+  r.get('/figures/:id/history', requireRole('viewer'), async (req, res) => res.json({ data: await figures.history(idParam(req), req.user) }));
   return r;
 }

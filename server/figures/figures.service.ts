@@ -292,8 +292,20 @@ export class FiguresService {
     return result;
   }
 
-  async history(id: number) {
-    await this.get(id, { includeDeleted: true });
+  /**
+   * A figure as this reader may see it, else 404 (not 403: a hidden figure's existence is not told): readers see
+   * approved figures that are not deleted; editors also drafts and rejected ones, and deleted ones when they ask.
+   */
+  async visible(id: number, user: AuthUser | undefined, opts: { includeDeleted?: boolean } = {}): Promise<FigureRecord> {
+    const editor = hasRole(user, 'editor');
+    const f = await this.get(id, { includeDeleted: editor && opts.includeDeleted });
+    if (!editor && f.status !== 'approved') throw notFound(`Figure ${id}`);
+    return f;
+  }
+
+  /** A figure's history, under the same rule as the figure itself (editors see deleted figures' history, to restore them). */
+  async history(id: number, user: AuthUser | undefined) {
+    await this.visible(id, user, { includeDeleted: true });
     return figuresRepository.history(this.storage.db, id);
   }
 }

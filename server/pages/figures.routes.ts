@@ -82,7 +82,7 @@ export function figurePages(d: PageDeps): Router {
   const renderDetail = async (req: Request, res: Response, f: FigureRecord, status = 200, problem: string | null = null) => {
     const situation = await d.situations.get(f.situation);
     const location = await locationsRepository.get(db, f.location);
-    const history = req.user ? (await d.figures.history(f.id)).map((h) => ({ ...h, changes: changes(h.before as never, h.after as never) })) : null;
+    const history = req.user ? (await d.figures.history(f.id, req.user)).map((h) => ({ ...h, changes: changes(h.before as never, h.after as never) })) : null;
     res.status(status).render('figures/show', { title: res.locals.t('figure.title', { id: f.id }), figure: f, situation, location, history, problem });
   };
 
@@ -145,11 +145,7 @@ export function figurePages(d: PageDeps): Router {
   });
 
   r.get('/figures/:id', async (req, res) => {
-    const editor = hasRole(req.user, 'editor');
-    const f = await d.figures.get(idParam(req), { includeDeleted: editor });
-    if (f.status !== 'approved' && !editor) throw notFound(`Figure ${f.id}`);
-    if (f.deletedAt && !editor) throw notFound(`Figure ${f.id}`);
-    await renderDetail(req, res, f);
+    await renderDetail(req, res, await d.figures.visible(idParam(req), req.user, { includeDeleted: true }));
   });
 
   r.get('/figures/:id/edit', requirePageRole('editor'), async (req, res) => {

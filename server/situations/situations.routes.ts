@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { requireRole } from '../auth/auth.middleware';
-import { hasRole } from '../auth/user';
+import { forReader, hasRole } from '../auth/user';
 import { HttpError } from '../errors';
 import { positiveId } from '../validation';
 import type { SituationsService } from './situations.service';
@@ -14,7 +14,7 @@ export function situationsApi(situations: SituationsService): Router {
   r.get('/situations/:slug/scenarios', async (req, res) => {
     const includeDeleted = req.query.includeDeleted === 'true';
     if (includeDeleted && !hasRole(req.user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can list deleted scenarios');
-    res.json({ data: await situations.scenarios(String(req.params.slug), { includeDeleted }) });
+    res.json({ data: (await situations.scenarios(String(req.params.slug), { includeDeleted })).map((s) => forReader(s, req.user)) });
   });
   r.post('/situations/:slug/scenarios', requireRole('editor'), async (req, res) =>
     res.status(201).json(await situations.createScenario(String(req.params.slug), req.body, req.user!)));
@@ -23,6 +23,6 @@ export function situationsApi(situations: SituationsService): Router {
   r.post('/situations/:slug/scenarios/:id/restore', requireRole('editor'), async (req, res) =>
     res.json(await situations.restoreScenario(String(req.params.slug), positiveId(req.params.id), req.user!)));
   r.get('/situations/:slug/scenarios/:id/history', requireRole('viewer'), async (req, res) =>
-    res.json({ data: await situations.scenarioHistory(String(req.params.slug), positiveId(req.params.id)) }));
+    res.json({ data: await situations.scenarioHistory(String(req.params.slug), positiveId(req.params.id), req.user) }));
   return r;
 }

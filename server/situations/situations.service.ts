@@ -2,7 +2,7 @@ import type { Storage } from '../storage/database';
 import { nowIso } from '../storage/database';
 import { HttpError, notFound, validationFailed } from '../errors';
 import { parseOrThrow } from '../validation';
-import type { AuthUser } from '../auth/user';
+import { hasRole, type AuthUser } from '../auth/user';
 import { locationsRepository } from '../locations/locations.repository';
 import { organisationsRepository } from '../organisations/organisations.repository';
 import { scenariosRepository } from '../figures/figures.repository';
@@ -49,9 +49,11 @@ export class SituationsService {
     return scenariosRepository.list(this.storage.db, s.id, opts);
   }
 
-  async scenarioHistory(slug: string, id: number) {
+  /** A scenario's history; a deleted scenario's only for editors, as the list shows deleted ones only to them. */
+  async scenarioHistory(slug: string, id: number, user?: AuthUser) {
     const s = await this.get(slug);
-    if (!(await scenariosRepository.get(this.storage.db, s.id, id))) throw notFound(`Scenario ${id} of ${slug}`);
+    const scenario = await scenariosRepository.get(this.storage.db, s.id, id);
+    if (!scenario || (scenario.deletedAt && !hasRole(user, 'editor'))) throw notFound(`Scenario ${id} of ${slug}`);
     return scenariosRepository.history(this.storage.db, id);
   }
 
