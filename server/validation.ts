@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatISO } from 'date-fns';
-import { validationFailed, type FieldError } from './errors';
+import { HttpError, validationFailed, type FieldError } from './errors';
 
 /** Shared zod building blocks: every input schema is made of these, and the OpenAPI document is generated from them. */
 
@@ -93,9 +93,16 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   return result.data;
 }
 
-/** A path parameter that must be a record id: a positive whole number, else a 400 naming it. */
+/** The largest id a record can have: ids are 32-bit integers on PostgreSQL (serial), so none is larger on either database. */
+export const MAX_ID = 2_147_483_647;
+
+/**
+ * A path parameter that must be a record id: a positive whole number, else a 400 naming it. A larger id than any
+ * record can have is a 404 before it reaches the database (PostgreSQL refuses to compare an int4 column with it).
+ */
 export function positiveId(value: unknown, path = 'id'): number {
   const id = Number(value);
   if (!Number.isSafeInteger(id) || id < 1) throw validationFailed([{ path, message: 'must be a positive whole number' }]);
+  if (id > MAX_ID) throw new HttpError(404, 'not_found', `No record has ${path} ${id}`);
   return id;
 }

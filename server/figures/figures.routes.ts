@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../auth/auth.middleware';
 import { forReader, hasRole } from '../auth/user';
 import { HttpError, notFound, validationFailed } from '../errors';
-import { parseOrThrow, positiveId } from '../validation';
+import { MAX_ID, parseOrThrow, positiveId } from '../validation';
 import type { Storage } from '../storage/database';
 import { organisationsRepository } from '../organisations/organisations.repository';
 import type { SituationsService } from '../situations/situations.service';
@@ -22,7 +22,7 @@ const versionOf = (req: Request) => {
 const encodeCursor = (id: number) => Buffer.from(JSON.stringify({ after: id })).toString('base64url');
 const decodeCursor = (c: string) => {
   try {
-    const v = z.object({ after: z.number().int().min(0) }).parse(JSON.parse(Buffer.from(c, 'base64url').toString()));
+    const v = z.object({ after: z.number().int().min(0).max(MAX_ID) }).parse(JSON.parse(Buffer.from(c, 'base64url').toString()));
     return v.after;
   } catch {
     throw validationFailed([{ path: 'cursor', message: 'is not a cursor returned by this API' }]);

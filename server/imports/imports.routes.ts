@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import express, { Router } from 'express';
 import multer from 'multer';
 import { requireRole } from '../auth/auth.middleware';
-import { HttpError } from '../errors';
+import { HttpError, fromUploadError } from '../errors';
 import { parseOrThrow, positiveId } from '../validation';
 import type { FiguresService } from '../figures/figures.service';
 import type { ImportsService } from './imports.service';
@@ -16,12 +16,13 @@ export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
  */
 export function importsApi(imports: ImportsService, figures: FiguresService): Router {
   const r = Router();
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } });
+  const single = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, parts: 41, fieldSize: 200 * 1024, fieldNameSize: 100 } }).single('file');
   r.post(
     '/situations/:slug/imports',
     requireRole('editor'),
     express.raw({ type: ['text/csv', 'text/plain', 'application/octet-stream'], limit: MAX_UPLOAD_BYTES }),
-    upload.single('file'),
+    // Upload errors (two files, another field, no boundary, a truncated body, too large) answer 400/413, never 500.
+    (req, res, next) => single(req, res, (err?: unknown) => next(err ? fromUploadError(err, MAX_UPLOAD_BYTES) : undefined)),
     async (req, res) => {
       const opts = parseOrThrow(importOptionsSchema, req.query);
       const buffer: Buffer | undefined = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);

@@ -6,7 +6,7 @@ import { locationsRepository } from '../locations/locations.repository';
 import { organisationsRepository } from '../organisations/organisations.repository';
 import { HttpError, notFound, type FieldError } from '../errors';
 import { hasRole } from '../auth/user';
-import { isoDate, locationCode, requiredText, toFieldErrors } from '../validation';
+import { MAX_ID, isoDate, locationCode, requiredText, toFieldErrors } from '../validation';
 import type { Situation } from '../situations/situation';
 import { byField, echo, fieldErrors, figureInput, FIGURE_FORM_FIELDS, type FormBody } from './forms';
 import { idParam, requirePageRole } from './guards';
@@ -25,7 +25,7 @@ const listQuery = z.preprocess(
     from: isoDate().optional(),
     to: isoDate().optional(),
     deleted: z.enum(['on']).optional(),
-    after: z.coerce.number().int().min(0).optional(),
+    after: z.coerce.number().int().min(0).max(MAX_ID).optional(),
   }),
 );
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
-import { HttpError, notFound, type FieldError } from '../errors';
+import { HttpError, fromUploadError, notFound, type FieldError } from '../errors';
 import { toFieldErrors } from '../validation';
 import type { ImportsService, ImportReport } from '../imports/imports.service';
 import { importOptionsSchema, toImportOptions } from '../imports/import-options';
@@ -175,11 +175,12 @@ export function importUploadParser(uploads: PendingUploads): Router {
     });
     upload(req, res, (err?: unknown) => {
       if (err) {
-        const e = err as { code?: string; message?: string };
+        const mapped = fromUploadError(err, MAX_UPLOAD_BYTES);
+        if (!(mapped instanceof HttpError)) return next(mapped); // not the client's form (e.g. the disk): the error handler logs it
         res.locals.uploadError =
-          e.code === 'LIMIT_FILE_SIZE'
+          mapped.status === 413
             ? { status: 413, message: res.locals.t('import.tooLarge', { mb: Math.round(MAX_UPLOAD_BYTES / 1024 / 1024) }) }
-            : { status: 400, message: res.locals.t('import.badUpload', { reason: String(e.message ?? e.code ?? 'unreadable form') }) };
+            : { status: 400, message: res.locals.t('import.badUpload', { reason: mapped.details.fields?.[0]?.message ?? mapped.message }) };
         req.body ??= {};
       }
       next();
