@@ -2,10 +2,14 @@ import { z } from 'zod';
 import {
   CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, SCENARIO_KINDS, STATUSES, UNITS, isFlow, type Category,
 } from './figure';
-import { httpUrl, isoDate, locationCode, optionalText, people, requiredText } from '../validation';
+import { MAX_PEOPLE, httpUrl, isoDate, locationCode, optionalText, people, requiredText } from '../validation';
 
 const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: (i) => (i.input === undefined ? 'is required' : `must be one of ${values.join(', ')}`) });
+
+/** People per household: published averages run from about 2 to 12; outside 1–30 it is a typo, not a household. */
+export const MIN_HOUSEHOLD_SIZE = 1;
+export const MAX_HOUSEHOLD_SIZE = 30;
 
 /** Fields of a figure as a client sends them. Cross-field rules live in `checkFigure`, shared by create, update and import. */
 export const figureFields = z.strictObject({
@@ -20,7 +24,12 @@ export const figureFields = z.strictObject({
   quantifier: enumOf(QUANTIFIERS).default('exact'),
   unit: enumOf(UNITS).default('people'),
   reportedValue: people().optional().describe('The number as published, in `unit`; required for households'),
-  householdSize: z.number().positive('must be greater than 0').max(50, 'must be at most 50').nullable().optional(),
+  householdSize: z
+    .number({ error: 'must be a number' })
+    .min(MIN_HOUSEHOLD_SIZE, `must be at least ${MIN_HOUSEHOLD_SIZE}`)
+    .max(MAX_HOUSEHOLD_SIZE, `must be at most ${MAX_HOUSEHOLD_SIZE}`)
+    .nullable()
+    .optional(),
   organisation: requiredText(120).describe('Short name of a known organisation, e.g. WFP'),
   sourceUrl: httpUrl(),
   sourceTitle: optionalText(500),
@@ -41,7 +50,11 @@ export function checkFigure(f: FigureFields, ctx: z.RefinementCtx): void {
     if (f.reportedValue == null) add('reportedValue', 'is required when unit is households (the number of households published)');
     if (f.householdSize != null && f.reportedValue != null) {
       const computed = Math.round(f.reportedValue * f.householdSize);
-      if (f.value != null && f.value !== computed)
+      // The people value is what is stored and counted: the same maximum as a value given directly.
+      // (A household size out of range is already reported on its own field.)
+      const sizeOk = f.householdSize >= MIN_HOUSEHOLD_SIZE && f.householdSize <= MAX_HOUSEHOLD_SIZE;
+      if (computed > MAX_PEOPLE && sizeOk) add('reportedValue', `× householdSize is ${computed.toLocaleString('en')} people, more than ${MAX_PEOPLE.toLocaleString('en')}`);
+      else if (sizeOk && f.value != null && f.value !== computed)
         add('value', `must equal reportedValue × householdSize = ${computed} (or be left out)`);
     }
   } else {
