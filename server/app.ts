@@ -27,6 +27,8 @@ import { helmetOptions } from './pages/security';
 import { VIEWS_DIR } from './paths';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The largest JSON body a client without a token can send (an email, a password and a label fit easily). */
+export const ANONYMOUS_JSON_LIMIT = '16kb';
 
 export interface AppDeps {
   storage: Storage;
@@ -73,13 +75,17 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(helmet(helmetOptions()));
   app.use(compression());
-  app.use(express.json({ limit: '1mb' }));
 
   app.use(healthRoutes(storage));
   app.get('/api/v1/openapi.json', (_req, res) => res.json(openApiDocument()));
 
   const api = express.Router();
   api.use(bearerAuth(storage));
+  // The token is checked before the body is read: without one, only the sign-in of POST /auth/tokens is parsed,
+  // up to 16 KB; any other write answers 401 (requireRole) without a byte of its body parsed.
+  const json = express.json({ limit: '1mb' });
+  const anonymousJson = express.json({ limit: ANONYMOUS_JSON_LIMIT });
+  api.use((req, res, next) => (req.user ? json(req, res, next) : req.path === '/auth/tokens' ? anonymousJson(req, res, next) : next()));
   api.use(authApi(storage));
   // Every method that is not a write is a read (GET, HEAD, OPTIONS…): HEAD would otherwise tell the length and ETag
   // of a hidden body. Writes check their own role (requireRole).

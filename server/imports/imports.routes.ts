@@ -10,6 +10,11 @@ import { importOptionsSchema, toImportOptions } from './import-options';
 
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
+/** A buffer as consecutive views of at most `size` bytes (no copy). */
+export function* pieces(buffer: Buffer, size: number): Generator<Buffer> {
+  for (let i = 0; i < buffer.length; i += size) yield buffer.subarray(i, i + size);
+}
+
 /**
  * POST /api/v1/situations/:slug/imports: a CSV as the raw body (text/csv) or as the multipart field `file`.
  * Without `commit=true` it only previews: counts and every problem, nothing stored.
@@ -27,7 +32,9 @@ export function importsApi(imports: ImportsService, figures: FiguresService): Ro
       const opts = parseOrThrow(importOptionsSchema, req.query);
       const buffer: Buffer | undefined = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
       if (!buffer) throw new HttpError(400, 'validation_failed', 'Send the CSV as the request body (Content-Type: text/csv) or as the multipart field "file"', { fields: [{ path: 'file', message: 'is required' }] });
-      const source = () => Readable.from([buffer]);
+      // In 64 KB pieces, as a file is read from disk: one 3 MB chunk was parsed in one synchronous go (blocking
+      // every other request for a second) and overflowed the call stack at 150,000 rows (issue 10).
+      const source = () => Readable.from(pieces(buffer, 64 * 1024));
       const options = toImportOptions(opts, req.file?.originalname ?? 'upload.csv', buffer.length);
       const report = opts.commit ? await imports.commit(String(req.params.slug), source, options, req.user!) : await imports.preview(String(req.params.slug), source, options, req.user!);
       res.status(report.committed ? 201 : 200).json(report);
