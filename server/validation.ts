@@ -4,20 +4,52 @@ import { HttpError, validationFailed, type FieldError } from './errors';
 
 /** Shared zod building blocks: every input schema is made of these, and the OpenAPI document is generated from them. */
 
-// Control characters other than tab, newline and carriage return never belong in user text.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
+ * The one set of text rules for every name and free-text field, on every input path (API, forms, CSV imports):
+ * - no control characters: C0 (U+0000–U+001F), DEL and C1 (U+0080–U+009F); a multi-line field (quotes, notes,
+ *   descriptions) may hold line breaks and tabs;
+ * - no bidirectional overrides, embeddings or isolates (U+202A–U+202E, U+2066–U+2069): they make a name read
+ *   differently from what is stored (an "exe.txt" that shows as "txt.exe");
+ * - at most `max` characters after trimming.
+ */
+const CONTROL_SINGLE = /[\u0000-\u001F\u007F-\u009F]/;
+const CONTROL_MULTI = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
 
-export const text = (max: number) =>
+export interface TextRules {
+  /** Line breaks and tabs allowed (quotes, notes, descriptions); names and titles are single-line. */
+  multiline?: boolean;
+}
+
+/** The text rules as a plain check, for code that does not go through zod (e.g. CSV location names); null when fine. */
+export function textProblem(s: string, max: number, rules: TextRules = {}): string | null {
+  if (s.length > max) return `must be at most ${max} characters`;
+  if ((rules.multiline ? CONTROL_MULTI : CONTROL_SINGLE).test(s)) return rules.multiline ? 'must not contain control characters' : 'must not contain control characters or line breaks';
+  if (BIDI.test(s)) return 'must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)';
+  return null;
+}
+
+/** Text as it may be shown back in an error: control and bidi characters written as \uXXXX, at most 200 characters. */
+export const shownSafely = (s: string) =>
+  s.slice(0, 200).replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`);
+
+export const text = (max: number, rules: TextRules = {}) =>
   z
-    .string()
+    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
     .trim()
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !CONTROL.test(s), 'must not contain control characters');
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s, max, rules);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
-export const requiredText = (max: number) => text(max).refine((s) => s.length > 0, 'is required');
+export const requiredText = (max: number, rules: TextRules = {}) => text(max, rules).refine((s) => s.length > 0, 'is required');
 
-export const optionalText = (max: number) =>
-  z.preprocess((v) => (v === '' ? null : v), text(max).nullable().optional());
+export const optionalText = (max: number, rules: TextRules = {}) =>
+  z.preprocess((v) => (v === '' ? null : v), text(max, rules).nullable().optional());
+
+/** A place name (locations from imports, the country of a new situation). */
+export const MAX_NAME = 200;
 
 // Today's date, worked out at most once a second: every date cell of a million-row import is checked against it.
 let today = { until: 0, iso: '' };

@@ -34,10 +34,10 @@ export const figureFields = z.strictObject({
   sourceUrl: httpUrl(),
   sourceTitle: optionalText(500),
   publishedOn: isoDate({ notFuture: true }),
-  quote: requiredText(5000).describe('The verbatim sentence the number comes from'),
+  quote: requiredText(5000, { multiline: true }).describe('The verbatim sentence the number comes from'),
   role: enumOf(FIGURE_ROLES).default('recommended'),
   status: enumOf(STATUSES).default('draft'),
-  notes: optionalText(5000),
+  notes: optionalText(5000, { multiline: true }),
   externalId: optionalText(200),
 });
 export type FigureFields = z.output<typeof figureFields>;
@@ -114,8 +114,8 @@ export const scenarioCreateSchema = z
     horizonDate: isoDate().nullable().optional(),
     publishedOn: isoDate({ notFuture: true }),
     sourceUrl: httpUrl(),
-    quote: requiredText(5000),
-    notes: optionalText(5000),
+    quote: requiredText(5000, { multiline: true }),
+    notes: optionalText(5000, { multiline: true }),
   })
   .meta({ id: 'ScenarioCreate' });
 export type ScenarioCreate = z.output<typeof scenarioCreateSchema>;

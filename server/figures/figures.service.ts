@@ -16,9 +16,19 @@ import { isFlow } from './figure';
 
 const actorOf = (u: AuthUser) => u.email;
 
+/**
+ * Rules that need the situation: a flow without a start counts from the onset, so its end must not be before
+ * it (else the stored period would start after it ends). Shared by the API, the forms and imports.
+ */
+export function checkAgainstSituation(situation: Pick<Situation, 'onsetDate'>, f: Pick<FigureCreate, 'category' | 'periodStart' | 'periodEnd'>): FieldError[] {
+  if (isFlow(f.category) && !f.periodStart && f.periodEnd < situation.onsetDate)
+    return [{ path: 'periodEnd', message: `is before the situation's onset (${situation.onsetDate}); give periodStart for a period before it` }];
+  return [];
+}
+
 /** Checks against the database that a validated figure can be stored for a situation; returns field errors. */
 export async function checkReferences(db: Tx, situation: Situation, f: FigureCreate): Promise<{ errors: FieldError[]; organisationId?: number }> {
-  const errors: FieldError[] = [];
+  const errors: FieldError[] = checkAgainstSituation(situation, f);
   const location = await locationsRepository.get(db, f.location);
   if (!location) errors.push({ path: 'location', message: `unknown location code ${f.location}` });
   else if (location.country !== situation.country)

@@ -14,7 +14,7 @@ export const importOptionsSchema = z.strictObject({
     .optional(),
   organisation: requiredText(120).optional(),
   sourceUrl: httpUrl().optional(),
-  quote: requiredText(5000).optional(),
+  quote: requiredText(5000, { multiline: true }).optional(),
   publishedOn: isoDate({ notFuture: true }).optional(),
   location: locationCode().optional(),
   filename: requiredText(255).optional(),

@@ -9,7 +9,7 @@ import { locationsRepository, type Location } from '../locations/locations.repos
 import { organisationsRepository } from '../organisations/organisations.repository';
 import type { Tx } from '../figures/figures.repository';
 import type { FigureCreate } from '../figures/figure.schema';
-import { toRow } from '../figures/figures.service';
+import { checkAgainstSituation, toRow } from '../figures/figures.service';
 import type { Situation } from '../situations/situation';
 import { checkedBatches, digest, naturalKey, type FigureKeys } from './checked-rows';
 import { checkedBatchesInWorker } from './checked-rows.threads';
@@ -166,6 +166,7 @@ export class ImportsService {
         }
         const f = ev.figure;
         if (!f) continue;
+        for (const e of checkAgainstSituation(situation, f)) addError({ row: ev.row, column: e.path, value: f.periodEnd, message: e.message });
         const loc = known.get(f.location) ?? newLocations.get(f.location);
         if (!loc) addError({ row: ev.row, column: 'location', value: f.location, message: `unknown location code ${f.location}; add a name column or create the location first` });
         else if (loc.country !== situation.country) addError({ row: ev.row, column: 'location', value: f.location, message: `${f.location} is in ${loc.country}, not in the situation's country ${situation.country}` });
