@@ -32,13 +32,27 @@ export const userCreateSchema = z.strictObject({
   password: z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters'),
 });
 
-export const tokenRequestSchema = z
-  .strictObject({
+/** What a new token is called and how long it lives (API, token page). `label` is the older name of `name`. */
+export const tokenOptionsSchema = z.strictObject({
+  name: requiredText(100).optional(),
+  label: requiredText(100).optional(),
+  expiresInDays: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(5 * 365, `must be at most ${5 * 365} days`)
+    .optional()
+    .describe('Days until the token stops working; default 365'),
+});
+
+export const tokenRequestSchema = tokenOptionsSchema
+  .extend({
     email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
     password: z.string().min(1, 'is required').max(200),
-    label: requiredText(100).optional(),
   })
   .meta({ id: 'TokenRequest' });
+
+export const disableUserSchema = z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')) });
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -19,6 +19,8 @@ import { chartRoutes } from './charts.routes';
 import { figurePages } from './figures.routes';
 import { importPages, importUploadParser, PendingUploads } from './imports.routes';
 import type { PageDeps } from './deps';
+import { accountPages } from './account.routes';
+import { TokensService } from '../auth/tokens.service';
 
 export interface PagesOptions {
   storage: Storage;
@@ -58,5 +60,6 @@ export function pages(o: PagesOptions): Router {
   r.use(chartRoutes(d));
   r.use(figurePages(d));
   r.use(importPages({ ...d, imports: o.imports }, uploads));
+  r.use(accountPages(new TokensService(o.storage)));
   return r;
 }
