@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { signedIn, tokenFor } from '../pages/helpers';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
 
 const SLUG = 'syria-2024-offensive';
@@ -74,5 +75,22 @@ describe.each(DATABASES)('issue 10 finding 2: four eyes on %s', (kind) => {
     const history = await request(app).get(`/api/v1/figures/${mine[0].id}/history`).set(a.auth).expect(200);
     expect(history.body.data.map((h: { action: string; actor: string }) => [h.action, h.actor])).toEqual([['import', a.user.email], ['approve', b.user.email]]);
     await request(app).post(`/api/v1/situations/${SLUG}/imports/999999/approve`).set(b.auth).expect(404);
+  });
+
+  test('when a second editor opens the page of an editor\'s import, then one button approves all its drafts; the importer is told to ask someone else', async () => {
+    const csv = CSV.replace(/four-eyes/g, 'four-eyes-page');
+    const done = await request(app).post(`/api/v1/situations/${SLUG}/imports`).query({ commit: 'true' }).set(a.auth).set('Content-Type', 'text/csv').send(Buffer.from(csv)).expect(201);
+    const page = `/situations/${SLUG}/imports/${done.body.importId}`;
+    const importer = await signedIn(app, a.user.email, a.password);
+    const own = await importer.get(page).expect(200);
+    expect(own.text).toContain('id="approve-own"');
+    expect(own.text).not.toContain('id="approve-all"');
+    const second = await signedIn(app, b.user.email, b.password);
+    const csrf = await tokenFor(second, page);
+    const res = await second.post(`${page}/approve`).type('form').send({ _csrf: csrf }).expect(303);
+    const after = await second.get(res.headers.location).expect(200);
+    expect(after.text).toContain('id="approved-now"');
+    expect(after.text).toContain('5 figure(s) approved.');
+    expect(after.text).not.toContain('id="approve-all"');
   });
 });
