@@ -14,7 +14,9 @@ const figureOut = figureFields
     value: z.number().int(),
     reportedValue: z.number().int(),
     organisationReliability: z.enum(RELIABILITIES),
-    createdBy: z.string(), createdAt: z.string(), updatedBy: z.string(), updatedAt: z.string(),
+    // Account emails: present for signed-in users only.
+    createdBy: z.string().optional(), createdAt: z.string(), updatedBy: z.string().optional(), updatedAt: z.string(),
+    changedBy: z.string().optional().describe('Who last changed what the figure says; approval needs someone else (or an admin)'),
     version: z.number().int(),
     deletedAt: z.string().nullable(),
   })
@@ -64,7 +66,13 @@ export function openApiDocument(): Record<string, unknown> {
     },
     paths: {
       '/healthz': { get: { summary: 'Health, including a database round trip', responses: { '200': { description: 'ok' }, '503': { description: 'database unreachable' } } } },
-      '/api/v1/auth/tokens': { post: { summary: 'Create a personal API token from email and password', requestBody: json(ref('TokenRequest')), responses: { '201': { description: 'token (shown once)' }, ...errors } } },
+      '/api/v1/auth/tokens': {
+        post: { summary: 'Create a personal API token from email and password (name, expiresInDays: default 365)', requestBody: json(ref('TokenRequest')), responses: { '201': { description: 'token (shown once), name, expiresAt' }, ...errors } },
+        get: { summary: 'Your own tokens: name, created, expires, revoked (never the secret)', security: [{ bearer: [] }], responses: { '200': { description: 'tokens' }, ...errors } },
+      },
+      '/api/v1/auth/tokens/{id}': { delete: { summary: 'Revoke one of your own tokens', security: [{ bearer: [] }], parameters: [id], responses: { '204': { description: 'revoked' }, ...errors } } },
+      '/api/v1/users/disable': { post: { summary: 'Admins: disable an account (its tokens revoked, its sessions ended)', security: [{ bearer: [] }], requestBody: json({ type: 'object', required: ['email'], properties: { email: { type: 'string', format: 'email' } } }), responses: { '200': { description: 'disabled' }, ...errors } } },
+      '/api/v1/situations/{slug}/imports/{id}/approve': { post: { summary: "A second editor approves every draft of an editor's import (four eyes: figures the caller changed or imported are skipped)", security: [{ bearer: [] }], parameters: [slug, id], responses: { '200': { description: '{approved, skipped}' }, ...errors } } },
       '/api/v1/situations': {
         get: { summary: 'List situations', responses: { '200': { description: 'situations' } } },
         post: { summary: 'Create a situation', security: [{ bearer: [] }], requestBody: json(ref('SituationCreate')), responses: { '201': { description: 'created' }, ...errors } },
