@@ -92,7 +92,7 @@ export function openApiDocument(): Record<string, unknown> {
         delete: { summary: 'Soft-delete a figure (restorable)', security: [{ bearer: [] }], parameters: [id], responses: { '200': { description: 'deleted record' }, ...errors } },
       },
       '/api/v1/figures/{id}/restore': { post: { summary: 'Restore a deleted figure', security: [{ bearer: [] }], parameters: [id], responses: { '200': { description: 'restored' }, ...errors } } },
-      '/api/v1/figures/{id}/approve': { post: { summary: 'Approve (an editor other than the author, or an admin)', security: [{ bearer: [] }], parameters: [id], responses: { '200': { description: 'approved' }, ...errors } } },
+      '/api/v1/figures/{id}/approve': { post: { summary: 'Approve (someone other than the last person who changed what the figure says, or an admin)', security: [{ bearer: [] }], parameters: [id], responses: { '200': { description: 'approved' }, ...errors } } },
       '/api/v1/figures/{id}/reject': { post: { summary: 'Reject a figure', security: [{ bearer: [] }], parameters: [id], responses: { '200': { description: 'rejected' }, ...errors } } },
       '/api/v1/figures/{id}/history': { get: { summary: 'Every change: who, when, before, after', security: [{ bearer: [] }], parameters: [id], responses: { '200': { description: 'history' }, ...errors } } },
       '/api/v1/situations/{slug}/scenarios': {
