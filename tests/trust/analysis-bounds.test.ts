@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
 import { todayIso } from '../../server/validation';
-import { MAX_CURVE_DAYS } from '../../server/statistics/analyse';
+import { analyse, MAX_CURVE_DAYS } from '../../server/statistics/analyse';
 import { MAX_RESULT_BYTES } from '../../server/analysis/analysis.service';
 
 const SLUG = 'syria-2024-offensive';
@@ -53,7 +53,7 @@ describe.each(DATABASES)('issue 10 finding 1: analysis parameters are bounded on
     for (const r of rows) expect(r.result.length).toBeLessThanOrEqual(MAX_RESULT_BYTES);
   });
 
-  test('when the last report is 126 years before asOf, then the daily curves stop MAX_CURVE_DAYS after it, with a warning', async () => {
+  test('when the last report is 126 years before asOf, then the daily curves still stop at the horizon after it (never more than MAX_CURVE_DAYS)', async () => {
     const [editor, admin] = await Promise.all([makeUser(t.storage, 'editor'), makeUser(t.storage, 'admin')]);
     for (const [day, value] of [['1900-01-05', 100], ['1900-01-10', 200], ['1900-01-20', 400]] as const) {
       const f = await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send({
@@ -63,11 +63,20 @@ describe.each(DATABASES)('issue 10 finding 1: analysis parameters are bounded on
       await request(app).post(`/api/v1/figures/${f.body.id}/approve`).set(admin.auth).expect(200);
     }
     const res = await request(app).get(`${URL}?location=SY-HM&category=idps&asOf=${todayIso()}&horizon=365`).expect(200);
+    expect(res.text.length).toBeLessThan(MAX_RESULT_BYTES);
     for (const m of Object.values(res.body.methods) as { points: { date: string }[] | null }[]) {
       if (m.points) expect(m.points.length).toBeLessThanOrEqual(MAX_CURVE_DAYS + 1);
     }
-    expect(res.body.methods.linear.points.at(-1).date).toBe('1903-01-25'); // 1900-01-20 + 1100 days
-    const series = await request(app).get(`/api/v1/situations/${SLUG}/series?location=SY-HM&category=idps&asOf=${todayIso()}&horizon=365`).expect(200);
-    expect(series.body.warnings.join(' ')).toMatch(/stop 1100 days after the last report/);
+    expect(res.body.range.points.at(-1).date).toBe('1901-01-20'); // 1900-01-20 + 365 days
+  });
+
+  test('when analyse() itself is asked for a horizon past MAX_CURVE_DAYS, then its curves stop there', () => {
+    const points = [['2024-01-01', 100], ['2024-01-05', 200], ['2024-01-10', 300], ['2024-01-20', 500]] as const;
+    const x = analyse({
+      figures: points.map(([d, v], i) => ({ id: i + 1, location: 'A', locationRole: 'unknown', category: 'idps', periodStart: null, periodEnd: d, value: v, valueLow: null, valueHigh: null, quantifier: 'exact', organisation: 'O', organisationReliability: 'high', publishedOn: d, role: 'recommended', status: 'approved', deletedAt: null })),
+      scenarios: [], locations: [{ code: 'A', name: 'A', parentCode: null, adminLevel: 0, isArea: false }], onset: '2024-01-01', location: 'A', category: 'idps', horizonDays: 1_000_000,
+    });
+    expect(x.input.horizonDays).toBe(MAX_CURVE_DAYS);
+    expect(x.projections.range.points!.length).toBeLessThanOrEqual(MAX_CURVE_DAYS + 1);
   });
 });
