@@ -23,6 +23,12 @@ import { importsApi } from './imports/imports.routes';
 import { ExportsService } from './exports/exports.service';
 import { exportRoutes } from './exports/exports.routes';
 import { pages } from './pages';
+import { AlertsService } from './alerts/alerts.service';
+import { alertsApi } from './alerts/alerts.routes';
+import { createMailer } from './alerts/mailer';
+import { hapiApi } from './hapi/hapi.routes';
+import { HapiService } from './hapi/hapi.service';
+import { createI18n } from './i18n/i18n';
 import { helmetOptions } from './pages/security';
 import { VIEWS_DIR } from './paths';
 
@@ -34,6 +40,8 @@ export interface AppDeps {
   storage: Storage;
   config: Config;
   logger: Logger;
+  /** The clock of time-based alert rules (tests pass their own). */
+  now?: () => Date;
 }
 
 /** Builds the Express app from its dependencies; never listens (server/main.ts does). */
@@ -52,12 +60,25 @@ export function createApp(deps: AppDeps): Express {
     horizonDays: config.PROJECTION_HORIZON_DAYS,
     onError: (err, what) => logger.warn({ err }, `analysis: failed ${what}`),
   });
-  const onChange = (slug: string) => analysis.invalidate(slug);
+  const alerts = new AlertsService(storage, analysis, {
+    logger,
+    i18n: createI18n(config.LOCALE),
+    now: deps.now,
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    mailer: createMailer(config.SMTP_URL, config.SMTP_FROM),
+    retryBaseMs: config.ALERT_RETRY_BASE_MS,
+    horizonDays: config.PROJECTION_HORIZON_DAYS,
+  });
+  // After a write has committed: drop the cached analyses, then evaluate the alert rules in the background.
+  const onChange = (slug: string) => {
+    analysis.invalidate(slug);
+    alerts.schedule(slug);
+  };
   const situations = new SituationsService(storage, onChange);
   const figures = new FiguresService(storage, onChange);
   const imports = new ImportsService(storage, onChange);
   const exportsService = new ExportsService(storage, analysis);
-  const services = { analysis, situations, figures, imports, exports: exportsService };
+  const services = { analysis, situations, figures, imports, exports: exportsService, alerts };
 
   app.use(
     pinoHttp({
@@ -97,6 +118,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(analysisApi(analysis));
   api.use(importsApi(imports, figures));
   api.use(exportRoutes(exportsService));
+  api.use(alertsApi(alerts));
+  api.use(hapiApi(new HapiService(storage)));
   api.use((req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}`)));
   app.use('/api/v1', api);
 
@@ -107,5 +130,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(readGate(config.PUBLIC_READ), exportRoutes(exportsService));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `Page ${req.path} not found`)));
   app.use(errorHandler(logger));
+  // server/main.ts starts the hourly alert pass from here (createApp itself starts no timers); tests drive it.
+  app.locals.alerts = alerts;
   return app;
 }

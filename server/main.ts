@@ -3,6 +3,7 @@ import { createLogger } from './logger';
 import { migrate, openStorage, StorageError } from './storage/database';
 import { isEmpty, loadReferenceLocations, seed } from './storage/seed';
 import { createApp } from './app';
+import type { AlertsService } from './alerts/alerts.service';
 
 /** The only module with side effects: read config, open storage, migrate, seed on first start, listen, shut down on SIGTERM. */
 async function main() {
@@ -16,6 +17,10 @@ async function main() {
   if (config.SEED_ON_START && (await isEmpty(storage))) logger.info({ added: await seed(storage) }, 'seeded an empty database');
 
   const app = createApp({ storage, config, logger });
+  const alerts = app.locals.alerts as AlertsService;
+  // Time-based alert rules (stale data) and due delivery retries, once an hour, and once now for what a stop left behind.
+  alerts.start();
+  void alerts.runHourly().catch((err) => logger.warn({ err }, 'alerts: first hourly pass failed'));
   const server = app.listen(config.PORT, config.HOST, () => logger.info(`listening on http://localhost:${config.PORT}`));
   server.keepAliveTimeout = 65_000;
 
@@ -26,6 +31,8 @@ async function main() {
     logger.info({ signal }, 'shutting down: finishing open requests');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     server.close(async () => {
+      alerts.stop();
+      await alerts.settled().catch(() => undefined);
       await storage.close().catch(() => undefined);
       clearTimeout(force);
       logger.info('stopped');

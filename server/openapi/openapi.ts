@@ -4,6 +4,8 @@ import { situationCreateSchema } from '../situations/situation';
 import { organisationCreateSchema } from '../organisations/organisations.repository';
 import { tokenRequestSchema } from '../auth/user';
 import { RELIABILITIES } from '../figures/figure';
+import { acknowledgeSchema, ruleCreateSchema, ruleUpdateSchema, webhookCreateSchema } from '../alerts/alert';
+import { HAPI_FIELDS } from '../hapi/hapi';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with, so the two cannot drift. */
 
@@ -33,7 +35,7 @@ const errorOut = z.object({
 
 /** Every schema registered with a `.meta({ id })`, as OpenAPI components; references between them become $refs. */
 function componentSchemas(): Record<string, unknown> {
-  void [figureCreateSchema, figureUpdateSchema, figureOut, errorOut, situationCreateSchema, scenarioCreateSchema, organisationCreateSchema, tokenRequestSchema];
+  void [figureCreateSchema, figureUpdateSchema, figureOut, errorOut, situationCreateSchema, scenarioCreateSchema, organisationCreateSchema, tokenRequestSchema, ruleCreateSchema, ruleUpdateSchema, acknowledgeSchema, webhookCreateSchema];
   const { schemas } = z.toJSONSchema(z.globalRegistry, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Record<string, unknown>> };
   return Object.fromEntries(Object.entries(schemas).map(([k, v]) => { const { $schema: _s, $id: _i, ...rest } = v; return [k, rest]; }));
 }
@@ -49,6 +51,34 @@ const errors = {
 const slug = { name: 'slug', in: 'path', required: true, schema: { type: 'string' } };
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 const q = (name: string, description: string, s: unknown = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema: s });
+const ruleId = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'alert rule id' };
+const page = [q('limit', '1–200, default 50', { type: 'integer' }), q('before', 'only alerts with a smaller id (the next page)', { type: 'integer' })];
+/** HAPI's query parameters and row fields (server/hapi/hapi.ts), described once for the three themes. */
+function hapiPath(theme: 'idps' | 'refugees' | 'returnees') {
+  const fields = HAPI_FIELDS(theme);
+  return {
+    get: {
+      summary: `HDX HAPI-shaped ${theme} (as HAPI's /api/v2/affected-people/${theme}): approved, recommended stock figures, one row each`,
+      description: `Fields and HXL hashtags (CSV second row): ${fields.map((f) => `\`${f.field}\` ${f.hxl} — ${f.description}`).join('; ')}.`,
+      parameters: [
+        q('location_code', 'ISO3 country code'), q('admin1_code', 'admin 1 p-code: its rows and those of its admin 2 places'), q('admin2_code', 'admin 2 p-code'),
+        q('admin_level', '0, 1 or 2', { type: 'integer', enum: [0, 1, 2] }), q('start_date', 'reference period end on or after', { type: 'string', format: 'date' }),
+        q('end_date', 'reference period end on or before', { type: 'string', format: 'date' }), q('output_format', 'json (default) or csv (with the HXL row)', { type: 'string', enum: ['json', 'csv'] }),
+        q('limit', '1–10000, default 10000', { type: 'integer' }), q('offset', 'rows to skip, default 0', { type: 'integer' }), q('app_identifier', 'accepted as HAPI does; not used'),
+      ],
+      responses: {
+        '200': {
+          description: '`{ data: [...] }` or CSV',
+          content: {
+            'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { type: 'object', properties: Object.fromEntries(fields.map((f) => [f.field, { description: `${f.description} (${f.hxl})` }])) } } } } },
+            'text/csv': { schema: { type: 'string' } },
+          },
+        },
+        ...errors,
+      },
+    },
+  };
+}
 const analysisQuery = [q('location', 'Location code; defaults to the situation country'), q('category', 'Category; defaults to new_displacement')];
 
 export function openApiDocument(): Record<string, unknown> {
@@ -110,6 +140,34 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/situations/{slug}/backtest': {
         get: { summary: 'Track record of the published projection at the horizon: each past report\'s projection against what was reported, MAPE / MASE / coverage against the naive and drift8 baselines, and every alternative method\'s scores', parameters: [slug, ...analysisQuery, q('horizon', 'days ahead, default 30', { type: 'integer' }), q('asOf', 'use only figures dated and published on or before', { type: 'string', format: 'date' })], responses: { '200': { description: 'backtest' }, ...errors } },
       },
+      '/api/v1/situations/{slug}/alert-rules': {
+        get: { summary: 'Alert rules (the defaults are created with the situation); includeDeleted=true for editors', parameters: [slug, q('includeDeleted', 'true: also deleted ones (editors)')], responses: { '200': { description: 'rules' }, ...errors } },
+        post: { summary: 'Add an alert rule (editor); kinds: threshold, change_7d, yearly_high, projection, stale, conflict', security: [{ bearer: [] }], parameters: [slug], requestBody: json(ref('AlertRuleCreate')), responses: { '201': { description: 'created' }, ...errors } },
+      },
+      '/api/v1/situations/{slug}/alert-rules/{id}': {
+        patch: { summary: 'Change a rule (not its kind); send the version you based the change on', security: [{ bearer: [] }], parameters: [slug, ruleId], requestBody: json(ref('AlertRuleUpdate')), responses: { '200': { description: 'updated' }, '409': { description: 'stale version', ...json(ref('Error')) }, ...errors } },
+        delete: { summary: 'Soft-delete a rule (restorable)', security: [{ bearer: [] }], parameters: [slug, ruleId], responses: { '200': { description: 'deleted' }, ...errors } },
+      },
+      '/api/v1/situations/{slug}/alert-rules/{id}/restore': { post: { summary: 'Restore a deleted rule', security: [{ bearer: [] }], parameters: [slug, ruleId], responses: { '200': { description: 'restored' }, ...errors } } },
+      '/api/v1/situations/{slug}/alert-rules/{id}/history': { get: { summary: 'Who created, changed, deleted or restored the rule', security: [{ bearer: [] }], parameters: [slug, ruleId], responses: { '200': { description: 'history' }, ...errors } } },
+      '/api/v1/situations/{slug}/alerts': { get: { summary: "The situation's alerts, newest first, with the first triggering figure's source", parameters: [slug, ...page], responses: { '200': { description: '{ data: Alert[] }' }, ...errors } } },
+      '/api/v1/alerts': { get: { summary: 'Alerts of every situation, newest first', parameters: page, responses: { '200': { description: '{ data: Alert[] }' }, ...errors } } },
+      '/api/v1/alerts/{id}/acknowledge': { post: { summary: 'Acknowledge an alert with an optional note (any signed-in user; once)', security: [{ bearer: [] }], parameters: [id], requestBody: json(ref('AlertAcknowledge')), responses: { '200': { description: 'acknowledged' }, '409': { description: 'already acknowledged', ...json(ref('Error')) }, ...errors } } },
+      '/api/v1/alerts/{id}/history': { get: { summary: 'The alert fired, and who acknowledged it', security: [{ bearer: [] }], parameters: [id], responses: { '200': { description: 'history' }, ...errors } } },
+      '/api/v1/situations/{slug}/webhooks': {
+        get: { summary: 'Webhooks (editors; secrets are never shown)', security: [{ bearer: [] }], parameters: [slug], responses: { '200': { description: 'webhooks' }, ...errors } },
+        post: { summary: 'Register a webhook: each alert is POSTed as JSON with X-Alert-Signature: sha256=HMAC-SHA256(secret, body), retried with backoff', security: [{ bearer: [] }], parameters: [slug], requestBody: json(ref('WebhookCreate')), responses: { '201': { description: 'created' }, ...errors } },
+      },
+      '/api/v1/situations/{slug}/webhooks/{id}': { delete: { summary: 'Delete a webhook', security: [{ bearer: [] }], parameters: [slug, id], responses: { '200': { description: 'deleted' }, ...errors } } },
+      '/api/v1/situations/{slug}/alert-deliveries': { get: { summary: 'Delivery log: webhook and email deliveries, attempts, last answer (editors)', security: [{ bearer: [] }], parameters: [slug, q('limit', '1–200', { type: 'integer' })], responses: { '200': { description: 'deliveries' }, ...errors } } },
+      '/api/v1/situations/{slug}/alert-subscription': {
+        get: { summary: 'Whether you receive alert emails for the situation', security: [{ bearer: [] }], parameters: [slug], responses: { '200': { description: '{ subscribed }' }, ...errors } },
+        put: { summary: 'Receive alert emails (with an unsubscribe link)', security: [{ bearer: [] }], parameters: [slug], responses: { '200': { description: '{ subscribed: true }' }, ...errors } },
+        delete: { summary: 'Stop alert emails', security: [{ bearer: [] }], parameters: [slug], responses: { '200': { description: '{ subscribed: false }' }, ...errors } },
+      },
+      '/api/v1/hapi/affected-people/idps': hapiPath('idps'),
+      '/api/v1/hapi/affected-people/refugees': hapiPath('refugees'),
+      '/api/v1/hapi/affected-people/returnees': hapiPath('returnees'),
       '/api/v1/locations': { get: { summary: 'Locations', parameters: [q('country', 'ISO3')], responses: { '200': { description: 'locations' } } } },
       '/api/v1/organisations': {
         get: { summary: 'Organisations with reliability', responses: { '200': { description: 'organisations' } } },

@@ -21,6 +21,8 @@ import { importPages, importUploadParser, PendingUploads } from './imports.route
 import type { PageDeps } from './deps';
 import { accountPages } from './account.routes';
 import { TokensService } from '../auth/tokens.service';
+import type { AlertsService } from '../alerts/alerts.service';
+import { alertPages } from '../alerts/alerts.pages';
 
 export interface PagesOptions {
   storage: Storage;
@@ -30,6 +32,7 @@ export interface PagesOptions {
   situations: SituationsService;
   figures: FiguresService;
   imports: ImportsService;
+  alerts: AlertsService;
 }
 
 /**
@@ -55,6 +58,8 @@ export function pages(o: PagesOptions): Router {
   r.use(protect);
   r.use(pageReadGate(o.config.PUBLIC_READ));
   r.use(sessionRoutes(o.storage));
+  // Before the dashboard and situation page: it adds their recent alerts (and serves the alert pages and feeds).
+  r.use(alertPages({ ...d, alerts: o.alerts }));
   r.use(dashboardRoutes(o.situations, o.analysis));
   r.use(situationPages(d));
   r.use(chartRoutes(d));

@@ -68,7 +68,8 @@ export function situationPages(d: PageDeps): Router {
     const q = parseViewQuery(req.query);
     const v = await loadSituationView(d.storage, d.analysis, String(req.params.slug), q, d.i18n);
     const shared = cacheableForAnyone(req, res);
-    const key = JSON.stringify([req.path, q]);
+    // The recent-alerts list (server/alerts/alerts.pages.ts) changes without the situation's data: its stamp is part of the key.
+    const key = JSON.stringify([req.path, q, res.locals.alertsStamp ?? null]);
     const hit = shared ? pageCache.get(key, v) : undefined;
     if (hit) return sendCachedPage(req, res, hit);
     const slugPath = '/situations/' + encodeURIComponent(v.situation.slug);

@@ -29,7 +29,7 @@ export class SituationsService {
   /** Creates a situation; its country becomes a location (admin 0) when it is not known yet. */
   async create(body: unknown, _user: AuthUser): Promise<Situation> {
     const input = parseOrThrow(situationCreateSchema, body);
-    return this.storage.db.transaction().execute(async (trx) => {
+    const created = await this.storage.db.transaction().execute(async (trx) => {
       if (await situationsRepository.bySlug(trx, input.slug))
         throw new HttpError(409, 'conflict', `A situation with slug ${input.slug} already exists`);
       const country = await locationsRepository.get(trx, input.country);
@@ -41,6 +41,9 @@ export class SituationsService {
       await situationsRepository.insert(trx, { slug: input.slug, title: input.title, country: input.country, onsetDate: input.onsetDate, description: input.description ?? null, createdAt: at, updatedAt: at });
       return (await situationsRepository.bySlug(trx, input.slug))!;
     });
+    // Listeners set the new situation up (its default alert rules).
+    this.onChange(input.slug);
+    return created;
   }
 
   /** The situation's scenarios; `includeDeleted` (editors) adds the deleted ones, which can be restored. */

@@ -8,6 +8,7 @@ import { initial } from './migrations/001-initial';
 import { analysisCache } from './migrations/002-analysis-cache';
 import { scenarioHistory } from './migrations/003-scenario-history';
 import { trust } from './migrations/004-trust';
+import { alerts } from './migrations/006-alerts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -171,7 +172,7 @@ async function* pgRows(pool: pg.Pool, query: CompiledQuery, batchSize = 2000): A
 
 /** All migrations in order; names sort lexically. */
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '001-initial': initial(dialect), '002-analysis-cache': analysisCache(), '003-scenario-history': scenarioHistory(dialect), '004-trust': trust() };
+  return { '001-initial': initial(dialect), '002-analysis-cache': analysisCache(), '003-scenario-history': scenarioHistory(dialect), '004-trust': trust(), '006-alerts': alerts(dialect) };
 }
 
 /** Runs pending migrations; throws with the failing migration's name. */
