@@ -14,7 +14,7 @@ import type { Situation } from '../situations/situation';
 import { checkedBatches, digest, naturalKey, type FigureKeys } from './checked-rows';
 import { checkedBatchesInWorker } from './checked-rows.threads';
 import { BulkInsert } from '../storage/bulk-insert';
-import type { LocationCandidate, ReadSummary, RowError } from '../csv/candidate';
+import type { LocationCandidate, ReadDefaults, ReadSummary, RowError } from '../csv/candidate';
 
 /** Opens the file: preview and commit each read it once, rather than holding a million rows. */
 export type Source = () => Readable;
@@ -25,7 +25,7 @@ export interface ImportOptions {
   countryFilter?: boolean;
   /** `approved` only for editors who choose it; imported figures are drafts otherwise. */
   status?: 'draft' | 'approved';
-  defaults?: { organisation?: string; sourceUrl?: string; quote?: string; publishedOn?: string; location?: string };
+  defaults?: Pick<ReadDefaults, 'organisation' | 'sourceUrl' | 'quote' | 'publishedOn' | 'location' | 'category' | 'quantifier' | 'unit'>;
   onProgress?: (rows: number) => void;
   /** Read and validate the file in a worker thread while this thread checks and writes: for large files (callers decide). */
   parallel?: boolean;

@@ -6,6 +6,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import multer from 'multer';
 import { HttpError, notFound, type FieldError } from '../errors';
 import { toFieldErrors } from '../validation';
+import { CATEGORIES, QUANTIFIERS, UNITS } from '../figures/figure';
 import type { ImportsService, ImportReport } from '../imports/imports.service';
 import { importOptionsSchema, toImportOptions } from '../imports/import-options';
 import { MAX_UPLOAD_BYTES } from '../imports/imports.routes';
@@ -38,7 +39,7 @@ export const UPLOAD_TTL_MS = 60 * 60 * 1000;
 const MAX_PENDING = 50;
 const ID = /^[a-f0-9]{32}$/;
 /** The fields of the import form, in form order (`file` is the upload itself). */
-export const IMPORT_FORM_FIELDS = ['file', 'status', 'countryFilter', 'map', 'organisation', 'sourceUrl', 'quote', 'publishedOn', 'location'] as const;
+export const IMPORT_FORM_FIELDS = ['file', 'status', 'countryFilter', 'map', 'organisation', 'sourceUrl', 'quote', 'publishedOn', 'location', 'category', 'quantifier', 'unit'] as const;
 const OPTION_FIELDS = IMPORT_FORM_FIELDS.filter((f) => f !== 'file');
 
 export interface PendingUpload {
@@ -189,7 +190,7 @@ export function importUploadParser(uploads: PendingUploads): Router {
 /** Form strings → the import options as the API query string gives them, for the shared schema. */
 function optionsInput(body: FormBody): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['status', 'countryFilter', 'organisation', 'sourceUrl', 'quote', 'publishedOn', 'location'] as const) {
+  for (const k of ['status', 'countryFilter', 'organisation', 'sourceUrl', 'quote', 'publishedOn', 'location', 'category', 'quantifier', 'unit'] as const) {
     const v = body[k];
     if (v === undefined || v === null) continue;
     if (typeof v === 'string') {
@@ -242,6 +243,7 @@ export function importPages(d: PageDeps & { imports: ImportsService }, uploads: 
       report: s.report ?? null,
       problem: s.problem ?? null,
       statuses: ['draft', 'approved'],
+      importChoices: { categories: CATEGORIES, quantifiers: QUANTIFIERS, units: UNITS },
       maxMb: Math.round(MAX_UPLOAD_BYTES / 1024 / 1024),
     });
   };
