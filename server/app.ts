@@ -25,6 +25,7 @@ import { exportRoutes } from './exports/exports.routes';
 import { pages } from './pages';
 import { helmetOptions } from './pages/security';
 import { VIEWS_DIR } from './paths';
+import { readOnlyCors, revalidateReads } from './http/conventions';
 
 export interface AppDeps {
   storage: Storage;
@@ -74,9 +75,13 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: '1mb' }));
 
   app.use(healthRoutes(storage));
-  app.get('/api/v1/openapi.json', (_req, res) => res.json(openApiDocument()));
+  // Cross-origin reads of the public API and the CSV downloads (never writes): server/http/conventions.ts.
+  const cors = readOnlyCors(config);
+  app.use(['/api/v1', '/situations/:slug/export', '/export'], cors);
+  app.get('/api/v1/openapi.json', revalidateReads, (_req, res) => res.json(openApiDocument()));
 
   const api = express.Router();
+  api.use(revalidateReads);
   api.use(bearerAuth(storage));
   api.use(authApi(storage));
   api.use((req, res, next) => (req.method === 'GET' ? readGate(config.PUBLIC_READ)(req, res, next) : next()));

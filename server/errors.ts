@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { RETRY_AFTER_SECONDS } from './http/conventions';
 
 export interface FieldError {
   path: string;
@@ -52,6 +53,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return;
     res.status(e.status);
+    // express-rate-limit sets its own, more precise Retry-After before it gets here.
+    if ((e.status === 429 || e.status === 503) && !res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_SECONDS[e.status]));
     if (wantsHtml(req)) {
       res.render('error', { status: e.status, code: e.code, message: e.message, fields: e.details.fields ?? [] }, (renderErr, html) => {
         if (renderErr) res.type('text').send(`${e.status} ${e.message}`);

@@ -10,6 +10,7 @@ import type { SituationsService } from '../situations/situations.service';
 import { figureListQuery } from './figure.schema';
 import { figuresRepository } from './figures.repository';
 import type { FiguresService } from './figures.service';
+import { linkNext } from '../http/conventions';
 
 const idParam = (req: Request) => positiveId(req.params.id);
 const versionOf = (req: Request) => {
@@ -50,7 +51,9 @@ export function figuresApi(storage: Storage, situations: SituationsService, figu
       includeDeleted: q.includeDeleted === 'true', afterId: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit + 1,
     });
     const page = rows.slice(0, q.limit);
-    res.json({ data: page, nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null });
+    const nextCursor = rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null;
+    linkNext(req, res, nextCursor);
+    res.json({ data: page, nextCursor });
   });
   r.post('/situations/:slug/figures', requireRole('editor'), async (req, res) =>
     {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { sql } from 'kysely';
 import type { Storage } from '../storage/database';
+import { RETRY_AFTER_SECONDS } from '../http/conventions';
 
 /** GET /healthz: 200 when a database round trip works, 503 otherwise. */
 export function healthRoutes(storage: Storage): Router {
@@ -10,7 +11,7 @@ export function healthRoutes(storage: Storage): Router {
       await sql`select 1`.execute(storage.db);
       res.json({ status: 'ok', database: storage.dialect });
     } catch (err) {
-      res.status(503).json({ status: 'unavailable', database: storage.dialect, error: (err as Error).message });
+      res.status(503).set('Retry-After', String(RETRY_AFTER_SECONDS[503])).json({ status: 'unavailable', database: storage.dialect, error: (err as Error).message });
     }
   });
   return r;
