@@ -13,7 +13,8 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 interface TaskResults {
   slugs: string[]; figureId: number; draftStatus?: string; approvedStatus?: string; approvedVersion: number;
   projection: { date: string; low: number; central: number; high: number } | null; refusedStatus: number; refusedFields: string[];
-  responses: Record<'listSituations' | 'createFigure' | 'approveFigure' | 'getProjections', unknown>;
+  importPreview: { newFigures: number; errorCount: number; committed: boolean };
+  responses: Record<'listSituations' | 'createFigure' | 'approveFigure' | 'getProjections' | 'importFigures', unknown>;
 }
 const { integratorTasks } = require(path.join(__dirname, 'typed-client', 'client')) as {
   integratorTasks: (baseUrl: string, tokens: { editor: string; admin: string }, slug: string) => Promise<TaskResults>;
@@ -63,6 +64,7 @@ describe('a typed client generated from the OpenAPI document', () => {
       const server = testApp(t.storage).listen(0, '127.0.0.1');
       await new Promise((r) => server.once('listening', r));
       const doc = await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/openapi.json`)).json();
+      server.closeAllConnections();
       await new Promise((r) => server.close(r));
       expect(typeCheckClient(doc, dir)).toEqual([]);
     } finally {
@@ -83,6 +85,7 @@ describe.each(DATABASES)('the typed client against a test server on %s', (kind) 
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
+    server.closeAllConnections(); // fetch keeps connections alive
     await new Promise((r) => server.close(r));
     await t.cleanup();
   });
@@ -101,6 +104,7 @@ describe.each(DATABASES)('the typed client against a test server on %s', (kind) 
     expect(r.projection!.central).toBeGreaterThanOrEqual(640000); // a running total never projects below its last report
     expect(r.refusedStatus).toBe(400);
     expect(r.refusedFields).toEqual(['quote']);
+    expect(r.importPreview).toEqual({ newFigures: 1, errorCount: 0, committed: false });
 
     const check = responseValidator(doc);
     expect(check('getSituation', 200, { id: 'one', slug: SLUG })).not.toEqual([]); // the check can fail
@@ -109,6 +113,7 @@ describe.each(DATABASES)('the typed client against a test server on %s', (kind) 
       ...check('createFigure', 201, r.responses.createFigure),
       ...check('approveFigure', 200, r.responses.approveFigure),
       ...check('getProjections', 200, r.responses.getProjections),
+      ...check('importFigures', 200, r.responses.importFigures),
     ];
     // The other reads an integrator makes, and an error answer, against their documented shapes.
     const get = async (url: string, token?: string) => {
