@@ -1,6 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { RETRY_AFTER_SECONDS } from './http/conventions';
 
 export interface FieldError {
   path: string;
@@ -18,6 +17,9 @@ export class HttpError extends Error {
     super(message);
   }
 }
+
+/** Seconds a client should wait before retrying a 429 or 503 when nothing more precise is known. */
+export const RETRY_AFTER_SECONDS = { 429: 60, 503: 30 } as const;
 
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { sql } from 'kysely';
 import type { Storage } from '../storage/database';
-import { RETRY_AFTER_SECONDS } from '../http/conventions';
+import { RETRY_AFTER_SECONDS } from '../errors';
 
 /** GET /healthz: 200 when a database round trip works, 503 otherwise. */
 export function healthRoutes(storage: Storage): Router {

@@ -3,8 +3,8 @@ import cors from 'cors';
 import type { Config } from '../config';
 
 /**
- * HTTP conventions integrators' tools expect of a public API, in one place: cross-origin reads, revalidation,
- * `Link` pagination and `Retry-After`.
+ * HTTP conventions integrators' tools expect of a public API: cross-origin reads, revalidation and `Link`
+ * pagination (`Retry-After` is set by the error handler, server/errors.ts).
  */
 
 /** Headers a cross-origin script may read besides the safelisted ones. */
@@ -54,6 +54,3 @@ export function linkNext(req: Request, res: Response, cursor: string | null): vo
   url.searchParams.set('cursor', cursor);
   res.links({ next: `${url.pathname}${url.search}` });
 }
-
-/** Seconds a client should wait before retrying a 429 or 503 when nothing more precise is known. */
-export const RETRY_AFTER_SECONDS = { 429: 60, 503: 30 } as const;
