@@ -18,6 +18,7 @@ import { SEEDS_DIR } from '../paths';
  */
 
 const figureOut = figureFields
+  .required() // an answer always carries every field (null where empty), defaults applied
   .extend({
     id: z.number().int(),
     situation: z.string(),
