@@ -11,7 +11,7 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 // Loaded by path, not imported: the client is type-checked against generated types by the test below, not by `npm run typecheck`
 // (tsconfig.json excludes it, since ./api exists only in the test's temporary directory).
 interface TaskResults {
-  slugs: string[]; figureId: number; draftStatus?: string; approvedStatus?: string; approvedVersion: number;
+  slugs: string[]; latest: { periodEnd: string; value: number; organisation: string }[]; nextCursor: string | null; figureId: number; draftStatus?: string; approvedStatus?: string; approvedVersion: number;
   projection: { date: string; low: number; central: number; high: number } | null; refusedStatus: number; refusedFields: string[];
   importPreview: { newFigures: number; errorCount: number; committed: boolean };
   responses: Record<'listSituations' | 'createFigure' | 'approveFigure' | 'getProjections' | 'importFigures', unknown>;
@@ -97,6 +97,9 @@ describe.each(DATABASES)('the typed client against a test server on %s', (kind) 
     const admin = await makeUser(t.storage, 'admin');
     const r = await integratorTasks(base, { editor: editor.token, admin: admin.token }, SLUG);
     expect(r.slugs).toContain(SLUG);
+    expect(r.latest).toContainEqual({ periodEnd: '2024-12-06', value: 370000, organisation: 'OCHA' });
+    expect(r.latest.every((f) => f.periodEnd >= '2024-12-01')).toBe(true);
+    expect(r.nextCursor).toBeNull();
     expect(r.draftStatus).toBe('draft');
     expect(r.approvedStatus).toBe('approved');
     expect(r.approvedVersion).toBe(2);

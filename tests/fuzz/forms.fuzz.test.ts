@@ -175,7 +175,7 @@ describe.each(DATABASES)('hostile input to the page forms on %s', (kind) => {
   });
 
   test('when the import form gets hostile options (urlencoded without a file, and multipart with a real file), then no 5xx, 400s name their fields, and a preview stores nothing', async () => {
-    const valid = { action: 'preview', status: 'draft', countryFilter: 'true', map: '', organisation: 'IOM DTM', sourceUrl: 'https://dtm.iom.int/sudan', quote: 'Figures from the DTM weekly update.', publishedOn: '2024-05-01', location: 'SDN' };
+    const valid = { action: 'preview', status: 'draft', countryFilter: 'true', map: '', organisation: 'IOM DTM', sourceUrl: 'https://dtm.iom.int/sudan', quote: 'Figures from the DTM weekly update.', publishedOn: '2024-05-01', location: 'SDN', category: 'idps', quantifier: 'exact', unit: 'people' };
     const url = `/situations/${SUDAN_SLUG}/import`;
     await fc.assert(
       fc.asyncProperty(mutated({ ...valid, upload: '' }), mutated(valid), fc.constantFrom('preview', 'commit'), async (plain, multi, action) => {
