@@ -6,6 +6,24 @@ import request from 'supertest';
 import { freshDb, testApp, type TestDb } from '../helpers/db';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+
+interface Layer { name: string; rawPath?: unknown; route?: { path: string; methods: Record<string, boolean> }; handle: { stack?: Layer[] } }
+
+/** Every route of an Express 5 app as "METHOD /path" (":param" → "{param}"), walking mounted routers. */
+function routesOf(stack: Layer[], prefix = ''): string[] {
+  return stack.flatMap((l) => {
+    if (l.route) return Object.keys(l.route.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${prefix}${l.route!.path}`.replace(/:(\w+)/g, '{$1}'));
+    if (l.name === 'router' && l.handle.stack) return routesOf(l.handle.stack, typeof l.rawPath === 'string' && l.rawPath !== '/' ? prefix + l.rawPath : prefix);
+    return [];
+  });
+}
+
+/** Whether a documented path template covers a route: same segments, a {param} matching any one segment. */
+const covers = (template: string, route: string) => {
+  const a = template.split('/');
+  const b = route.split('/');
+  return a.length === b.length && a.every((seg, i) => seg === b[i] || (seg.startsWith('{') && !!b[i]));
+};
 const REDOCLY = path.join(ROOT, 'node_modules', '.bin', 'redocly');
 
 // The document as the server serves it, linted by Redocly CLI with the recommended ruleset (redocly.yaml) and the
@@ -29,6 +47,20 @@ describe('the OpenAPI document', () => {
     expect(problems).toEqual([]);
     expect(out.totals).toEqual({ errors: 0, warnings: 0, ignored: 1 });
     expect(run.status).toBe(0);
+  });
+
+  test('when the app\'s routes are listed, then every API route is documented and every documented operation is a route', async () => {
+    const app = testApp(t.storage);
+    const doc = (await request(app).get('/api/v1/openapi.json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`));
+    const routes = routesOf((app as unknown as { router: { stack: Layer[] } }).router.stack);
+    // The document does not describe itself (GET /api/v1/openapi.json).
+    const api = routes.filter((r) => / \/api\/v1\/|^GET \/healthz$/.test(r) && r !== 'GET /api/v1/openapi.json');
+    expect(api.length).toBeGreaterThan(25);
+    const undocumented = api.filter((r) => !documented.some((d) => d.split(' ')[0] === r.split(' ')[0] && covers(d.split(' ')[1]!, r.split(' ')[1]!)));
+    expect(undocumented).toEqual([]);
+    const unrouted = documented.filter((d) => !routes.some((r) => r.split(' ')[0] === d.split(' ')[0] && covers(d.split(' ')[1]!, r.split(' ')[1]!)));
+    expect(unrouted).toEqual([]);
   });
 
   test('when an operation is looked up by its client name, then it exists with security and error answers', async () => {
