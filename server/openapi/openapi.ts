@@ -93,10 +93,11 @@ const outSchemas = {
       methods: { type: 'object', description: 'Each method’s curve with 80% and 95% bounds', additionalProperties: { type: 'object' } },
       thresholds: { type: 'array', description: 'When the range and each scenario cross each threshold', items: { type: 'object' } },
       backtest: { type: 'object', description: 'Track record of each method at the horizon' },
-      scenarios: { type: 'array', items: ref('Scenario') },
+      scenarios: { type: 'array', description: 'Named scenarios beside the range (quoted ceilings and planning figures, accelerating curves); they never widen it', items: { type: 'object', properties: { label: str } } },
     },
     ['situation', 'location', 'category', 'asOf', 'range'],
   ),
+  Backtest: { type: 'object', description: 'The published projection\'s past projections against what was reported, with MAPE, MASE and coverage', properties: { situation: str, location: str, category: { enum: [...CATEGORIES] } }, required: ['situation', 'location', 'category'] },
   ImportReport: obj(
     {
       filename: str, sha256: str, layout: nullable(str), hxl: { type: 'boolean' }, rowsRead: int, figuresInFile: int, newFigures: int, duplicates: int,
@@ -309,7 +310,10 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/situations/{slug}/series': { get: op({ id: 'getSeries', tag: 'Analysis', summary: 'Reconciled series with its triangulation band', access: 'public', params: [slug, ...analysisQuery], errors: [400, 404], ok: okJson('200', 'series', 'Series', undefined, etag) }) },
       '/api/v1/situations/{slug}/trend': { get: op({ id: 'getTrend', tag: 'Analysis', summary: 'Change per day, 7-day rate, growth rate and doubling time', access: 'public', params: [slug, ...analysisQuery], errors: [400, 404], ok: okJson('200', 'trend', 'Trend', undefined, etag) }) },
       '/api/v1/situations/{slug}/projections': {
-        get: op({ id: 'getProjections', tag: 'Analysis', summary: 'Projection range, each method, scenarios, time to threshold and track record', access: 'public', params: [slug, ...analysisQuery, q('horizon', 'Days ahead, default 30', { type: 'integer', minimum: 1, maximum: 365 })], errors: [400, 404], ok: okJson('200', 'projections', 'Projections', undefined, etag) }),
+        get: op({ id: 'getProjections', tag: 'Analysis', summary: 'The published projection (combined rule, 80% range, track record at the horizon), scenarios beside it, time to threshold, alternative methods', access: 'public', params: [slug, ...analysisQuery, q('horizon', 'Days ahead, default 30', { type: 'integer', minimum: 1, maximum: 365 })], errors: [400, 404], ok: okJson('200', 'projections', 'Projections', undefined, etag) }),
+      },
+      '/api/v1/situations/{slug}/backtest': {
+        get: op({ id: 'getBacktest', tag: 'Analysis', summary: 'Track record of the published projection at the horizon against the naive and drift8 baselines, and every alternative method\'s scores', access: 'public', params: [slug, ...analysisQuery, q('horizon', 'Days ahead, default 30', { type: 'integer', minimum: 1, maximum: 365 })], errors: [400, 404], ok: okJson('200', 'backtest', 'Backtest', undefined, etag) }),
       },
       '/api/v1/locations': { get: op({ id: 'listLocations', tag: 'Reference data', summary: 'Locations (p-codes, ISO codes) with their parents', access: 'public', params: [q('country', 'ISO3, e.g. SYR')], errors: [400], ok: okJson('200', 'locations', 'LocationList', undefined, etag) }) },
       '/api/v1/organisations': {
