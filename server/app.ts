@@ -15,6 +15,8 @@ import { SituationsService } from './situations/situations.service';
 import { figuresApi } from './figures/figures.routes';
 import { FiguresService } from './figures/figures.service';
 import { referenceApi } from './locations/locations.routes';
+import { LocationsService } from './locations/locations.service';
+import { OrganisationsService } from './organisations/organisations.service';
 import { openApiDocument } from './openapi/openapi';
 import { AnalysisService } from './analysis/analysis.service';
 import { analysisApi } from './analysis/analysis.routes';
@@ -53,7 +55,9 @@ export function createApp(deps: AppDeps): Express {
   const figures = new FiguresService(storage, onChange);
   const imports = new ImportsService(storage, onChange);
   const exportsService = new ExportsService(storage, analysis);
-  const services = { analysis, situations, figures, imports, exports: exportsService };
+  const locations = new LocationsService(storage);
+  const organisations = new OrganisationsService(storage);
+  const services = { analysis, situations, figures, imports, exports: exportsService, locations, organisations };
 
   app.use(
     pinoHttp({
@@ -81,8 +85,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(authApi(storage));
   api.use((req, res, next) => (req.method === 'GET' ? readGate(config.PUBLIC_READ)(req, res, next) : next()));
   api.use(situationsApi(situations));
-  api.use(figuresApi(storage, situations, figures));
-  api.use(referenceApi(storage));
+  api.use(figuresApi(figures));
+  api.use(referenceApi(locations, organisations));
   api.use(analysisApi(analysis));
   api.use(importsApi(imports));
   api.use(exportRoutes(exportsService));

@@ -4,6 +4,9 @@ import type { Storage } from '../storage/database';
 import type { AnalysisService } from '../analysis/analysis.service';
 import type { SituationsService } from '../situations/situations.service';
 import type { FiguresService } from '../figures/figures.service';
+import type { ImportsService } from '../imports/imports.service';
+import type { LocationsService } from '../locations/locations.service';
+import type { OrganisationsService } from '../organisations/organisations.service';
 import type { I18n } from '../i18n/i18n';
 
 /** What the page routers are built from; passed in by createApp, never imported as globals. */
@@ -15,4 +18,7 @@ export interface PageDeps {
   analysis: AnalysisService;
   situations: SituationsService;
   figures: FiguresService;
+  imports: ImportsService;
+  locations: LocationsService;
+  organisations: OrganisationsService;
 }

@@ -1,9 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS } from '../figures/figure';
-import { figuresRepository, type FigureRecord } from '../figures/figures.repository';
-import { locationsRepository } from '../locations/locations.repository';
-import { organisationsRepository } from '../organisations/organisations.repository';
+import type { FigureRecord } from '../figures/figures.repository';
 import { HttpError, notFound, type FieldError } from '../errors';
 import { hasRole } from '../auth/user';
 import { isoDate, locationCode, requiredText, toFieldErrors } from '../validation';
@@ -52,11 +50,10 @@ function changes(before: Record<string, unknown> | null, after: Record<string, u
 /** Figures list, detail with history, and the figure form (create, edit, approve, reject, delete, restore). */
 export function figurePages(d: PageDeps): Router {
   const r = Router();
-  const db = d.storage.db;
 
   const formOptions = async (situation: Situation) => ({
-    locations: await locationsRepository.list(db, situation.country),
-    organisations: await organisationsRepository.list(db),
+    locations: await d.locations.list(situation.country),
+    organisations: await d.organisations.list(),
     options: { locationRole: LOCATION_ROLES, category: CATEGORIES, quantifier: QUANTIFIERS, unit: UNITS, role: FIGURE_ROLES, status: STATUSES },
   });
 
@@ -81,7 +78,7 @@ export function figurePages(d: PageDeps): Router {
 
   const renderDetail = async (req: Request, res: Response, f: FigureRecord, status = 200, problem: string | null = null) => {
     const situation = await d.situations.get(f.situation);
-    const location = await locationsRepository.get(db, f.location);
+    const location = await d.locations.get(f.location);
     const history = req.user ? (await d.figures.history(f.id)).map((h) => ({ ...h, changes: changes(h.before as never, h.after as never) })) : null;
     res.status(status).render('figures/show', { title: res.locals.t('figure.title', { id: f.id }), figure: f, situation, location, history, problem });
   };
@@ -95,25 +92,27 @@ export function figurePages(d: PageDeps): Router {
     let figures: FigureRecord[] = [];
     let next: string | null = null;
     if (parsed.success) {
-      const org = q.organisation ? await organisationsRepository.byShortName(db, q.organisation) : undefined;
-      if (q.organisation && !org) errors.push({ path: 'organisation', message: `unknown organisation "${q.organisation}"` });
-      else {
-        const rows = await figuresRepository.list(db, {
-          situationId: situation.id, location: q.location, category: q.category, organisationId: org?.id, from: q.from, to: q.to,
-          // Readers see approved figures only; editors choose.
-          status: editor ? (q.status ?? 'all') : 'approved',
-          includeDeleted: editor && q.deleted === 'on',
-          afterId: q.after, limit: PAGE_SIZE + 1,
-        });
-        figures = rows.slice(0, PAGE_SIZE);
-        if (rows.length > PAGE_SIZE) {
+      try {
+        const page = await d.figures.list(situation.slug, {
+          location: q.location, category: q.category, organisation: q.organisation, from: q.from, to: q.to,
+          // Readers see approved figures (the service refuses them others); editors see every status unless they choose.
+          status: q.status ?? (editor ? 'all' : 'approved'),
+          includeDeleted: q.deleted === 'on',
+          afterId: q.after, limit: PAGE_SIZE,
+        }, req.user);
+        figures = page.figures;
+        if (page.nextAfter != null) {
           const p = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'after' && typeof v === 'string') as [string, string][]);
-          p.set('after', String(figures[figures.length - 1].id));
+          p.set('after', String(page.nextAfter));
           next = `?${p}`;
         }
+      } catch (err) {
+        const refused = fieldErrors(err);
+        if (!refused) throw err;
+        errors.push(...refused);
       }
     }
-    const [locations, organisations] = await Promise.all([locationsRepository.list(db, situation.country), organisationsRepository.list(db)]);
+    const [locations, organisations] = await Promise.all([d.locations.list(situation.country), d.organisations.list()]);
     res.status(errors.length ? 400 : 200).render('figures/list', {
       title: `${res.locals.t('figures.title')} · ${situation.title}`,
       situation, figures, next, errors, fieldErrors: byField(errors), filters: echo(req.query as FormBody, ['location', 'category', 'status', 'organisation', 'from', 'to', 'deleted']),

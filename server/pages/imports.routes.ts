@@ -4,11 +4,10 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
-import { HttpError, notFound, type FieldError } from '../errors';
+import { HttpError, type FieldError } from '../errors';
 import { toFieldErrors } from '../validation';
-import type { ImportsService, ImportReport } from '../imports/imports.service';
-import { importOptionsSchema, toImportOptions } from '../imports/import-options';
-import { MAX_UPLOAD_BYTES } from '../imports/imports.routes';
+import type { ImportReport } from '../imports/imports.service';
+import { importOptionsSchema, MAX_UPLOAD_BYTES, toImportOptions } from '../imports/import-options';
 import type { Situation } from '../situations/situation';
 import { byField, echo, type FormBody } from './forms';
 import { idParam, requirePageRole } from './guards';
@@ -223,9 +222,8 @@ interface FormState {
 }
 
 /** GET /import (situations to import into), the import form with its preview, and the record of a finished import. */
-export function importPages(d: PageDeps & { imports: ImportsService }, uploads: PendingUploads): Router {
+export function importPages(d: PageDeps, uploads: PendingUploads): Router {
   const r = Router();
-  const db = d.storage.db;
 
   const render = (res: Response, status: number, s: FormState) => {
     const errors = s.errors ?? [];
@@ -334,22 +332,9 @@ export function importPages(d: PageDeps & { imports: ImportsService }, uploads: 
   });
 
   r.get('/situations/:slug/imports/:id', requirePageRole('editor'), async (req, res) => {
-    const situation = await d.situations.get(String(req.params.slug));
     const id = idParam(req);
-    const row = await db.selectFrom('imports').selectAll().where('id', '=', id).where('situation_id', '=', situation.id).executeTakeFirst();
-    if (!row) throw notFound(`Import ${id} of ${situation.title}`);
-    const byStatus = await db
-      .selectFrom('figures')
-      .select(['status', (eb) => eb.fn.countAll().as('n')])
-      .where('import_id', '=', id)
-      .groupBy('status')
-      .execute();
-    res.render('imports/show', {
-      title: res.locals.t('import.doneTitle', { id }),
-      situation,
-      record: row,
-      counts: Object.fromEntries(byStatus.map((s) => [s.status, Number(s.n)])),
-    });
+    const { situation, record, counts } = await d.imports.record(String(req.params.slug), id);
+    res.render('imports/show', { title: res.locals.t('import.doneTitle', { id }), situation, record, counts });
   });
 
   return r;

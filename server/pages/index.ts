@@ -7,6 +7,8 @@ import type { AnalysisService } from '../analysis/analysis.service';
 import type { SituationsService } from '../situations/situations.service';
 import type { FiguresService } from '../figures/figures.service';
 import type { ImportsService } from '../imports/imports.service';
+import type { LocationsService } from '../locations/locations.service';
+import type { OrganisationsService } from '../organisations/organisations.service';
 import { createI18n } from '../i18n/i18n';
 import { assets } from '../assets/manifest';
 import { randomSecret, sessionAuth } from '../auth/session';
@@ -28,6 +30,8 @@ export interface PagesOptions {
   situations: SituationsService;
   figures: FiguresService;
   imports: ImportsService;
+  locations: LocationsService;
+  organisations: OrganisationsService;
 }
 
 /**
@@ -57,6 +61,6 @@ export function pages(o: PagesOptions): Router {
   r.use(situationPages(d));
   r.use(chartRoutes(d));
   r.use(figurePages(d));
-  r.use(importPages({ ...d, imports: o.imports }, uploads));
+  r.use(importPages(d, uploads));
   return r;
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { Storage } from '../storage/database';
 import type { AnalysisService } from '../analysis/analysis.service';
 import { CATEGORIES, type Category } from '../figures/figure';
-import { figuresRepository, type FigureRecord } from '../figures/figures.repository';
-import { locationsRepository, type Location } from '../locations/locations.repository';
+import type { FigureRecord } from '../figures/figures.repository';
+import type { FiguresService } from '../figures/figures.service';
+import type { Location } from '../locations/locations.repository';
+import type { LocationsService } from '../locations/locations.service';
 import { locationCode, parseOrThrow } from '../validation';
 import { chartPayload, type LocationBar } from '../charts/payload';
 import type { ChartPayload } from '../charts/types';
@@ -86,19 +87,19 @@ export interface SituationView {
 const viewCache = new WeakMap<AnalysisService, Map<string, { stamp: string; view: SituationView }>>();
 
 /** Everything the situation page, the location page and the PNG route show for one location × category. */
-export async function loadSituationView(storage: Storage, analysis: AnalysisService, slug: string, q: ViewQuery, i18n: I18n): Promise<SituationView> {
+export async function loadSituationView(d: { analysis: AnalysisService; figures: FiguresService; locations: LocationsService }, slug: string, q: ViewQuery, i18n: I18n): Promise<SituationView> {
+  const analysis = d.analysis;
   const x = await analysis.analyse(slug, { location: q.location, category: q.category, horizon: q.horizon });
   const cache = viewCache.get(analysis) ?? new Map<string, { stamp: string; view: SituationView }>();
   viewCache.set(analysis, cache);
   const key = JSON.stringify([slug, x.location, x.category, q.horizon ?? null, i18n.locale ?? null]);
   const hit = cache.get(key);
   if (hit && hit.stamp === x.situation.updatedAt && hit.view.analysis === x.analysis) return hit.view;
-  const db = storage.db;
-  const locations = await locationsRepository.list(db, x.situation.country);
+  const locations = await d.locations.list(x.situation.country);
   const location = locations.find((l) => l.code === x.location)!;
   const children = locations.filter((l) => l.parentCode === location.code);
   // Only the location and its children: the rest of the situation's figures are not on this page.
-  const all = await figuresRepository.list(db, { situationId: x.situation.id, category: x.category, status: 'approved', locations: [location.code, ...children.map((c) => c.code)] });
+  const { figures: all } = await d.figures.list(slug, { category: x.category, status: 'approved', locations: [location.code, ...children.map((c) => c.code)] }, undefined);
   const reported = all.filter((f) => f.location === location.code).sort((a, b) => a.periodEnd.localeCompare(b.periodEnd) || a.id - b.id);
   const bars = latestByChild(children, all);
   const organisations = [...new Set(all.map((f) => f.organisation))].sort();

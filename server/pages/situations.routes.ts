@@ -1,8 +1,5 @@
 import { Router, type Response } from 'express';
 import { CATEGORIES, SCENARIO_KINDS } from '../figures/figure';
-import { figuresRepository } from '../figures/figures.repository';
-import { locationsRepository } from '../locations/locations.repository';
-import { organisationsRepository } from '../organisations/organisations.repository';
 import { notFound } from '../errors';
 import { jsonForScript } from '../charts/payload';
 import { fanClipped } from '../charts/config';
@@ -64,7 +61,7 @@ export function situationPages(d: PageDeps): Router {
   const pageCache = new PageCache();
   r.get('/situations/:slug', async (req, res) => {
     const q = parseViewQuery(req.query);
-    const v = await loadSituationView(d.storage, d.analysis, String(req.params.slug), q, d.i18n);
+    const v = await loadSituationView(d, String(req.params.slug), q, d.i18n);
     const shared = cacheableForAnyone(req, res);
     const key = JSON.stringify([req.path, q]);
     const hit = shared ? pageCache.get(key, v) : undefined;
@@ -82,7 +79,7 @@ export function situationPages(d: PageDeps): Router {
     const slug = String(req.params.slug);
     const code = String(req.params.code);
     const situation = await d.situations.get(slug);
-    const loc = await locationsRepository.get(d.storage.db, code);
+    const loc = await d.locations.get(code);
     if (!loc || loc.country !== situation.country) throw notFound(`Location ${code} in ${situation.title}`);
     const q = { ...parseViewQuery(req.query), location: code };
     // One line per category with data here, so a reader sees flows and stocks side by side.
@@ -95,8 +92,8 @@ export function situationPages(d: PageDeps): Router {
       )
     ).filter((s) => s.points > 0);
     if (!q.category && summaries.length) q.category = summaries[0].category;
-    const v = await loadSituationView(d.storage, d.analysis, slug, q, d.i18n);
-    const figures = await figuresRepository.list(d.storage.db, { situationId: situation.id, location: code, status: 'approved' });
+    const v = await loadSituationView(d, slug, q, d.i18n);
+    const { figures } = await d.figures.list(slug, { location: code, status: 'approved' }, undefined);
     res.render('situations/location', { title: `${loc.name} · ${situation.title}`, ...analysisLocals(v, q), chartJson: jsonForScript(v.payload), summaries, figures, scripts: ['charts.js'] });
   });
 
@@ -106,7 +103,7 @@ export function situationPages(d: PageDeps): Router {
     const all = await d.situations.scenarios(slug, { includeDeleted: editor });
     const scenarios = all.filter((s) => !s.deletedAt);
     const deleted = all.filter((s) => s.deletedAt);
-    const [locations, organisations] = await Promise.all([locationsRepository.list(d.storage.db, situation.country), organisationsRepository.list(d.storage.db)]);
+    const [locations, organisations] = await Promise.all([d.locations.list(situation.country), d.organisations.list()]);
     res.status(status).render('situations/scenarios', {
       title: `${res.locals.t('scenarios.title')} · ${situation.title}`,
       situation, scenarios, deleted, locations, organisations, kinds: SCENARIO_KINDS, categories: CATEGORIES,

@@ -1,5 +1,4 @@
-import type { Storage } from '../storage/database';
-import { nowIso } from '../storage/database';
+import { nowIso, type Storage, type Tx } from '../storage/database';
 import { HttpError, notFound, validationFailed } from '../errors';
 import { parseOrThrow } from '../validation';
 import type { AuthUser } from '../auth/user';
@@ -9,6 +8,13 @@ import { scenariosRepository } from '../figures/figures.repository';
 import { scenarioCreateSchema } from '../figures/figure.schema';
 import { situationsRepository } from './situations.repository';
 import { situationCreateSchema, type Situation } from './situation';
+
+/** The situation with this slug, or a 404: the one look-up every service uses, inside its transaction if it has one. */
+export async function situationOr404(db: Tx, slug: string): Promise<Situation> {
+  const s = await situationsRepository.bySlug(db, slug);
+  if (!s) throw notFound(`Situation ${slug}`);
+  return s;
+}
 
 export class SituationsService {
   constructor(
@@ -20,10 +26,8 @@ export class SituationsService {
     return situationsRepository.list(this.storage.db);
   }
 
-  async get(slug: string): Promise<Situation> {
-    const s = await situationsRepository.bySlug(this.storage.db, slug);
-    if (!s) throw notFound(`Situation ${slug}`);
-    return s;
+  get(slug: string): Promise<Situation> {
+    return situationOr404(this.storage.db, slug);
   }
 
   /** Creates a situation; its country becomes a location (admin 0) when it is not known yet. */
@@ -66,8 +70,7 @@ export class SituationsService {
 
   private async setScenarioDeleted(slug: string, id: number, user: AuthUser, deleted: boolean) {
     const result = await this.storage.db.transaction().execute(async (trx) => {
-      const s = await situationsRepository.bySlug(trx, slug);
-      if (!s) throw notFound(`Situation ${slug}`);
+      const s = await situationOr404(trx, slug);
       const before = await scenariosRepository.get(trx, s.id, id);
       if (!before) throw notFound(`Scenario ${id} of ${slug}`);
       if (deleted === !!before.deletedAt)
@@ -86,8 +89,7 @@ export class SituationsService {
   async createScenario(slug: string, body: unknown, user: AuthUser) {
     const input = parseOrThrow(scenarioCreateSchema, body);
     const created = await this.storage.db.transaction().execute(async (trx) => {
-      const s = await situationsRepository.bySlug(trx, slug);
-      if (!s) throw notFound(`Situation ${slug}`);
+      const s = await situationOr404(trx, slug);
       const locationCode = input.location ?? s.country;
       const location = await locationsRepository.get(trx, locationCode);
       const org = await organisationsRepository.byShortName(trx, input.organisation);

@@ -5,7 +5,7 @@ import { locationsRepository, type Location } from '../locations/locations.repos
 import { organisationsRepository } from '../organisations/organisations.repository';
 import { situationsRepository } from '../situations/situations.repository';
 import { figuresRepository } from '../figures/figures.repository';
-import { checkReferences, insertFigure } from '../figures/figures.service';
+import { checkReferences } from '../figures/figures.service';
 import { figureCreateSchema } from '../figures/figure.schema';
 import { validationFailed } from '../errors';
 import { REFERENCE_DIR, SEEDS_DIR } from '../paths';
@@ -60,7 +60,8 @@ export async function seed(storage: Storage): Promise<{ situations: number; figu
         if (f.externalId && (await figuresRepository.findByExternalId(trx, situation.id, f.externalId))) continue;
         const { errors, organisationId } = await checkReferences(trx, situation, f);
         if (errors.length) throw validationFailed(errors);
-        await insertFigure(trx, situation, f, organisationId!, SEED_ACTOR, at, null);
+        const created = await figuresRepository.insert(trx, situation, f, organisationId!, { actor: SEED_ACTOR, at, importId: null });
+        await figuresRepository.addHistory(trx, created.id, 'create', SEED_ACTOR, at, null, created);
         added.figures++;
       }
       const existing = await trx.selectFrom('scenarios').select(['quote', 'value']).where('situation_id', '=', situation.id).execute();
