@@ -26,7 +26,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { migrate, openStorage } from '../server/storage/database';
-import { seed } from '../server/storage/seed';
+import { seed } from '../server/seeding/seed';
 import { ensureAssets } from '../server/assets/build';
 import { BENCH_SLUG, generateDatabase } from './generate';
 import { fmt, ROOT, rssMb, run, serve } from './lib';

@@ -12,6 +12,8 @@ import { authApi } from './auth/auth.routes';
 import { healthRoutes } from './health/health.routes';
 import { situationsApi } from './situations/situations.routes';
 import { SituationsService } from './situations/situations.service';
+import { scenariosApi } from './scenarios/scenarios.routes';
+import { ScenariosService } from './scenarios/scenarios.service';
 import { figuresApi } from './figures/figures.routes';
 import { FiguresService } from './figures/figures.service';
 import { referenceApi } from './locations/locations.routes';
@@ -52,12 +54,13 @@ export function createApp(deps: AppDeps): Express {
   });
   const onChange = (slug: string) => analysis.invalidate(slug);
   const situations = new SituationsService(storage, onChange);
+  const scenarios = new ScenariosService(storage, onChange);
   const figures = new FiguresService(storage, onChange);
   const imports = new ImportsService(storage, onChange);
   const exportsService = new ExportsService(storage, analysis);
   const locations = new LocationsService(storage);
   const organisations = new OrganisationsService(storage);
-  const services = { analysis, situations, figures, imports, exports: exportsService, locations, organisations };
+  const services = { analysis, situations, scenarios, figures, imports, exports: exportsService, locations, organisations };
 
   app.use(
     pinoHttp({
@@ -85,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(authApi(storage));
   api.use((req, res, next) => (req.method === 'GET' ? readGate(config.PUBLIC_READ)(req, res, next) : next()));
   api.use(situationsApi(situations));
+  api.use(scenariosApi(scenarios));
   api.use(figuresApi(figures));
   api.use(referenceApi(locations, organisations));
   api.use(analysisApi(analysis));

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { migrate, openStorage, StorageError } from './storage/database';
-import { isEmpty, loadReferenceLocations, seed } from './storage/seed';
+import { isEmpty, loadReferenceLocations, seed } from './seeding/seed';
 import { createApp } from './app';
 
 /** The only module with side effects: read config, open storage, migrate, seed on first start, listen, shut down on SIGTERM. */

@@ -70,6 +70,10 @@ export const slug = () =>
 
 export const iso3 = () => z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166 alpha-3 country code such as SYR');
 
+/** One of `values`; says "is required" when missing and lists the values otherwise. */
+export const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (i) => (i.input === undefined ? 'is required' : `must be one of ${values.join(', ')}`) });
+
 export const locationCode = () => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, 'must be a location code (p-code or ISO 3166-2)');
 
 /** zod issues → the API's field list. */

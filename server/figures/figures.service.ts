@@ -121,6 +121,12 @@ export class FiguresService {
     return f;
   }
 
+  /** True when the situation has a figure (deleted ones too) with this external id. */
+  async hasExternalId(slug: string, externalId: string): Promise<boolean> {
+    const situation = await situationOr404(this.storage.db, slug);
+    return (await figuresRepository.findByExternalId(this.storage.db, situation.id, externalId)) != null;
+  }
+
   async create(situationSlug: string, body: unknown, user: AuthUser): Promise<FigureRecord> {
     const input = parseOrThrow(figureCreateSchema, body);
     if (input.status === 'approved' && !hasRole(user, 'admin'))

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { figureCreateSchema, figureFields, figureUpdateSchema, scenarioCreateSchema } from '../figures/figure.schema';
+import { figureCreateSchema, figureFields, figureUpdateSchema } from '../figures/figure.schema';
+import { scenarioCreateSchema } from '../scenarios/scenario.schema';
 import { situationCreateSchema } from '../situations/situation';
 import { organisationCreateSchema } from '../organisations/organisations.repository';
 import { tokenRequestSchema } from '../auth/user';

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Storage } from '../storage/database';
 import type { AnalysisService } from '../analysis/analysis.service';
 import type { SituationsService } from '../situations/situations.service';
+import type { ScenariosService } from '../scenarios/scenarios.service';
 import type { FiguresService } from '../figures/figures.service';
 import type { ImportsService } from '../imports/imports.service';
 import type { LocationsService } from '../locations/locations.service';
@@ -17,6 +18,7 @@ export interface PageDeps {
   i18n: I18n;
   analysis: AnalysisService;
   situations: SituationsService;
+  scenarios: ScenariosService;
   figures: FiguresService;
   imports: ImportsService;
   locations: LocationsService;

@@ -1,14 +1,11 @@
 import { Router, type Response } from 'express';
-import { CATEGORIES, SCENARIO_KINDS } from '../figures/figure';
+import { CATEGORIES } from '../figures/figure';
 import { notFound } from '../errors';
 import { jsonForScript } from '../charts/payload';
 import { fanClipped } from '../charts/config';
 import { CHART_IDS } from '../charts/types';
 import { EXPORT_NAMES } from '../exports/exports.service';
 import { headline, loadSituationView, parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
-import { byField, echo, fieldErrors, scenarioInput, SCENARIO_FORM_FIELDS, type FormBody } from './forms';
-import { idParam, requirePageRole } from './guards';
-import { hasRole, type AuthUser } from '../auth/user';
 import { cacheableForAnyone, etagOf, PageCache, renderShared, sendCachedPage } from './page-cache';
 import type { PageDeps } from './deps';
 
@@ -52,7 +49,7 @@ async function renderAnalysis(res: Response, v: SituationView, q: ViewQuery, opt
   return html;
 }
 
-/** Situation page, location page and scenarios. */
+/** Situation page and location page. */
 export function situationPages(d: PageDeps): Router {
   const r = Router();
 
@@ -96,44 +93,6 @@ export function situationPages(d: PageDeps): Router {
     const { figures } = await d.figures.list(slug, { location: code, status: 'approved' }, undefined);
     res.render('situations/location', { title: `${loc.name} · ${situation.title}`, ...analysisLocals(v, q), chartJson: jsonForScript(v.payload), summaries, figures, scripts: ['charts.js'] });
   });
-
-  const scenarioPage = async (res: Response, slug: string, status: number, form: { values: Record<string, string>; errors: { path: string; message: string }[] } | null) => {
-    const situation = await d.situations.get(slug);
-    const editor = hasRole(res.locals.user as AuthUser | undefined, 'editor');
-    const all = await d.situations.scenarios(slug, { includeDeleted: editor });
-    const scenarios = all.filter((s) => !s.deletedAt);
-    const deleted = all.filter((s) => s.deletedAt);
-    const [locations, organisations] = await Promise.all([d.locations.list(situation.country), d.organisations.list()]);
-    res.status(status).render('situations/scenarios', {
-      title: `${res.locals.t('scenarios.title')} · ${situation.title}`,
-      situation, scenarios, deleted, locations, organisations, kinds: SCENARIO_KINDS, categories: CATEGORIES,
-      values: form?.values ?? { location: situation.country, category: 'new_displacement' },
-      errors: form?.errors ?? [],
-      fieldErrors: byField(form?.errors ?? []),
-    });
-  };
-
-  r.get('/situations/:slug/scenarios', async (req, res) => scenarioPage(res, String(req.params.slug), 200, null));
-
-  r.post('/situations/:slug/scenarios', requirePageRole('editor'), async (req, res) => {
-    const slug = String(req.params.slug);
-    try {
-      await d.situations.createScenario(slug, scenarioInput(req.body as FormBody), req.user!);
-    } catch (err) {
-      const errors = fieldErrors(err);
-      if (!errors) throw err;
-      return scenarioPage(res, slug, 400, { values: echo(req.body as FormBody, SCENARIO_FORM_FIELDS), errors });
-    }
-    res.redirect(303, `/situations/${encodeURIComponent(slug)}/scenarios?done=scenarioCreated`);
-  });
-
-  for (const action of ['delete', 'restore'] as const)
-    r.post(`/situations/:slug/scenarios/:id/${action}`, requirePageRole('editor'), async (req, res) => {
-      const slug = String(req.params.slug);
-      const id = idParam(req);
-      await (action === 'delete' ? d.situations.deleteScenario(slug, id, req.user!) : d.situations.restoreScenario(slug, id, req.user!));
-      res.redirect(303, `/situations/${encodeURIComponent(slug)}/scenarios?done=${action === 'delete' ? 'scenarioDeleted' : 'scenarioRestored'}`);
-    });
 
   return r;
 }
