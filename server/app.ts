@@ -27,6 +27,7 @@ import { importsApi } from './imports/imports.routes';
 import { ExportsService } from './exports/exports.service';
 import { exportRoutes } from './exports/exports.routes';
 import { pages } from './pages';
+import { SituationViews } from './pages/situation.data';
 import { helmetOptions } from './pages/security';
 import { VIEWS_DIR } from './paths';
 
@@ -60,7 +61,9 @@ export function createApp(deps: AppDeps): Express {
   const exportsService = new ExportsService(storage, analysis);
   const locations = new LocationsService(storage);
   const organisations = new OrganisationsService(storage);
-  const services = { analysis, situations, scenarios, figures, imports, exports: exportsService, locations, organisations };
+  // Page views and their rendered parts, cached per app under each situation's stamp.
+  const views = new SituationViews({ analysis, figures, locations });
+  const services = { analysis, situations, scenarios, figures, imports, exports: exportsService, locations, organisations, views };
 
   app.use(
     pinoHttp({

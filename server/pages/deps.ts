@@ -9,6 +9,7 @@ import type { ImportsService } from '../imports/imports.service';
 import type { LocationsService } from '../locations/locations.service';
 import type { OrganisationsService } from '../organisations/organisations.service';
 import type { I18n } from '../i18n/i18n';
+import type { SituationViews } from './situation.data';
 
 /** What the page routers are built from; passed in by createApp, never imported as globals. */
 export interface PageDeps {
@@ -23,4 +24,5 @@ export interface PageDeps {
   imports: ImportsService;
   locations: LocationsService;
   organisations: OrganisationsService;
+  views: SituationViews;
 }

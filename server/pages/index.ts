@@ -11,6 +11,7 @@ import type { ImportsService } from '../imports/imports.service';
 import type { LocationsService } from '../locations/locations.service';
 import type { OrganisationsService } from '../organisations/organisations.service';
 import { createI18n } from '../i18n/i18n';
+import type { SituationViews } from './situation.data';
 import { assets } from '../assets/manifest';
 import { randomSecret, sessionAuth } from '../auth/session';
 import { csrf, pageLocals } from './locals';
@@ -35,6 +36,7 @@ export interface PagesOptions {
   imports: ImportsService;
   locations: LocationsService;
   organisations: OrganisationsService;
+  views: SituationViews;
 }
 
 /**

@@ -5,7 +5,7 @@ import { jsonForScript } from '../charts/payload';
 import { fanClipped } from '../charts/config';
 import { CHART_IDS } from '../charts/types';
 import { EXPORT_NAMES } from '../exports/exports.service';
-import { headline, loadSituationView, parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
+import { headline, parseViewQuery, type SituationView, type SituationViews, type ViewQuery } from './situation.data';
 import { cacheableForAnyone, etagOf, PageCache, renderShared, sendCachedPage } from './page-cache';
 import type { PageDeps } from './deps';
 
@@ -32,21 +32,13 @@ const analysisLocals = (v: SituationView, q: ViewQuery) => ({
   csvNames: EXPORT_NAMES,
 });
 
-// The analysis part of a page (charts data, tables) holds nothing per user, so its HTML is kept beside the cached
-// view: the same view object means the same numbers. Rendering it was most of a page request (BENCHMARKS.md P1).
-const analysisHtmlCache = new WeakMap<SituationView, Map<string, string>>();
-
-async function renderAnalysis(res: Response, v: SituationView, q: ViewQuery, opts: { controlsAction: string; showLocationSelect: boolean }): Promise<string> {
-  const byKey = analysisHtmlCache.get(v) ?? new Map<string, string>();
-  analysisHtmlCache.set(v, byKey);
-  const key = JSON.stringify([opts, q]);
-  const hit = byKey.get(key);
-  if (hit !== undefined) return hit;
-  const html = await new Promise<string>((resolve, reject) =>
-    res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q), chartJson: jsonForScript(v.payload), ...opts }, (err, out) => (err ? reject(err) : resolve(out))),
+/** The analysis part of a page (rendered once per view and options: SituationViews.analysisPart). */
+function renderAnalysis(views: SituationViews, res: Response, v: SituationView, q: ViewQuery, opts: { controlsAction: string; showLocationSelect: boolean }): Promise<string> {
+  return views.analysisPart(v, JSON.stringify([opts, q]), () =>
+    new Promise<string>((resolve, reject) =>
+      res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q), chartJson: jsonForScript(v.payload), ...opts }, (err, out) => (err ? reject(err) : resolve(out))),
+    ),
   );
-  byKey.set(key, html);
-  return html;
 }
 
 /** Situation page and location page. */
@@ -54,17 +46,17 @@ export function situationPages(d: PageDeps): Router {
   const r = Router();
 
   // Anonymous readers share one finished page per URL and data version (page-cache.ts); the view object is the
-  // version: loadSituationView replaces it when the situation's updated_at stamp moves.
+  // version: SituationViews.load replaces it when the situation's updated_at stamp moves.
   const pageCache = new PageCache();
   r.get('/situations/:slug', async (req, res) => {
     const q = parseViewQuery(req.query);
-    const v = await loadSituationView(d, String(req.params.slug), q, d.i18n);
+    const v = await d.views.load(String(req.params.slug), q, d.i18n);
     const shared = cacheableForAnyone(req, res);
     const key = JSON.stringify([req.path, q]);
     const hit = shared ? pageCache.get(key, v) : undefined;
     if (hit) return sendCachedPage(req, res, hit);
     const slugPath = '/situations/' + encodeURIComponent(v.situation.slug);
-    const analysisHtml = await renderAnalysis(res, v, q, { controlsAction: slugPath, showLocationSelect: true });
+    const analysisHtml = await renderAnalysis(d.views, res, v, q, { controlsAction: slugPath, showLocationSelect: true });
     const locals = { title: v.situation.title, ...analysisLocals(v, q), analysisHtml, scripts: ['charts.js'] };
     if (!shared) return res.render('situations/show', locals);
     const { html, shareable } = await renderShared(res, 'situations/show', locals);
@@ -89,7 +81,7 @@ export function situationPages(d: PageDeps): Router {
       )
     ).filter((s) => s.points > 0);
     if (!q.category && summaries.length) q.category = summaries[0].category;
-    const v = await loadSituationView(d, slug, q, d.i18n);
+    const v = await d.views.load(slug, q, d.i18n);
     const { figures } = await d.figures.list(slug, { location: code, status: 'approved' }, undefined);
     res.render('situations/location', { title: `${loc.name} · ${situation.title}`, ...analysisLocals(v, q), chartJson: jsonForScript(v.payload), summaries, figures, scripts: ['charts.js'] });
   });
