@@ -22,7 +22,8 @@ import { situationPages } from './situations.routes';
 import { scenarioPages } from './scenarios.routes';
 import { chartRoutes } from './charts.routes';
 import { figurePages } from './figures.routes';
-import { importPages, importUploadParser, PendingUploads } from './imports.routes';
+import { importPages, importUploadParser } from './imports.routes';
+import { PendingUploads } from '../imports/pending-uploads';
 import type { PageDeps } from './deps';
 
 export interface PagesOptions {
