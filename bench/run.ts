@@ -22,7 +22,7 @@ import { DIST_DIR } from '../server/paths';
 import { BENCH_SLUG, generateDatabase } from './generate';
 import { runProjections, type P4Result } from './projections';
 import { newestProfile, profileMarkdown, summariseProfile } from './profile';
-import { firstOk, fmt, kb, lastJson, nodeTsx, rawGet, ratio, ROOT, rssMb, run, serve } from './lib';
+import { firstOk, fmt, kb, nodeTsx, rawGet, ratio, ROOT, rssMb, run, serve } from './lib';
 
 const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const SMALL = num('BENCH_SMALL', 100_000);

@@ -1,5 +1,4 @@
 import type { Storage } from '../storage/database';
-import { notFound } from '../errors';
 import { situationsRepository } from '../situations/situations.repository';
 import { situationOr404 } from '../situations/situations.service';
 import type { Category } from '../figures/figure';

@@ -1,6 +1,5 @@
 import { realFile } from '../helpers/fixtures';
 import fs from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import request from 'supertest';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
