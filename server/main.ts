@@ -16,11 +16,13 @@ async function main() {
   if (config.SEED_ON_START && (await isEmpty(storage))) logger.info({ added: await seed(storage) }, 'seeded an empty database');
 
   const app = createApp({ storage, config, logger });
-  const server = app.listen(config.PORT, config.HOST, () => logger.info(`listening on http://localhost:${config.PORT}`));
+  // 0.0.0.0 and :: listen on every interface; a browser on this machine reaches them as localhost.
+  const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const server = app.listen(config.PORT, config.HOST, () => logger.info({ host: config.HOST, port: config.PORT }, `listening on http://${shown}:${config.PORT}`));
   server.keepAliveTimeout = 65_000;
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing open requests');
@@ -29,10 +31,16 @@ async function main() {
       await storage.close().catch(() => undefined);
       clearTimeout(force);
       logger.info('stopped');
-      process.exit(0);
+      process.exit(code);
     });
     server.closeIdleConnections?.();
   };
+  // A promise nobody awaited failed: the process state is unknown, so log it and stop (a supervisor restarts it)
+  // rather than keep serving; Node would end the process too, but without the structured log line.
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled promise rejection; stopping');
+    stop('unhandledRejection', 1);
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
