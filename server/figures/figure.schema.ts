@@ -30,7 +30,7 @@ export const figureFields = z.strictObject({
 });
 export type FigureFields = z.output<typeof figureFields>;
 
-/** The cross-field rules of DESIGN.md §2; adds issues to ctx (path = field name). */
+/** The cross-field rules of a figure (docs/data-model.md#figure-figures-figure_history); adds issues to ctx (path = field name). */
 export function checkFigure(f: FigureFields, ctx: z.RefinementCtx): void {
   const add = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (f.unit === 'households') {
