@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatISO } from 'date-fns';
 import { validationFailed, type FieldError } from './errors';
 
-/** Shared zod building blocks: every input schema is made of these, and the OpenAPI document is generated from them. */
+/* Shared zod building blocks: every input schema is made of these, and the OpenAPI document is generated from them. */
 
 // Control characters other than tab, newline and carriage return never belong in user text.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;

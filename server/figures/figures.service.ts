@@ -10,8 +10,6 @@ import type { Situation } from '../situations/situation';
 import { figuresRepository, type FigureRecord } from './figures.repository';
 import { figureCreateSchema, figureUpdateSchema, type FigureCreate } from './figure.schema';
 
-/** Figures: create, edit, delete, restore, approve. Every change writes a history row in the same transaction. */
-
 const actorOf = (u: AuthUser) => u.email;
 
 /** Checks against the database that a validated figure can be stored for a situation; returns field errors. */
@@ -80,6 +78,7 @@ export interface FigureListFilter {
 // Fields whose change alters what the figure says; changing one of them sends an approved figure back to review.
 const SUBSTANTIVE = ['location', 'locationRole', 'category', 'periodStart', 'periodEnd', 'value', 'valueLow', 'valueHigh', 'quantifier', 'unit', 'reportedValue', 'householdSize', 'organisation', 'role'] as const;
 
+/** Figures: list, create, edit, delete, restore, approve, reject. Every change writes a history row in the same transaction. */
 export class FiguresService {
   constructor(
     private readonly storage: Storage,

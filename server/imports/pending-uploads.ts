@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import multer from 'multer';
 
-/**
+/*
  * Uploaded files waiting between the import form's preview and its commit.
  *
  * Between preview and commit the file stays on the server, never in the client: it is kept under a random

@@ -6,7 +6,7 @@ import { organisationCreateSchema } from '../organisations/organisations.reposit
 import { tokenRequestSchema } from '../auth/user';
 import { RELIABILITIES } from '../figures/figure';
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with, so the two cannot drift. */
+/* The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with, so the two cannot drift. */
 
 const figureOut = figureFields
   .extend({

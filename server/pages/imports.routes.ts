@@ -11,7 +11,7 @@ import { byField, echo, type FormBody } from './forms';
 import { idParam, requirePageRole } from './guards';
 import type { PageDeps } from './deps';
 
-/**
+/*
  * The import page (editors): upload a CSV, preview it, then commit it (all rows or none).
  *
  * CSRF with a file upload. The pages check a double-submit token taken from the body field `_csrf`

@@ -11,7 +11,7 @@ import { SituationsService } from '../situations/situations.service';
 import { FiguresService } from '../figures/figures.service';
 import { ScenariosService } from '../scenarios/scenarios.service';
 
-/**
+/*
  * Reference locations (data/reference) and seed situations (seeds/), loaded idempotently through the same
  * services as the API, so seeds pass the same validation and leave the same history rows (by SEED_ACTOR).
  */
