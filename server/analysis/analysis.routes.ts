@@ -3,6 +3,30 @@ import { z } from 'zod';
 import { CATEGORIES } from '../figures/figure';
 import { isoDate, locationCode, parseOrThrow } from '../validation';
 import type { AnalysisService } from './analysis.service';
+import { createI18n } from '../i18n/i18n';
+import { reasonText, scenarioLabel } from '../i18n/reason';
+import type { AnalyseResult } from '../statistics';
+
+// The API speaks English beside the codes: other tools read `code` and its parameters, people read `message`.
+const english = createI18n('en');
+
+/** A copy of `x` where every reason object (`{ code, … }`) also carries its English `message`. */
+function withMessages<T>(x: T): T {
+  if (Array.isArray(x)) return x.map(withMessages) as T;
+  if (x === null || typeof x !== 'object') return x;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(x)) out[k] = withMessages(v);
+  if (typeof (x as { code?: unknown }).code === 'string') out.message = reasonText(x as never, english);
+  return out as T;
+}
+
+/** The projections as the API publishes them: scenario labels in words (their code beside), reasons with messages. */
+export function projectionsBody(p: AnalyseResult['projections']) {
+  return withMessages({
+    ...p,
+    scenarios: p.scenarios.map((s) => ({ ...s, label: scenarioLabel(s, english), labelCode: s.label })),
+  });
+}
 
 export const analysisQuerySchema = z.strictObject({
   location: locationCode().optional(),
@@ -18,22 +42,30 @@ export const analysisQuerySchema = z.strictObject({
 
 const query = (req: Request) => parseOrThrow(analysisQuerySchema, req.query);
 
-/** /api/v1/situations/:slug/series, /trend, /projections. */
+/** /api/v1/situations/:slug/series, /trend, /projections, /backtest. */
 export function analysisApi(analysis: AnalysisService): Router {
   const r = Router();
   const head = (x: Awaited<ReturnType<AnalysisService['analyse']>>) => ({ situation: x.situation.slug, location: x.location, category: x.category });
   r.get('/situations/:slug/series', async (req, res) => {
     const x = await analysis.analyse(String(req.params.slug), query(req));
-    res.json({ ...head(x), ...x.analysis.series });
+    res.json({ ...head(x), ...withMessages(x.analysis.series) });
   });
   r.get('/situations/:slug/trend', async (req, res) => {
     const x = await analysis.analyse(String(req.params.slug), query(req));
-    res.json({ ...head(x), ...x.analysis.trend });
+    res.json({ ...head(x), ...withMessages(x.analysis.trend) });
   });
   r.get('/situations/:slug/projections', async (req, res) => {
     const q = query(req);
     const x = await analysis.analyse(String(req.params.slug), q);
-    res.json({ ...head(x), asOf: q.asOf ?? null, ...x.analysis.projections });
+    res.json({ ...head(x), asOf: q.asOf ?? null, horizonEnd: x.analysis.input.horizonEnd, ...projectionsBody(x.analysis.projections) });
+  });
+  // The rolling-origin table of the published projection at the horizon, its summary against the baselines, and
+  // every alternative method's scores: the numbers of `npm run backtest`.
+  r.get('/situations/:slug/backtest', async (req, res) => {
+    const q = query(req);
+    const x = await analysis.analyse(String(req.params.slug), q);
+    const p = x.analysis.projections;
+    res.json({ ...head(x), asOf: q.asOf ?? null, ...withMessages({ horizonDays: x.analysis.input.horizonDays, trackRecord: p.range.trackRecord, origins: p.backtest.past, methods: p.backtest.methods }) });
   });
   return r;
 }

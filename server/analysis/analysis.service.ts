@@ -95,17 +95,18 @@ export class AnalysisService {
   }
 
   /**
-   * The default analysis (the dashboard's) when it is cached or cheap to compute. When it is large and not cached
+   * The default analysis (the dashboard's, at `horizon` days or the service default) when it is cached or cheap to compute. When it is large and not cached
    * it starts the computation in the background and returns null at once, so a page listing
    * every situation answers in milliseconds instead of waiting many seconds for one of them.
    */
-  async analyseOrDefer(slug: string): Promise<Analysed | null> {
+  async analyseOrDefer(slug: string, horizon?: number): Promise<Analysed | null> {
     const situation = await this.situation(slug);
-    const { location, category, key } = this.resolve(situation, {});
+    const q: AnalysisQuery = horizon === undefined ? {} : { horizon };
+    const { location, category, key } = this.resolve(situation, q);
     const hit = await this.cached(situation, key);
     if (hit) return { situation, analysis: hit, location, category };
-    if (!(await this.isLarge(situation, location, category))) return { situation, analysis: await this.compute(situation, key, location, category, {}), location, category };
-    setImmediate(() => this.compute(situation, key, location, category, {}).catch((err) => this.opts.onError?.(err, `analysing ${slug}`)));
+    if (!(await this.isLarge(situation, location, category))) return { situation, analysis: await this.compute(situation, key, location, category, q), location, category };
+    setImmediate(() => this.compute(situation, key, location, category, q).catch((err) => this.opts.onError?.(err, `analysing ${slug}`)));
     return null;
   }
 

@@ -1,4 +1,6 @@
 import type { AnalyseResult } from '../statistics';
+import { scenarioLabel } from '../i18n/reason';
+export { scenarioLabel };
 import type { FigureRecord } from '../figures/figures.repository';
 import type { Location } from '../locations/locations.repository';
 import type { I18n } from '../i18n/i18n';
@@ -30,11 +32,7 @@ const whole = (x: number) => Math.sign(x) * Math.round(Math.abs(x));
 export function chartPayload(x: PayloadInput): ChartPayload {
   const { analysis: a, i18n } = x;
   const range = a.projections.range;
-  const method = range.central.method;
-  const central = method ? a.projections.methods[method] : null;
   const lastDate = a.series.points.at(-1)?.date;
-  // The high end of the range is drawn on its own only where it leaves the 80% fan (an accelerating method).
-  const high = range.points && range.points.some((p) => p.highFrom !== 'central_upper_80') ? { label: i18n.t('chart.series.high'), points: range.points.map((p) => ({ date: p.date, value: whole(p.high) })) } : null;
   return {
     locale: i18n.locale,
     messages: i18n.subset(['chart.', 'quantifier.']),
@@ -52,9 +50,10 @@ export function chartPayload(x: PayloadInput): ChartPayload {
       })),
       reconciled: a.series.points.map((p) => ({ date: p.date, value: p.value, kind: p.kind, bound: p.bound })),
       band: a.series.band.map((b) => ({ date: b.date, low: b.low, high: b.high })),
-      fan: central?.points ? { method: central.method, name: central.name, points: central.points.map(({ date, central: c, lo80, hi80, lo95, hi95 }) => ({ date, central: whole(c), lo80: whole(lo80), hi80: whole(hi80), lo95: whole(lo95), hi95: whole(hi95) })) } : null,
-      high,
-      scenarios: a.projections.scenarios.map((s) => ({ organisation: s.organisation, kind: s.kind, value: s.value, horizonDate: s.horizonDate })),
+      projection: range.points ? { points: range.points.map((p) => ({ date: p.date, low: whole(p.low), central: whole(p.central), high: whole(p.high) })) } : null,
+      curves: a.projections.scenarios.flatMap((s) => (s.points ? [{ kind: s.kind, label: scenarioLabel(s, i18n), points: s.points.map((p) => ({ date: p.date, value: whole(p.value) })) }] : [])),
+      scenarios: a.projections.scenarios.flatMap((s) => (s.value !== undefined && s.organisation !== undefined ? [{ organisation: s.organisation, kind: s.kind, value: s.value, horizonDate: s.horizonDate ?? null }] : [])),
+      past: a.projections.backtest.past.map((p) => ({ date: p.date, target: p.target, low: whole(p.low), central: whole(p.central), high: whole(p.high), actual: whole(p.actual), held: p.held })),
     },
     locations: x.bars.map((b) => ({ code: b.code, name: b.name, origin: b.origin?.value ?? null, destination: b.destination?.value ?? null, unknown: b.unknown?.value ?? null })),
     changes: a.trend.changes.map((c) => ({ from: c.from, to: c.to, days: c.days, change: c.change, perDay: whole(c.perDay) })),

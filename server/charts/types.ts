@@ -35,11 +35,14 @@ export interface ChartPayload {
     reported: ReportedPoint[];
     reconciled: { date: string; value: number; kind: string; bound: string }[];
     band: { date: string; low: number; high: number }[];
-    /** The central method's projection with its 80% and 95% ranges. */
-    fan: { method: string; name: string; points: { date: string; central: number; lo80: number; hi80: number; lo95: number; hi95: number }[] } | null;
-    /** The high end of the published scenario range when it comes from an accelerating method. */
-    high: { label: string; points: { date: string; value: number }[] } | null;
+    /** The published projection: central and 80% range per day from the last report to the horizon. */
+    projection: { points: { date: string; low: number; central: number; high: number }[] } | null;
+    /** Scenario curves beside the range (exponential growth, S-curve to a ceiling), with their translated labels. */
+    curves: { kind: string; label: string; points: { date: string; value: number }[] }[];
+    /** Quoted agency scenarios: flat labelled lines. */
     scenarios: { organisation: string; kind: string; value: number; horizonDate: string | null }[];
+    /** What we said then: each past report's projection for `target` (the horizon later), and what was reported there. */
+    past: { date: string; target: string; low: number; central: number; high: number; actual: number; held: boolean }[];
   };
   locations: { code: string; name: string; origin: number | null; destination: number | null; unknown: number | null }[];
   changes: { from: string; to: string; days: number; change: number; perDay: number }[];

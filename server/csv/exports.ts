@@ -131,36 +131,55 @@ export function seriesColumns(opts: TagOptions = {}): Column<SeriesExportRow>[] 
 // ---------------------------------------------------------------------------------------------- projections
 
 /**
- * A projection row. `kind: 'curve'` rows are one method's curve (central and 80% / 95% intervals);
- * `kind: 'range'` rows are the published scenario range, one row per band and date, with the band's value
- * in `central` and the method that supplies the band in `method` (low = lower 80% bound of the central method,
- * central = best-backtest method, high = highest upper 80% bound or accelerating scenario).
+ * A projection row; `kind` says which columns it fills:
+ * - `published`: the published projection (the combined rule) on one day: central and its 80% range;
+ * - `trackRecord`: the track record at the horizon of the published rule (`method` combined), of its two
+ *   baselines (naive, drift8) and of every alternative method: forecasts scored, MAPE, MASE, 80% coverage;
+ * - `past`: what the published rule said at a past report (`date`) for `target`, and what was reported there;
+ * - `scenario`: a scenario beside the range: a curve's value on `date` (loglinear, logistic) or a quoted
+ *   agency value (ceiling, planning_figure, expected; `date` is its horizon if one was given);
+ * - `curve`: one alternative method's projection with its 80% and 95% intervals.
  */
 export interface ProjectionExportRow {
-  kind: 'curve' | 'range';
-  method: string; // linear, drift, loglinear, logistic, holt
-  band: 'low' | 'central' | 'high' | null; // range rows only
-  date: string;
-  central: number;
-  lo80: number | null;
-  hi80: number | null;
-  lo95: number | null;
-  hi95: number | null;
+  kind: 'published' | 'trackRecord' | 'past' | 'scenario' | 'curve';
+  method: string;
+  date: string | null;
+  target?: string | null;
+  central?: number | null;
+  low80?: number | null;
+  high80?: number | null;
+  low95?: number | null;
+  high95?: number | null;
+  actual?: number | null;
+  held?: boolean | null;
+  horizonDays?: number | null;
+  n?: number | null;
+  mape?: number | null;
+  mase?: number | null;
+  coverage80?: number | null;
 }
 
 /** The projections export. */
 export function projectionColumns(opts: TagOptions = {}): Column<ProjectionExportRow>[] {
   const p = `${categoryTag(opts.category)}+projected`;
+  const v = <K extends keyof ProjectionExportRow>(k: K) => (r: ProjectionExportRow) => (r[k] ?? null) as never;
   return [
-    { key: 'kind', header: 'kind', hxl: '#meta+kind', description: 'curve: one method\'s projection; range: a band of the published scenario range (low / central / high).', value: (r) => r.kind },
-    { key: 'method', header: 'method', hxl: '#meta+method', description: 'Projection method (linear, drift, loglinear, logistic, holt); for range rows, the method that supplies the band.', value: (r) => r.method },
-    { key: 'band', header: 'band', hxl: '#meta+band', description: 'Range rows: low, central or high. Empty for curve rows.', value: (r) => r.band },
-    { key: 'date', header: 'date', hxl: '#date+projected', description: 'Projected date (YYYY-MM-DD).', value: (r) => r.date },
-    { key: 'central', header: 'central', hxl: p, description: "Curve rows: the method's central projection, in people. Range rows: the band's value.", value: (r) => r.central },
-    { key: 'lo80', header: 'lo80', hxl: `${p}+min+pi80`, description: 'Lower bound of the 80% prediction interval.', value: (r) => r.lo80 },
-    { key: 'hi80', header: 'hi80', hxl: `${p}+max+pi80`, description: 'Upper bound of the 80% prediction interval.', value: (r) => r.hi80 },
-    { key: 'lo95', header: 'lo95', hxl: `${p}+min+pi95`, description: 'Lower bound of the 95% prediction interval.', value: (r) => r.lo95 },
-    { key: 'hi95', header: 'hi95', hxl: `${p}+max+pi95`, description: 'Upper bound of the 95% prediction interval.', value: (r) => r.hi95 },
+    { key: 'kind', header: 'kind', hxl: '#meta+kind', description: 'published: the published projection on a day; trackRecord: scores at the horizon; past: what the published projection said at a past report; scenario: a scenario beside the range; curve: an alternative method.', value: (r) => r.kind },
+    { key: 'method', header: 'method', hxl: '#meta+method', description: 'combined (the published rule), naive, drift8 (its baselines), linear, drift, loglinear, logistic, holt (alternative methods), or the scenario kind (loglinear, logistic, ceiling, planning_figure, expected).', value: (r) => r.method },
+    { key: 'date', header: 'date', hxl: '#date+projected', description: 'published, scenario, curve: the projected date; past: the report the projection was made from (YYYY-MM-DD).', value: v('date') },
+    { key: 'target', header: 'target', hxl: '#date+target', description: 'past: the date that projection was for (the report date plus the horizon).', value: v('target') },
+    { key: 'central', header: 'central', hxl: p, description: 'Central projection, in people (scenario rows: the scenario\'s value).', value: v('central') },
+    { key: 'low80', header: 'low80', hxl: `${p}+min`, description: 'Low end of the 80% range.', value: v('low80') },
+    { key: 'high80', header: 'high80', hxl: `${p}+max`, description: 'High end of the 80% range.', value: v('high80') },
+    { key: 'low95', header: 'low95', hxl: `${p}+min+pi95`, description: 'curve: lower bound of the 95% prediction interval.', value: v('low95') },
+    { key: 'high95', header: 'high95', hxl: `${p}+max+pi95`, description: 'curve: upper bound of the 95% prediction interval.', value: v('high95') },
+    { key: 'actual', header: 'actual', hxl: `${categoryTag(opts.category)}+reported`, description: 'past: the value reported at the target date (interpolated between reports).', value: v('actual') },
+    { key: 'held', header: 'held', hxl: '#meta+held', description: 'past: true when the reported value fell inside the 80% range.', value: (r) => (r.held == null ? null : r.held ? 'true' : 'false') },
+    { key: 'horizonDays', header: 'horizonDays', hxl: '#meta+horizon', description: 'trackRecord: days between a report and the date its projection was for.', value: v('horizonDays') },
+    { key: 'n', header: 'n', hxl: '#meta+count', description: 'trackRecord: past projections scored.', value: v('n') },
+    { key: 'mape', header: 'mape', hxl: '#meta+mape', description: 'trackRecord: average error of the central, in percent of the reported value.', value: v('mape') },
+    { key: 'mase', header: 'mase', hxl: '#meta+mase', description: 'trackRecord: average error divided by that of continuing the last rate (below 1: better than that).', value: v('mase') },
+    { key: 'coverage80', header: 'coverage80', hxl: '#meta+coverage', description: 'trackRecord: share of past projections whose 80% range held the reported value.', value: v('coverage80') },
   ];
 }
 
@@ -179,6 +198,9 @@ export interface SummaryExportRow {
   projectedHigh: number | null;
   horizonDate: string | null;
   centralMethod: string | null;
+  trackRecordN: number | null;
+  trackRecordHeld: number | null;
+  trackRecordMape: number | null;
   sourceCount: number;
 }
 
@@ -192,11 +214,14 @@ export function summaryColumns(opts: TagOptions = {}): Column<SummaryExportRow>[
     { key: 'latestValue', header: 'latestValue', hxl: pop, description: 'Latest reconciled value, in people.', value: (r) => r.latestValue },
     { key: 'latestDate', header: 'latestDate', hxl: '#date+reported', description: 'Date of the latest value (YYYY-MM-DD).', value: (r) => r.latestDate },
     { key: 'change7d', header: 'change7d', hxl: `${pop}+change_7d`, description: 'Time-weighted 7-day rate: (y(t) − y(t−7 days, interpolated)) / 7, people per day.', value: (r) => r.change7d },
-    { key: 'projectedLow', header: 'projectedLow', hxl: `${pop}+projected+min`, description: 'Scenario range low at the horizon: lower 80% bound of the central method.', value: (r) => r.projectedLow },
-    { key: 'projectedCentral', header: 'projectedCentral', hxl: `${pop}+projected`, description: 'Scenario range central at the horizon: the method with the best backtest.', value: (r) => r.projectedCentral },
-    { key: 'projectedHigh', header: 'projectedHigh', hxl: `${pop}+projected+max`, description: 'Scenario range high at the horizon: the highest of the upper 80% bound and the accelerating scenarios.', value: (r) => r.projectedHigh },
+    { key: 'projectedLow', header: 'projectedLow', hxl: `${pop}+projected+min`, description: 'Published projection at the horizon: low end of its 80% range (from its own past errors at that horizon).', value: (r) => r.projectedLow },
+    { key: 'projectedCentral', header: 'projectedCentral', hxl: `${pop}+projected`, description: 'Published projection at the horizon: the median of the last rate continued, the average rate of the last 8 reports and a damped trend of the last 4.', value: (r) => r.projectedCentral },
+    { key: 'projectedHigh', header: 'projectedHigh', hxl: `${pop}+projected+max`, description: 'Published projection at the horizon: high end of its 80% range. Scenarios are not part of it.', value: (r) => r.projectedHigh },
     { key: 'horizonDate', header: 'horizonDate', hxl: '#date+projected', description: 'Horizon of the projection (YYYY-MM-DD), by default 30 days after the latest date.', value: (r) => r.horizonDate },
-    { key: 'centralMethod', header: 'centralMethod', hxl: '#meta+method', description: 'Method of the central projection.', value: (r) => r.centralMethod },
+    { key: 'centralMethod', header: 'centralMethod', hxl: '#meta+method', description: 'Method of the published projection (combined).', value: (r) => r.centralMethod },
+    { key: 'trackRecordN', header: 'trackRecordN', hxl: '#meta+track+count', description: 'Past projections at the same horizon scored against what was reported.', value: (r) => r.trackRecordN },
+    { key: 'trackRecordHeld', header: 'trackRecordHeld', hxl: '#meta+track+held', description: 'How many of them the 80% range held.', value: (r) => r.trackRecordHeld },
+    { key: 'trackRecordMape', header: 'trackRecordMape', hxl: '#meta+track+mape', description: 'Their average error of the central, in percent.', value: (r) => (r.trackRecordMape == null ? null : Math.round(r.trackRecordMape * 100) / 100) },
     { key: 'sourceCount', header: 'sourceCount', hxl: '#meta+source_count', description: 'Number of organisations with approved figures for this location and category.', value: (r) => r.sourceCount },
   ];
 }
@@ -205,7 +230,7 @@ export function summaryColumns(opts: TagOptions = {}): Column<SummaryExportRow>[
 export const EXPORTS = {
   figures: { file: 'figures.csv', title: 'Figures', purpose: 'Every figure as its source published it, with provenance and review status. Re-importable: the import recognises this file by its headers or by its HXL row.', columns: figureColumns },
   series: { file: 'series.csv', title: 'Reconciled series', purpose: 'The reconciled series per location and category: one value per date, with the triangulation band.', columns: seriesColumns },
-  projections: { file: 'projections.csv', title: 'Projections', purpose: 'Each method\'s projection curve with 80% and 95% intervals, and the published scenario range (low / central / high).', columns: projectionColumns },
+  projections: { file: 'projections.csv', title: 'Projections', purpose: 'The published projection per day with its 80% range, its track record at the same horizon, what it said at each past report, the scenarios beside it, and every alternative method\'s curve.', columns: projectionColumns },
   summary: { file: 'summary.csv', title: 'Summary', purpose: 'Headline numbers per location and category: latest value, 7-day change, projected range at the horizon.', columns: summaryColumns },
 } as const;
 export type ExportName = keyof typeof EXPORTS;

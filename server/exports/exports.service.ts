@@ -62,15 +62,23 @@ export class ExportsService {
         }));
         return csvStream(seriesColumns(tags), opts, rows);
       }
+      const pr = analysis.projections;
       const rows: ProjectionExportRow[] = [];
-      for (const [method, m] of Object.entries(analysis.projections.methods))
-        for (const p of m.points ?? []) rows.push({ kind: 'curve', method, band: null, date: p.date, central: p.central, lo80: p.lo80, hi80: p.hi80, lo95: p.lo95, hi95: p.hi95 });
-      const range = analysis.projections.range;
-      for (const p of range.points ?? []) {
-        rows.push({ kind: 'range', method: range.low.method ?? '', band: 'low', date: p.date, central: p.low, lo80: null, hi80: null, lo95: null, hi95: null });
-        rows.push({ kind: 'range', method: range.central.method ?? '', band: 'central', date: p.date, central: p.central, lo80: null, hi80: null, lo95: null, hi95: null });
-        rows.push({ kind: 'range', method: p.highFrom === 'central_upper_80' ? (range.central.method ?? '') : p.highFrom, band: 'high', date: p.date, central: p.high, lo80: null, hi80: null, lo95: null, hi95: null });
+      for (const p of pr.range.points ?? []) rows.push({ kind: 'published', method: 'combined', date: p.date, central: p.central, low80: p.low, high80: p.high });
+      const tr = pr.range.trackRecord;
+      const track = (method: string, s: { n: number; mape: number | null; mase: number | null; coverage: number | null }) =>
+        rows.push({ kind: 'trackRecord', method, date: null, horizonDays: tr.horizonDays, n: s.n, mape: s.mape, mase: s.mase, coverage80: s.coverage });
+      track('combined', tr);
+      track('naive', tr.baselines.naive);
+      track('drift8', tr.baselines.drift8);
+      for (const m of Object.values(pr.backtest.methods ?? {})) track(m.method, { n: m.n, mape: m.mape, mase: m.mase, coverage: m.coverage80 });
+      for (const p of pr.backtest.past) rows.push({ kind: 'past', method: 'combined', date: p.date, target: p.target, central: p.central, low80: p.low, high80: p.high, actual: p.actual, held: p.held });
+      for (const s of pr.scenarios) {
+        if (s.points) for (const p of s.points) rows.push({ kind: 'scenario', method: s.kind, date: p.date, central: p.value });
+        else rows.push({ kind: 'scenario', method: s.kind, date: s.horizonDate ?? null, central: s.value ?? null });
       }
+      for (const [method, m] of Object.entries(pr.methods))
+        for (const p of m.points ?? []) rows.push({ kind: 'curve', method, date: p.date, central: p.central, low80: p.lo80, high80: p.hi80, low95: p.lo95, high95: p.hi95 });
       return csvStream(projectionColumns(tags), opts, rows);
     }
 
@@ -87,7 +95,9 @@ export class ExportsService {
           location: c.location_code, locationName: locations.get(c.location_code)?.name ?? null, category,
           latestValue: last?.value ?? null, latestDate: last?.date ?? null, change7d: a.trend.sevenDayRate.value == null ? null : Math.round(a.trend.sevenDayRate.value * 7),
           projectedLow: end ? Math.round(end.low) : null, projectedCentral: end ? Math.round(end.central) : null, projectedHigh: end ? Math.round(end.high) : null,
-          horizonDate: end?.date ?? null, centralMethod: a.projections.range.central.method, sourceCount: Number(c.sources),
+          horizonDate: end?.date ?? null, centralMethod: end ? a.projections.range.method : null,
+          trackRecordN: a.projections.range.trackRecord.n, trackRecordHeld: a.projections.range.trackRecord.held, trackRecordMape: a.projections.range.trackRecord.mape,
+          sourceCount: Number(c.sources),
         };
       }
     };

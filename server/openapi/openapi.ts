@@ -98,7 +98,10 @@ export function openApiDocument(): Record<string, unknown> {
       '/api/v1/situations/{slug}/series': { get: { summary: 'Reconciled series with triangulation band', parameters: [slug, ...analysisQuery], responses: { '200': { description: 'series' }, ...errors } } },
       '/api/v1/situations/{slug}/trend': { get: { summary: 'Change per day, 7-day rate, growth rate and doubling time', parameters: [slug, ...analysisQuery], responses: { '200': { description: 'trend' }, ...errors } } },
       '/api/v1/situations/{slug}/projections': {
-        get: { summary: 'Projections per method, scenario range, time to threshold, backtest', parameters: [slug, ...analysisQuery, q('horizon', 'days ahead, default 30', { type: 'integer' }), q('asOf', 'use only figures dated and published on or before', { type: 'string', format: 'date' })], responses: { '200': { description: 'projections' }, ...errors } },
+        get: { summary: 'The published projection (range: combined rule, 80%, with its track record at the horizon), scenarios beside it, time to threshold, alternative methods and their backtest', parameters: [slug, ...analysisQuery, q('horizon', 'days ahead, default 30', { type: 'integer' }), q('asOf', 'use only figures dated and published on or before', { type: 'string', format: 'date' })], responses: { '200': { description: 'projections' }, ...errors } },
+      },
+      '/api/v1/situations/{slug}/backtest': {
+        get: { summary: 'Track record of the published projection at the horizon: each past report\'s projection against what was reported, MAPE / MASE / coverage against the naive and drift8 baselines, and every alternative method\'s scores', parameters: [slug, ...analysisQuery, q('horizon', 'days ahead, default 30', { type: 'integer' }), q('asOf', 'use only figures dated and published on or before', { type: 'string', format: 'date' })], responses: { '200': { description: 'backtest' }, ...errors } },
       },
       '/api/v1/locations': { get: { summary: 'Locations', parameters: [q('country', 'ISO3')], responses: { '200': { description: 'locations' } } } },
       '/api/v1/organisations': {

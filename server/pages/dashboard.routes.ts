@@ -1,3 +1,4 @@
+import { PAGE_HORIZON_DAYS } from './situation.data';
 import { Router } from 'express';
 import type { AnalysisService } from '../analysis/analysis.service';
 import type { SituationsService } from '../situations/situations.service';
@@ -14,9 +15,9 @@ export function dashboardRoutes(situations: SituationsService, analysis: Analysi
     const list = await situations.list();
     const rows = await Promise.all(
       list.map(async (s) => {
-        const x = await analysis.analyseOrDefer(s.slug);
-        if (!x) return { situation: s, headline: null, horizonDays: null, centralLabel: null };
-        return { situation: s, headline: headline(x.analysis), horizonDays: x.analysis.input.horizonDays, centralLabel: x.analysis.projections.range.central.label };
+        const x = await analysis.analyseOrDefer(s.slug, PAGE_HORIZON_DAYS);
+        if (!x) return { situation: s, headline: null, horizonDays: null };
+        return { situation: s, headline: headline(x.analysis), horizonDays: x.analysis.input.horizonDays };
       }),
     );
     // A "being computed" row must not be kept by a cache: the next visit should show the numbers.

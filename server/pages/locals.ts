@@ -1,3 +1,4 @@
+import { reasonText, type Reason } from '../i18n/reason';
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
@@ -67,6 +68,8 @@ export function pageLocals(i18n: I18n, asset: (name: string) => string | null, c
       dateIso: (iso: string | null | undefined) => (iso ? `<time datetime="${escapeHtml(iso)}" title="${escapeHtml(f.dateWords(iso))}">${escapeHtml(iso.slice(0, 10))}</time>` : '–'),
       /** A value with its quantifier in words: "more than 370,000". */
       quantified: (quantifier: string, value: number, rounded = false) => i18n.t(`chart.quantified.${quantifier}`, { value: rounded ? f.people(value) : f.number(value) }),
+      /** A statistics reason code in words (`reason.<code>` in the catalogue). */
+      reason: (r: Reason | null | undefined) => reasonText(r, i18n),
       /** Only http(s) links are ever written into href. */
       safeUrl: (u: string | null | undefined) => (u && /^https?:\/\//i.test(u) ? u : null),
       query: req.query,

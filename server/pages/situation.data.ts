@@ -6,10 +6,11 @@ import type { FiguresService } from '../figures/figures.service';
 import type { Location } from '../locations/locations.repository';
 import type { LocationsService } from '../locations/locations.service';
 import { locationCode, parseOrThrow } from '../validation';
-import { chartPayload, type LocationBar } from '../charts/payload';
+import { chartPayload, scenarioLabel, type LocationBar } from '../charts/payload';
 import type { ChartPayload } from '../charts/types';
 import type { I18n } from '../i18n/i18n';
-import type { AnalyseResult } from '../statistics';
+import { reasonText } from '../i18n/reason';
+import type { AnalyseResult, Reason } from '../statistics';
 import type { Situation } from '../situations/situation';
 
 /** Query of the situation and location pages (and the PNG route): unknown keys are ignored, bad values are a 400. */
@@ -20,16 +21,22 @@ export const viewQuerySchema = z.object({
   /** `all`: every row of the long tables (the page shows the latest ones and links here). */
   rows: z.enum(['all'], { error: 'must be all' }).optional(),
 });
+/** Pages open on 7 days, the horizon coordinators plan on (the API's default stays PROJECTION_HORIZON_DAYS). */
+export const PAGE_HORIZON_DAYS = 7;
+
 export type ViewQuery = z.output<typeof viewQuerySchema>;
 export const parseViewQuery = (q: unknown) => parseOrThrow(viewQuerySchema, q);
 
 export interface Headline {
   latest: { date: string; value: number; quantifier: string } | null;
   change7: { value: number; from: string; to: string } | null;
-  change7Reason: string | null;
+  change7Reason: Reason | null;
   range: { date: string; low: number; central: number; high: number } | null;
-  rangeReason: string | null;
-  method: string | null;
+  rangeReason: Reason | null;
+  /** How often the range held at this horizon in past tests on this series. */
+  trackRecord: { held: number; n: number } | null;
+  /** Where the range passes a quoted ceiling, in words beside the numbers. */
+  ceilingNotes: Reason[];
 }
 
 export function headline(a: AnalyseResult): Headline {
@@ -44,7 +51,8 @@ export function headline(a: AnalyseResult): Headline {
     change7Reason: rate.reason,
     range: end ? { date: end.date, low: end.low, central: end.central, high: end.high } : null,
     rangeReason: a.projections.range.reason,
-    method: a.projections.range.central.method,
+    ceilingNotes: a.projections.range.notes,
+    trackRecord: a.projections.range.trackRecord.n ? { held: a.projections.range.trackRecord.held, n: a.projections.range.trackRecord.n } : null,
   };
 }
 
@@ -103,7 +111,7 @@ export class SituationViews {
   /** Everything the situation page, the location page and the PNG route show for one location × category. */
   async load(slug: string, q: ViewQuery, i18n: I18n): Promise<SituationView> {
     const d = this.d;
-    const x = await d.analysis.analyse(slug, { location: q.location, category: q.category, horizon: q.horizon });
+    const x = await d.analysis.analyse(slug, { location: q.location, category: q.category, horizon: q.horizon ?? PAGE_HORIZON_DAYS });
     const key = JSON.stringify([slug, x.location, x.category, q.horizon ?? null, i18n.locale ?? null]);
     const hit = this.views.get(key);
     if (hit && hit.stamp === x.situation.updatedAt && hit.view.analysis === x.analysis) return hit.view;
@@ -145,3 +153,135 @@ export class SituationViews {
     return html;
   }
 }
+
+/**
+ * What the analysis partial shows, worked out here so the template only prints: lookup tables for the series
+ * table, the projection in one sentence with its track record, the scenario and methods rows, and every URL.
+ */
+export function analysisPage(v: SituationView, q: ViewQuery, i18n: I18n, csvNames: readonly string[]) {
+  const a = v.analysis;
+  const pr = a.projections;
+  const range = pr.range;
+  const people = (n: number) => i18n.people(n);
+  const bandByDate = new Map(a.series.band.map((b) => [b.date, b]));
+  const pointByDate = new Map(a.series.points.map((p) => [p.date, p]));
+  const locName = new Map(v.locations.map((l) => [l.code, l.name]));
+  const seriesRows = [...new Set([...bandByDate.keys(), ...pointByDate.keys()])].sort().map((date) => {
+    const point = pointByDate.get(date) ?? null;
+    const band = bandByDate.get(date) ?? null;
+    const srcs = point ? point.sources : (band?.sources ?? []);
+    const sources =
+      srcs.slice(0, 8).map((s) => `${s.organisation} ${i18n.number(s.value)}${s.location !== v.location.code ? ` (${locName.get(s.location) ?? s.location})` : ''}`).join('; ') +
+      (srcs.length > 8 ? `; ${i18n.t('col.moreSources', { count: i18n.number(srcs.length - 8) })}` : '');
+    return { date, point, band, sources };
+  });
+
+  const tr = range.trackRecord;
+  const end = range.points?.at(-1) ?? null;
+  const record = tr.n > 0 ? i18n.t('projection.heldRecord', { held: tr.held, n: tr.n }) : i18n.t('projection.noRecord', { reason: reasonText(tr.reason, i18n) });
+  const sentence = end
+    ? i18n.t('projection.sentence', { low: people(end.low), high: people(end.high), date: i18n.dateWords(end.date), record })
+    : i18n.t('projection.none', { reason: reasonText(range.reason, i18n) });
+  const central = end ? i18n.t('projection.centralSentence', { central: people(end.central) }) : null;
+  const stats = (s: { n: number; mape: number | null; mase: number | null; held: number }) => ({
+    n: s.n,
+    mape: s.mape == null ? '–' : `${i18n.number(s.mape, 1)} %`,
+    mase: s.mase == null ? '–' : i18n.number(s.mase, 2),
+    held: s.n ? i18n.t('backtest.heldOf', { held: s.held, n: s.n }) : '–',
+  });
+  const trackRows = tr.n
+    ? [
+        { name: i18n.t('backtest.published'), ...stats(tr) },
+        { name: i18n.t('backtest.naive'), ...stats(tr.baselines.naive) },
+        { name: i18n.t('backtest.drift8'), ...stats(tr.baselines.drift8) },
+      ]
+    : [];
+  const beats =
+    tr.n && tr.mape != null && tr.baselines.naive.mape != null && tr.baselines.drift8.mape != null
+      ? i18n.t(tr.mape < tr.baselines.naive.mape && tr.mape < tr.baselines.drift8.mape ? 'backtest.beats' : 'backtest.doesNotBeat', { mape: i18n.number(tr.mape, 1), naive: i18n.number(tr.baselines.naive.mape, 1), drift8: i18n.number(tr.baselines.drift8.mape, 1) })
+      : null;
+
+  const scenarios = pr.scenarios.map((s) => {
+    const reach = s.timeToThreshold.filter((x) => x.date).map((x) => i18n.t('scenarioLine.reaches', { value: people(x.threshold), date: i18n.dateWords(x.date!) }));
+    const quoted = s.value !== undefined;
+    return {
+      name: scenarioLabel(s, i18n),
+      value: quoted ? i18n.number(s.value!) : s.points ? people(s.points.at(-1)!.value) : '–',
+      by: quoted ? (s.horizonDate ? s.horizonDate : null) : (s.points?.at(-1)?.date ?? null),
+      quote: s.quote ?? null,
+      // A quoted value: when the published central would reach it; a curve: when it reaches each threshold.
+      when: quoted ? (s.timeToThreshold[0]?.date ? i18n.t('scenarioLine.centralReaches', { date: i18n.dateWords(s.timeToThreshold[0].date) }) : i18n.t('scenarioLine.centralNotReached')) : reach.length ? reach.join('; ') : i18n.t('projection.notReached'),
+    };
+  });
+
+  const methodRows = Object.values(pr.methods).map((m) => {
+    const last = m.points?.at(-1) ?? null;
+    const bt = pr.backtest.methods?.[m.method] ?? null;
+    return {
+      name: m.name,
+      description: m.description,
+      central: last ? i18n.number(last.central) : null,
+      range80: last ? i18n.t('chart.range', { low: i18n.number(last.lo80), high: i18n.number(last.hi80) }) : null,
+      range95: last ? i18n.t('chart.range', { low: i18n.number(last.lo95), high: i18n.number(last.hi95) }) : null,
+      reason: last ? null : reasonText(m.reason, i18n),
+      parameters: m.parameters ? Object.entries(m.parameters).map(([k, x]) => `${k} ${i18n.number(x, Math.abs(x) < 10 ? 4 : 0)}`).join(', ') : '',
+      track: bt && bt.n ? { n: bt.n, mape: bt.mape == null ? '–' : `${i18n.number(bt.mape, 1)} %`, mase: bt.mase == null ? '–' : i18n.number(bt.mase, 2), cov80: i18n.percent(bt.coverage80), cov95: i18n.percent(bt.coverage95) } : null,
+      trackReason: bt && !bt.n ? reasonText(bt.reason, i18n) : null,
+    };
+  });
+
+  const slugPath = `/situations/${encodeURIComponent(v.situation.slug)}`;
+  // Long tables show their latest rows; ?rows=all (linked under each) shows every row, and the CSV downloads hold them all.
+  // A coordinator reads the recent end first, and a 300-location situation would otherwise weigh ~330 KB (BENCHMARKS.md P5).
+  const full = q.rows === 'all';
+  const latest = <T>(list: readonly T[]): readonly T[] => (full ? list : list.slice(-ROWS));
+  const moreRows = (total: number, anchor: string, action: string) => {
+    if (full || total <= ROWS) return null;
+    const qs = new URLSearchParams();
+    if (q.location) qs.set('location', q.location);
+    if (q.category) qs.set('category', q.category);
+    if (q.horizon) qs.set('horizon', String(q.horizon));
+    qs.set('rows', 'all');
+    return { text: i18n.t('rows.latest', { shown: i18n.number(ROWS), total: i18n.number(total) }), href: `${action}?${qs}#${anchor}`, link: i18n.t('rows.showAll', { total: i18n.number(total) }) };
+  };
+  // The location list: the country, its first level, and the chosen location's own line (ancestors, itself, children);
+  // deeper places are reached from the links under "Locations" (all of them with ?rows=all).
+  const onPath = new Set<string>();
+  for (let at: Location | undefined = v.location; at; at = v.locations.find((l) => l.code === at!.parentCode)) onPath.add(at.code);
+  const selectable = full
+    ? v.locations
+    : v.locations.filter((l) => l.adminLevel <= 1 || onPath.has(l.code) || l.parentCode === v.location.code || (v.location.parentCode && l.parentCode === v.location.parentCode));
+  const scope = `location=${encodeURIComponent(v.location.code)}&category=${v.category}&horizon=${a.input.horizonDays}`;
+  return {
+    full,
+    latest,
+    moreRows,
+    selectable,
+    seriesRows,
+    sentence,
+    central,
+    ceilingNotes: range.notes.map((n) => reasonText(n, i18n)),
+    trackRows,
+    beats,
+    horizonDays: a.input.horizonDays,
+    past: pr.backtest.past,
+    scenarios,
+    methodRows,
+    trend: {
+      sevenDay: reasonText(a.trend.sevenDayRate.reason, i18n),
+      doubling: reasonText(a.trend.doublingTimeDays.reason, i18n),
+      growth: reasonText(a.trend.growthRate.reason, i18n),
+    },
+    slugPath,
+    locationHref: (code: string) => `${slugPath}/locations/${encodeURIComponent(code)}`,
+    csv: csvNames.map((name) => ({ name, href: `${slugPath}/export/${name}.csv?${scope}`, hxlHref: `${slugPath}/export/${name}.csv?${scope}&hxl=1` })),
+    readmeHref: `${slugPath}/export/README.txt`,
+    seriesJson: `/api/v1${slugPath}/series?location=${encodeURIComponent(v.location.code)}&category=${v.category}`,
+    projectionsJson: `/api/v1${slugPath}/projections?${scope}`,
+    backtestJson: `/api/v1${slugPath}/backtest?${scope}`,
+  };
+}
+export type AnalysisPage = ReturnType<typeof analysisPage>;
+
+/** Rows a long table shows before its "show all" link. */
+const ROWS = 30;

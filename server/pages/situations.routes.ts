@@ -2,12 +2,13 @@ import { Router, type Response } from 'express';
 import { CATEGORIES } from '../figures/figure';
 import { notFound } from '../errors';
 import { jsonForScript } from '../charts/payload';
-import { fanClipped } from '../charts/config';
+import { curvesClipped } from '../charts/config';
 import { CHART_IDS } from '../charts/types';
 import { EXPORT_NAMES } from '../exports/exports.service';
-import { headline, parseViewQuery, type SituationView, type SituationViews, type ViewQuery } from './situation.data';
+import { analysisPage, headline, PAGE_HORIZON_DAYS, parseViewQuery, type SituationView, type SituationViews, type ViewQuery } from './situation.data';
 import { cacheableForAnyone, etagOf, PageCache, renderShared, sendCachedPage } from './page-cache';
 import type { PageDeps } from './deps';
+import type { I18n } from '../i18n/i18n';
 
 /** Query string that keeps the chosen location, category and horizon (for PNG links and forms). */
 export function viewQueryString(q: ViewQuery, extra: Record<string, string | number> = {}): string {
@@ -21,11 +22,12 @@ export function viewQueryString(q: ViewQuery, extra: Record<string, string | num
 }
 
 /** What the shared analysis partial needs. */
-const analysisLocals = (v: SituationView, q: ViewQuery) => ({
+const analysisLocals = (v: SituationView, q: ViewQuery, i18n: I18n) => ({
+  ap: analysisPage(v, q, i18n, EXPORT_NAMES),
   v,
   q,
   chartIds: CHART_IDS,
-  fanClipped: fanClipped(v.payload),
+  curvesClipped: curvesClipped(v.payload),
   pngHref: (chart: string) => `/situations/${encodeURIComponent(v.situation.slug)}/charts/${chart}.png${viewQueryString(q)}`,
   categories: CATEGORIES,
   // CSV downloads (server/exports): the same location, category and horizon as the page.
@@ -36,7 +38,7 @@ const analysisLocals = (v: SituationView, q: ViewQuery) => ({
 function renderAnalysis(views: SituationViews, res: Response, v: SituationView, q: ViewQuery, opts: { controlsAction: string; showLocationSelect: boolean }): Promise<string> {
   return views.analysisPart(v, JSON.stringify([opts, q]), () =>
     new Promise<string>((resolve, reject) =>
-      res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q), chartJson: jsonForScript(v.payload), ...opts }, (err, out) => (err ? reject(err) : resolve(out))),
+      res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), ...opts }, (err, out) => (err ? reject(err) : resolve(out))),
     ),
   );
 }
@@ -57,7 +59,7 @@ export function situationPages(d: PageDeps): Router {
     if (hit) return sendCachedPage(req, res, hit);
     const slugPath = '/situations/' + encodeURIComponent(v.situation.slug);
     const analysisHtml = await renderAnalysis(d.views, res, v, q, { controlsAction: slugPath, showLocationSelect: true });
-    const locals = { title: v.situation.title, ...analysisLocals(v, q), analysisHtml, scripts: ['charts.js'] };
+    const locals = { title: v.situation.title, ...analysisLocals(v, q, res.locals.i18n as I18n), analysisHtml, scripts: ['charts.js'] };
     if (!shared) return res.render('situations/show', locals);
     const { html, shareable } = await renderShared(res, 'situations/show', locals);
     if (!shareable) return res.send(html);
@@ -75,7 +77,7 @@ export function situationPages(d: PageDeps): Router {
     const summaries = (
       await Promise.all(
         CATEGORIES.map(async (category) => {
-          const x = await d.analysis.analyse(slug, { location: code, category, horizon: q.horizon });
+          const x = await d.analysis.analyse(slug, { location: code, category, horizon: q.horizon ?? PAGE_HORIZON_DAYS });
           return { category, headline: headline(x.analysis), points: x.analysis.series.points.length };
         }),
       )
@@ -83,7 +85,7 @@ export function situationPages(d: PageDeps): Router {
     if (!q.category && summaries.length) q.category = summaries[0].category;
     const v = await d.views.load(slug, q, d.i18n);
     const { figures } = await d.figures.list(slug, { location: code, status: 'approved' }, undefined);
-    res.render('situations/location', { title: `${loc.name} · ${situation.title}`, ...analysisLocals(v, q), chartJson: jsonForScript(v.payload), summaries, figures, scripts: ['charts.js'] });
+    res.render('situations/location', { title: `${loc.name} · ${situation.title}`, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), summaries, figures, scripts: ['charts.js'] });
   });
 
   return r;

@@ -10,6 +10,20 @@ const MS_PER_DAY = 86_400_000;
 
 /** Whole days since 1970-01-01 of an ISO date (a longer ISO timestamp is cut to its date). */
 export function toDay(iso: string): number {
+  // Fast path for a well-formed YYYY-MM-DD (days-from-civil, H. Hinnant); anything else goes through the checks below.
+  if (typeof iso === 'string' && iso.length >= 10 && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45) {
+    const y = digits(iso, 0, 4);
+    const mo = digits(iso, 5, 2);
+    const d = digits(iso, 8, 2);
+    if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo)) {
+      const yy = mo <= 2 ? y - 1 : y;
+      const era = Math.floor(yy / 400);
+      const yoe = yy - era * 400;
+      const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
+      const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+      return era * 146097 + doe - 719468;
+    }
+  }
   const m = ISO_DATE.exec(iso);
   if (!m) throw new TypeError(`toDay requires an ISO date YYYY-MM-DD, got ${JSON.stringify(iso)}`);
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
@@ -17,8 +31,38 @@ export function toDay(iso: string): number {
   return Math.round(ms / MS_PER_DAY);
 }
 
-/** The ISO date of a day number. */
+// "-01" … "-12" and "-01" … "-31": a date string is three concatenations.
+const TWO = Array.from({ length: 13 }, (_, i) => `-${String(i).padStart(2, '0')}`);
+const TWO_D = Array.from({ length: 32 }, (_, i) => `-${String(i).padStart(2, '0')}`);
+
+/** The number written by `len` decimal digits at `at`, or −1. */
+function digits(s: string, at: number, len: number): number {
+  let v = 0;
+  for (let k = at; k < at + len; k++) {
+    const c = s.charCodeAt(k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+const daysIn = (y: number, m: number) => (m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
+
+/**
+ * The ISO date of a day number. Civil-from-days arithmetic (H. Hinnant, "chrono-compatible low-level date
+ * algorithms") rather than `Date#toISOString`: the projections build thousands of dates per analysis.
+ */
 export function fromDay(day: number): string {
   if (!Number.isInteger(day)) throw new TypeError(`fromDay requires a whole day number, got ${day}`);
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  if (y < 1000 || y > 9999) return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  return y + TWO[m] + TWO_D[d];
 }

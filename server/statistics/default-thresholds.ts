@@ -1,3 +1,8 @@
+export interface ThresholdSpec {
+  value: number;
+  source: 'ceiling' | 'round' | 'given';
+}
+
 /**
  * Thresholds worth a "when could it reach …" answer: the quoted ceiling (if any) and the first three
  * round numbers of the 1–2–5 sequence (100, 200, 500, 1,000, 2,000, 5,000, …, 1 million, 2 million, …)
@@ -7,11 +12,6 @@
  * @example defaultThresholds(370_000, 1_500_000)
  * // [{ value: 500000, source: 'round' }, { value: 1000000, source: 'round' }, { value: 1500000, source: 'ceiling' }, { value: 2000000, source: 'round' }]
  */
-export interface ThresholdSpec {
-  value: number;
-  source: 'ceiling' | 'round' | 'given';
-}
-
 export function defaultThresholds(lastValue: number, ceiling: number | null): ThresholdSpec[] {
   const out: ThresholdSpec[] = [];
   const last = Number.isFinite(lastValue) ? lastValue : 0;

@@ -1,6 +1,6 @@
-/** Statistics (DESIGN.md §3, issue 3): pure functions, no I/O. `analyse` is the entry point the API calls. */
+/** Statistics (server/statistics/README.md): pure functions, no I/O. `analyse` is the entry point the API calls. */
 export * from './types';
-export { analyse, type AnalyseInput, type AnalyseResult, type CeilingInfo } from './analyse';
+export { analyse, type AnalyseInput, type AnalyseResult, type CeilingInfo, type PublishedRange } from './analyse';
 export { reconcile, type ReconcileInput } from './reconcile';
 export { rollUp, DEFAULT_STALENESS_DAYS, type RollUpInput } from './roll-up';
 export { trend, type TrendResult, type Change } from './trend';
@@ -10,8 +10,10 @@ export { loglinearProjection, LOGLINEAR_MAX_DAYS_WITHOUT_CEILING } from './logli
 export { logisticProjection } from './logistic-projection';
 export { holtProjection, HOLT_ALPHA, HOLT_BETA } from './holt-projection';
 export { DEFAULT_HORIZON_DAYS } from './model';
-export { backtest, BACKTEST_HORIZONS, BACKTEST_MIN_POINTS, type BacktestInput, type BacktestResult, type BacktestMetrics, type MethodBacktest } from './backtest';
-export { scenarioRange, CENTRAL_CANDIDATES, type ScenarioRange, type RangePoint } from './scenario-range';
+export { backtest, type BacktestInput, type BacktestResult, type MethodBacktest } from './backtest';
+export { publishedProjection, type PublishedProjection, type PublishedRangePoint, type PastProjection, type TrackRecord, type TrackStats } from './published-projection';
+export { components, combinedCentral, driftWidth, DRIFT_POINTS, DAMPED_POINTS, DAMPING, MAX_ERRORS, MIN_ERRORS, MIN_POINTS, LEVEL, type Components } from './combined';
+export { scenarioLines, type ScenarioLine, type ThresholdDate } from './scenario-lines';
 export { timeToThreshold, type ThresholdCrossing, type Crossing } from './time-to-threshold';
 export { defaultThresholds, type ThresholdSpec } from './default-thresholds';
 export { publicRound } from './public-round';

@@ -1,15 +1,3 @@
-/**
- * `loglinear`: exponential growth at a constant daily rate r, from least squares of ln y on days.
- * The prediction interval is computed on the log scale (as for `linear`, Student t with n − 2
- * degrees of freedom) and exponentiated, so it is asymmetric. Exponential growth cannot last:
- * with a quoted ceiling every value is capped at it; without one the curve stops 14 days after
- * the last report.
- * Source: DESIGN.md §3; log-linear regression as in Hyndman & Athanasopoulos, FPP3 §7.7 (log transform,
- * back-transformed intervals).
- *
- * @example loglinearProjection(points (days 0,2,4,7,9,12 → 48,500 … 520,000))
- * // parameters.r = 0.1862098 per day, parameters.doublingDays = 3.7224; 15 points (14 days) without a ceiling
- */
 import type { ProjectionOptions, ProjectionResult, TimePoint } from './types';
 import { fail, runProjection, type FitContext, type FitResult, type MethodInfo } from './model';
 import { olsFit } from './ols';
@@ -29,10 +17,11 @@ export const LOGLINEAR: MethodInfo = {
       : `No ceiling is quoted, so it is shown at most ${LOGLINEAR_MAX_DAYS_WITHOUT_CEILING} days ahead.`),
 };
 
+/** Fits the method on the first `n` points (the backtest refits it at every origin). */
 export function fitLoglinear(t: readonly number[], y: readonly number[], n: number, ctx: FitContext): FitResult {
-  if (n < 3) return fail('needs at least 3 reports on different dates for a prediction interval');
-  for (let i = 0; i < n; i++) if (!(y[i] > 0)) return fail('zeros or negative values cannot be put on a log scale');
-  if (ctx.ceiling !== null && y[n - 1] >= ctx.ceiling) return fail('the last report is already at or above the ceiling');
+  if (n < 3) return fail({ code: 'too_few_points', needed: 3, got: n });
+  for (let i = 0; i < n; i++) if (!(y[i] > 0)) return fail({ code: 'not_positive' });
+  if (ctx.ceiling !== null && y[n - 1] >= ctx.ceiling) return fail({ code: 'last_at_ceiling' });
   const ly = new Array<number>(n);
   for (let i = 0; i < n; i++) ly[i] = Math.log(y[i]);
   const f = olsFit(t, ly, n);
@@ -64,6 +53,18 @@ export function fitLoglinear(t: readonly number[], y: readonly number[], n: numb
   };
 }
 
+/**
+ * `loglinear`: exponential growth at a constant daily rate r, from least squares of ln y on days.
+ * The prediction interval is computed on the log scale (as for `linear`, Student t with n − 2
+ * degrees of freedom) and exponentiated, so it is asymmetric. Exponential growth cannot last:
+ * with a quoted ceiling every value is capped at it; without one the curve stops 14 days after
+ * the last report.
+ * Source: DESIGN.md §3; log-linear regression as in Hyndman & Athanasopoulos, FPP3 §7.7 (log transform,
+ * back-transformed intervals).
+ *
+ * @example loglinearProjection(points (days 0,2,4,7,9,12 → 48,500 … 520,000))
+ * // parameters.r = 0.1862098 per day, parameters.doublingDays = 3.7224; 15 points (14 days) without a ceiling
+ */
 export function loglinearProjection(points: readonly TimePoint[], options: ProjectionOptions = {}): ProjectionResult {
   return runProjection(LOGLINEAR, points, options, fitLoglinear);
 }

@@ -8,7 +8,7 @@
  *
  * @example runProjection(LINEAR, [{ date: '2024-11-28', value: 14000 }, …], { horizonDays: 7 }, fitLinear)
  */
-import type { Forecast, MethodKey, ProjectionOptions, ProjectionResult, TimePoint } from './types';
+import type { Forecast, MethodKey, Reason, ProjectionOptions, ProjectionResult, TimePoint } from './types';
 import { prepareSeries } from './prepare-series';
 import { fromDay } from './days';
 
@@ -26,7 +26,7 @@ export interface FittedModel {
   capAtCeiling: boolean;
 }
 
-export type FitResult = { model: FittedModel; reason: null } | { model: null; reason: string };
+export type FitResult = { model: FittedModel; reason: null } | { model: null; reason: Reason };
 
 /** Fits on the first `n` points of t (days, strictly increasing) and y. */
 export type Fitter = (t: readonly number[], y: readonly number[], n: number, ctx: FitContext) => FitResult;
@@ -39,7 +39,7 @@ export interface MethodInfo {
 
 export const DEFAULT_HORIZON_DAYS = 30;
 
-export function fail(reason: string): FitResult {
+export function fail(reason: Reason): FitResult {
   return { model: null, reason };
 }
 
@@ -76,7 +76,7 @@ export function runProjection(info: MethodInfo, points: readonly TimePoint[], op
   const ctx: FitContext = { ceiling };
   const base = { method: info.method, name: info.name, description: info.describe(ctx) };
   const s = prepareSeries(points);
-  if (s.n === 0) return { ...base, points: null, reason: 'no reported points', parameters: null };
+  if (s.n === 0) return { ...base, points: null, reason: { code: 'no_points' }, parameters: null };
   const r = fit(s.t, s.y, s.n, ctx);
   if (r.model === null) return { ...base, points: null, reason: r.reason, parameters: null };
   const model = r.model;
@@ -87,7 +87,7 @@ export function runProjection(info: MethodInfo, points: readonly TimePoint[], op
   const out: ProjectionResult['points'] = [];
   for (let h = 0; h <= H; h++) {
     const f = clampForecast(model.forecast(h), floor, cap);
-    if (f === null) return { ...base, points: null, reason: 'the fitted curve grows too fast to compute', parameters: model.parameters };
+    if (f === null) return { ...base, points: null, reason: { code: 'too_fast' }, parameters: model.parameters };
     out.push({ date: fromDay(lastDay + h), ...f });
   }
   return { ...base, points: out, reason: null, parameters: model.parameters };

@@ -22,7 +22,7 @@
  * // { points: [{ date: '2024-12-06', value: 370000, quantifier: 'more_than', bound: 'lower', … }], band: [{ date: '2024-12-06', low: 280000, high: 370000, … }], warnings: [] }
  */
 import { isFlow, type Category, type LocationRole, type Reliability } from '../figures/figure';
-import type { BandPoint, FigureLike, PointSource, ReconciledSeries, SeriesPoint } from './types';
+import type { BandPoint, FigureLike, PointSource, ReconciledSeries, SeriesPoint, Reason } from './types';
 import { toDay, fromDay } from './days';
 import { combineQuantifiers, describeBound } from './quantifiers';
 
@@ -66,14 +66,14 @@ export function reconcile(input: ReconcileInput): ReconciledSeries {
   const { location, category, locationRole } = input;
   const onsetDay = toDay(input.onset);
   const flow = isFlow(category);
-  const warnings: string[] = [];
+  const warnings: Reason[] = [];
   const items: Item[] = [];
   const roles = new Set<LocationRole>();
   for (const f of input.figures) {
     if (f.location !== location || f.category !== category || !isCounted(f)) continue;
     if (locationRole !== undefined && f.locationRole !== locationRole) continue;
     if (!(Number.isFinite(f.value) && f.value >= 0)) {
-      warnings.push(`Figure #${f.id} skipped: its value ${f.value} is not a number of people.`);
+      warnings.push({ code: 'figure_not_people', figure: f.id, value: String(f.value) });
       continue;
     }
     const day = toDay(f.periodEnd);
@@ -81,7 +81,7 @@ export function reconcile(input: ReconcileInput): ReconciledSeries {
     if (flow && f.periodStart) {
       const s = toDay(f.periodStart);
       if (s > day) {
-        warnings.push(`Figure #${f.id} skipped: its period starts (${f.periodStart}) after it ends (${f.periodEnd}).`);
+        warnings.push({ code: 'figure_period_reversed', figure: f.id, start: f.periodStart, end: f.periodEnd });
         continue;
       }
       if (s > onsetDay) start = s;
@@ -90,7 +90,7 @@ export function reconcile(input: ReconcileInput): ReconciledSeries {
     items.push({ f, day, start });
   }
   if (locationRole === undefined && roles.has('origin') && roles.has('destination')) {
-    warnings.push(`${location}: figures counted at origin and at destination are mixed in one series; choose a location role to separate them.`);
+    warnings.push({ code: 'roles_mixed', location });
   }
   // Deterministic order whatever the input order.
   items.sort((a, b) => a.day - b.day || a.f.id - b.f.id);
@@ -111,9 +111,11 @@ export function reconcile(input: ReconcileInput): ReconciledSeries {
     winners.set(d, rec[0]);
     if (rec.length > 1) {
       const w = rec[0].f;
-      warnings.push(
-        `${location} ${fromDay(d)}: ${rec.length} recommended figures (${rec.map((r) => `#${r.f.id} ${r.f.organisation} ${r.f.value}`).join('; ')}); used #${w.id} (${w.organisation}, reliability ${w.organisationReliability}, published ${w.publishedOn}). Mark only one as recommended.`,
-      );
+      warnings.push({
+        code: 'several_recommended', location, date: fromDay(d), count: rec.length,
+        figures: rec.map((r) => `#${r.f.id} ${r.f.organisation} ${r.f.value}`).join('; '),
+        used: w.id, organisation: w.organisation, reliability: w.organisationReliability, published: w.publishedOn,
+      });
     }
   }
 

@@ -18,7 +18,7 @@
  * // points: own SYR figures, plus { date, value: Σ governorates, derived: true, role: 'destination', childrenMissing: [...] }
  */
 import type { LocationRole } from '../figures/figure';
-import type { FigureLike, LocationLike, PointSource, ReconciledSeries, SeriesPoint } from './types';
+import type { FigureLike, LocationLike, PointSource, Reason, ReconciledSeries, SeriesPoint } from './types';
 import { reconcile, type ReconcileInput } from './reconcile';
 import { toDay, fromDay } from './days';
 import { combineQuantifiers, describeBound } from './quantifiers';
@@ -57,7 +57,7 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
   }
   for (const list of children.values()) list.sort();
 
-  const warnings: string[] = [];
+  const warnings: Reason[] = [];
   const memo = new Map<string, ReconciledSeries>();
   const visiting = new Set<string>();
 
@@ -68,7 +68,7 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
     const own = reconcile({ figures: byLocation.get(code) ?? [], location: code, category: input.category, onset: input.onset, locationRole: role });
     let kids = children.get(code) ?? [];
     if (visiting.has(code)) {
-      warnings.push(`Location ${code} is its own ancestor; its children are not summed.`);
+      warnings.push({ code: 'own_ancestor', location: code });
       kids = [];
     }
     if (kids.length === 0) {
@@ -90,9 +90,9 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
 
     const cursors = kidSeries.map((perRole) => perRole.map(() => -1));
     const points: SeriesPoint[] = [];
-    const extraWarnings: string[] = [];
+    const extraWarnings: Reason[] = [];
     // One warning per location, not one per date: a large roll-up can fall short on every date.
-    const below = { count: 0, first: '' };
+    const below: { count: number; first: { date: string; sum: number; own: number; ownDate: string } | null } = { count: 0, first: null };
     let lastOwn: Dated | null = null;
     for (const day of sortedDays) {
       const mine = ownDays.get(day);
@@ -128,7 +128,7 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
       if (best === null) continue;
       if (lastOwn && day - lastOwn.day <= staleness) {
         if (best.value < lastOwn.point.value) {
-          if (!below.first) below.first = `${fromDay(day)}: ${best.value} against ${lastOwn.point.value} on ${lastOwn.point.date}`;
+          if (!below.first) below.first = { date: fromDay(day), sum: best.value, own: lastOwn.point.value, ownDate: lastOwn.point.date };
           below.count++;
         }
         continue;
@@ -149,9 +149,7 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
       points.push(point);
     }
     if (below.count)
-      extraWarnings.push(
-        `${code}: on ${below.count} date${below.count === 1 ? '' : 's'} the sum of its child locations is below its own figure (first ${below.first}); the children's figures are probably incomplete.`,
-      );
+      extraWarnings.push({ code: 'children_below_parent', location: code, dates: below.count, ...below.first! });
     const result: ReconciledSeries = { points, band: own.band, warnings: [...own.warnings, ...extraWarnings] };
     memo.set(key, result);
     return result;
@@ -159,11 +157,13 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
 
   const top = seriesFor(input.location, input.locationRole);
   // Warnings of descendants (e.g. ties among their recommended figures) are worth seeing too.
-  const all = new Set<string>(top.warnings);
+  const all = new Map<string, Reason>();
+  const add = (w: Reason) => all.set(JSON.stringify(w), w);
+  top.warnings.forEach(add);
   for (const [key, s] of memo) {
     if (key.startsWith(`${input.location}\u0000`)) continue;
-    for (const w of s.warnings) all.add(w);
+    s.warnings.forEach(add);
   }
-  for (const w of warnings) all.add(w);
-  return { points: top.points, band: top.band, warnings: [...all] };
+  warnings.forEach(add);
+  return { points: top.points, band: top.band, warnings: [...all.values()] };
 }

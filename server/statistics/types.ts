@@ -90,12 +90,13 @@ export interface BandPoint {
 export interface ReconciledSeries {
   points: SeriesPoint[];
   band: BandPoint[];
-  warnings: string[];
+  /** QA warnings as codes with parameters (`reason.<code>` in the catalogue). */
+  warnings: Reason[];
 }
 
 export interface Estimate {
   value: number | null;
-  reason: string | null;
+  reason: Reason | null;
 }
 
 export type MethodKey = 'linear' | 'drift' | 'loglinear' | 'logistic' | 'holt';
@@ -121,7 +122,7 @@ export interface ProjectionResult {
   description: string;
   /** One point per day from the last observation (inclusive) to the horizon; null with `reason` when not possible. */
   points: ProjectionPoint[] | null;
-  reason: string | null;
+  reason: Reason | null;
   /** Fitted parameters (days are counted from the first observation). */
   parameters: Record<string, number> | null;
 }
@@ -133,4 +134,13 @@ export interface ProjectionOptions {
   cumulative?: boolean;
   /** A quoted ceiling (scenario value): caps loglinear and is K for logistic. */
   ceiling?: number | null;
+}
+
+/**
+ * Why a result is missing, or a note about it, as a code with parameters (`{ code: 'too_few_points', needed: 3, got: 1 }`);
+ * pages render it through the message catalogue (`reason.<code>` in server/i18n/en.json), the API adds an English `message`.
+ */
+export interface Reason {
+  code: string;
+  [param: string]: string | number | null;
 }

@@ -77,15 +77,20 @@ describe.each(DATABASES)('CSV downloads on %s', (kind) => {
     ]);
     const proj = rowsOf((await request(app).get(`/api/v1/situations/${SLUG}/export/projections.csv?hxl=1&horizon=10`).expect(200)).text);
     expect(proj[0].kind).toMatch(/^#meta/);
-    const range = proj.filter((r) => r.kind === 'range');
-    expect(new Set(range.map((r) => r.band))).toEqual(new Set(['low', 'central', 'high']));
+    const published = proj.filter((r) => r.kind === 'published');
+    expect(published).toHaveLength(11); // the last report and 10 days
+    expect(published.at(-1)).toMatchObject({ method: 'combined', date: '2024-12-16' });
+    for (const r of published) expect(Number(r.low80) <= Number(r.central) && Number(r.central) <= Number(r.high80)).toBe(true);
+    // 4 reports: no track record yet (8 are needed), said with n = 0; the methods have none to list.
+    expect(proj.filter((r) => r.kind === 'trackRecord').map((r) => [r.method, r.n])).toEqual([['combined', '0'], ['naive', '0'], ['drift8', '0']]);
+    expect(proj.find((r) => r.kind === 'scenario' && r.method === 'ceiling')).toMatchObject({ central: '1500000' });
     expect(proj.some((r) => r.kind === 'curve' && r.method === 'linear')).toBe(true);
   });
 
   test('when the definitions file or an unknown export is asked, then README.txt explains the columns and unknown names are 404', async () => {
     const readme = await request(app).get('/api/v1/export/README.txt').expect(200);
     expect(readme.headers['content-type']).toMatch(/^text\/plain/);
-    for (const col of ['periodEnd', 'bandLow', 'projectedCentral', 'lo80']) expect(readme.text).toContain(col);
+    for (const col of ['periodEnd', 'bandLow', 'projectedCentral', 'low80', 'trackRecordN', 'coverage80']) expect(readme.text).toContain(col);
     await request(app).get(`/api/v1/situations/${SLUG}/export/secrets.csv`).expect(404);
     await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv?hxl=maybe`).expect(400);
     await request(app).get('/api/v1/situations/nope/export/figures.csv').expect(404);

@@ -102,7 +102,7 @@ describeInBrowser('pages in a browser (chromium, SQLite)', () => {
     const series = await page.$$eval('#series-table td[data-value]', (tds) => tds.map((td) => td.textContent!.trim()));
     expect(series).toEqual(data.series.reconciled.map((p: { value: number }) => fmt(p.value)));
     const central = await page.$$eval('#projection-table td[data-value]', (tds) => tds.map((td) => td.textContent!.trim()));
-    expect(central).toEqual(data.series.fan.points.map((p: { central: number }) => fmt(p.central)));
+    expect(central).toEqual(data.series.projection.points.map((p: { central: number }) => fmt(p.central)));
     const changes = await page.$$eval('#changes-table td[data-value]', (tds) => tds.map((td) => td.textContent!.trim()));
     expect(changes).toEqual(data.changes.map((c: { perDay: number }) => fmt(c.perDay)));
     expect(await page.locator('#locations-table').textContent()).toContain('100,000');

@@ -67,9 +67,12 @@ describe('shared chart configuration', () => {
   test('when the series chart is built, then reported points are per organisation, projections are dashed and labelled, and the scenario is a labelled line', () => {
     const cfg = chartConfig('series', payload, 'browser');
     const labels = cfg.data.datasets.map((d) => d.label);
-    expect(labels).toEqual(expect.arrayContaining(['Reported by OCHA', 'Reported by WFP', 'Reconciled series', 'Range of all sources', 'Projection, 80% range', 'Projection, 95% range', 'WFP scenario: could reach 1.5 million']));
-    const central = cfg.data.datasets.find((d) => String(d.label).startsWith('Projection, central'))!;
-    expect(central.label).toMatch(/^Projection, central \(.+\)$/);
+    expect(labels).toEqual(expect.arrayContaining(['Reported by OCHA', 'Reported by WFP', 'Reconciled series', 'Range of all sources', 'Projection, 80% range', 'Projection, central', 'WFP scenario: could reach 1.5 million']));
+    // Scenario curves are lines of their own beside the range, starting at the last report.
+    const curves = cfg.data.datasets.filter((d) => /^If growth continues|^S-curve/.test(String(d.label))) as unknown as { data: { y: number }[] }[];
+    expect(curves).toHaveLength(2);
+    for (const c of curves) expect(c.data[0].y).toBe(370000);
+    const central = cfg.data.datasets.find((d) => d.label === 'Projection, central')!;
     expect((central as { borderDash?: number[] }).borderDash?.length).toBeGreaterThan(0);
     const reconciled = cfg.data.datasets.find((d) => d.label === 'Reconciled series') as { borderDash?: number[] };
     expect(reconciled.borderDash ?? []).toEqual([]);

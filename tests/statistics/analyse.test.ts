@@ -62,18 +62,24 @@ describe('when the Syria national series is analysed as of 2024-12-06 with a 6-d
     expect(r.series.band.some((b) => b.high >= 1_500_000)).toBe(false);
     expect(r.trend.changes.at(-1)!.to).toBe('2024-12-06');
     for (const k of ['loglinear', 'logistic'] as const) for (const p of r.projections.methods[k].points!) expect(p.hi95).toBeLessThanOrEqual(1_500_000);
-    expect(r.projections.range.points!.every((p) => p.high <= 1_500_000 || p.highFrom === 'central_upper_80')).toBe(true);
-    expect(r.projections.range.high.label).toMatch(/S-curve to the ceiling of 1,500,000/);
+    // WFP's 1.5 million is a scenario beside the range, never part of it. With 4 reports the fallback range runs
+    // from the three forecasts (the last gap alone rose 192,000 a day) and passes the ceiling: a note says so.
+    const bare = analyse({ ...SYRIA, scenarios: [] });
+    expect(r.projections.range.points).toEqual(bare.projections.range.points);
+    const end = r.projections.range.points!.at(-1)!;
+    expect(end.central).toBeLessThan(1_500_000);
+    expect(end.high).toBeGreaterThan(1_500_000);
+    expect(r.projections.range.notes).toEqual([{ code: 'high_above_ceiling', organisation: 'WFP', ceiling: 1_500_000, date: expect.any(String) }]);
+    expect(r.projections.scenarios.find((s) => s.kind === 'ceiling')).toMatchObject({ organisation: 'WFP', value: 1_500_000 });
+    const logistic = r.projections.scenarios.find((s) => s.kind === 'logistic')!;
+    expect(logistic.points![0].value).toBe(370_000);
+    expect(logistic.points!.every((p) => p.value < 1_500_000)).toBe(true);
   });
 
-  test('then one backtest forecast is too few to choose by, so the central method is the steady fallback, and every band names its method', () => {
-    // 4 reports give 1 rolling origin and 1 scored forecast, below MIN_BACKTEST_FORECASTS (3).
-    expect(r.projections.backtest.origins).toBe(1);
-    expect(r.projections.range.central.chosenBy).toBe('fallback');
-    expect(r.projections.range.central.method).toBe('drift');
-    expect(r.projections.range.central.label).toMatch(/only 1 past forecast to score, too few/);
-    expect(r.projections.range.low.label).toMatch(/Lower 80% bound/);
-    expect(r.projections.range.high.label).toMatch(/^Highest of/);
+  test('then the published projection is the combined rule with the fallback range, and 4 reports give no track record yet', () => {
+    expect(r.projections.range).toMatchObject({ method: 'combined', level: 0.8, horizonDays: 6, empirical: false });
+    expect(r.projections.range.trackRecord).toMatchObject({ n: 0, reason: { code: 'no_track_record', horizonDays: 6, neededReports: 8, reports: 4 } });
+    expect(r.projections.backtest.past).toEqual([]);
     for (const m of Object.values(r.projections.methods)) expect(m.description.length).toBeGreaterThan(40);
   });
 
@@ -85,8 +91,9 @@ describe('when the Syria national series is analysed as of 2024-12-06 with a 6-d
       [2_000_000, 'round'],
     ]);
     const ceiling = r.projections.thresholds[2];
-    expect(ceiling.low).toEqual({ date: null, reason: 'not within horizon' });
-    expect(ceiling.high.date).not.toBeNull();
+    expect(ceiling.low).toEqual({ date: null, reason: { code: 'not_within_horizon' } });
+    expect(ceiling.central).toEqual({ date: null, reason: { code: 'not_within_horizon' } });
+    expect(ceiling.high.date).toBe(r.projections.range.notes[0].date);
   });
 
   test('then shuffling figures, scenarios and locations changes nothing', () => {
@@ -107,10 +114,12 @@ describe('when the Syria series is analysed without asOf', () => {
 });
 
 describe('when asOf is days after the last report', () => {
-  test('then the projection still starts at the last report and ends horizonDays after asOf', () => {
+  test('then the projection starts at the last report and ends horizonDays after it (bounded, whatever asOf is)', () => {
     const r = analyse({ ...SYRIA, asOf: '2024-12-09', horizonDays: 3, figures: FIGURES.filter((f) => f.id <= 6) });
     expect(r.projections.range.points![0].date).toBe('2024-12-06');
-    expect(r.projections.range.points!.at(-1)!.date).toBe('2024-12-12');
+    expect(r.projections.range.points!.at(-1)!.date).toBe('2024-12-09');
+    const years = analyse({ ...SYRIA, asOf: '2030-01-01', horizonDays: 3, figures: FIGURES.filter((f) => f.id <= 6) });
+    expect(years.projections.range.points).toHaveLength(4);
   });
 });
 
@@ -120,8 +129,8 @@ describe('when the location has no figures at all', () => {
     expect(r.series.points).toEqual([]);
     expect(r.input.horizonEnd).toBeNull();
     expect(r.projections.range.points).toBeNull();
-    expect(r.projections.range.reason).toMatch(/no reported points/);
-    expect(r.projections.backtest.reason).toMatch(/at least 4 reports/);
+    expect(r.projections.range.reason).toEqual({ code: 'too_few_points', needed: 3, got: 0 });
+    expect(r.projections.backtest.reason).toMatchObject({ code: 'no_track_record' });
     expect(r.projections.ceiling).toBeNull();
     expect(nonFinite(r)).toEqual([]);
   });
@@ -132,7 +141,7 @@ describe('when two ceilings disagree', () => {
     const other = { ...SCENARIOS[0], id: 2, organisation: 'OCHA', value: 1_000_000, publishedOn: '2024-12-05' };
     const r = analyse({ ...SYRIA, scenarios: [...SCENARIOS, other] });
     expect(r.projections.ceiling!.value).toBe(1_500_000);
-    expect(r.series.warnings.some((w) => /Several ceilings/.test(w))).toBe(true);
+    expect(r.series.warnings).toContainEqual({ code: 'several_ceilings', ceilings: 'WFP 1500000; OCHA 1000000', organisation: 'WFP', value: 1_500_000 });
   });
 });
 

@@ -7,7 +7,7 @@ import {
   logisticProjection,
   holtProjection,
   backtest,
-  scenarioRange,
+  publishedProjection,
   trend,
   type MethodKey,
   type ProjectionOptions,
@@ -62,13 +62,13 @@ describe('when any series is projected with any options', () => {
     );
   });
 
-  test('then the scenario range keeps low ≤ central ≤ high on every day', () => {
+  test('then the published projection keeps low ≤ central ≤ high on every day', () => {
     fc.assert(
       fc.property(anySeries, options, (pts, o) => {
-        const methods = all(pts, o);
-        const r = scenarioRange(methods, backtest({ points: pts, ceiling: o.ceiling, cumulative: o.cumulative }));
+        const r = publishedProjection(pts, { horizonDays: o.horizonDays ?? 30, cumulative: o.cumulative });
         expect(nonFinite(r)).toEqual([]);
-        for (const p of r.points ?? []) expect(p.low <= p.central && p.central <= p.high).toBe(true);
+        expect(r.points).toHaveLength((o.horizonDays ?? 30) + 1);
+        for (const p of r.points!) expect(p.low <= p.central && p.central <= p.high).toBe(true);
       }),
       { numRuns: RUNS },
     );
@@ -119,7 +119,8 @@ describe('when the input order is shuffled', () => {
       fc.property(anySeries.chain((pts) => fc.tuple(fc.constant(pts), fc.shuffledSubarray(pts, { minLength: pts.length, maxLength: pts.length }))), options, ([pts, shuffled], o) => {
         expect(all(shuffled, o)).toEqual(all(pts, o));
         expect(trend(shuffled)).toEqual(trend(pts));
-        expect(backtest({ points: shuffled, ceiling: o.ceiling })).toEqual(backtest({ points: pts, ceiling: o.ceiling }));
+        expect(backtest({ points: shuffled, horizonDays: 7, ceiling: o.ceiling })).toEqual(backtest({ points: pts, horizonDays: 7, ceiling: o.ceiling }));
+        expect(publishedProjection(shuffled, { horizonDays: 7 })).toEqual(publishedProjection(pts, { horizonDays: 7 }));
       }),
       { numRuns: RUNS },
     );

@@ -1,17 +1,14 @@
-/** Trend, backtest, scenario range, thresholds and public rounding. */
+/** Trend, the methods' backtest at a horizon, thresholds and public rounding. */
 import {
   trend,
   backtest,
-  scenarioRange,
+  publishedProjection,
   timeToThreshold,
   defaultThresholds,
   publicRound,
   linearProjection,
   driftProjection,
   holtProjection,
-  loglinearProjection,
-  logisticProjection,
-  type ScenarioRange,
 } from '../../server/statistics';
 import { example, series } from './helpers';
 
@@ -25,87 +22,55 @@ describe('when the trend of the example series is computed', () => {
   });
 });
 
-describe('when the example series is backtested', () => {
-  const bt = backtest({ points: example(), cumulative: true });
-  test('then each method reports MAPE, MASE, coverage and n at 7 and 14 days', () => {
+describe('when a 12-report series is backtested at 4 days', () => {
+  // Days 0, 2, …, 22: origins need 8 reports up to them and a report 4 days on: reports 7, 8, 9 (days 14, 16, 18).
+  const values = [1000, 1180, 1390, 1500, 1720, 1950, 2010, 2300, 2420, 2700, 2810, 3100];
+  const pts = series(values.map((_, i) => i * 2), values);
+  const bt = backtest({ points: pts, horizonDays: 4 });
+
+  test('then every method is scored at the same 3 origins, and the drift MAPE is the mean of its errors by hand', () => {
     expect(bt.origins).toBe(3);
-    const d = bt.methods!.drift!;
-    expect(d.horizons.map((h) => h.horizonDays)).toEqual([7, 14]);
-    // origins at days 4, 7, 9: within 7 days of day 4 → 7, 9; of day 7 → 9, 12; of day 9 → 12 = 5 forecasts; within 14: + day 12 from day 4
-    expect(d.horizons[0].n).toBe(5);
-    expect(d.horizons[1].n).toBe(6);
-    for (const h of d.horizons) {
-      expect(h.mape).toBeGreaterThan(0);
-      expect(h.mase).toBeGreaterThan(0);
-      expect(h.coverage80).toBeGreaterThanOrEqual(0);
-      expect(h.coverage95).toBeLessThanOrEqual(1);
+    for (const m of ['linear', 'drift', 'loglinear', 'holt'] as const) expect(bt.methods![m].n).toBe(3);
+    expect(bt.methods!.logistic).toMatchObject({ n: 0, mape: null, reason: { code: 'no_ceiling' } });
+    // drift on the last 8 reports: d = (y_i − y_{i−7}) / 14; forecast y_i + 4d; the target is report i + 2.
+    const ape = [7, 8, 9].map((i) => {
+      const f = values[i] + (4 * (values[i] - values[i - 7])) / 14;
+      return Math.abs(values[i + 2] - f) / values[i + 2];
+    });
+    expect(bt.methods!.drift.mape).toBeCloseTo((ape.reduce((x, y) => x + y) / 3) * 100, 10);
+    // MASE: against the last gap's rate continued, over the same origins.
+    const naive = [7, 8, 9].map((i) => Math.abs(values[i + 2] - (values[i] + 2 * (values[i] - values[i - 1]))));
+    const drift = [7, 8, 9].map((i) => Math.abs(values[i + 2] - (values[i] + (4 * (values[i] - values[i - 7])) / 14)));
+    expect(bt.methods!.drift.mase).toBeCloseTo(drift.reduce((x, y) => x + y) / naive.reduce((x, y) => x + y), 10);
+  });
+
+  test('then coverage counts the reports inside the interval the method published at each origin', () => {
+    for (const [m, fn] of [['linear', linearProjection], ['drift', driftProjection], ['holt', holtProjection]] as const) {
+      let in80 = 0;
+      let in95 = 0;
+      for (const i of [7, 8, 9]) {
+        const end = fn(pts.slice(0, i + 1), { horizonDays: 4 }).points!.at(-1)!;
+        const actual = values[i + 2];
+        if (actual >= end.lo80 && actual <= end.hi80) in80++;
+        if (actual >= end.lo95 && actual <= end.hi95) in95++;
+      }
+      expect([m, bt.methods![m].coverage80, bt.methods![m].coverage95]).toEqual([m, in80 / 3, in95 / 3]);
     }
-    expect(bt.methods!.logistic!.reason).toMatch(/ceiling/);
   });
 
-  test('then the drift 7-day MAPE is the mean of its absolute percentage errors', () => {
-    // by hand: origin day 4 (d = 30,625/day): 7 → 262,875, 9 → 324,125; origin 7 (d = 33,071.43): 9 → 346,142.9, 12 → 445,357.1;
-    // origin 9 (d = 35,944.44): 12 → 477,833.3
-    const ape = [
-      Math.abs(280_000 - 262_875) / 280_000,
-      Math.abs(370_000 - 324_125) / 370_000,
-      Math.abs(370_000 - (280_000 + (231_500 / 7) * 2)) / 370_000,
-      Math.abs(520_000 - (280_000 + (231_500 / 7) * 5)) / 520_000,
-      Math.abs(520_000 - (370_000 + (321_500 / 9) * 3)) / 520_000,
-    ];
-    expect(bt.methods!.drift!.horizons[0].mape).toBeCloseTo((ape.reduce((a, b) => a + b) / 5) * 100, 8);
+  test('then with fewer than 8 reports there is no track record, and the reason names what is needed', () => {
+    expect(backtest({ points: series([0, 1, 2, 3], [1, 2, 3, 4]), horizonDays: 1 }).reason).toEqual({ code: 'no_track_record', horizonDays: 1, neededReports: 8, reports: 4 });
   });
 
-  test('then with three reports there is nothing to check and the reason says so', () => {
-    expect(backtest({ points: series([0, 1, 2], [1, 2, 3]) }).reason).toMatch(/at least 4 reports/);
+  test('then a method that stops before the horizon has no record there (loglinear without a ceiling beyond 14 days)', () => {
+    const long = series(Array.from({ length: 40 }, (_, i) => i * 2), Array.from({ length: 40 }, (_, i) => 1000 + 30 * i));
+    expect(backtest({ points: long, horizonDays: 20 }).methods!.loglinear).toMatchObject({ n: 0, reason: { code: 'beyond_method_horizon', maxDays: 14 } });
   });
 });
 
-describe('when the scenario range is built', () => {
-  const pts = example();
-  const o = { horizonDays: 20, cumulative: true, ceiling: 1_500_000 };
-  const methods = {
-    linear: linearProjection(pts, o),
-    drift: driftProjection(pts, o),
-    holt: holtProjection(pts, o),
-    loglinear: loglinearProjection(pts, o),
-    logistic: logisticProjection(pts, o),
-  };
-  const bt = backtest({ points: pts, ceiling: o.ceiling, cumulative: true });
-  const r = scenarioRange(methods, bt);
-
-  test('then central is the method with the lowest 7-day MAPE, low its lower 80% bound, high the highest curve', () => {
-    const mapes = (['drift', 'linear', 'holt', 'logistic', 'loglinear'] as const).map((m) => [m, bt.methods![m]!.horizons[0].mape!] as const);
-    const best = [...mapes].sort((a, b) => a[1] - b[1])[0][0];
-    expect(r.central.method).toBe(best);
-    expect(r.central.chosenBy).toBe('backtest');
-    expect(r.central.label).toMatch(/lowest 7-day backtest error: MAPE/);
-    expect(r.low.label).toMatch(/Lower 80% bound/);
-    expect(r.high.methods).toEqual([best, 'loglinear', 'logistic']);
-    const c = methods[best].points!;
-    r.points!.forEach((p, i) => {
-      expect(p.central).toBe(c[i].central);
-      expect(p.low).toBe(c[i].lo80);
-      expect(p.high).toBe(Math.max(c[i].hi80, methods.loglinear.points![i].central, methods.logistic.points![i].central));
-      expect(p.high).toBeLessThanOrEqual(Math.max(c[i].hi80, 1_500_000));
-    });
-    expect(r.points!.at(-1)!.highFrom).toBe('loglinear'); // exponential growth reaches the ceiling first
-  });
-
-  test('then loglinear without a ceiling, which stops after 14 days, cannot be central for a 20-day horizon', () => {
-    const noCeiling = { horizonDays: 20, cumulative: true };
-    const ms = { drift: driftProjection(pts, noCeiling), loglinear: loglinearProjection(pts, noCeiling) };
-    const fakeBt = backtest({ points: pts, methods: ['drift', 'loglinear'] });
-    fakeBt.methods!.loglinear!.horizons[0].mape = 0.001; // pretend it backtested best
-    expect(scenarioRange(ms, fakeBt).central.method).toBe('drift');
-  });
-
-  test('then without a backtest the central method falls back to drift', () => {
-    const fb = scenarioRange(methods, null);
-    expect(fb.central).toMatchObject({ method: 'drift', chosenBy: 'fallback' });
-  });
-
-  test('then time to threshold gives the first date each curve reaches it, or "not within horizon"', () => {
+describe('when time to threshold is asked of the published projection', () => {
+  const r = publishedProjection(example(), { horizonDays: 20, cumulative: true });
+  test('then each end gives the first date it reaches the threshold, or not within the horizon', () => {
     const th = timeToThreshold(r, defaultThresholds(520_000, 1_500_000));
     expect(th.map((t) => [t.threshold, t.source])).toEqual([
       [1_000_000, 'round'],
@@ -114,22 +79,17 @@ describe('when the scenario range is built', () => {
       [5_000_000, 'round'],
     ]);
     const million = th[0];
-    const firstHigh = r.points!.find((p) => p.high >= 1_000_000)!.date;
-    expect(million.high).toEqual({ date: firstHigh, reason: null });
-    expect(th[3].high).toEqual({ date: null, reason: 'not within horizon' });
+    expect(million.central).toEqual({ date: r.points!.find((p) => p.central >= 1_000_000)!.date, reason: null });
+    expect(million.high).toEqual({ date: r.points!.find((p) => p.high >= 1_000_000)!.date, reason: null });
+    expect(million.high.date! < million.central.date!).toBe(true);
+    expect(th[3].high).toEqual({ date: null, reason: { code: 'not_within_horizon' } });
   });
 });
 
 describe('when thresholds are asked of a range that could not be built', () => {
   test('then each answer is null with the range reason', () => {
-    const empty: ScenarioRange = {
-      points: null,
-      reason: 'no steady method could be projected',
-      central: { method: null, chosenBy: null, label: 'none', description: null },
-      low: { method: null, label: 'none' },
-      high: { methods: [], label: 'none' },
-    };
-    expect(timeToThreshold(empty, [1000])[0].central).toEqual({ date: null, reason: 'no steady method could be projected' });
+    const none = publishedProjection(series([0], [5]), { horizonDays: 3 });
+    expect(timeToThreshold(none, [1000])[0].central).toEqual({ date: null, reason: { code: 'too_few_points', needed: 3, got: 1 } });
   });
 });
 
