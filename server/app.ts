@@ -12,9 +12,13 @@ import { authApi } from './auth/auth.routes';
 import { healthRoutes } from './health/health.routes';
 import { situationsApi } from './situations/situations.routes';
 import { SituationsService } from './situations/situations.service';
+import { scenariosApi } from './scenarios/scenarios.routes';
+import { ScenariosService } from './scenarios/scenarios.service';
 import { figuresApi } from './figures/figures.routes';
 import { FiguresService } from './figures/figures.service';
 import { referenceApi } from './locations/locations.routes';
+import { LocationsService } from './locations/locations.service';
+import { OrganisationsService } from './organisations/organisations.service';
 import { openApiDocument } from './openapi/openapi';
 import { AnalysisService } from './analysis/analysis.service';
 import { analysisApi } from './analysis/analysis.routes';
@@ -29,6 +33,7 @@ import { createMailer } from './alerts/mailer';
 import { hapiApi } from './hapi/hapi.routes';
 import { HapiService } from './hapi/hapi.service';
 import { createI18n } from './i18n/i18n';
+import { SituationViews } from './pages/situation.data';
 import { helmetOptions } from './pages/security';
 import { VIEWS_DIR } from './paths';
 
@@ -71,10 +76,15 @@ export function createApp(deps: AppDeps): Express {
     alerts.schedule(slug);
   };
   const situations = new SituationsService(storage, onChange);
+  const scenarios = new ScenariosService(storage, onChange);
   const figures = new FiguresService(storage, onChange);
   const imports = new ImportsService(storage, onChange);
   const exportsService = new ExportsService(storage, analysis);
-  const services = { analysis, situations, figures, imports, exports: exportsService, alerts };
+  const locations = new LocationsService(storage);
+  const organisations = new OrganisationsService(storage);
+  // Page views and their rendered parts, cached per app under each situation's stamp.
+  const views = new SituationViews({ analysis, figures, locations });
+  const services = { analysis, situations, scenarios, figures, imports, exports: exportsService, locations, organisations, views, alerts };
 
   app.use(
     pinoHttp({
@@ -102,8 +112,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(authApi(storage));
   api.use((req, res, next) => (req.method === 'GET' ? readGate(config.PUBLIC_READ)(req, res, next) : next()));
   api.use(situationsApi(situations));
-  api.use(figuresApi(storage, situations, figures));
-  api.use(referenceApi(storage));
+  api.use(scenariosApi(scenarios));
+  api.use(figuresApi(figures));
+  api.use(referenceApi(locations, organisations));
   api.use(analysisApi(analysis));
   api.use(importsApi(imports));
   api.use(exportRoutes(exportsService));

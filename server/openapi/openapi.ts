@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { figureCreateSchema, figureFields, figureUpdateSchema, scenarioCreateSchema } from '../figures/figure.schema';
+import { figureCreateSchema, figureFields, figureUpdateSchema } from '../figures/figure.schema';
+import { scenarioCreateSchema } from '../scenarios/scenario.schema';
 import { situationCreateSchema } from '../situations/situation';
 import { organisationCreateSchema } from '../organisations/organisations.repository';
 import { tokenRequestSchema } from '../auth/user';
@@ -7,7 +8,7 @@ import { RELIABILITIES } from '../figures/figure';
 import { acknowledgeSchema, ruleCreateSchema, ruleUpdateSchema, webhookCreateSchema } from '../alerts/alert';
 import { HAPI_FIELDS } from '../hapi/hapi';
 
-/** The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with, so the two cannot drift. */
+/* The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with, so the two cannot drift. */
 
 const figureOut = figureFields
   .extend({
