@@ -12,9 +12,13 @@ import { authApi } from './auth/auth.routes';
 import { healthRoutes } from './health/health.routes';
 import { situationsApi } from './situations/situations.routes';
 import { SituationsService } from './situations/situations.service';
+import { scenariosApi } from './scenarios/scenarios.routes';
+import { ScenariosService } from './scenarios/scenarios.service';
 import { figuresApi } from './figures/figures.routes';
 import { FiguresService } from './figures/figures.service';
 import { referenceApi } from './locations/locations.routes';
+import { LocationsService } from './locations/locations.service';
+import { OrganisationsService } from './organisations/organisations.service';
 import { openApiDocument } from './openapi/openapi';
 import { AnalysisService } from './analysis/analysis.service';
 import { analysisApi } from './analysis/analysis.routes';
@@ -23,6 +27,13 @@ import { importsApi } from './imports/imports.routes';
 import { ExportsService } from './exports/exports.service';
 import { exportRoutes } from './exports/exports.routes';
 import { pages } from './pages';
+import { AlertsService } from './alerts/alerts.service';
+import { alertsApi } from './alerts/alerts.routes';
+import { createMailer } from './alerts/mailer';
+import { hapiApi } from './hapi/hapi.routes';
+import { HapiService } from './hapi/hapi.service';
+import { createI18n } from './i18n/i18n';
+import { SituationViews } from './pages/situation.data';
 import { helmetOptions } from './pages/security';
 import { VIEWS_DIR } from './paths';
 import { readOnlyCors, revalidateReads } from './http/conventions';
@@ -31,6 +42,8 @@ export interface AppDeps {
   storage: Storage;
   config: Config;
   logger: Logger;
+  /** The clock of time-based alert rules (tests pass their own). */
+  now?: () => Date;
 }
 
 /** Builds the Express app from its dependencies; never listens (server/main.ts does). */
@@ -49,12 +62,30 @@ export function createApp(deps: AppDeps): Express {
     horizonDays: config.PROJECTION_HORIZON_DAYS,
     onError: (err, what) => logger.warn({ err }, `analysis: failed ${what}`),
   });
-  const onChange = (slug: string) => analysis.invalidate(slug);
+  const alerts = new AlertsService(storage, analysis, {
+    logger,
+    i18n: createI18n(config.LOCALE),
+    now: deps.now,
+    publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
+    mailer: createMailer(config.SMTP_URL, config.SMTP_FROM),
+    retryBaseMs: config.ALERT_RETRY_BASE_MS,
+    horizonDays: config.PROJECTION_HORIZON_DAYS,
+  });
+  // After a write has committed: drop the cached analyses, then evaluate the alert rules in the background.
+  const onChange = (slug: string) => {
+    analysis.invalidate(slug);
+    alerts.schedule(slug);
+  };
   const situations = new SituationsService(storage, onChange);
+  const scenarios = new ScenariosService(storage, onChange);
   const figures = new FiguresService(storage, onChange);
   const imports = new ImportsService(storage, onChange);
   const exportsService = new ExportsService(storage, analysis);
-  const services = { analysis, situations, figures, imports, exports: exportsService };
+  const locations = new LocationsService(storage);
+  const organisations = new OrganisationsService(storage);
+  // Page views and their rendered parts, cached per app under each situation's stamp.
+  const views = new SituationViews({ analysis, figures, locations });
+  const services = { analysis, situations, scenarios, figures, imports, exports: exportsService, locations, organisations, views, alerts };
 
   app.use(
     pinoHttp({
@@ -86,11 +117,14 @@ export function createApp(deps: AppDeps): Express {
   api.use(authApi(storage));
   api.use((req, res, next) => (req.method === 'GET' ? readGate(config.PUBLIC_READ)(req, res, next) : next()));
   api.use(situationsApi(situations));
-  api.use(figuresApi(storage, situations, figures));
-  api.use(referenceApi(storage));
+  api.use(scenariosApi(scenarios));
+  api.use(figuresApi(figures));
+  api.use(referenceApi(locations, organisations));
   api.use(analysisApi(analysis));
   api.use(importsApi(imports));
   api.use(exportRoutes(exportsService));
+  api.use(alertsApi(alerts));
+  api.use(hapiApi(new HapiService(storage)));
   api.use((req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}`)));
   app.use('/api/v1', api);
 
@@ -101,5 +135,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(readGate(config.PUBLIC_READ), exportRoutes(exportsService));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `Page ${req.path} not found`)));
   app.use(errorHandler(logger));
+  // server/main.ts starts the hourly alert pass from here (createApp itself starts no timers); tests drive it.
+  app.locals.alerts = alerts;
   return app;
 }

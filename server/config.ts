@@ -36,6 +36,13 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: boolean.default(false),
   LOCALE: z.string().default('en'),
+  /** smtp://user:pass@host:587 or smtps://…; unset: no alert email (feeds, pages and webhooks still work). */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_FROM: z.string().regex(/^[^\r\n]{3,200}$/, 'must be a sender address such as "Alerts <alerts@example.org>"').default('Displacement tracker <alerts@localhost>'),
+  /** Base URL of the site in links sent out (emails, feeds, webhooks), e.g. https://tracker.example.org. */
+  PUBLIC_URL: z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL such as https://tracker.example.org').transform((u) => u.replace(/\/+$/, '')).optional(),
+  /** First retry of a failed alert delivery after this many ms; each next one waits 4× longer (6 attempts in all). */
+  ALERT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

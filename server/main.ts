@@ -1,8 +1,9 @@
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { migrate, openStorage, StorageError } from './storage/database';
-import { isEmpty, loadReferenceLocations, seed } from './storage/seed';
+import { isEmpty, loadReferenceLocations, seed } from './seeding/seed';
 import { createApp } from './app';
+import type { AlertsService } from './alerts/alerts.service';
 
 /** The only module with side effects: read config, open storage, migrate, seed on first start, listen, shut down on SIGTERM. */
 async function main() {
@@ -16,23 +17,37 @@ async function main() {
   if (config.SEED_ON_START && (await isEmpty(storage))) logger.info({ added: await seed(storage) }, 'seeded an empty database');
 
   const app = createApp({ storage, config, logger });
-  const server = app.listen(config.PORT, config.HOST, () => logger.info(`listening on http://localhost:${config.PORT}`));
+  const alerts = app.locals.alerts as AlertsService;
+  // Time-based alert rules (stale data) and due delivery retries, once an hour, and once now for what a stop left behind.
+  alerts.start();
+  void alerts.runHourly().catch((err) => logger.warn({ err }, 'alerts: first hourly pass failed'));
+  // 0.0.0.0 and :: listen on every interface; a browser on this machine reaches them as localhost.
+  const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const server = app.listen(config.PORT, config.HOST, () => logger.info({ host: config.HOST, port: config.PORT }, `listening on http://${shown}:${config.PORT}`));
   server.keepAliveTimeout = 65_000;
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing open requests');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     server.close(async () => {
+      alerts.stop();
+      await alerts.settled().catch(() => undefined);
       await storage.close().catch(() => undefined);
       clearTimeout(force);
       logger.info('stopped');
-      process.exit(0);
+      process.exit(code);
     });
     server.closeIdleConnections?.();
   };
+  // A promise nobody awaited failed: the process state is unknown, so log it and stop (a supervisor restarts it)
+  // rather than keep serving; Node would end the process too, but without the structured log line.
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled promise rejection; stopping');
+    stop('unhandledRejection', 1);
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { httpUrl, isoDate, locationCode, requiredText } from '../validation';
 import { CATEGORIES, QUANTIFIERS, UNITS } from '../figures/figure';
 
+/** The largest CSV an upload may carry (API body or the import form's file). */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+
 /** Import options as the API query string, the import form and the CLI give them; one schema for all three. */
 export const importOptionsSchema = z.strictObject({
   commit: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),

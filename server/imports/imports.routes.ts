@@ -5,9 +5,7 @@ import { requireRole } from '../auth/auth.middleware';
 import { HttpError } from '../errors';
 import { parseOrThrow } from '../validation';
 import type { ImportsService } from './imports.service';
-import { importOptionsSchema, toImportOptions } from './import-options';
-
-export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+import { importOptionsSchema, MAX_UPLOAD_BYTES, toImportOptions } from './import-options';
 
 /**
  * POST /api/v1/situations/:slug/imports: a CSV as the raw body (text/csv) or as the multipart field `file`.

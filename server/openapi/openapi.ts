@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { figureCreateSchema, figureFields, figureUpdateSchema, scenarioCreateSchema } from '../figures/figure.schema';
+import { figureCreateSchema, figureFields, figureUpdateSchema } from '../figures/figure.schema';
+import { scenarioCreateSchema } from '../scenarios/scenario.schema';
 import { situationCreateSchema } from '../situations/situation';
 import { organisationCreateSchema } from '../organisations/organisations.repository';
 import { tokenRequestSchema } from '../auth/user';
 import { CATEGORIES, RELIABILITIES, SCENARIO_KINDS } from '../figures/figure';
 import { SEEDS_DIR } from '../paths';
+import { acknowledgeSchema, ruleCreateSchema, ruleUpdateSchema, webhookCreateSchema } from '../alerts/alert';
+import { HAPI_FIELDS } from '../hapi/hapi';
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the handlers validate with, so the two cannot
@@ -42,7 +45,7 @@ const errorOut = z.object({
 
 /** Every schema registered with a `.meta({ id })`, as OpenAPI components; references between them become $refs. */
 function zodSchemas(): Record<string, unknown> {
-  void [figureCreateSchema, figureUpdateSchema, figureOut, errorOut, situationCreateSchema, scenarioCreateSchema, organisationCreateSchema, tokenRequestSchema];
+  void [figureCreateSchema, figureUpdateSchema, figureOut, errorOut, situationCreateSchema, scenarioCreateSchema, organisationCreateSchema, tokenRequestSchema, ruleCreateSchema, ruleUpdateSchema, acknowledgeSchema, webhookCreateSchema];
   const { schemas } = z.toJSONSchema(z.globalRegistry, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12', uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, Record<string, unknown>> };
   return Object.fromEntries(Object.entries(schemas).map(([k, v]) => { const { $schema: _s, $id: _i, ...rest } = v; return [k, rest]; }));
 }
@@ -148,7 +151,7 @@ function examples() {
 }
 
 type Access = 'none' | 'public' | 'viewer' | 'editor';
-type Tag = 'Situations' | 'Figures' | 'Scenarios' | 'Analysis' | 'Reference data' | 'Imports' | 'Exports' | 'Auth' | 'Health';
+type Tag = 'Situations' | 'Figures' | 'Scenarios' | 'Analysis' | 'Reference data' | 'Imports' | 'Exports' | 'Alerts' | 'HAPI' | 'Auth' | 'Health';
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input: `error.fields` names each bad field and the problem',
@@ -222,6 +225,35 @@ const exportParams = [
   q('location', 'series.csv: location code'), categoryQ, q('horizon', 'Days ahead for the projected columns', { type: 'integer', minimum: 1, maximum: 365 }),
 ];
 const csvOk = { '200': { description: 'CSV (or README.txt as text/plain), dated file name in Content-Disposition', content: { 'text/csv': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } } } } };
+const ruleId = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'alert rule id' };
+const alertPage = [q('limit', '1–200, default 50', { type: 'integer' }), q('before', 'only alerts with a smaller id (the next page)', { type: 'integer' })];
+const okAny = (status: string, description: string) => ({ [status]: { description, content: { 'application/json': { schema: { type: 'object' } } } } });
+/** HAPI's query parameters and row fields (server/hapi/hapi.ts), described once for the three themes. */
+function hapiPath(theme: 'idps' | 'refugees' | 'returnees') {
+  const fields = HAPI_FIELDS(theme);
+  return {
+    get: op({
+      id: `getHapi${theme[0].toUpperCase()}${theme.slice(1)}`, tag: 'HAPI', access: 'public', errors: [400],
+      summary: `HDX HAPI-shaped ${theme} (as HAPI's /api/v2/affected-people/${theme}): approved, recommended stock figures, one row each`,
+      description: `Fields and HXL hashtags (CSV second row): ${fields.map((f) => `\`${f.field}\` ${f.hxl} — ${f.description}`).join('; ')}.`,
+      params: [
+        q('location_code', 'ISO3 country code'), q('admin1_code', 'admin 1 p-code: its rows and those of its admin 2 places'), q('admin2_code', 'admin 2 p-code'),
+        q('admin_level', '0, 1 or 2', { type: 'integer', enum: [0, 1, 2] }), q('start_date', 'reference period end on or after', { type: 'string', format: 'date' }),
+        q('end_date', 'reference period end on or before', { type: 'string', format: 'date' }), q('output_format', 'json (default) or csv (with the HXL row)', { type: 'string', enum: ['json', 'csv'] }),
+        q('limit', '1–10000, default 10000', { type: 'integer' }), q('offset', 'rows to skip, default 0', { type: 'integer' }), q('app_identifier', 'accepted as HAPI does; not used'),
+      ],
+      ok: {
+        '200': {
+          description: '`{ data: [...] }` or CSV',
+          content: {
+            'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { type: 'object', properties: Object.fromEntries(fields.map((f) => [f.field, { description: `${f.description} (${f.hxl})` }])) } } } } },
+            'text/csv': { schema: { type: 'string' } },
+          },
+        },
+      },
+    }),
+  };
+}
 
 export function openApiDocument(): Record<string, unknown> {
   const ex = examples();
@@ -248,6 +280,8 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'Reference data', description: 'Locations and organisations' },
       { name: 'Imports', description: 'CSV imports: DTM, IDMC, HXL-tagged and mapped files' },
       { name: 'Exports', description: 'CSV downloads' },
+      { name: 'Alerts', description: 'Alert rules, alerts, acknowledgements, webhooks and email subscriptions' },
+      { name: 'HAPI', description: 'The figures in HDX HAPI affected-people shape (field names and HXL as HAPI)' },
       { name: 'Auth', description: 'Personal API tokens' },
       { name: 'Health', description: 'For load balancers and monitoring' },
     ],
@@ -316,6 +350,34 @@ export function openApiDocument(): Record<string, unknown> {
         get: op({ id: 'getBacktest', tag: 'Analysis', summary: 'Track record of the published projection at the horizon against the naive and drift8 baselines, and every alternative method\'s scores', access: 'public', params: [slug, ...analysisQuery, q('horizon', 'Days ahead, default 30', { type: 'integer', minimum: 1, maximum: 365 })], errors: [400, 404], ok: okJson('200', 'backtest', 'Backtest', undefined, etag) }),
       },
       '/api/v1/locations': { get: op({ id: 'listLocations', tag: 'Reference data', summary: 'Locations (p-codes, ISO codes) with their parents', access: 'public', params: [q('country', 'ISO3, e.g. SYR')], errors: [400], ok: okJson('200', 'locations', 'LocationList', undefined, etag) }) },
+      '/api/v1/situations/{slug}/alert-rules': {
+        get: op({ id: 'listAlertRules', tag: 'Alerts', access: 'public', summary: 'Alert rules (the defaults are created with the situation); includeDeleted=true for editors', params: [slug, q('includeDeleted', 'true: also deleted ones (editors)')], errors: [400, 403, 404], ok: okAny('200', 'rules') }),
+        post: op({ id: 'createAlertRule', tag: 'Alerts', access: 'editor', summary: 'Add an alert rule; kinds: threshold, change_7d, yearly_high, projection, stale, conflict', params: [slug], body: jsonBody('AlertRuleCreate'), errors: [404, 409], ok: okAny('201', 'created') }),
+      },
+      '/api/v1/situations/{slug}/alert-rules/{id}': {
+        patch: op({ id: 'updateAlertRule', tag: 'Alerts', access: 'editor', summary: 'Change a rule (not its kind); send the version you based the change on', params: [slug, ruleId], body: jsonBody('AlertRuleUpdate'), errors: [404, 409], ok: okAny('200', 'updated') }),
+        delete: op({ id: 'deleteAlertRule', tag: 'Alerts', access: 'editor', summary: 'Soft-delete a rule (restorable)', params: [slug, ruleId], errors: [404, 409], ok: okAny('200', 'deleted') }),
+      },
+      '/api/v1/situations/{slug}/alert-rules/{id}/restore': { post: op({ id: 'restoreAlertRule', tag: 'Alerts', access: 'editor', summary: 'Restore a deleted rule', params: [slug, ruleId], errors: [404, 409], ok: okAny('200', 'restored') }) },
+      '/api/v1/situations/{slug}/alert-rules/{id}/history': { get: op({ id: 'getAlertRuleHistory', tag: 'Alerts', access: 'viewer', summary: 'Who created, changed, deleted or restored the rule', params: [slug, ruleId], errors: [404], ok: okAny('200', 'history') }) },
+      '/api/v1/situations/{slug}/alerts': { get: op({ id: 'listSituationAlerts', tag: 'Alerts', access: 'public', summary: "The situation's alerts, newest first, with the first triggering figure's source", params: [slug, ...alertPage], errors: [400, 404], ok: okAny('200', '{ data: Alert[] }') }) },
+      '/api/v1/alerts': { get: op({ id: 'listAlerts', tag: 'Alerts', access: 'public', summary: 'Alerts of every situation, newest first', params: alertPage, errors: [400], ok: okAny('200', '{ data: Alert[] }') }) },
+      '/api/v1/alerts/{id}/acknowledge': { post: op({ id: 'acknowledgeAlert', tag: 'Alerts', access: 'viewer', summary: 'Acknowledge an alert with an optional note (any signed-in user; once)', params: [id], body: jsonBody('AlertAcknowledge'), errors: [404, 409], ok: okAny('200', 'acknowledged') }) },
+      '/api/v1/alerts/{id}/history': { get: op({ id: 'getAlertHistory', tag: 'Alerts', access: 'viewer', summary: 'The alert fired, and who acknowledged it', params: [id], errors: [404], ok: okAny('200', 'history') }) },
+      '/api/v1/situations/{slug}/webhooks': {
+        get: op({ id: 'listWebhooks', tag: 'Alerts', access: 'editor', summary: 'Webhooks (secrets are never shown)', params: [slug], errors: [404], ok: okAny('200', 'webhooks') }),
+        post: op({ id: 'createWebhook', tag: 'Alerts', access: 'editor', summary: 'Register a webhook: each alert is POSTed as JSON with X-Alert-Signature: sha256=HMAC-SHA256(secret, body), retried with backoff', params: [slug], body: jsonBody('WebhookCreate'), errors: [404, 409], ok: okAny('201', 'created') }),
+      },
+      '/api/v1/situations/{slug}/webhooks/{id}': { delete: op({ id: 'deleteWebhook', tag: 'Alerts', access: 'editor', summary: 'Delete a webhook', params: [slug, id], errors: [404], ok: okAny('200', 'deleted') }) },
+      '/api/v1/situations/{slug}/alert-deliveries': { get: op({ id: 'listAlertDeliveries', tag: 'Alerts', access: 'editor', summary: 'Delivery log: webhook and email deliveries, attempts, last answer', params: [slug, q('limit', '1–200', { type: 'integer' })], errors: [400, 404], ok: okAny('200', 'deliveries') }) },
+      '/api/v1/situations/{slug}/alert-subscription': {
+        get: op({ id: 'getAlertSubscription', tag: 'Alerts', access: 'viewer', summary: 'Whether you receive alert emails for the situation', params: [slug], errors: [404], ok: okAny('200', '{ subscribed }') }),
+        put: op({ id: 'subscribeToAlerts', tag: 'Alerts', access: 'viewer', summary: 'Receive alert emails (with an unsubscribe link)', params: [slug], errors: [404], ok: okAny('200', '{ subscribed: true }') }),
+        delete: op({ id: 'unsubscribeFromAlerts', tag: 'Alerts', access: 'viewer', summary: 'Stop alert emails', params: [slug], errors: [404], ok: okAny('200', '{ subscribed: false }') }),
+      },
+      '/api/v1/hapi/affected-people/idps': hapiPath('idps'),
+      '/api/v1/hapi/affected-people/refugees': hapiPath('refugees'),
+      '/api/v1/hapi/affected-people/returnees': hapiPath('returnees'),
       '/api/v1/organisations': {
         get: op({ id: 'listOrganisations', tag: 'Reference data', summary: 'Organisations with their reliability', access: 'public', ok: okJson('200', 'organisations', 'OrganisationList', undefined, etag) }),
         post: op({ id: 'createOrganisation', tag: 'Reference data', summary: 'Add an organisation (editor)', access: 'editor', body: jsonBody('OrganisationCreate'), errors: [409], ok: okJson('201', 'created', 'Organisation') }),

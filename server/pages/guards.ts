@@ -19,11 +19,12 @@ export const requirePageRole =
     next();
   };
 
-/** PUBLIC_READ=false: every page but sign-in needs an account. */
+/** PUBLIC_READ=false: every page but sign-in (and an email's unsubscribe link) needs an account. */
 export const pageReadGate =
   (publicRead: boolean): RequestHandler =>
   (req, res, next) => {
-    if (publicRead || req.user || req.path === '/sign-in') return next();
+    // An email's unsubscribe link works without an account session (its token is the permission).
+    if (publicRead || req.user || req.path === '/sign-in' || req.path === '/alerts/unsubscribe') return next();
     if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, signInUrl(req));
     next(new HttpError(401, 'unauthenticated', res.locals.t('error.signInFirst')));
   };

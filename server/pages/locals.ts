@@ -7,7 +7,7 @@ import { hasRole, type Role } from '../auth/user';
 import { navFor } from './nav';
 
 /** Outcomes a redirect may announce (?done=…); anything else is ignored, so the query cannot put text on the page. */
-const NOTICES = new Set(['signedOut', 'created', 'updated', 'approved', 'rejected', 'deleted', 'restored', 'scenarioCreated', 'scenarioDeleted', 'scenarioRestored']);
+const NOTICES = new Set(['signedOut', 'created', 'updated', 'approved', 'rejected', 'deleted', 'restored', 'scenarioCreated', 'scenarioDeleted', 'scenarioRestored', 'ruleCreated', 'ruleDeleted', 'ruleRestored', 'webhookCreated', 'webhookDeleted', 'subscribed', 'unsubscribed', 'acknowledged']);
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 

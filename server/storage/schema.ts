@@ -137,6 +137,86 @@ export interface ImportsTable {
   created_by: string;
   created_at: string;
 }
+/** Alerts (migration 006): rules, fired alerts, webhooks, email subscriptions, deliveries, and their audit trail. */
+export interface AlertRulesTable {
+  id: Generated<number>;
+  situation_id: number;
+  kind: string;
+  location_code: string;
+  category: string | null;
+  /** JSON of the kind's parameters. */
+  params: string;
+  /** 'default-threshold' | 'default-stale' for the rules created with a situation; null for editors' rules. */
+  origin: string | null;
+  /** Projection rules: the crossing under way (null once the condition has cleared). */
+  open_key: string | null;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+  version: number;
+  deleted_at: string | null;
+}
+export interface AlertsTable {
+  id: Generated<number>;
+  situation_id: number;
+  rule_id: number;
+  crossing_key: string;
+  kind: string;
+  location_code: string;
+  category: string | null;
+  value: number | null;
+  observed_on: string | null;
+  message: string;
+  detail: string;
+  figure_ids: string;
+  triggered_at: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  acknowledgement_note: string | null;
+}
+export interface AlertWebhooksTable {
+  id: Generated<number>;
+  situation_id: number;
+  url: string;
+  secret: string;
+  created_by: string;
+  created_at: string;
+  deleted_at: string | null;
+}
+export interface AlertSubscriptionsTable {
+  id: Generated<number>;
+  situation_id: number;
+  user_id: number;
+  token: string;
+  created_at: string;
+}
+export interface AlertDeliveriesTable {
+  id: Generated<number>;
+  alert_id: number;
+  situation_id: number;
+  channel: string;
+  target_id: number;
+  target: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface AlertHistoryTable {
+  id: Generated<number>;
+  situation_id: number;
+  entity: string;
+  entity_id: number;
+  action: string;
+  actor: string;
+  at: string;
+  before: string | null;
+  after: string | null;
+}
 
 export interface Database {
   situations: SituationsTable;
@@ -151,4 +231,10 @@ export interface Database {
   scenario_history: ScenarioHistoryTable;
   imports: ImportsTable;
   analysis_cache: AnalysisCacheTable;
+  alert_rules: AlertRulesTable;
+  alerts: AlertsTable;
+  alert_webhooks: AlertWebhooksTable;
+  alert_subscriptions: AlertSubscriptionsTable;
+  alert_deliveries: AlertDeliveriesTable;
+  alert_history: AlertHistoryTable;
 }

@@ -1,12 +1,11 @@
 import { realFile } from '../helpers/fixtures';
 import fs from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import request from 'supertest';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
 import { assertStoredFigureValid, FUZZ_RUNS, mutated } from '../helpers/hostile';
 import { buildAssetsOnce, csrfFrom, figureForm, signedIn, tokenFor } from '../pages/helpers';
-import { scenarioCreateSchema } from '../../server/figures/figure.schema';
+import { scenarioCreateSchema } from '../../server/scenarios/scenario.schema';
 
 /**
  * Every page form gets hostile fields (hostile.ts), sent as a browser would (urlencoded; the import form

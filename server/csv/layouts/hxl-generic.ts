@@ -1,5 +1,5 @@
 /**
- * Any HXL-tagged CSV using the tags of DESIGN §4, e.g. HDX's UNHCR Ukraine refugee series.
+ * Any HXL-tagged CSV using the tags of docs/csv.md, e.g. HDX's UNHCR Ukraine refugee series.
  *
  * Why: HDX publishes many displacement tables with different headers but the same hashtags; reading by tag
  * imports them without a per-publisher recogniser. Each population column whose tag names a category gives

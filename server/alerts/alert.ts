@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { CATEGORIES, type Category } from '../figures/figure';
+import { httpUrl, locationCode, optionalText, requiredText } from '../validation';
+
+/** Domain types and input schemas of alerts (issue 14). */
+
+export const RULE_KINDS = ['threshold', 'change_7d', 'yearly_high', 'projection', 'stale', 'conflict'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+
+/** At most this many rules (and webhooks) per situation: an editor cannot make the server store or evaluate without bound. */
+export const MAX_RULES = 50;
+export const MAX_WEBHOOKS = 10;
+
+export interface RuleParams {
+  threshold?: number;
+  people?: number;
+  percent?: number;
+  days?: number;
+  horizonDays?: number;
+}
+
+export interface AlertRule {
+  id: number;
+  situation: string;
+  kind: RuleKind;
+  location: string;
+  category: Category | null;
+  params: RuleParams;
+  origin: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedBy: string;
+  updatedAt: string;
+  version: number;
+  deletedAt: string | null;
+}
+
+export interface Alert {
+  id: number;
+  situation: string;
+  situationTitle: string;
+  ruleId: number;
+  kind: RuleKind;
+  location: string;
+  locationName: string | null;
+  category: Category | null;
+  value: number | null;
+  observedOn: string | null;
+  message: string;
+  detail: Record<string, unknown>;
+  figureIds: number[];
+  /** The first triggering figure's source, for lists ("OCHA, 2024-12-06"). */
+  source: { figureId: number; organisation: string; sourceUrl: string; publishedOn: string } | null;
+  triggeredAt: string;
+  acknowledgedBy: string | null;
+  acknowledgedAt: string | null;
+  acknowledgementNote: string | null;
+}
+
+export interface Webhook {
+  id: number;
+  situation: string;
+  url: string;
+  createdBy: string;
+  createdAt: string;
+  deletedAt: string | null;
+}
+
+export interface Delivery {
+  id: number;
+  alertId: number;
+  channel: 'webhook' | 'email';
+  target: string;
+  status: 'pending' | 'sending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const count = (max: number) =>
+  z.number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max.toLocaleString('en')}`);
+const percent = () => z.number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') }).min(0, 'must not be negative').max(100_000, 'must be at most 100000');
+const category = () => z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` });
+
+const base = { location: locationCode().optional().describe('Location code; default the situation country') };
+
+/** One schema per kind: the fields each kind needs, nothing else (unknown fields are a 400 naming them). */
+export const ruleCreateSchema = z
+  .discriminatedUnion(
+    'kind',
+    [
+      z.strictObject({ kind: z.literal('threshold'), ...base, category: category(), threshold: count(1_000_000_000).describe('People: fires when the level reaches it') }),
+      z
+        .strictObject({ kind: z.literal('change_7d'), ...base, category: category(), people: count(1_000_000_000).optional(), percent: percent().optional() })
+        .refine((r) => r.people != null || r.percent != null, { message: 'give people or percent (or both)', path: ['people'] }),
+      z.strictObject({ kind: z.literal('yearly_high'), ...base, category: category(), percent: percent().describe('Minimum rise over the lowest level of the previous 365 days') }),
+      z.strictObject({
+        kind: z.literal('projection'), ...base, category: category(), threshold: count(1_000_000_000),
+        horizonDays: z.number({ error: 'must be a number' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(365, 'must be at most 365 days').optional(),
+      }),
+      z.strictObject({ kind: z.literal('stale'), ...base, category: category().nullable().optional().describe('Any category when absent'), days: count(3650) }),
+      z.strictObject({ kind: z.literal('conflict'), ...base, category: category().nullable().optional().describe('Any category when absent'), percent: percent() }),
+    ],
+    { error: (i) => (i.code === 'invalid_union' ? `kind must be one of ${RULE_KINDS.join(', ')}` : undefined) },
+  )
+  .meta({ id: 'AlertRuleCreate' });
+export type RuleCreate = z.output<typeof ruleCreateSchema>;
+
+export const ruleUpdateSchema = z
+  .looseObject({ version: z.number({ error: 'is required' }).int('must be a whole number').min(1) })
+  .meta({ id: 'AlertRuleUpdate', description: 'The fields of the rule to change (its kind stays) and the version the change is based on' });
+
+export const acknowledgeSchema = z.strictObject({ note: optionalText(1000) }).meta({ id: 'AlertAcknowledge' });
+
+export const webhookCreateSchema = z
+  .strictObject({
+    url: httpUrl(),
+    secret: requiredText(200).refine((s) => s.length >= 16, 'must be at least 16 characters'),
+  })
+  .meta({ id: 'WebhookCreate' });
+
+/** Splits a validated rule into its stored parts. */
+export function ruleParts(r: RuleCreate): { kind: RuleKind; location?: string; category: Category | null; params: RuleParams } {
+  const { kind, location, category, ...params } = r as RuleCreate & { category?: Category | null };
+  return { kind, location, category: category ?? null, params: params as RuleParams };
+}
