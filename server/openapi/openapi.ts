@@ -65,7 +65,8 @@ const outSchemas = {
   Situation: obj({ id: int, slug: str, title: str, country: str, onsetDate: date, description: nullable(str), createdAt: str, updatedAt: str }),
   SituationList: list(ref('Situation')),
   FigurePage: obj({ data: { type: 'array', items: ref('Figure') }, nextCursor: { ...nullable(str), description: 'Pass as `cursor` for the next page; also sent as `Link: <…>; rel="next"`' } }),
-  HistoryEntry: obj({ id: int, action: str, actor: str, at: str, importId: nullable(int), before: { description: 'The record before the change (null on create or import)' }, after: { description: 'The record after the change' } }),
+  // importId only on figures (the import a figure came from); scenario history has no imports.
+  HistoryEntry: obj({ id: int, action: str, actor: str, at: str, importId: nullable(int), before: { description: 'The record before the change (null on create or import)' }, after: { description: 'The record after the change' } }, ['id', 'action', 'actor', 'at', 'before', 'after']),
   HistoryList: list(ref('HistoryEntry')),
   Scenario: obj(
     { id: int, situation: str, location: str, category: { enum: [...CATEGORIES] }, organisation: str, kind: { enum: [...SCENARIO_KINDS] }, value: int, horizonDate: nullable(date), publishedOn: date, sourceUrl: str, quote: str, notes: nullable(str), createdBy: str, createdAt: str, deletedAt: nullable(str) },
