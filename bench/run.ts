@@ -1,5 +1,5 @@
 /**
- * npm run bench (issue 6, part 1): generates synthetic databases of 100,000 and 1,000,000 figures under
+ * npm run bench: generates synthetic databases of 100,000 and 1,000,000 figures under
  * os.tmpdir(), measures P1–P6 against plain baselines in one run, prints a table of ratios and writes
  * BENCHMARKS.md. Where a target is missed it takes a CPU profile (node --cpu-prof, at a smaller size) and
  * records the hottest functions. Exits non-zero only when it could not run. Loopback only; temp files removed.
@@ -22,7 +22,7 @@ import { DIST_DIR } from '../server/paths';
 import { BENCH_SLUG, generateDatabase } from './generate';
 import { runProjections, type P4Result } from './projections';
 import { newestProfile, profileMarkdown, summariseProfile } from './profile';
-import { firstOk, fmt, kb, lastJson, nodeTsx, rawGet, ratio, ROOT, rssMb, run, serve } from './lib';
+import { firstOk, fmt, kb, nodeTsx, rawGet, ratio, ROOT, rssMb, run, serve } from './lib';
 
 const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const SMALL = num('BENCH_SMALL', 100_000);
@@ -486,7 +486,7 @@ function analysis(k: string): string {
       `- **What would close it**: fewer table rows on the page (P5) shrink the body that every request gzips and hashes; caching the gzipped body per ETag would remove the rest.`,
     ],
     P2: [
-      `- **csv-stringify's per-cell work.** Rows come from the database as arrays in the export's column order (\`Storage.streamRows\`: a read-only connection of their own, no Kysely row objects, no FigureRecord; server/figures/figures.repository.ts \`exportQuery\`) and go to csv-stringify's sync API 200 at a time (server/csv/columns.ts \`csvChunks\`). The profile below is then csv-stringify and the garbage collector: for every cell csv-stringify allocates a cast context, two tuples and the list of separators it searches for. By hand, on 100,000 rows of this export (29 columns): csv-stringify 2.1 s, a three-line RFC 4180 quoter producing the same bytes 0.27 s — csv-stringify alone takes longer than the sqlite3 CLI's whole export. Issue 5 asks for exports through csv-stringify, so it stays; replacing it with a hand-written quoter is what would close the gap. The baseline moves between runs on this shared machine (sqlite3 4.5–6.0 s for these rows in four runs on 2026-11-25; the app 12.2–18.2 s), so the ratio ranged 0.27×–0.41×.`,
+      `- **csv-stringify's per-cell work.** Rows come from the database as arrays in the export's column order (\`Storage.streamRows\`: a read-only connection of their own, no Kysely row objects, no FigureRecord; server/figures/figures.repository.ts \`exportQuery\`) and go to csv-stringify's sync API 200 at a time (server/csv/columns.ts \`csvChunks\`). The profile below is then csv-stringify and the garbage collector: for every cell csv-stringify allocates a cast context, two tuples and the list of separators it searches for. By hand, on 100,000 rows of this export (29 columns): csv-stringify 2.1 s, a three-line RFC 4180 quoter producing the same bytes 0.27 s — csv-stringify alone takes longer than the sqlite3 CLI's whole export. Exports go through csv-stringify on purpose (a maintained library rather than hand-written quoting), so it stays; replacing it with a hand-written quoter is what would close the gap. The baseline moves between runs on this shared machine (sqlite3 4.5–6.0 s for these rows in four runs on 2026-11-25; the app 12.2–18.2 s), so the ratio ranged 0.27×–0.41×.`,
       `- **Memory.** Peak RSS does not grow with the row count (one 200-row batch is held at a time; at 2,000 rows a batch csv-stringify's garbage outlived the young generation and cost ~80 MB and ~40% more time, by hand); what is left is the process itself and V8 letting the heap grow under csv-stringify's allocation rate.`,
     ],
     P3: [

@@ -18,6 +18,9 @@ export class HttpError extends Error {
   }
 }
 
+/** Seconds a client should wait before retrying a 429 or 503 when nothing more precise is known. */
+export const RETRY_AFTER_SECONDS = { 429: 60, 503: 30 } as const;
+
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 
 export const validationFailed = (fields: FieldError[]) =>
@@ -94,6 +97,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return;
     res.status(e.status);
+    // express-rate-limit sets its own, more precise Retry-After before it gets here.
+    if ((e.status === 429 || e.status === 503) && !res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_SECONDS[e.status]));
     if (wantsHtml(req)) {
       res.render('error', { status: e.status, code: e.code, message: e.message, fields: e.details.fields ?? [] }, (renderErr, html) => {
         if (renderErr) res.type('text').send(`${e.status} ${e.message}`);

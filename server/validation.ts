@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatISO } from 'date-fns';
 import { HttpError, validationFailed, type FieldError } from './errors';
 
-/** Shared zod building blocks: every input schema is made of these, and the OpenAPI document is generated from them. */
+/* Shared zod building blocks: every input schema is made of these, and the OpenAPI document is generated from them. */
 
 /**
  * The one set of text rules for every name and free-text field, on every input path (API, forms, CSV imports):
@@ -105,6 +105,10 @@ export const slug = () =>
     .max(80, 'must be at most 80 characters');
 
 export const iso3 = () => z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166 alpha-3 country code such as SYR');
+
+/** One of `values`; says "is required" when missing and lists the values otherwise. */
+export const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (i) => (i.input === undefined ? 'is required' : `must be one of ${values.join(', ')}`) });
 
 export const locationCode = () => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, 'must be a location code (p-code or ISO 3166-2)');
 

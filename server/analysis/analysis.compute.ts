@@ -1,6 +1,6 @@
 import type { Db } from '../storage/database';
 import { locationsRepository, type Location } from '../locations/locations.repository';
-import { scenariosRepository } from '../figures/figures.repository';
+import { scenariosRepository } from '../scenarios/scenarios.repository';
 import { analyse } from '../statistics';
 import { validationFailed } from '../errors';
 import type { Category } from '../figures/figure';

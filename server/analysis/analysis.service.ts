@@ -1,10 +1,10 @@
 import type { Storage } from '../storage/database';
-import { notFound } from '../errors';
 import { situationsRepository } from '../situations/situations.repository';
+import { situationOr404 } from '../situations/situations.service';
 import type { Category } from '../figures/figure';
 import type { Situation } from '../situations/situation';
 import { analysisRepository } from './analysis.repository';
-import { analysisCacheRepository } from './analysis.cache';
+import { analysisCacheRepository } from './analysis-cache.repository';
 import { analysisScope, computeAnalysis, type Analysis, type ComputeRequest } from './analysis.compute';
 import { computeInWorker } from './analysis.threads';
 
@@ -84,10 +84,8 @@ export class AnalysisService {
     this.inlineFigures = opts.inlineFigures ?? 20_000;
   }
 
-  async situation(slug: string): Promise<Situation> {
-    const s = await situationsRepository.bySlug(this.storage.db, slug);
-    if (!s) throw notFound(`Situation ${slug}`);
-    return s;
+  situation(slug: string): Promise<Situation> {
+    return situationOr404(this.storage.db, slug);
   }
 
   /** Drops cached results of one situation, in memory and in the database (other processes see the stamp move). */

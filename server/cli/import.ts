@@ -11,7 +11,9 @@ import { usersRepository } from '../auth/users.repository';
 
 /**
  * npm run import -- <file.csv> --situation <slug> [--commit] [--status draft|approved] [--map column=field ...]
- *   [--country-filter] [--organisation X --source-url U --quote Q --published-on D --location CODE] [--as email]
+ *   [--country-filter] [--organisation X --source-url U --quote Q --published-on D --location CODE --category C
+ *    --quantifier Q --unit U] [--as email]
+ * The defaults fill columns a file lacks; without a publication-date column or --published-on, each row is dated by its own date.
  *   (--status approved needs --as naming an admin account)
  * Previews by default (counts and every problem); --commit writes all rows or none.
  */
@@ -19,7 +21,8 @@ void runCli(
   {
     situation: { type: 'string' }, commit: { type: 'boolean' }, status: { type: 'string' }, map: { type: 'string', multiple: true },
     'country-filter': { type: 'boolean' }, organisation: { type: 'string' }, 'source-url': { type: 'string' }, quote: { type: 'string' },
-    'published-on': { type: 'string' }, location: { type: 'string' }, as: { type: 'string' },
+    'published-on': { type: 'string' }, location: { type: 'string' }, category: { type: 'string' }, quantifier: { type: 'string' }, unit: { type: 'string' },
+    as: { type: 'string' },
   },
   async ({ values, positionals, storage }) => {
     const file = positionals[0];
@@ -30,6 +33,7 @@ void runCli(
     const opts = parseOrThrow(importOptionsSchema, {
       status: values.status, map: values.map, countryFilter: values['country-filter'] ? 'true' : undefined, organisation: values.organisation,
       sourceUrl: values['source-url'], quote: values.quote, publishedOn: values['published-on'], location: values.location,
+      category: values.category, quantifier: values.quantifier, unit: values.unit,
     });
     // History names the operator. Importing as approved skips the second pair of eyes, so it needs --as naming an
     // active admin account; otherwise the operator imports as an editor would (drafts).

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { sql } from 'kysely';
 import type { Storage } from '../storage/database';
 
 import { todayIso } from '../validation';
@@ -87,16 +86,7 @@ export class ExportsService {
     }
 
     // summary: every location × category with approved figures, with its headline numbers.
-    const combos = await this.storage.db
-      .selectFrom('figures')
-      .select(['location_code', 'category', sql<number>`count(distinct organisation_id)`.as('sources')])
-      .where('situation_id', '=', situation.id)
-      .where('status', '=', 'approved')
-      .where('deleted_at', 'is', null)
-      .groupBy(['location_code', 'category'])
-      .orderBy('location_code')
-      .orderBy('category')
-      .execute();
+    const combos = await figuresRepository.approvedCombos(this.storage.db, situation.id);
     const analysis = this.analysis;
     const rows = async function* (): AsyncGenerator<SummaryExportRow> {
       for (const c of combos) {

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import {
-  CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, SCENARIO_KINDS, STATUSES, UNITS, isFlow, type Category,
+  CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS, isFlow, type Category,
 } from './figure';
-import { MAX_PEOPLE, httpUrl, isoDate, locationCode, optionalText, people, requiredText } from '../validation';
-
-const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: (i) => (i.input === undefined ? 'is required' : `must be one of ${values.join(', ')}`) });
+import { MAX_PEOPLE, enumOf, httpUrl, isoDate, locationCode, optionalText, people, requiredText } from '../validation';
 
 /** People per household: published averages run from about 2 to 12; outside 1–30 it is a typo, not a household. */
 export const MIN_HOUSEHOLD_SIZE = 1;
@@ -42,7 +39,7 @@ export const figureFields = z.strictObject({
 });
 export type FigureFields = z.output<typeof figureFields>;
 
-/** The cross-field rules of DESIGN.md §2; adds issues to ctx (path = field name). */
+/** The cross-field rules of a figure (docs/data-model.md#figure-figures-figure_history); adds issues to ctx (path = field name). */
 export function checkFigure(f: FigureFields, ctx: z.RefinementCtx): void {
   const add = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (f.unit === 'households') {
@@ -103,19 +100,3 @@ export const figureListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().max(200).optional(),
 });
-
-export const scenarioCreateSchema = z
-  .strictObject({
-    location: locationCode().optional().describe('Defaults to the situation country'),
-    category: enumOf(CATEGORIES).default('new_displacement'),
-    organisation: requiredText(120),
-    kind: enumOf(SCENARIO_KINDS),
-    value: people(),
-    horizonDate: isoDate().nullable().optional(),
-    publishedOn: isoDate({ notFuture: true }),
-    sourceUrl: httpUrl(),
-    quote: requiredText(5000, { multiline: true }),
-    notes: optionalText(5000, { multiline: true }),
-  })
-  .meta({ id: 'ScenarioCreate' });
-export type ScenarioCreate = z.output<typeof scenarioCreateSchema>;

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
-import type { Db } from '../storage/database';
-import type { Figure, Scenario } from './figure';
+import type { Tx } from '../storage/database';
+import { BulkInsert } from '../storage/bulk-insert';
+import { isFlow, type Figure } from './figure';
+import { peopleValue, type FigureCreate } from './figure.schema';
+import type { Situation } from '../situations/situation';
 import type { FigureLike } from '../statistics/types';
-import type { CompiledQuery, SelectQueryBuilder, Transaction, Selectable } from 'kysely';
+import type { CompiledQuery, Insertable, SelectQueryBuilder, Selectable, Updateable } from 'kysely';
 import type { Database, FiguresTable } from '../storage/schema';
-
-export type Tx = Db | Transaction<Database>;
 
 const figureColumns = [
   'f.id', 'f.situation_id', 'f.location_code', 'f.location_role', 'f.category', 'f.period_start', 'f.period_end', 'f.value',
@@ -72,6 +73,42 @@ export function toFigure(r: FigureRow): FigureRecord {
     version: r.version,
   };
 }
+
+/** The database row for a validated figure. Flows without a start count from the situation's onset. */
+function toRow(situation: Situation, f: FigureCreate, organisationId: number) {
+  const value = peopleValue(f)!;
+  return {
+    situation_id: situation.id,
+    location_code: f.location,
+    location_role: f.locationRole,
+    category: f.category,
+    period_start: isFlow(f.category) ? (f.periodStart ?? situation.onsetDate) : null,
+    period_end: f.periodEnd,
+    value,
+    value_low: f.valueLow ?? null,
+    value_high: f.valueHigh ?? null,
+    quantifier: f.quantifier,
+    unit: f.unit,
+    reported_value: f.unit === 'households' ? f.reportedValue! : value,
+    household_size: f.unit === 'households' ? f.householdSize! : null,
+    organisation_id: organisationId,
+    source_url: f.sourceUrl,
+    source_title: f.sourceTitle ?? null,
+    published_on: f.publishedOn,
+    quote: f.quote,
+    role: f.role,
+    status: f.status,
+    notes: f.notes ?? null,
+    external_id: f.externalId ?? null,
+  };
+}
+
+/** The columns of `toRow`, in the order the bulk insert of an import writes them. */
+const BULK_COLUMNS = [
+  'situation_id', 'location_code', 'location_role', 'category', 'period_start', 'period_end', 'value', 'value_low', 'value_high', 'quantifier',
+  'unit', 'reported_value', 'household_size', 'organisation_id', 'source_url', 'source_title', 'published_on', 'quote', 'role', 'status', 'notes',
+  'external_id',
+] as const;
 
 /** Where each field of the figures export comes from. */
 const EXPORT_COLUMNS: Readonly<Record<string, string>> = {
@@ -151,6 +188,74 @@ export const figuresRepository = {
         return sql.ref(column).as(k);
       }));
     return this.where(base, q).compile();
+  },
+
+  /** The database row for a validated figure (also what imports write in bulk). */
+  toRow,
+
+  /** Inserts a figure at version 1 and returns it as stored. */
+  async insert(db: Tx, situation: Situation, input: FigureCreate, organisationId: number, audit: { actor: string; at: string; importId: number | null }): Promise<FigureRecord> {
+    const { actor, at } = audit;
+    const { id } = await db
+      .insertInto('figures')
+      .values({ ...toRow(situation, input, organisationId), created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null, import_id: audit.importId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return (await this.get(db, id))!;
+  },
+
+  /**
+   * Applies `set` and steps the version, only if the figure is still at `version`: false when another writer got
+   * there first (the caller answers 409 with the current record).
+   */
+  async updateIfVersion(db: Tx, id: number, version: number, set: Updateable<FiguresTable>, actor: string, at: string): Promise<boolean> {
+    const res = await db
+      .updateTable('figures')
+      .set({ ...set, updated_by: actor, updated_at: at, version: version + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+
+  /** A bulk writer of `toRow` rows for an import: `fixed` holds the columns every row shares (import id, audit). */
+  bulkInsert(db: Tx, fixed: Pick<Insertable<FiguresTable>, 'import_id' | 'created_by' | 'created_at' | 'updated_by' | 'updated_at' | 'version' | 'deleted_at'>) {
+    return new BulkInsert(db, 'figures', BULK_COLUMNS, fixed);
+  },
+
+  /**
+   * The columns that identify a figure for duplicate checks, for every figure of the situation (deleted ones too),
+   * in pages of 20,000 rows so a million-figure situation is never one result.
+   */
+  async *keyRows(db: Tx, situationId: number) {
+    let after = 0;
+    for (;;) {
+      const rows = await db
+        .selectFrom('figures')
+        .select(['id', 'external_id', 'source_url', 'location_code', 'category', 'period_end', 'value'])
+        .where('situation_id', '=', situationId)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(20000)
+        .execute();
+      yield rows;
+      if (rows.length < 20000) return;
+      after = rows[rows.length - 1].id;
+    }
+  },
+
+  /** Every location × category with approved figures, and how many organisations reported it (the summary export). */
+  async approvedCombos(db: Tx, situationId: number): Promise<{ location_code: string; category: string; sources: number }[]> {
+    return db
+      .selectFrom('figures')
+      .select(['location_code', 'category', sql<number>`count(distinct organisation_id)`.as('sources')])
+      .where('situation_id', '=', situationId)
+      .where('status', '=', 'approved')
+      .where('deleted_at', 'is', null)
+      .groupBy(['location_code', 'category'])
+      .orderBy('location_code')
+      .orderBy('category')
+      .execute();
   },
 
   async findByExternalId(db: Tx, situationId: number, externalId: string): Promise<number | undefined> {
@@ -245,63 +350,3 @@ export interface HistoryEntry {
   before: FigureRecord | null;
   after: FigureRecord | null;
 }
-
-export const scenariosRepository = {
-  /** The situation's scenarios in id order; deleted ones only when asked (editors restoring one). */
-  async list(db: Tx, situationId: number, opts: { includeDeleted?: boolean; id?: number } = {}): Promise<Scenario[]> {
-    let q = db
-      .selectFrom('scenarios as sc')
-      .innerJoin('situations as s', 's.id', 'sc.situation_id')
-      .innerJoin('organisations as o', 'o.id', 'sc.organisation_id')
-      .selectAll('sc')
-      .select(['s.slug as situation_slug', 'o.short_name as organisation_short_name'])
-      .where('sc.situation_id', '=', situationId);
-    if (!opts.includeDeleted) q = q.where('sc.deleted_at', 'is', null);
-    if (opts.id != null) q = q.where('sc.id', '=', opts.id);
-    const rows = await q.orderBy('sc.id').execute();
-    return rows.map((r) => ({
-      id: r.id,
-      situation: r.situation_slug,
-      location: r.location_code,
-      category: r.category as Scenario['category'],
-      organisation: r.organisation_short_name,
-      kind: r.kind as Scenario['kind'],
-      value: Number(r.value),
-      horizonDate: r.horizon_date,
-      publishedOn: r.published_on,
-      sourceUrl: r.source_url,
-      quote: r.quote,
-      notes: r.notes,
-      createdBy: r.created_by,
-      createdAt: r.created_at,
-      deletedAt: r.deleted_at,
-    }));
-  },
-
-  async get(db: Tx, situationId: number, id: number): Promise<Scenario | undefined> {
-    return (await this.list(db, situationId, { includeDeleted: true, id }))[0];
-  },
-
-  async setDeleted(db: Tx, id: number, deletedAt: string | null) {
-    await db.updateTable('scenarios').set({ deleted_at: deletedAt }).where('id', '=', id).execute();
-  },
-
-  async addHistory(db: Tx, scenarioId: number, action: string, actor: string, at: string, before: Scenario | null, after: Scenario | null) {
-    await db
-      .insertInto('scenario_history')
-      .values({ scenario_id: scenarioId, action, actor, at, before: before && JSON.stringify(before), after: after && JSON.stringify(after) })
-      .execute();
-  },
-
-  async history(db: Tx, scenarioId: number) {
-    const rows = await db.selectFrom('scenario_history').selectAll().where('scenario_id', '=', scenarioId).orderBy('id').execute();
-    return rows.map((r) => ({
-      id: r.id,
-      action: r.action,
-      actor: r.actor,
-      at: r.at,
-      before: r.before == null ? null : (JSON.parse(r.before) as Scenario),
-      after: r.after == null ? null : (JSON.parse(r.after) as Scenario),
-    }));
-  },
-};

@@ -2,14 +2,11 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../auth/auth.middleware';
 import { forReader, hasRole } from '../auth/user';
-import { HttpError, notFound, validationFailed } from '../errors';
+import { notFound, validationFailed } from '../errors';
 import { MAX_ID, parseOrThrow, positiveId } from '../validation';
-import type { Storage } from '../storage/database';
-import { organisationsRepository } from '../organisations/organisations.repository';
-import type { SituationsService } from '../situations/situations.service';
 import { figureListQuery } from './figure.schema';
-import { figuresRepository } from './figures.repository';
 import type { FiguresService } from './figures.service';
+import { linkNext } from '../http/conventions';
 
 const idParam = (req: Request) => positiveId(req.params.id);
 const versionOf = (req: Request) => {
@@ -30,27 +27,18 @@ const decodeCursor = (c: string) => {
 };
 
 /** Figures of a situation and single figures with their history. */
-export function figuresApi(storage: Storage, situations: SituationsService, figures: FiguresService): Router {
+export function figuresApi(figures: FiguresService): Router {
   const r = Router();
 
   r.get('/situations/:slug/figures', async (req, res) => {
     const q = parseOrThrow(figureListQuery, req.query);
-    const situation = await situations.get(String(req.params.slug));
-    const status = q.status ?? 'approved';
-    if ((status !== 'approved' || q.includeDeleted === 'true') && !hasRole(req.user, 'editor'))
-      throw new HttpError(403, 'forbidden', 'Only editors can list figures that are not approved, or deleted ones');
-    let organisationId: number | undefined;
-    if (q.organisation) {
-      const org = await organisationsRepository.byShortName(storage.db, q.organisation);
-      if (!org) throw validationFailed([{ path: 'organisation', message: `unknown organisation "${q.organisation}"` }]);
-      organisationId = org.id;
-    }
-    const rows = await figuresRepository.list(storage.db, {
-      situationId: situation.id, location: q.location, category: q.category, status, organisationId, from: q.from, to: q.to,
-      includeDeleted: q.includeDeleted === 'true', afterId: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit + 1,
-    });
-    const page = rows.slice(0, q.limit);
-    res.json({ data: page.map((f) => forReader(f, req.user)), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null });
+    const { figures: page, nextAfter } = await figures.list(String(req.params.slug), {
+      location: q.location, category: q.category, status: q.status, organisation: q.organisation, from: q.from, to: q.to,
+      includeDeleted: q.includeDeleted === 'true', afterId: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit,
+    }, req.user);
+    const nextCursor = nextAfter == null ? null : encodeCursor(nextAfter);
+    linkNext(req, res, nextCursor);
+    res.json({ data: page.map((f) => forReader(f, req.user)), nextCursor });
   });
   r.post('/situations/:slug/figures', requireRole('editor'), async (req, res) =>
     {

@@ -1,13 +1,13 @@
-import type { Storage } from '../storage/database';
-import { nowIso } from '../storage/database';
+import { nowIso, type Storage, type Tx } from '../storage/database';
 import { HttpError, notFound, validationFailed, type FieldError } from '../errors';
 import { parseOrThrow } from '../validation';
 import { hasRole, type AuthUser } from '../auth/user';
 import { situationsRepository } from '../situations/situations.repository';
+import { situationOr404 } from '../situations/situations.service';
 import { locationsRepository } from '../locations/locations.repository';
 import { organisationsRepository } from '../organisations/organisations.repository';
 import type { Situation } from '../situations/situation';
-import { figuresRepository, type FigureRecord, type Tx } from './figures.repository';
+import { figuresRepository, type FigureRecord } from './figures.repository';
 import { importsRepository } from '../imports/imports.repository';
 import { figureCreateSchema, figureUpdateSchema, peopleValue, type FigureCreate } from './figure.schema';
 import { isFlow } from './figure';
@@ -38,35 +38,6 @@ export async function checkReferences(db: Tx, situation: Situation, f: FigureCre
   return { errors, organisationId: org?.id };
 }
 
-/** The database row for a validated figure. Flows without a start count from the situation's onset. */
-export function toRow(situation: Situation, f: FigureCreate, organisationId: number) {
-  const value = peopleValue(f)!;
-  return {
-    situation_id: situation.id,
-    location_code: f.location,
-    location_role: f.locationRole,
-    category: f.category,
-    period_start: isFlow(f.category) ? (f.periodStart ?? situation.onsetDate) : null,
-    period_end: f.periodEnd,
-    value,
-    value_low: f.valueLow ?? null,
-    value_high: f.valueHigh ?? null,
-    quantifier: f.quantifier,
-    unit: f.unit,
-    reported_value: f.unit === 'households' ? f.reportedValue! : value,
-    household_size: f.unit === 'households' ? f.householdSize! : null,
-    organisation_id: organisationId,
-    source_url: f.sourceUrl,
-    source_title: f.sourceTitle ?? null,
-    published_on: f.publishedOn,
-    quote: f.quote,
-    role: f.role,
-    status: f.status,
-    notes: f.notes ?? null,
-    external_id: f.externalId ?? null,
-  };
-}
-
 /** The input shape of a stored figure, so an update can merge a patch into it and validate the whole. */
 function toInput(r: FigureRecord): Record<string, unknown> {
   return {
@@ -94,16 +65,28 @@ function toInput(r: FigureRecord): Record<string, unknown> {
   };
 }
 
-/** Inserts a validated, reference-checked figure and its history row; shared by the API, seeding and imports. */
-export async function insertFigure(trx: Tx, situation: Situation, input: FigureCreate, organisationId: number, actor: string, at: string, importId: number | null): Promise<FigureRecord> {
-  const { id } = await trx
-    .insertInto('figures')
-    .values({ ...toRow(situation, input, organisationId), created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null, import_id: importId })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const created = (await figuresRepository.get(trx, id))!;
-  await figuresRepository.addHistory(trx, id, 'create', actor, at, null, created);
+/** Inserts a validated, reference-checked figure and its history row (the API and seeding create figures this way; imports write in bulk). */
+async function insertFigure(trx: Tx, situation: Situation, input: FigureCreate, organisationId: number, actor: string, at: string): Promise<FigureRecord> {
+  const created = await figuresRepository.insert(trx, situation, input, organisationId, { actor, at, importId: null });
+  await figuresRepository.addHistory(trx, created.id, 'create', actor, at, null, created);
   return created;
+}
+
+export interface FigureListFilter {
+  location?: string;
+  /** Any of these location codes. */
+  locations?: string[];
+  category?: string;
+  /** `approved` when not given; `all` for every status. */
+  status?: string;
+  /** An organisation's short name; unknown → 400. */
+  organisation?: string;
+  from?: string;
+  to?: string;
+  includeDeleted?: boolean;
+  afterId?: number;
+  /** Page size; without it every match (the pages' own views of one location, never a request's choice). */
+  limit?: number;
 }
 
 // Fields whose change alters what the figure says or where it comes from: changing one of them sends an approved
@@ -116,22 +99,52 @@ const SUBSTANTIVE = [
 /** Four eyes: the last person who changed what a figure says may not approve it, unless an admin. */
 export const mayApprove = (f: { changedBy: string }, user: AuthUser) => hasRole(user, 'admin') || (hasRole(user, 'editor') && f.changedBy !== actorOf(user));
 
+/** Figures: list, create, edit, delete, restore, approve, reject. Every change writes a history row in the same transaction. */
 export class FiguresService {
   constructor(
     private readonly storage: Storage,
     private readonly onChange: (situationSlug: string) => void = () => undefined,
   ) {}
 
-  private async situation(db: Tx, slug: string): Promise<Situation> {
-    const s = await situationsRepository.bySlug(db, slug);
-    if (!s) throw notFound(`Situation ${slug}`);
-    return s;
+  private situation(db: Tx, slug: string): Promise<Situation> {
+    return situationOr404(db, slug);
+  }
+
+  /**
+   * A page of a situation's figures in id order, for the API and the pages alike. Approved figures are public;
+   * other statuses and deleted figures are for editors (403 otherwise). `nextAfter` is the id to continue after.
+   */
+  async list(slug: string, filter: FigureListFilter, user: AuthUser | undefined): Promise<{ situation: Situation; figures: FigureRecord[]; nextAfter: number | null }> {
+    const situation = await situationOr404(this.storage.db, slug);
+    const status = filter.status ?? 'approved';
+    if ((status !== 'approved' || filter.includeDeleted) && !hasRole(user, 'editor'))
+      throw new HttpError(403, 'forbidden', 'Only editors can list figures that are not approved, or deleted ones');
+    let organisationId: number | undefined;
+    if (filter.organisation) {
+      const org = await organisationsRepository.byShortName(this.storage.db, filter.organisation);
+      if (!org) throw validationFailed([{ path: 'organisation', message: `unknown organisation "${filter.organisation}"` }]);
+      organisationId = org.id;
+    }
+    const limit = filter.limit;
+    const rows = await figuresRepository.list(this.storage.db, {
+      situationId: situation.id, location: filter.location, locations: filter.locations, category: filter.category, status, organisationId,
+      from: filter.from, to: filter.to, includeDeleted: filter.includeDeleted, afterId: filter.afterId, limit: limit == null ? undefined : limit + 1,
+    });
+    if (limit == null || rows.length <= limit) return { situation, figures: rows, nextAfter: null };
+    const figures = rows.slice(0, limit);
+    return { situation, figures, nextAfter: figures[figures.length - 1].id };
   }
 
   async get(id: number, opts: { includeDeleted?: boolean } = {}): Promise<FigureRecord> {
     const f = await figuresRepository.get(this.storage.db, id);
     if (!f || (f.deletedAt && !opts.includeDeleted)) throw notFound(`Figure ${id}`);
     return f;
+  }
+
+  /** True when the situation has a figure (deleted ones too) with this external id. */
+  async hasExternalId(slug: string, externalId: string): Promise<boolean> {
+    const situation = await situationOr404(this.storage.db, slug);
+    return (await figuresRepository.findByExternalId(this.storage.db, situation.id, externalId)) != null;
   }
 
   async create(situationSlug: string, body: unknown, user: AuthUser): Promise<FigureRecord> {
@@ -145,7 +158,7 @@ export class FiguresService {
       if (input.externalId && (await figuresRepository.findByExternalId(trx, situation.id, input.externalId)))
         throw validationFailed([{ path: 'externalId', message: `a figure with externalId ${input.externalId} already exists in this situation` }]);
       const at = nowIso();
-      const created = await insertFigure(trx, situation, input, organisationId!, actorOf(user), at, null);
+      const created = await insertFigure(trx, situation, input, organisationId!, actorOf(user), at);
       await situationsRepository.touch(trx, situation.id, at);
       return created;
     });
@@ -175,7 +188,7 @@ export class FiguresService {
       if (errors.length) throw validationFailed(errors);
       if (merged.externalId && merged.externalId !== current.externalId && (await figuresRepository.findByExternalId(trx, situation.id, merged.externalId)))
         throw validationFailed([{ path: 'externalId', message: `a figure with externalId ${merged.externalId} already exists in this situation` }]);
-      const row = toRow(situation, merged, organisationId!);
+      const row = figuresRepository.toRow(situation, merged, organisationId!);
       const after: Record<string, unknown> = {
         location: row.location_code, locationRole: row.location_role, category: row.category, periodStart: row.period_start,
         periodEnd: row.period_end, value: row.value, valueLow: row.value_low, valueHigh: row.value_high, quantifier: row.quantifier,
@@ -186,13 +199,7 @@ export class FiguresService {
       // An admin's change may stay approved: an admin may approve on their own.
       if (current.status === 'approved' && changedSubstance && !hasRole(user, 'admin')) row.status = 'draft';
       const at = nowIso();
-      const res = await trx
-        .updateTable('figures')
-        .set({ ...row, updated_by: actorOf(user), updated_at: at, version: current.version + 1, ...(changedSubstance ? { changed_by: actorOf(user) } : {}) })
-        .where('id', '=', id)
-        .where('version', '=', current.version)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) {
+      if (!(await figuresRepository.updateIfVersion(trx, id, current.version, { ...row, ...(changedSubstance ? { changed_by: actorOf(user) } : {}) }, actorOf(user), at))) {
         const now = await figuresRepository.get(trx, id);
         throw new HttpError(409, 'version_conflict', `Figure ${id} was changed by someone else while you were editing it`, { current: now });
       }
@@ -220,13 +227,7 @@ export class FiguresService {
         throw new HttpError(409, 'version_conflict', `Figure ${id} was changed by someone else (your version ${version}, current ${current.version})`, { current });
       const set = apply(current);
       const at = nowIso();
-      const res = await trx
-        .updateTable('figures')
-        .set({ ...set, updated_by: actorOf(user), updated_at: at, version: current.version + 1 })
-        .where('id', '=', id)
-        .where('version', '=', current.version)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1)
+      if (!(await figuresRepository.updateIfVersion(trx, id, current.version, set, actorOf(user), at)))
         throw new HttpError(409, 'version_conflict', `Figure ${id} was changed by someone else at the same moment`, { current: await figuresRepository.get(trx, id) });
       const after = (await figuresRepository.get(trx, id))!;
       await figuresRepository.addHistory(trx, id, action, actorOf(user), at, current, after);

@@ -6,9 +6,7 @@ import { HttpError, fromUploadError } from '../errors';
 import { parseOrThrow, positiveId } from '../validation';
 import type { FiguresService } from '../figures/figures.service';
 import type { ImportsService } from './imports.service';
-import { importOptionsSchema, toImportOptions } from './import-options';
-
-export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+import { importOptionsSchema, MAX_UPLOAD_BYTES, toImportOptions } from './import-options';
 
 /** A buffer as consecutive views of at most `size` bytes (no copy). */
 export function* pieces(buffer: Buffer, size: number): Generator<Buffer> {

@@ -5,9 +5,13 @@ import type { Config } from '../config';
 import type { Storage } from '../storage/database';
 import type { AnalysisService } from '../analysis/analysis.service';
 import type { SituationsService } from '../situations/situations.service';
+import type { ScenariosService } from '../scenarios/scenarios.service';
 import type { FiguresService } from '../figures/figures.service';
 import type { ImportsService } from '../imports/imports.service';
+import type { LocationsService } from '../locations/locations.service';
+import type { OrganisationsService } from '../organisations/organisations.service';
 import { createI18n } from '../i18n/i18n';
+import type { SituationViews } from './situation.data';
 import { assets } from '../assets/manifest';
 import { randomSecret, sessionAuth } from '../auth/session';
 import { csrf, pageLocals } from './locals';
@@ -15,9 +19,11 @@ import { pageReadGate } from './guards';
 import { sessionRoutes } from './session.routes';
 import { dashboardRoutes } from './dashboard.routes';
 import { situationPages } from './situations.routes';
+import { scenarioPages } from './scenarios.routes';
 import { chartRoutes } from './charts.routes';
 import { figurePages } from './figures.routes';
-import { importPages, importUploadParser, PendingUploads } from './imports.routes';
+import { importPages, importUploadParser } from './imports.routes';
+import { PendingUploads } from '../imports/pending-uploads';
 import type { PageDeps } from './deps';
 import { accountPages } from './account.routes';
 import { TokensService } from '../auth/tokens.service';
@@ -30,9 +36,13 @@ export interface PagesOptions {
   logger: Logger;
   analysis: AnalysisService;
   situations: SituationsService;
+  scenarios: ScenariosService;
   figures: FiguresService;
   imports: ImportsService;
   alerts: AlertsService;
+  locations: LocationsService;
+  organisations: OrganisationsService;
+  views: SituationViews;
 }
 
 /**
@@ -62,9 +72,10 @@ export function pages(o: PagesOptions): Router {
   r.use(alertPages({ ...d, alerts: o.alerts }));
   r.use(dashboardRoutes(o.situations, o.analysis));
   r.use(situationPages(d));
+  r.use(scenarioPages(d));
   r.use(chartRoutes(d));
   r.use(figurePages(d));
-  r.use(importPages({ ...d, imports: o.imports }, uploads));
+  r.use(importPages(d, uploads));
   r.use(accountPages(new TokensService(o.storage)));
   return r;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type Migration, type MigrationProvider } from 'kysely';
+import { CompiledQuery, Kysely, sql, type Transaction, Migrator, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { initial } from './migrations/001-initial';
@@ -12,6 +12,8 @@ import { alerts } from './migrations/006-alerts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
+/** The database handle or a transaction on it: repositories take either, so a service decides what runs in one transaction. */
+export type Tx = Db | Transaction<Database>;
 
 export interface Storage {
   db: Db;
@@ -186,6 +188,11 @@ export async function migrate(storage: Storage): Promise<string[]> {
     throw new StorageError(`Migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? String(error)}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** One database round trip (the health check). */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 export const nowIso = () => new Date().toISOString();

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
 import { AnalysisService, type AnalysisQuery } from '../../server/analysis/analysis.service';
 import { analysisRepository } from '../../server/analysis/analysis.repository';
-import { figuresRepository, scenariosRepository } from '../../server/figures/figures.repository';
+import { figuresRepository } from '../../server/figures/figures.repository';
+import { scenariosRepository } from '../../server/scenarios/scenarios.repository';
 import { locationsRepository } from '../../server/locations/locations.repository';
 import { analyse } from '../../server/statistics';
 

@@ -189,7 +189,7 @@ describe.each(DATABASES)('imports on %s', (kind) => {
     try {
       const otherApp = testApp(other.storage);
       const otherAdmin = await makeUser(other.storage, 'admin');
-      const { loadReferenceLocations } = await import('../../server/storage/seed');
+      const { loadReferenceLocations } = await import('../../server/seeding/seed');
       await loadReferenceLocations(other.storage);
       await request(otherApp).post('/api/v1/situations').set(otherAdmin.auth).send({ slug: 'syria-2024-offensive', title: 'Syria', country: 'SYR', onsetDate: '2024-11-27' }).expect(201);
       const { locationsRepository } = await import('../../server/locations/locations.repository');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
-import { PendingUploads } from '../../server/pages/imports.routes';
+import { PendingUploads } from '../../server/imports/pending-uploads';
 import { buildAssetsOnce, csrfFrom, signedIn, textOf, tokenFor } from './helpers';
 
 const DATA = REAL_DATA;
