@@ -1,8 +1,8 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../auth/auth.middleware';
-import { forReader, hasRole } from '../auth/user';
-import { notFound, validationFailed } from '../errors';
+import { forReader } from '../auth/user';
+import { validationFailed } from '../errors';
 import { MAX_ID, parseOrThrow, positiveId } from '../validation';
 import { figureListQuery } from './figure.schema';
 import type { FiguresService } from './figures.service';

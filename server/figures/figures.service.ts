@@ -9,7 +9,7 @@ import { organisationsRepository } from '../organisations/organisations.reposito
 import type { Situation } from '../situations/situation';
 import { figuresRepository, type FigureRecord } from './figures.repository';
 import { importsRepository } from '../imports/imports.repository';
-import { figureCreateSchema, figureUpdateSchema, peopleValue, type FigureCreate } from './figure.schema';
+import { figureCreateSchema, figureUpdateSchema, type FigureCreate } from './figure.schema';
 import { isFlow } from './figure';
 
 /** Figures: create, edit, delete, restore, approve. Every change writes a history row in the same transaction. */

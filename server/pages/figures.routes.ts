@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS } from '../figures/figure';
 import type { FigureRecord } from '../figures/figures.repository';
-import { HttpError, notFound, type FieldError } from '../errors';
+import { HttpError, type FieldError } from '../errors';
 import { hasRole, type AuthUser } from '../auth/user';
 import { MAX_ID, isoDate, locationCode, requiredText, toFieldErrors } from '../validation';
 import type { Situation } from '../situations/situation';

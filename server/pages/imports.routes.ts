@@ -11,7 +11,6 @@ import type { Situation } from '../situations/situation';
 import { byField, echo, type FormBody } from './forms';
 import { idParam, requirePageRole } from './guards';
 import type { PageDeps } from './deps';
-import { importsRepository } from '../imports/imports.repository';
 import { hasRole } from '../auth/user';
 
 /*

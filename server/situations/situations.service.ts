@@ -1,7 +1,7 @@
 import { nowIso, type Storage, type Tx } from '../storage/database';
 import { HttpError, notFound, validationFailed } from '../errors';
 import { parseOrThrow } from '../validation';
-import { hasRole, type AuthUser } from '../auth/user';
+import type { AuthUser } from '../auth/user';
 import { locationsRepository } from '../locations/locations.repository';
 import { situationsRepository } from './situations.repository';
 import { situationCreateSchema, type Situation } from './situation';

@@ -32,6 +32,10 @@ describe.each(DATABASES)('issue 10 finding 2: four eyes on %s', (kind) => {
     expect(refused.body.error.message).toMatch(/other than the last person who changed/);
     expect((await request(app).get(`/api/v1/figures/${f.body.id}`).set(a.auth)).body.status).toBe('draft');
     await request(app).post(`/api/v1/figures/${f.body.id}/approve`).set(a.auth).expect(200);
+    // An admin needs no second pair of eyes: her own change to an approved figure keeps it approved.
+    const current = (await request(app).get(`/api/v1/figures/${f.body.id}`).set(admin.auth)).body;
+    const byAdmin = await request(app).patch(`/api/v1/figures/${f.body.id}`).set(admin.auth).send({ version: current.version, value: 510000 }).expect(200);
+    expect(byAdmin.body).toMatchObject({ status: 'approved', value: 510000, changedBy: admin.user.email });
   });
 
   test('when only notes change, then the editor who changed them may still approve (nothing the figure says changed)', async () => {
