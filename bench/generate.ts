@@ -1,8 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { migrate, openStorage } from '../server/storage/database';
-import { seed } from '../server/storage/seed';
+import { seed } from '../server/seeding/seed';
 
-/**
+/*
  * A realistic synthetic data set for benchmarks: one situation (Sudan) with 300 locations at admin 0–2, several
  * organisations of mixed reliability, mixed categories, ranges and quantifiers, most figures approved. Deterministic
  * (a seeded generator), written with one prepared statement in one transaction so a million rows take seconds.

@@ -1,5 +1,5 @@
 /**
- * npm run soak (issue 6, part 5): 200 connections on the situation page for 60 seconds against a server child
+ * npm run soak: 200 connections on the situation page for 60 seconds against a server child
  * process on 127.0.0.1, then the crash test with 20 trials. Fails (exit 1) on any error, timeout or non-2xx
  * response, on resident memory growing more than 50% over the soak (start = after a 10-second warm-up at the
  * same load, end = the last sample; read from /proc/<pid>/status VmRSS every second), or on a failed crash test.
@@ -26,7 +26,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { migrate, openStorage } from '../server/storage/database';
-import { seed } from '../server/storage/seed';
+import { seed } from '../server/seeding/seed';
 import { ensureAssets } from '../server/assets/build';
 import { BENCH_SLUG, generateDatabase } from './generate';
 import { fmt, ROOT, rssMb, run, serve } from './lib';

@@ -12,9 +12,13 @@ import { authApi } from './auth/auth.routes';
 import { healthRoutes } from './health/health.routes';
 import { situationsApi } from './situations/situations.routes';
 import { SituationsService } from './situations/situations.service';
+import { scenariosApi } from './scenarios/scenarios.routes';
+import { ScenariosService } from './scenarios/scenarios.service';
 import { figuresApi } from './figures/figures.routes';
 import { FiguresService } from './figures/figures.service';
 import { referenceApi } from './locations/locations.routes';
+import { LocationsService } from './locations/locations.service';
+import { OrganisationsService } from './organisations/organisations.service';
 import { openApiDocument } from './openapi/openapi';
 import { AnalysisService } from './analysis/analysis.service';
 import { analysisApi } from './analysis/analysis.routes';
@@ -29,8 +33,14 @@ import { createMailer } from './alerts/mailer';
 import { hapiApi } from './hapi/hapi.routes';
 import { HapiService } from './hapi/hapi.service';
 import { createI18n } from './i18n/i18n';
+import { SituationViews } from './pages/situation.data';
 import { helmetOptions } from './pages/security';
 import { VIEWS_DIR } from './paths';
+import { readOnlyCors, revalidateReads } from './http/conventions';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The largest JSON body a client without a token can send (an email, a password and a label fit easily). */
+export const ANONYMOUS_JSON_LIMIT = '16kb';
 
 export interface AppDeps {
   storage: Storage;
@@ -71,10 +81,15 @@ export function createApp(deps: AppDeps): Express {
     alerts.schedule(slug);
   };
   const situations = new SituationsService(storage, onChange);
+  const scenarios = new ScenariosService(storage, onChange);
   const figures = new FiguresService(storage, onChange);
   const imports = new ImportsService(storage, onChange);
   const exportsService = new ExportsService(storage, analysis, createI18n(config.LOCALE));
-  const services = { analysis, situations, figures, imports, exports: exportsService, alerts };
+  const locations = new LocationsService(storage);
+  const organisations = new OrganisationsService(storage);
+  // Page views and their rendered parts, cached per app under each situation's stamp.
+  const views = new SituationViews({ analysis, figures, locations });
+  const services = { analysis, situations, scenarios, figures, imports, exports: exportsService, locations, organisations, views, alerts };
 
   app.use(
     pinoHttp({
@@ -92,20 +107,32 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(helmet(helmetOptions()));
   app.use(compression());
-  app.use(express.json({ limit: '1mb' }));
 
   app.use(healthRoutes(storage));
-  app.get('/api/v1/openapi.json', (_req, res) => res.json(openApiDocument()));
+  // Cross-origin reads of the public API and the CSV downloads (never writes): server/http/conventions.ts.
+  const cors = readOnlyCors(config);
+  app.use(['/api/v1', '/situations/:slug/export', '/export'], cors);
+  app.get('/api/v1/openapi.json', revalidateReads, (_req, res) => res.json(openApiDocument()));
 
   const api = express.Router();
+  api.use(revalidateReads);
   api.use(bearerAuth(storage));
+  // The token is checked before the body is read: without one, only the sign-in of POST /auth/tokens is parsed,
+  // up to 16 KB; any other write answers 401 (requireRole) without a byte of its body parsed.
+  const json = express.json({ limit: '1mb' });
+  const anonymousJson = express.json({ limit: ANONYMOUS_JSON_LIMIT });
+  api.use((req, res, next) => (req.user ? json(req, res, next) : req.path === '/auth/tokens' ? anonymousJson(req, res, next) : next()));
   api.use(authApi(storage));
-  api.use((req, res, next) => (req.method === 'GET' ? readGate(config.PUBLIC_READ)(req, res, next) : next()));
+  // Every method that is not a write is a read (GET, HEAD, OPTIONS…): HEAD would otherwise tell the length and ETag
+  // of a hidden body. Writes check their own role (requireRole).
+  const gate = readGate(config.PUBLIC_READ);
+  api.use((req, res, next) => (WRITE_METHODS.has(req.method) ? next() : gate(req, res, next)));
   api.use(situationsApi(situations));
-  api.use(figuresApi(storage, situations, figures));
-  api.use(referenceApi(storage));
+  api.use(scenariosApi(scenarios));
+  api.use(figuresApi(figures));
+  api.use(referenceApi(locations, organisations));
   api.use(analysisApi(analysis));
-  api.use(importsApi(imports));
+  api.use(importsApi(imports, figures));
   api.use(exportRoutes(exportsService));
   api.use(alertsApi(alerts));
   api.use(hapiApi(new HapiService(storage)));

@@ -5,6 +5,20 @@ import { ROOT } from './paths';
 /** Configuration, read from the environment once, validated, frozen. A bad value stops start-up naming the variable. */
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** `*` (any site may read the public API), `off`, or a comma-separated list of origins such as https://dashboard.example.org. */
+const corsOrigins = z.string().transform((raw, ctx): '*' | false | readonly string[] => {
+  const v = raw.trim();
+  if (v === '*') return '*';
+  if (v === 'off') return false;
+  const list = v.split(',').map((o) => o.trim()).filter(Boolean);
+  const bad = list.find((o) => !/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o));
+  if (bad !== undefined || !list.length) {
+    ctx.addIssue({ code: 'custom', message: `must be *, off, or origins separated by commas such as https://dashboard.example.org (scheme, host and port, no path)${bad ? `; "${bad}" is not one` : ''}` });
+    return z.NEVER;
+  }
+  return Object.freeze(list);
+});
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -14,6 +28,7 @@ const schema = z.object({
     .optional(),
   SQLITE_PATH: z.string().min(1).default(path.join(ROOT, 'data', 'tracker.db')),
   PUBLIC_READ: boolean.default(true),
+  CORS_ORIGINS: corsOrigins.default('*'),
   SEED_ON_START: boolean.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STALENESS_DAYS: z.coerce.number().int().min(1).max(365).default(14),

@@ -18,6 +18,9 @@ export class HttpError extends Error {
   }
 }
 
+/** Seconds a client should wait before retrying a 429 or 503 when nothing more precise is known. */
+export const RETRY_AFTER_SECONDS = { 429: 60, 503: 30 } as const;
+
 export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
 
 export const validationFailed = (fields: FieldError[]) =>
@@ -27,6 +30,47 @@ export const validationFailed = (fields: FieldError[]) =>
     fields.length === 1 ? `${fields[0].path}: ${fields[0].message}` : `${fields.length} fields are invalid: ${fields.map((f) => f.path).join(', ')}`,
     { fields },
   );
+
+const UPLOAD_LIMITS: Record<string, string> = {
+  LIMIT_FILE_COUNT: 'send one file only, in the field "file"',
+  LIMIT_UNEXPECTED_FILE: 'the file must be sent in the multipart field "file"',
+  LIMIT_PART_COUNT: 'the form has too many parts',
+  LIMIT_FIELD_KEY: 'a field name is too long',
+  LIMIT_FIELD_VALUE: 'a field value is too long',
+  LIMIT_FIELD_COUNT: 'the form has too many fields',
+  MISSING_FIELD_NAME: 'a part of the form has no field name',
+};
+
+/**
+ * The one mapping of upload (multipart) errors to answers, for the API and the import page: multer's limits by
+ * code, and busboy's parse errors (no boundary, a truncated body, a malformed part), which carry no code. A file
+ * over the size limit is 413; every other one a 400 naming the problem. Null when `err` is not an upload error.
+ */
+export function uploadError(err: unknown, maxBytes?: number): HttpError | null {
+  const e = err as { name?: string; code?: string; message?: string; field?: string } | null;
+  if (!e || typeof e !== 'object') return null;
+  if (e.code === 'LIMIT_FILE_SIZE')
+    return new HttpError(413, 'too_large', `file: the file is larger than ${maxBytes ? `${Math.round(maxBytes / 1024 / 1024)} MB` : 'the limit'}`, { fields: [{ path: 'file', message: 'is too large' }] });
+  if (e.name === 'MulterError' || (e.code && e.code in UPLOAD_LIMITS)) {
+    const message = UPLOAD_LIMITS[e.code ?? ''] ?? String(e.message ?? 'the form could not be read');
+    return new HttpError(400, 'bad_upload', `file: ${message}`, { fields: [{ path: e.field && e.code !== 'LIMIT_UNEXPECTED_FILE' ? e.field : 'file', message }] });
+  }
+  if (typeof e.message === 'string' && /^(Multipart: |Unexpected end of (form|file)|Malformed part header|Part terminated early)/.test(e.message))
+    return new HttpError(400, 'bad_upload', `file: the multipart form could not be read (${e.message})`, { fields: [{ path: 'file', message: `unreadable multipart form: ${e.message}` }] });
+  return null;
+}
+
+/**
+ * What the multipart parser's error means for the request: a mapped upload error, or a generic 400 for any other
+ * parse error of the client's body; an error of the machine (a system call such as a disk write) stays as it is.
+ */
+export function fromUploadError(err: unknown, maxBytes?: number): unknown {
+  const mapped = uploadError(err, maxBytes);
+  if (mapped) return mapped;
+  if ((err as { syscall?: string })?.syscall) return err;
+  const message = String((err as { message?: string })?.message ?? 'unreadable form');
+  return new HttpError(400, 'bad_upload', `file: the multipart form could not be read (${message})`, { fields: [{ path: 'file', message: `unreadable multipart form: ${message}` }] });
+}
 
 /** Wants HTML when the request is not under /api and accepts text/html. */
 export const wantsHtml = (req: { path: string; accepts: (t: string[]) => string | false }) =>
@@ -39,6 +83,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof HttpError) e = err;
     else if (err?.type === 'entity.parse.failed') e = new HttpError(400, 'invalid_json', 'The request body is not valid JSON');
     else if (err?.type === 'entity.too.large') e = new HttpError(413, 'too_large', 'The request body is too large');
+    else if (uploadError(err)) e = uploadError(err)!;
     else if (err?.code === 'EBADCSRFTOKEN' || err?.code === 'ERR_BAD_CSRF_TOKEN' || err?.name === 'ForbiddenError')
       e = new HttpError(403, 'csrf_failed', 'The form has expired or was not sent from this site; reload the page and try again');
     // PostgreSQL cannot store or compare text holding a NUL character (SQLite can): a value that reached a query unchecked.
@@ -52,6 +97,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (res.headersSent) return;
     res.status(e.status);
+    // express-rate-limit sets its own, more precise Retry-After before it gets here.
+    if ((e.status === 429 || e.status === 503) && !res.get('Retry-After')) res.set('Retry-After', String(RETRY_AFTER_SECONDS[e.status]));
     if (wantsHtml(req)) {
       res.render('error', { status: e.status, code: e.code, message: e.message, fields: e.details.fields ?? [] }, (renderErr, html) => {
         if (renderErr) res.type('text').send(`${e.status} ${e.message}`);

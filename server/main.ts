@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { migrate, openStorage, StorageError } from './storage/database';
-import { isEmpty, loadReferenceLocations, seed } from './storage/seed';
+import { isEmpty, loadReferenceLocations, seed } from './seeding/seed';
 import { createApp } from './app';
 import type { AlertsService } from './alerts/alerts.service';
 
@@ -21,11 +21,13 @@ async function main() {
   // Time-based alert rules (stale data) and due delivery retries, once an hour, and once now for what a stop left behind.
   alerts.start();
   void alerts.runHourly().catch((err) => logger.warn({ err }, 'alerts: first hourly pass failed'));
-  const server = app.listen(config.PORT, config.HOST, () => logger.info(`listening on http://localhost:${config.PORT}`));
+  // 0.0.0.0 and :: listen on every interface; a browser on this machine reaches them as localhost.
+  const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const server = app.listen(config.PORT, config.HOST, () => logger.info({ host: config.HOST, port: config.PORT }, `listening on http://${shown}:${config.PORT}`));
   server.keepAliveTimeout = 65_000;
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing open requests');
@@ -36,10 +38,16 @@ async function main() {
       await storage.close().catch(() => undefined);
       clearTimeout(force);
       logger.info('stopped');
-      process.exit(0);
+      process.exit(code);
     });
     server.closeIdleConnections?.();
   };
+  // A promise nobody awaited failed: the process state is unknown, so log it and stop (a supervisor restarts it)
+  // rather than keep serving; Node would end the process too, but without the structured log line.
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled promise rejection; stopping');
+    stop('unhandledRejection', 1);
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { Tx } from '../figures/figures.repository';
+import type { Tx } from '../storage/database';
 import type { AlertDeliveriesTable, AlertRulesTable, AlertsTable } from '../storage/schema';
 import type { Category } from '../figures/figure';
 import type { Alert, AlertRule, Delivery, RuleKind, RuleParams, Webhook } from './alert';

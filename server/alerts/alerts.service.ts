@@ -8,7 +8,7 @@ import type { AnalysisService, Analysis } from '../analysis/analysis.service';
 import { analysisScope } from '../analysis/analysis.compute';
 import { situationsRepository } from '../situations/situations.repository';
 import { locationsRepository } from '../locations/locations.repository';
-import { scenariosRepository } from '../figures/figures.repository';
+import { scenariosRepository } from '../scenarios/scenarios.repository';
 import type { Situation } from '../situations/situation';
 import type { I18n } from '../i18n/i18n';
 import { alertsRepository } from './alerts.repository';

@@ -1,6 +1,6 @@
 import type { Db } from '../storage/database';
 import { locationsRepository, type Location } from '../locations/locations.repository';
-import { scenariosRepository } from '../figures/figures.repository';
+import { scenariosRepository } from '../scenarios/scenarios.repository';
 import { analyse } from '../statistics';
 import { validationFailed } from '../errors';
 import type { Category } from '../figures/figure';
@@ -39,7 +39,8 @@ export async function analysisScope(db: Db, country: string, location: string): 
 export async function computeAnalysis(db: Db, r: ComputeRequest): Promise<Analysis> {
   const { locations, codes } = await analysisScope(db, r.situation.country, r.location);
   const figures = await analysisRepository.figures(db, { situationId: r.situation.id, category: r.category, locations: codes });
-  const scenarios = await scenariosRepository.list(db, r.situation.id);
+  // The analysis is public and cached for everyone: it carries no account emails.
+  const scenarios = (await scenariosRepository.list(db, r.situation.id)).map(({ createdBy: _by, ...s }) => s);
   return analyse({
     figures,
     scenarios,

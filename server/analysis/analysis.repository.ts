@@ -1,4 +1,5 @@
-import { toFigureLike, type Tx } from '../figures/figures.repository';
+import { toFigureLike } from '../figures/figures.repository';
+import type { Tx } from '../storage/database';
 import type { Category } from '../figures/figure';
 import type { FigureLike } from '../statistics/types';
 

@@ -1,7 +1,10 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { CATEGORIES } from '../figures/figure';
-import { isoDate, locationCode, parseOrThrow } from '../validation';
+import { MAX_PEOPLE, isoDate, locationCode, parseOrThrow } from '../validation';
+
+/** At most this many thresholds per request: each one is a line of the answer and part of the cache key. */
+export const MAX_THRESHOLDS = 10;
 import type { AnalysisService } from './analysis.service';
 import { createI18n } from '../i18n/i18n';
 import { reasonText, scenarioLabel } from '../i18n/reason';
@@ -32,11 +35,15 @@ export const analysisQuerySchema = z.strictObject({
   location: locationCode().optional(),
   category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
   horizon: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(365, 'must be at most 365 days').optional(),
-  asOf: isoDate().optional(),
+  // Not after today (nothing is known of the future; a far asOf once built years of points), not before 1900.
+  asOf: isoDate({ notFuture: true }).optional(),
   thresholds: z
     .string()
-    .regex(/^\d+(,\d+)*$/, 'must be whole numbers separated by commas, e.g. 500000,1000000')
+    .max(MAX_THRESHOLDS * 11, `must be at most ${MAX_THRESHOLDS} numbers`)
+    .regex(/^\d{1,10}(,\d{1,10})*$/, 'must be whole numbers separated by commas, e.g. 500000,1000000')
     .transform((s) => s.split(',').map(Number))
+    .refine((xs) => xs.length <= MAX_THRESHOLDS, `must be at most ${MAX_THRESHOLDS} numbers`)
+    .refine((xs) => xs.every((x) => x >= 1 && x <= MAX_PEOPLE), `each must be between 1 and ${MAX_PEOPLE.toLocaleString('en')}`)
     .optional(),
 });
 

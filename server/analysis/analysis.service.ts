@@ -1,10 +1,10 @@
 import type { Storage } from '../storage/database';
-import { notFound } from '../errors';
 import { situationsRepository } from '../situations/situations.repository';
+import { situationOr404 } from '../situations/situations.service';
 import type { Category } from '../figures/figure';
 import { headlineCategoryOf, type Situation } from '../situations/situation';
 import { analysisRepository } from './analysis.repository';
-import { analysisCacheRepository } from './analysis.cache';
+import { analysisCacheRepository } from './analysis-cache.repository';
 import { analysisScope, computeAnalysis, type Analysis, type ComputeRequest } from './analysis.compute';
 import { computeInWorker } from './analysis.threads';
 
@@ -44,7 +44,17 @@ export interface Analysed {
 interface CacheEntry {
   stamp: string;
   results: Map<string, Analysis>;
+  /** Sum of the results' JSON sizes: the memory cache of one situation stays under MAX_MEMORY_BYTES. */
+  bytes: number;
 }
+
+/**
+ * Bounds on what one query can make this service keep (issue 10): a result larger than MAX_RESULT_BYTES as JSON is
+ * answered but neither stored in analysis_cache nor kept in memory; a situation's memory cache starts again past
+ * MAX_MEMORY_BYTES. The statistics bound a result's size (MAX_CURVE_DAYS), so these only guard against surprises.
+ */
+export const MAX_RESULT_BYTES = 4 * 1024 * 1024;
+export const MAX_MEMORY_BYTES = 32 * 1024 * 1024;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -75,10 +85,8 @@ export class AnalysisService {
     this.inlineFigures = opts.inlineFigures ?? 20_000;
   }
 
-  async situation(slug: string): Promise<Situation> {
-    const s = await situationsRepository.bySlug(this.storage.db, slug);
-    if (!s) throw notFound(`Situation ${slug}`);
-    return s;
+  situation(slug: string): Promise<Situation> {
+    return situationOr404(this.storage.db, slug);
   }
 
   /** Drops cached results of one situation, in memory and in the database (other processes see the stamp move). */
@@ -131,15 +139,20 @@ export class AnalysisService {
     return category;
   }
 
-  private remember(situation: Situation, key: string, analysis: Analysis) {
+  private remember(situation: Situation, key: string, analysis: Analysis, bytes: number) {
+    if (bytes > MAX_RESULT_BYTES) return;
     let entry = this.cache.get(situation.slug);
     if (entry && entry.stamp > situation.updatedAt) return; // computed from data older than what is cached now
     if (!entry || entry.stamp !== situation.updatedAt) {
-      entry = { stamp: situation.updatedAt, results: new Map() };
+      entry = { stamp: situation.updatedAt, results: new Map(), bytes: 0 };
       this.cache.set(situation.slug, entry);
     }
-    if (entry.results.size > 200) entry.results.clear();
+    if (entry.results.size > 200 || entry.bytes + bytes > MAX_MEMORY_BYTES) {
+      entry.results.clear();
+      entry.bytes = 0;
+    }
     entry.results.set(key, analysis);
+    entry.bytes += bytes;
   }
 
   /** From memory, else from the database (then kept in memory); only results computed at the situation's current stamp. */
@@ -152,7 +165,7 @@ export class AnalysisService {
     const stored = await analysisCacheRepository.get(this.storage.db, situation.id, key, situation.updatedAt);
     if (stored === undefined) return undefined;
     const analysis = JSON.parse(stored) as Analysis;
-    this.remember(situation, key, analysis);
+    this.remember(situation, key, analysis, stored.length);
     return analysis;
   }
 
@@ -201,12 +214,13 @@ export class AnalysisService {
       analysis = await computeAnalysis(this.storage.db, request);
     }
     const ms = performance.now() - t0;
-    this.remember(situation, key, analysis);
-    if (ms >= this.persistMs) {
+    json ??= JSON.stringify(analysis);
+    this.remember(situation, key, analysis, json.length);
+    if (ms >= this.persistMs && json.length <= MAX_RESULT_BYTES) {
       // Stored as JSON: what is read back is the same value (the statistics return JSON-serialisable results).
       await yieldToEventLoop();
       await analysisCacheRepository
-        .put(this.storage.db, situation.id, key, situation.updatedAt, json ?? JSON.stringify(analysis), ms)
+        .put(this.storage.db, situation.id, key, situation.updatedAt, json, ms)
         .catch((err) => this.opts.onError?.(err, `storing the analysis of ${situation.slug}`));
     }
     return analysis;

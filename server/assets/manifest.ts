@@ -36,6 +36,18 @@ export function assets(logger: Logger) {
       if (path.basename(file) === 'manifest.json') res.setHeader('Cache-Control', 'no-store');
     },
   });
-  const guarded: RequestHandler = (req, res, next) => (req.path === '/manifest.json' || req.path.endsWith('.tmp') ? next() : serve(req, res, next));
+  // The manifest and half-written files are not assets. Compared on the decoded, normalised path, as the static
+  // handler resolves it: `/%6danifest.json` and `//manifest.json` name the same file (issue 10).
+  const hidden = (urlPath: string) => {
+    let p: string;
+    try {
+      p = path.posix.normalize(decodeURIComponent(urlPath));
+    } catch {
+      return true; // malformed escapes: nothing to serve
+    }
+    const name = path.posix.basename(p);
+    return name === 'manifest.json' || name.endsWith('.tmp');
+  };
+  const guarded: RequestHandler = (req, res, next) => (hidden(req.path) ? next() : serve(req, res, next));
   return { url, serve: guarded };
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Storage } from '../storage/database';
-import type { Tx } from '../figures/figures.repository';
-import { newToken, tokenHash } from './passwords';
-import type { AuthUser, Role } from './user';
+import { tokenHash } from './passwords';
+import { SESSION_TTL_MS, sessionsRepository } from './sessions.repository';
+import type { AuthUser } from './user';
 
 /**
  * Browser sessions for the pages: a random id in an httpOnly, SameSite=Lax cookie (Secure over HTTPS);
@@ -12,34 +12,7 @@ import type { AuthUser, Role } from './user';
  * The JSON API never reads this cookie (it uses bearer tokens), so it needs no CSRF protection.
  */
 export const SESSION_COOKIE = 'dt_session';
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-
-export const sessionsRepository = {
-  async create(db: Tx, userId: number, now = new Date()): Promise<{ id: string; expiresAt: Date }> {
-    const id = newToken('ses');
-    const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-    await db.insertInto('sessions').values({ id: tokenHash(id), user_id: userId, created_at: now.toISOString(), expires_at: expiresAt.toISOString() }).execute();
-    return { id, expiresAt };
-  },
-  /** The signed-in user of a live session; undefined when the session is unknown, expired or the user is disabled. */
-  async user(db: Tx, id: string, now = new Date()): Promise<AuthUser | undefined> {
-    const r = await db
-      .selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(['u.id', 'u.email', 'u.name', 'u.role'])
-      .where('s.id', '=', tokenHash(id))
-      .where('s.expires_at', '>', now.toISOString())
-      .where('u.disabled_at', 'is', null)
-      .executeTakeFirst();
-    return r ? { id: r.id, email: r.email, name: r.name, role: r.role as Role } : undefined;
-  },
-  async delete(db: Tx, id: string): Promise<void> {
-    await db.deleteFrom('sessions').where('id', '=', tokenHash(id)).execute();
-  },
-  async purgeExpired(db: Tx, now = new Date()): Promise<void> {
-    await db.deleteFrom('sessions').where('expires_at', '<=', now.toISOString()).execute();
-  },
-};
+export { SESSION_TTL_MS };
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

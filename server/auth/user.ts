@@ -14,6 +14,17 @@ export interface AuthUser {
 const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
 export const hasRole = (user: AuthUser | undefined, role: Role) => !!user && rank[user.role] >= rank[role];
 
+/** Fields that name accounts (emails): shown to signed-in users only (issue 10). */
+export const ACCOUNT_FIELDS = ['createdBy', 'updatedBy', 'changedBy'] as const;
+
+/** The record as this reader may see it: without account emails when nobody is signed in. */
+export function forReader<T extends object>(record: T, user: AuthUser | undefined): T {
+  if (user) return record;
+  const copy = { ...record } as Record<string, unknown>;
+  for (const k of ACCOUNT_FIELDS) delete copy[k];
+  return copy as T;
+}
+
 export const userCreateSchema = z.strictObject({
   email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
   name: requiredText(200).optional(),
@@ -21,13 +32,27 @@ export const userCreateSchema = z.strictObject({
   password: z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters'),
 });
 
-export const tokenRequestSchema = z
-  .strictObject({
+/** What a new token is called and how long it lives (API, token page). `label` is the older name of `name`. */
+export const tokenOptionsSchema = z.strictObject({
+  name: requiredText(100).optional(),
+  label: requiredText(100).optional(),
+  expiresInDays: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(5 * 365, `must be at most ${5 * 365} days`)
+    .optional()
+    .describe('Days until the token stops working; default 365'),
+});
+
+export const tokenRequestSchema = tokenOptionsSchema
+  .extend({
     email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
     password: z.string().min(1, 'is required').max(200),
-    label: requiredText(100).optional(),
   })
   .meta({ id: 'TokenRequest' });
+
+export const disableUserSchema = z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')) });
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

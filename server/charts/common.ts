@@ -2,7 +2,7 @@
  * What the three chart builders share: dataset metadata, date conversion, tooltip wrapping, base options and
  * the plugins (white background, shaded projection zone, scenario labels). Chart.js types only.
  */
-import type { ChartConfiguration, Plugin, TooltipItem, Chart, ChartType } from 'chart.js';
+import type { Plugin, TooltipItem, ChartType } from 'chart.js';
 
 export type Item = TooltipItem<ChartType>;
 import { formatters, translator } from '../i18n/format';

@@ -29,6 +29,7 @@ void runCli(
     const stream = await service.open(String(values.situation), {
       name, hxl: !!values.hxl, bom: !!values.bom, status: values.status === 'all' ? 'all' : 'approved',
       location: values.location as string | undefined, category: values.category as Category | undefined, horizon,
+      accounts: true, // the operator of the machine, as a signed-in user
     });
     await pipeline(stream, values.out ? fs.createWriteStream(String(values.out)) : process.stdout);
     if (values.out) console.error(`Wrote ${values.out}`);

@@ -7,17 +7,22 @@ import { HttpError } from '../errors';
 import { ImportRejected, ImportsService, type ImportReport } from '../imports/imports.service';
 import { importOptionsSchema, toImportOptions } from '../imports/import-options';
 import type { AuthUser } from '../auth/user';
+import { usersRepository } from '../auth/users.repository';
 
 /**
  * npm run import -- <file.csv> --situation <slug> [--commit] [--status draft|approved] [--map column=field ...]
- *   [--country-filter] [--organisation X --source-url U --quote Q --published-on D --location CODE] [--as email]
+ *   [--country-filter] [--organisation X --source-url U --quote Q --published-on D --location CODE --category C
+ *    --quantifier Q --unit U] [--as email]
+ * The defaults fill columns a file lacks; without a publication-date column or --published-on, each row is dated by its own date.
+ *   (--status approved needs --as naming an admin account)
  * Previews by default (counts and every problem); --commit writes all rows or none.
  */
 void runCli(
   {
     situation: { type: 'string' }, commit: { type: 'boolean' }, status: { type: 'string' }, map: { type: 'string', multiple: true },
     'country-filter': { type: 'boolean' }, organisation: { type: 'string' }, 'source-url': { type: 'string' }, quote: { type: 'string' },
-    'published-on': { type: 'string' }, location: { type: 'string' }, as: { type: 'string' },
+    'published-on': { type: 'string' }, location: { type: 'string' }, category: { type: 'string' }, quantifier: { type: 'string' }, unit: { type: 'string' },
+    as: { type: 'string' },
   },
   async ({ values, positionals, storage }) => {
     const file = positionals[0];
@@ -28,9 +33,18 @@ void runCli(
     const opts = parseOrThrow(importOptionsSchema, {
       status: values.status, map: values.map, countryFilter: values['country-filter'] ? 'true' : undefined, organisation: values.organisation,
       sourceUrl: values['source-url'], quote: values.quote, publishedOn: values['published-on'], location: values.location,
+      category: values.category, quantifier: values.quantifier, unit: values.unit,
     });
-    // The CLI runs with the machine owner's rights; history names the operator.
-    const user: AuthUser = { id: 0, email: String(values.as ?? `cli:${process.env.USER ?? 'operator'}`), name: null, role: 'admin' };
+    // History names the operator. Importing as approved skips the second pair of eyes, so it needs --as naming an
+    // active admin account; otherwise the operator imports as an editor would (drafts).
+    let user: AuthUser = { id: 0, email: `cli:${process.env.USER ?? 'operator'}`, name: null, role: 'editor' };
+    if (values.as) {
+      const account = await usersRepository.byEmail(storage.db, String(values.as));
+      if (!account) throw new HttpError(400, 'validation_failed', `--as ${values.as}: no active account with this email`);
+      user = { id: account.id, email: account.email, name: account.name, role: account.role as AuthUser['role'] };
+    }
+    if (opts.status === 'approved' && user.role !== 'admin')
+      throw new HttpError(403, 'forbidden', '--status approved needs --as <email of an admin account>; without it figures are imported as drafts for another editor to approve');
     const lines = size > 200_000 ? Math.round(size / 120) : 0; // a rough row estimate for the bar; corrected as rows arrive
     const bar = lines && process.stderr.isTTY !== undefined ? new SingleBar({ format: '{phase} |{bar}| {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : undefined;
     const phase = values.commit ? 'importing' : 'checking';

@@ -1,5 +1,5 @@
 import { runCli } from './common';
-import { loadReferenceLocations } from '../storage/seed';
+import { loadReferenceLocations } from '../seeding/seed';
 
 /** npm run db:migrate: apply pending migrations and load reference locations. */
 void runCli({}, async ({ storage }) => {

@@ -1,5 +1,5 @@
 import { runCli } from './common';
-import { seed } from '../storage/seed';
+import { seed } from '../seeding/seed';
 
 /** npm run db:seed: load seeds/ again; adds only what is missing. */
 void runCli({}, async ({ storage }) => {

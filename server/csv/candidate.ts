@@ -104,4 +104,7 @@ export interface ReadDefaults {
   locationRole?: LocationRole;
   /** Category for files without a category column or tag (e.g. a mapped two-column series). */
   category?: Category;
+  /** Quantifier and unit for files without those columns (mapped files and the figures export; HXL files also take the quantifier). */
+  quantifier?: Quantifier;
+  unit?: Unit;
 }

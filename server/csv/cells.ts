@@ -1,4 +1,4 @@
-/**
+/*
  * Cell-level rules shared by every CSV the project writes or reads.
  *
  * Why: a CSV opened in Excel, LibreOffice or Google Sheets runs any cell that starts with `=`, `+`, `-`, `@`,

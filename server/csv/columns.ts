@@ -43,7 +43,7 @@ export async function* csvChunks<T>(columns: readonly Column<T>[], opts: CsvStre
 /** A CSV download of object rows: each column's `value` gives its cell. Pipe it to the response or a file. */
 export function csvStream<T>(columns: readonly Column<T>[], opts: CsvStreamOptions, rows: AsyncIterable<T> | Iterable<T>): Readable {
   async function* batches() {
-    let batch: CellValue[][] = [];
+    const batch: CellValue[][] = [];
     for await (const row of rows) {
       batch.push(columns.map((c) => c.value(row)));
       if (batch.length >= 500) yield batch.splice(0);

@@ -5,7 +5,7 @@
  * `csvStream(columns, …)`; README.txt is generated from the same definitions (definitions.ts).
  *
  * HXL tag rule (documented in README.txt):
- * - DESIGN §4 tags where one exists: #affected+idps (stock), #affected+displaced (flow), #affected+returnees,
+ * - the tags of docs/csv.md where one exists: #affected+idps (stock), #affected+displaced (flow), #affected+returnees,
  *   #date+reported, #date+start, #date+end, #country+code, #adm1+code, #adm1+name, #meta+source, #meta+url,
  *   #meta+id; projections #affected+idps+projected+min / +projected / +projected+max.
  * - Population columns carry the category's tag (`categoryTag`) when the export holds one category, and the
@@ -18,7 +18,7 @@ import type { Category, Figure, Quantifier } from '../figures/figure';
 import type { Column } from './columns';
 import type { CellValue } from './cells';
 
-/** HXL tag of each category's population column. DESIGN §4 names the first three; the rest follow the pattern. */
+/** HXL tag of each category's population column. docs/csv.md names the first three; the rest follow the pattern. */
 export const CATEGORY_TAGS: Readonly<Record<Category, string>> = {
   idps: '#affected+idps',
   new_displacement: '#affected+displaced',

@@ -1,4 +1,4 @@
-/**
+/*
  * HXL hashtags (https://hxlstandard.org/standard/1-1final/): parsing, matching and finding the hashtag row.
  *
  * Why: HDX files (DTM, IDMC, UNHCR) put a row of hashtags such as `#affected+idps` under the header row, and

@@ -7,7 +7,8 @@
  * 2. the first 25 rows are searched for an HXL hashtag row (hxl.ts); the row above it is the header row,
  *    else the first non-blank row is;
  * 3. layouts are tried in a fixed order, most specific first: IDMC GIDD, DTM admin 0–2, DTM admin 0,
- *    DTM admin 1, the figures export, generic HXL, and finally a file mapped with `map`;
+ *    DTM admin 1, the figures export, generic HXL, and finally any file with a date and a number under field
+ *    names, as given or renamed with `map`;
  * 4. each data row becomes items (`ReadItem`): location candidates first, then the figure, or the row's
  *    errors; blank rows are ignored; the last event is the summary (`ReadSummary`).
  *    rowsRead = rowsOk + rowsWithErrors + skippedOtherCountry.
@@ -34,8 +35,9 @@ const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
 
 /** Picks the layout for a header; undefined when none fits. */
 export function detectLayout(file: FileHeader, map?: Record<string, string>): { layout: Layout; columns: Resolved } | undefined {
+  // The mapped layout is tried last, with or without a map: a file whose headers already are field names
+  // (periodEnd, value) needs no map, only defaults for what it lacks.
   for (const layout of LAYOUTS) {
-    if (layout === mappedFigures && !map) continue;
     const columns = resolveFields(layout.specs, file, map);
     if (layout.detect(columns, file)) return { layout, columns };
   }
@@ -75,7 +77,8 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
     while (head.length < HXL_SEARCH_ROWS) {
       const next = await it.next();
       if (next.done) break;
-      head.push(...next.value);
+      // One by one: a chunk can hold 100,000+ records, more arguments than a call may take (issue 10).
+      for (const r of next.value) head.push(r);
     }
     const rest = head.splice(HXL_SEARCH_ROWS);
 

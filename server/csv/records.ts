@@ -37,6 +37,8 @@ export async function* readRecordBatches(readable: Readable, guard: Utf8Guard = 
   const skipped: { before: number; parseError: string }[] = [];
   const parser = parse({
     bom: true,
+    // Any of the three line endings, mixed within a file (spreadsheets edited on several systems); csv-parse alone would keep the first it sees.
+    record_delimiter: ['\r\n', '\n', '\r'],
     relax_column_count: true,
     relax_quotes: true,
     skip_records_with_error: true,

@@ -37,7 +37,7 @@ export function exportRoutes(exports: ExportsService): Router {
     const q = parseOrThrow(exportQuery, req.query);
     if (q.status && q.status !== 'approved' && !hasRole(req.user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can export figures that are not approved');
     const slug = String(req.params.slug);
-    const stream = await exports.open(slug, { name, hxl: q.hxl ?? false, bom: q.bom ?? false, status: q.status ?? 'approved', location: q.location, category: q.category, horizon: q.horizon, organisation: q.organisation, from: q.from, to: q.to });
+    const stream = await exports.open(slug, { name, hxl: q.hxl ?? false, bom: q.bom ?? false, status: q.status ?? 'approved', location: q.location, category: q.category, horizon: q.horizon, organisation: q.organisation, from: q.from, to: q.to, accounts: !!req.user });
     res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${exports.fileName(slug, name, q.hxl ?? false)}"`).set('Cache-Control', 'no-store');
     await pipeline(stream, res);
   });

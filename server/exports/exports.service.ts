@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
-import { sql } from 'kysely';
 import type { Storage } from '../storage/database';
 
 import { todayIso } from '../validation';
 import type { Category } from '../figures/figure';
+import { ACCOUNT_FIELDS } from '../auth/user';
 import { figuresRepository } from '../figures/figures.repository';
 import { locationsRepository } from '../locations/locations.repository';
 import { organisationsRepository } from '../organisations/organisations.repository';
@@ -26,6 +26,8 @@ export interface ExportRequest {
   organisation?: string;
   from?: string;
   to?: string;
+  /** Include the columns naming accounts (createdBy, updatedBy): signed-in readers only. */
+  accounts?: boolean;
 }
 
 /** CSV downloads of a situation: rows stream from the database or the analysis through csv-stringify. */
@@ -47,7 +49,7 @@ export class ExportsService {
     const opts = { hxl: req.hxl, bom: req.bom };
 
     if (req.name === 'figures') {
-      const columns = figureColumns();
+      const columns = figureColumns().filter((c) => req.accounts || !(ACCOUNT_FIELDS as readonly string[]).includes(c.key));
       let organisationId: number | undefined;
       if (req.organisation) {
         const org = await organisationsRepository.byShortName(this.storage.db, req.organisation);
@@ -98,16 +100,7 @@ export class ExportsService {
     }
 
     // summary: every location × category with approved figures, with its headline numbers.
-    const combos = await this.storage.db
-      .selectFrom('figures')
-      .select(['location_code', 'category', sql<number>`count(distinct organisation_id)`.as('sources')])
-      .where('situation_id', '=', situation.id)
-      .where('status', '=', 'approved')
-      .where('deleted_at', 'is', null)
-      .groupBy(['location_code', 'category'])
-      .orderBy('location_code')
-      .orderBy('category')
-      .execute();
+    const combos = await figuresRepository.approvedCombos(this.storage.db, situation.id);
     const analysis = this.analysis;
     const rows = async function* (): AsyncGenerator<SummaryExportRow> {
       for (const c of combos) {

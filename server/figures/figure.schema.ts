@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import {
-  CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, SCENARIO_KINDS, STATUSES, UNITS, isFlow, type Category,
+  CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS, isFlow, type Category,
 } from './figure';
-import { httpUrl, isoDate, locationCode, optionalText, people, requiredText } from '../validation';
+import { MAX_PEOPLE, enumOf, httpUrl, isoDate, locationCode, optionalText, people, requiredText } from '../validation';
 
-const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: (i) => (i.input === undefined || i.input === '' ? 'is required' : `must be one of ${values.join(', ')}`) });
+/** People per household: published averages run from about 2 to 12; outside 1–30 it is a typo, not a household. */
+export const MIN_HOUSEHOLD_SIZE = 1;
+export const MAX_HOUSEHOLD_SIZE = 30;
 
 /** Fields of a figure as a client sends them. Cross-field rules live in `checkFigure`, shared by create, update and import. */
 export const figureFields = z.strictObject({
@@ -20,20 +21,25 @@ export const figureFields = z.strictObject({
   quantifier: enumOf(QUANTIFIERS).default('exact'),
   unit: enumOf(UNITS).default('people'),
   reportedValue: people().optional().describe('The number as published, in `unit`; required for households'),
-  householdSize: z.number().positive('must be greater than 0').max(50, 'must be at most 50').nullable().optional(),
+  householdSize: z
+    .number({ error: 'must be a number' })
+    .min(MIN_HOUSEHOLD_SIZE, `must be at least ${MIN_HOUSEHOLD_SIZE}`)
+    .max(MAX_HOUSEHOLD_SIZE, `must be at most ${MAX_HOUSEHOLD_SIZE}`)
+    .nullable()
+    .optional(),
   organisation: requiredText(120).describe('Short name of a known organisation, e.g. WFP'),
   sourceUrl: httpUrl(),
   sourceTitle: optionalText(500),
   publishedOn: isoDate({ notFuture: true }),
-  quote: requiredText(5000).describe('The verbatim sentence the number comes from'),
+  quote: requiredText(5000, { multiline: true }).describe('The verbatim sentence the number comes from'),
   role: enumOf(FIGURE_ROLES).default('recommended'),
   status: enumOf(STATUSES).default('draft'),
-  notes: optionalText(5000),
+  notes: optionalText(5000, { multiline: true }),
   externalId: optionalText(200),
 });
 export type FigureFields = z.output<typeof figureFields>;
 
-/** The cross-field rules of DESIGN.md §2; adds issues to ctx (path = field name). */
+/** The cross-field rules of a figure (docs/data-model.md#figure-figures-figure_history); adds issues to ctx (path = field name). */
 export function checkFigure(f: FigureFields, ctx: z.RefinementCtx): void {
   const add = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (f.unit === 'households') {
@@ -41,7 +47,11 @@ export function checkFigure(f: FigureFields, ctx: z.RefinementCtx): void {
     if (f.reportedValue == null) add('reportedValue', 'is required when unit is households (the number of households published)');
     if (f.householdSize != null && f.reportedValue != null) {
       const computed = Math.round(f.reportedValue * f.householdSize);
-      if (f.value != null && f.value !== computed)
+      // The people value is what is stored and counted: the same maximum as a value given directly.
+      // (A household size out of range is already reported on its own field.)
+      const sizeOk = f.householdSize >= MIN_HOUSEHOLD_SIZE && f.householdSize <= MAX_HOUSEHOLD_SIZE;
+      if (computed > MAX_PEOPLE && sizeOk) add('reportedValue', `× householdSize is ${computed.toLocaleString('en')} people, more than ${MAX_PEOPLE.toLocaleString('en')}`);
+      else if (sizeOk && f.value != null && f.value !== computed)
         add('value', `must equal reportedValue × householdSize = ${computed} (or be left out)`);
     }
   } else {
@@ -92,19 +102,3 @@ export const figureListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.string().max(200).optional(),
 });
-
-export const scenarioCreateSchema = z
-  .strictObject({
-    location: locationCode().optional().describe('Defaults to the situation country'),
-    category: enumOf(CATEGORIES).default('new_displacement'),
-    organisation: requiredText(120),
-    kind: enumOf(SCENARIO_KINDS),
-    value: people(),
-    horizonDate: isoDate().nullable().optional(),
-    publishedOn: isoDate({ notFuture: true }),
-    sourceUrl: httpUrl(),
-    quote: requiredText(5000),
-    notes: optionalText(5000),
-  })
-  .meta({ id: 'ScenarioCreate' });
-export type ScenarioCreate = z.output<typeof scenarioCreateSchema>;

@@ -1,4 +1,4 @@
-/** Domain types for figures and scenarios (DESIGN.md §2). Dates are ISO `YYYY-MM-DD` strings throughout. */
+/* Domain types for figures and scenarios (docs/data-model.md). Dates are ISO `YYYY-MM-DD` strings throughout. */
 
 export const FLOW_CATEGORIES = ['new_displacement', 'return', 'cross_border_outflow'] as const;
 export const STOCK_CATEGORIES = ['idps', 'returnees', 'refugees'] as const;

@@ -1,17 +1,18 @@
 import { sql } from 'kysely';
-import type { Db } from '../storage/database';
-import type { Figure, Scenario } from './figure';
+import type { Tx } from '../storage/database';
+import { BulkInsert } from '../storage/bulk-insert';
+import { isFlow, type Figure } from './figure';
+import { peopleValue, type FigureCreate } from './figure.schema';
+import type { Situation } from '../situations/situation';
 import type { FigureLike } from '../statistics/types';
-import type { CompiledQuery, SelectQueryBuilder, Transaction, Selectable } from 'kysely';
+import type { CompiledQuery, Insertable, SelectQueryBuilder, Selectable, Updateable } from 'kysely';
 import type { Database, FiguresTable } from '../storage/schema';
-
-export type Tx = Db | Transaction<Database>;
 
 const figureColumns = [
   'f.id', 'f.situation_id', 'f.location_code', 'f.location_role', 'f.category', 'f.period_start', 'f.period_end', 'f.value',
   'f.value_low', 'f.value_high', 'f.quantifier', 'f.unit', 'f.reported_value', 'f.household_size', 'f.organisation_id',
   'f.source_url', 'f.source_title', 'f.published_on', 'f.quote', 'f.role', 'f.status', 'f.notes', 'f.external_id',
-  'f.import_id', 'f.created_by', 'f.created_at', 'f.updated_by', 'f.updated_at', 'f.version', 'f.deleted_at',
+  'f.import_id', 'f.created_by', 'f.created_at', 'f.updated_by', 'f.updated_at', 'f.version', 'f.deleted_at', 'f.changed_by',
   's.slug as situation_slug', 'o.short_name as organisation_short_name', 'o.reliability as organisation_reliability',
 ] as const;
 
@@ -19,6 +20,8 @@ type FigureRow = Selectable<FiguresTable> & { situation_slug: string; organisati
 
 export interface FigureRecord extends Figure {
   externalId: string | null;
+  /** Who last changed what the figure says (its creator until someone does): approval needs someone else. */
+  changedBy: string;
 }
 
 /** The columns the statistics read (analysis.repository.ts selects only these). */
@@ -63,12 +66,49 @@ export function toFigure(r: FigureRow): FigureRecord {
     notes: r.notes,
     externalId: r.external_id,
     createdBy: r.created_by,
+    changedBy: r.changed_by ?? r.created_by,
     createdAt: r.created_at,
     updatedBy: r.updated_by,
     updatedAt: r.updated_at,
     version: r.version,
   };
 }
+
+/** The database row for a validated figure. Flows without a start count from the situation's onset. */
+function toRow(situation: Situation, f: FigureCreate, organisationId: number) {
+  const value = peopleValue(f)!;
+  return {
+    situation_id: situation.id,
+    location_code: f.location,
+    location_role: f.locationRole,
+    category: f.category,
+    period_start: isFlow(f.category) ? (f.periodStart ?? situation.onsetDate) : null,
+    period_end: f.periodEnd,
+    value,
+    value_low: f.valueLow ?? null,
+    value_high: f.valueHigh ?? null,
+    quantifier: f.quantifier,
+    unit: f.unit,
+    reported_value: f.unit === 'households' ? f.reportedValue! : value,
+    household_size: f.unit === 'households' ? f.householdSize! : null,
+    organisation_id: organisationId,
+    source_url: f.sourceUrl,
+    source_title: f.sourceTitle ?? null,
+    published_on: f.publishedOn,
+    quote: f.quote,
+    role: f.role,
+    status: f.status,
+    notes: f.notes ?? null,
+    external_id: f.externalId ?? null,
+  };
+}
+
+/** The columns of `toRow`, in the order the bulk insert of an import writes them. */
+const BULK_COLUMNS = [
+  'situation_id', 'location_code', 'location_role', 'category', 'period_start', 'period_end', 'value', 'value_low', 'value_high', 'quantifier',
+  'unit', 'reported_value', 'household_size', 'organisation_id', 'source_url', 'source_title', 'published_on', 'quote', 'role', 'status', 'notes',
+  'external_id',
+] as const;
 
 /** Where each field of the figures export comes from. */
 const EXPORT_COLUMNS: Readonly<Record<string, string>> = {
@@ -160,6 +200,74 @@ export const figuresRepository = {
     return this.where(base, q).compile();
   },
 
+  /** The database row for a validated figure (also what imports write in bulk). */
+  toRow,
+
+  /** Inserts a figure at version 1 and returns it as stored. */
+  async insert(db: Tx, situation: Situation, input: FigureCreate, organisationId: number, audit: { actor: string; at: string; importId: number | null }): Promise<FigureRecord> {
+    const { actor, at } = audit;
+    const { id } = await db
+      .insertInto('figures')
+      .values({ ...toRow(situation, input, organisationId), created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null, import_id: audit.importId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return (await this.get(db, id))!;
+  },
+
+  /**
+   * Applies `set` and steps the version, only if the figure is still at `version`: false when another writer got
+   * there first (the caller answers 409 with the current record).
+   */
+  async updateIfVersion(db: Tx, id: number, version: number, set: Updateable<FiguresTable>, actor: string, at: string): Promise<boolean> {
+    const res = await db
+      .updateTable('figures')
+      .set({ ...set, updated_by: actor, updated_at: at, version: version + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  },
+
+  /** A bulk writer of `toRow` rows for an import: `fixed` holds the columns every row shares (import id, audit). */
+  bulkInsert(db: Tx, fixed: Pick<Insertable<FiguresTable>, 'import_id' | 'created_by' | 'created_at' | 'updated_by' | 'updated_at' | 'version' | 'deleted_at'>) {
+    return new BulkInsert(db, 'figures', BULK_COLUMNS, fixed);
+  },
+
+  /**
+   * The columns that identify a figure for duplicate checks, for every figure of the situation (deleted ones too),
+   * in pages of 20,000 rows so a million-figure situation is never one result.
+   */
+  async *keyRows(db: Tx, situationId: number) {
+    let after = 0;
+    for (;;) {
+      const rows = await db
+        .selectFrom('figures')
+        .select(['id', 'external_id', 'source_url', 'location_code', 'category', 'period_end', 'value'])
+        .where('situation_id', '=', situationId)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(20000)
+        .execute();
+      yield rows;
+      if (rows.length < 20000) return;
+      after = rows[rows.length - 1].id;
+    }
+  },
+
+  /** Every location × category with approved figures, and how many organisations reported it (the summary export). */
+  async approvedCombos(db: Tx, situationId: number): Promise<{ location_code: string; category: string; sources: number }[]> {
+    return db
+      .selectFrom('figures')
+      .select(['location_code', 'category', sql<number>`count(distinct organisation_id)`.as('sources')])
+      .where('situation_id', '=', situationId)
+      .where('status', '=', 'approved')
+      .where('deleted_at', 'is', null)
+      .groupBy(['location_code', 'category'])
+      .orderBy('location_code')
+      .orderBy('category')
+      .execute();
+  },
+
   async findByExternalId(db: Tx, situationId: number, externalId: string): Promise<number | undefined> {
     const row = await db
       .selectFrom('figures')
@@ -168,6 +276,40 @@ export const figuresRepository = {
       .where('external_id', '=', externalId)
       .executeTakeFirst();
     return row?.id;
+  },
+
+  /** Draft, not deleted figures of one import, in id order after `afterId` (a batch of "approve all from this import"). */
+  async importDrafts(db: Tx, importId: number, afterId: number, limit: number): Promise<FigureRecord[]> {
+    const rows = await this.select(db)
+      .where('f.import_id', '=', importId)
+      .where('f.status', '=', 'draft')
+      .where('f.deleted_at', 'is', null)
+      .where('f.id', '>', afterId)
+      .orderBy('f.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toFigure(r as FigureRow));
+  },
+
+  /** Sets drafts approved, one version step each; returns how many rows changed. */
+  async approveMany(db: Tx, ids: number[], actor: string, at: string): Promise<number> {
+    if (!ids.length) return 0;
+    const res = await db
+      .updateTable('figures')
+      .set((eb) => ({ status: 'approved', updated_by: actor, updated_at: at, version: eb('version', '+', 1) }))
+      .where('id', 'in', ids)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  },
+
+  /** History rows of many figures in one statement. */
+  async addHistoryMany(db: Tx, rows: { figureId: number; action: string; actor: string; at: string; before: unknown; after: unknown }[]) {
+    if (!rows.length) return;
+    await db
+      .insertInto('figure_history')
+      .values(rows.map((r) => ({ figure_id: r.figureId, action: r.action, actor: r.actor, at: r.at, before: r.before == null ? null : JSON.stringify(r.before), after: r.after == null ? null : JSON.stringify(r.after) })))
+      .execute();
   },
 
   async addHistory(db: Tx, figureId: number, action: string, actor: string, at: string, before: unknown, after: unknown) {
@@ -218,63 +360,3 @@ export interface HistoryEntry {
   before: FigureRecord | null;
   after: FigureRecord | null;
 }
-
-export const scenariosRepository = {
-  /** The situation's scenarios in id order; deleted ones only when asked (editors restoring one). */
-  async list(db: Tx, situationId: number, opts: { includeDeleted?: boolean; id?: number } = {}): Promise<Scenario[]> {
-    let q = db
-      .selectFrom('scenarios as sc')
-      .innerJoin('situations as s', 's.id', 'sc.situation_id')
-      .innerJoin('organisations as o', 'o.id', 'sc.organisation_id')
-      .selectAll('sc')
-      .select(['s.slug as situation_slug', 'o.short_name as organisation_short_name'])
-      .where('sc.situation_id', '=', situationId);
-    if (!opts.includeDeleted) q = q.where('sc.deleted_at', 'is', null);
-    if (opts.id != null) q = q.where('sc.id', '=', opts.id);
-    const rows = await q.orderBy('sc.id').execute();
-    return rows.map((r) => ({
-      id: r.id,
-      situation: r.situation_slug,
-      location: r.location_code,
-      category: r.category as Scenario['category'],
-      organisation: r.organisation_short_name,
-      kind: r.kind as Scenario['kind'],
-      value: Number(r.value),
-      horizonDate: r.horizon_date,
-      publishedOn: r.published_on,
-      sourceUrl: r.source_url,
-      quote: r.quote,
-      notes: r.notes,
-      createdBy: r.created_by,
-      createdAt: r.created_at,
-      deletedAt: r.deleted_at,
-    }));
-  },
-
-  async get(db: Tx, situationId: number, id: number): Promise<Scenario | undefined> {
-    return (await this.list(db, situationId, { includeDeleted: true, id }))[0];
-  },
-
-  async setDeleted(db: Tx, id: number, deletedAt: string | null) {
-    await db.updateTable('scenarios').set({ deleted_at: deletedAt }).where('id', '=', id).execute();
-  },
-
-  async addHistory(db: Tx, scenarioId: number, action: string, actor: string, at: string, before: Scenario | null, after: Scenario | null) {
-    await db
-      .insertInto('scenario_history')
-      .values({ scenario_id: scenarioId, action, actor, at, before: before && JSON.stringify(before), after: after && JSON.stringify(after) })
-      .execute();
-  },
-
-  async history(db: Tx, scenarioId: number) {
-    const rows = await db.selectFrom('scenario_history').selectAll().where('scenario_id', '=', scenarioId).orderBy('id').execute();
-    return rows.map((r) => ({
-      id: r.id,
-      action: r.action,
-      actor: r.actor,
-      at: r.at,
-      before: r.before == null ? null : (JSON.parse(r.before) as Scenario),
-      after: r.after == null ? null : (JSON.parse(r.after) as Scenario),
-    }));
-  },
-};

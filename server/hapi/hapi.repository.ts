@@ -1,4 +1,4 @@
-import type { Tx } from '../figures/figures.repository';
+import type { Tx } from '../storage/database';
 import type { Category } from '../figures/figure';
 import type { HapiQuery } from './hapi';
 

@@ -3,7 +3,7 @@ import { readFigureBatches } from '../csv/read';
 import type { LocationCandidate, ReadOptions, ReadSummary, RowError } from '../csv/candidate';
 import { hash } from 'node:crypto';
 import { figureCreateSchema, peopleValue, type FigureCreate } from '../figures/figure.schema';
-import { toFieldErrors } from '../validation';
+import { MAX_NAME, shownSafely, textProblem, toFieldErrors } from '../validation';
 
 /** A row of the file, read and validated: a valid figure, or its problems with row, column and value. */
 export interface CheckedRow {
@@ -42,7 +42,7 @@ export interface CheckOptions {
   status: 'draft' | 'approved';
 }
 
-const cellText = (v: unknown) => (v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const cellText = (v: unknown) => shownSafely(v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
 /**
  * The file's rows as the import checks them, a batch per chunk of the file: read by the layouts (server/csv), then
@@ -53,6 +53,12 @@ export async function* checkedBatches(readable: Readable, opts: CheckOptions): A
   for await (const batch of readFigureBatches(readable, opts.read)) {
     const out: CheckedEvent[] = [];
     for (const ev of batch) {
+      // A new place's name follows the same text rules as every name typed in the API or a form.
+      const nameProblem = ev.type === 'row' && ev.location ? textProblem(ev.location.name ?? '', MAX_NAME) : null;
+      if (ev.type === 'row' && ev.location && nameProblem) {
+        out.push({ type: 'row', row: ev.row, errors: [...ev.errors, { row: ev.row, column: 'location name', value: shownSafely(ev.location.name), message: nameProblem }] });
+        continue;
+      }
       if (ev.type === 'summary' || !ev.figure || ev.errors.length) {
         out.push(ev.type === 'summary' ? ev : { type: 'row', row: ev.row, errors: ev.errors, location: ev.location });
         continue;

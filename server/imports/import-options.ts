@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { httpUrl, isoDate, locationCode, requiredText } from '../validation';
+import { CATEGORIES, QUANTIFIERS, UNITS } from '../figures/figure';
+
+/** The largest CSV an upload may carry (API body or the import form's file). */
+export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 /** Import options as the API query string, the import form and the CLI give them; one schema for all three. */
 export const importOptionsSchema = z.strictObject({
@@ -14,9 +18,12 @@ export const importOptionsSchema = z.strictObject({
     .optional(),
   organisation: requiredText(120).optional(),
   sourceUrl: httpUrl().optional(),
-  quote: requiredText(5000).optional(),
+  quote: requiredText(5000, { multiline: true }).optional(),
   publishedOn: isoDate({ notFuture: true }).optional(),
   location: locationCode().optional(),
+  category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
+  quantifier: z.enum(QUANTIFIERS, { error: `must be one of ${QUANTIFIERS.join(', ')}` }).optional(),
+  unit: z.enum(UNITS, { error: `must be one of ${UNITS.join(', ')}` }).optional(),
   filename: requiredText(255).optional(),
 });
 export type ImportOptionsInput = z.output<typeof importOptionsSchema>;
@@ -30,5 +37,6 @@ export const toImportOptions = (o: ImportOptionsInput, filename: string, bytes: 
   status: o.status,
   countryFilter: o.countryFilter,
   map: o.map,
-  defaults: { organisation: o.organisation, sourceUrl: o.sourceUrl, quote: o.quote, publishedOn: o.publishedOn, location: o.location },
+  // Defaults for what a file lacks; publishedOn set here dates every row, otherwise a file without the column takes each row's own date.
+  defaults: { organisation: o.organisation, sourceUrl: o.sourceUrl, quote: o.quote, publishedOn: o.publishedOn, location: o.location, category: o.category, quantifier: o.quantifier, unit: o.unit },
 });

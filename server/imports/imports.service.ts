@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
-import type { Storage } from '../storage/database';
-import { nowIso } from '../storage/database';
+import { nowIso, type Storage, type Tx } from '../storage/database';
 import { HttpError, notFound } from '../errors';
 import { hasRole, type AuthUser } from '../auth/user';
 import { situationsRepository } from '../situations/situations.repository';
+import { situationOr404 } from '../situations/situations.service';
 import { locationsRepository, type Location } from '../locations/locations.repository';
 import { organisationsRepository } from '../organisations/organisations.repository';
-import type { Tx } from '../figures/figures.repository';
 import type { FigureCreate } from '../figures/figure.schema';
-import { toRow } from '../figures/figures.service';
+import { checkAgainstSituation } from '../figures/figures.service';
+import { figuresRepository } from '../figures/figures.repository';
+import { importsRepository, type ImportRecord } from './imports.repository';
 import type { Situation } from '../situations/situation';
 import { checkedBatches, digest, naturalKey, type FigureKeys } from './checked-rows';
 import { checkedBatchesInWorker } from './checked-rows.threads';
-import { BulkInsert } from '../storage/bulk-insert';
-import type { LocationCandidate, ReadSummary, RowError } from '../csv/candidate';
+import type { LocationCandidate, ReadDefaults, ReadSummary, RowError } from '../csv/candidate';
 
 /** Opens the file: preview and commit each read it once, rather than holding a million rows. */
 export type Source = () => Readable;
@@ -23,9 +23,9 @@ export interface ImportOptions {
   filename: string;
   map?: Record<string, string>;
   countryFilter?: boolean;
-  /** `approved` only for editors who choose it; imported figures are drafts otherwise. */
+  /** `approved` only for admins who choose it; imported figures are drafts otherwise. */
   status?: 'draft' | 'approved';
-  defaults?: { organisation?: string; sourceUrl?: string; quote?: string; publishedOn?: string; location?: string };
+  defaults?: Pick<ReadDefaults, 'organisation' | 'sourceUrl' | 'quote' | 'publishedOn' | 'location' | 'category' | 'quantifier' | 'unit'>;
   onProgress?: (rows: number) => void;
   /** Read and validate the file in a worker thread while this thread checks and writes: for large files (callers decide). */
   parallel?: boolean;
@@ -106,17 +106,13 @@ export class ImportsService {
     const actor = user.email;
     const at = nowIso();
     const { pass, importId } = await this.storage.db.transaction().execute(async (trx) => {
-      const { id } = await trx
-        .insertInto('imports')
-        .values({ situation_id: situation.id, filename: opts.filename, sha256: '', layout: 'unknown', figure_count: 0, created_by: actor, created_at: at })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const id = await importsRepository.create(trx, situation.id, opts.filename, actor, at);
       const writer = new FigureWriter(trx, situation, id, actor, at);
       const pass = await this.pass(trx, situation, source, opts, writer);
       if (pass.errorCount > 0) throw new ImportRejected(report(opts, pass, null));
       await writer.flush();
       if (writer.written !== pass.newCount) throw new Error(`import wrote ${writer.written} figures but counted ${pass.newCount}`);
-      await trx.updateTable('imports').set({ sha256: pass.sha256, layout: pass.summary.layout ?? 'unknown', figure_count: pass.newCount }).where('id', '=', id).execute();
+      await importsRepository.finish(trx, id, { sha256: pass.sha256, layout: pass.summary.layout ?? 'unknown', figureCount: pass.newCount });
       await situationsRepository.touch(trx, situation.id, at);
       return { pass, importId: id };
     });
@@ -125,10 +121,19 @@ export class ImportsService {
   }
 
   private async situationFor(slug: string, opts: ImportOptions, user: AuthUser): Promise<Situation> {
-    if (opts.status === 'approved' && !hasRole(user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can import figures as approved');
-    const situation = await situationsRepository.bySlug(this.storage.db, slug);
-    if (!situation) throw notFound(`Situation ${slug}`);
-    return situation;
+    // Four eyes: figures imported as approved are public at once, so only an admin may do it; an editor's import
+    // lands as drafts for a second editor to approve ("approve all from this import").
+    if (opts.status === 'approved' && !hasRole(user, 'admin'))
+      throw new HttpError(403, 'forbidden', 'status: only an admin can import figures as approved; import them as drafts and ask another editor to approve the import', { fields: [{ path: 'status', message: 'approved needs an admin' }] });
+    return situationOr404(this.storage.db, slug);
+  }
+
+  /** A committed import of the situation, with how many of its figures are in each status now. */
+  async record(slug: string, id: number): Promise<{ situation: Situation; record: ImportRecord; counts: Record<string, number> }> {
+    const situation = await situationOr404(this.storage.db, slug);
+    const record = await importsRepository.get(this.storage.db, situation.id, id);
+    if (!record) throw notFound(`Import ${id} of ${situation.title}`);
+    return { situation, record, counts: await importsRepository.statusCounts(this.storage.db, id) };
   }
 
   /** One read of the file: every problem with its row, duplicates, and (with a writer) the new figures written as they come. */
@@ -184,6 +189,7 @@ export class ImportsService {
         }
         const f = ev.figure;
         if (!f) continue;
+        for (const e of checkAgainstSituation(situation, f)) addError({ row: ev.row, column: e.path, value: f.periodEnd, message: e.message });
         const loc = known.get(f.location) ?? newLocations.get(f.location);
         if (!loc) addError({ row: ev.row, column: 'location', value: f.location, message: `unknown location code ${f.location}; add a name column or create the location first` });
         else if (loc.country !== situation.country) addError({ row: ev.row, column: 'location', value: f.location, message: `${f.location} is in ${loc.country}, not in the situation's country ${situation.country}`, otherCountry: loc.country });
@@ -223,12 +229,6 @@ function report(opts: ImportOptions, pass: Pass, importId: number | null): Impor
   };
 }
 
-const FIGURE_COLUMNS = [
-  'situation_id', 'location_code', 'location_role', 'category', 'period_start', 'period_end', 'value', 'value_low', 'value_high', 'quantifier',
-  'unit', 'reported_value', 'household_size', 'organisation_id', 'source_url', 'source_title', 'published_on', 'quote', 'role', 'status', 'notes',
-  'external_id',
-] as const;
-
 /**
  * Writes an import's figures in statements of 500 rows, new locations first. An imported figure gets no history
  * row of its own: its history starts with the import record (who, when, which file), and its state at import is
@@ -236,10 +236,10 @@ const FIGURE_COLUMNS = [
  */
 class FigureWriter {
   private locations: Location[] = [];
-  private readonly insert: BulkInsert<'figures', (typeof FIGURE_COLUMNS)[number]>;
+  private readonly insert: ReturnType<typeof figuresRepository.bulkInsert>;
 
   constructor(private readonly trx: Tx, private readonly situation: Situation, importId: number, actor: string, readonly at: string) {
-    this.insert = new BulkInsert(trx, 'figures', FIGURE_COLUMNS, { import_id: importId, created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null });
+    this.insert = figuresRepository.bulkInsert(trx, { import_id: importId, created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null });
   }
 
   get written() {
@@ -253,7 +253,7 @@ class FigureWriter {
   async add(f: FigureCreate, organisationId: number) {
     // A new location's row goes in before any figure that refers to it.
     if (this.locations.length) await this.flush();
-    await this.insert.add(toRow(this.situation, f, organisationId));
+    await this.insert.add(figuresRepository.toRow(this.situation, f, organisationId));
   }
 
   async flush() {
@@ -269,23 +269,12 @@ interface Keys { external: Set<string>; natural: Set<string> }
 /** Keys of the situation's figures (deleted ones too: a deleted figure is restored, not imported again). */
 async function existingKeys(db: Tx, situationId: number): Promise<Keys> {
   const keys: Keys = { external: new Set(), natural: new Set() };
-  let after = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom('figures')
-      .select(['id', 'external_id', 'source_url', 'location_code', 'category', 'period_end', 'value'])
-      .where('situation_id', '=', situationId)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(20000)
-      .execute();
+  for await (const rows of figuresRepository.keyRows(db, situationId))
     for (const r of rows) {
       if (r.external_id) keys.external.add(digest(r.external_id));
       keys.natural.add(naturalKey({ sourceUrl: r.source_url, location: r.location_code, category: r.category, periodEnd: r.period_end, value: Number(r.value) }));
     }
-    if (rows.length < 20000) return keys;
-    after = rows[rows.length - 1].id;
-  }
+  return keys;
 }
 
 /** True when the figure is already there; otherwise remembers it, so a file's own repeats count once. */

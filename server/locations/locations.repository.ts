@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Tx } from '../figures/figures.repository';
+import type { Tx } from '../storage/database';
 import type { LocationsTable } from '../storage/schema';
 
 export interface Location {

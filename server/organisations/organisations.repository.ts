@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Tx } from '../figures/figures.repository';
+import type { Tx } from '../storage/database';
 import { RELIABILITIES, type Reliability } from '../figures/figure';
 import { requiredText } from '../validation';
 

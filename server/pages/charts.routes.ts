@@ -8,7 +8,7 @@ import { PNG_LIMITS } from '../charts/limits';
 
 // Chart.js and the canvas load on the first PNG request, not at start-up (about 170 ms of a cold start).
 const renderer = () => require('../charts/render') as typeof import('../charts/render');
-import { loadSituationView, viewQuerySchema } from './situation.data';
+import { viewQuerySchema } from './situation.data';
 import type { PageDeps } from './deps';
 
 const size = (dim: 'width' | 'height') => {
@@ -42,7 +42,7 @@ export function chartRoutes(d: PageDeps): Router {
     const key = JSON.stringify([slug, situation.updatedAt, chart, width, height, q.location ?? null, q.category ?? null, q.horizon ?? null]);
     let hit = cache.get(key);
     if (!hit) {
-      const v = await loadSituationView(d.storage, d.analysis, slug, q, d.i18n);
+      const v = await d.views.load(slug, q, d.i18n);
       const png = renderer().renderChartPng(chart as ChartId, v.payload, width, height);
       hit = { png, etag: `"${createHash('sha256').update(png).digest('base64url').slice(0, 27)}"` };
       if (cache.size >= 64) cache.delete(cache.keys().next().value!);

@@ -1,11 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS } from '../figures/figure';
-import { figuresRepository, type FigureRecord } from '../figures/figures.repository';
-import { locationsRepository } from '../locations/locations.repository';
-import { organisationsRepository } from '../organisations/organisations.repository';
-import { HttpError, notFound, type FieldError } from '../errors';
-import { hasRole } from '../auth/user';
+import type { FigureRecord } from '../figures/figures.repository';
+import { HttpError, type FieldError } from '../errors';
+import { hasRole, type AuthUser } from '../auth/user';
 import { isoDate, locationCode, requiredText, toFieldErrors } from '../validation';
 import type { Situation } from '../situations/situation';
 import { byField, echo, fieldErrors, figureInput, FIGURE_FORM_FIELDS, type FormBody } from './forms';
@@ -42,7 +40,7 @@ function formValues(f: FigureRecord): Record<string, string> {
 }
 
 // History rows list what changed; bookkeeping fields change every time and say nothing.
-const BOOKKEEPING = new Set(['updatedAt', 'updatedBy', 'version', 'createdAt', 'createdBy', 'organisationReliability']);
+const BOOKKEEPING = new Set(['updatedAt', 'updatedBy', 'version', 'createdAt', 'createdBy', 'changedBy', 'organisationReliability']);
 function changes(before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
   if (!before || !after) return [];
   // A people figure's published number is its value: listing it again as "households as published" would be wrong.
@@ -63,43 +61,42 @@ function figuresCsvHref(slug: string, q: { location?: string; category?: string;
   return `/situations/${encodeURIComponent(slug)}/export/figures.csv${s ? `?${s}` : ''}`;
 }
 
-/** Figures list, detail with history, and the figure form (create, edit, approve, reject, delete, restore). */
-export function figurePages(d: PageDeps): Router {
-  const r = Router();
-  const db = d.storage.db;
+const formOptions = async (d: PageDeps, situation: Situation) => ({
+  locations: await d.locations.list(situation.country),
+  organisations: await d.organisations.list(),
+  options: { locationRole: LOCATION_ROLES, category: CATEGORIES, quantifier: QUANTIFIERS, unit: UNITS, role: FIGURE_ROLES, status: STATUSES },
+});
 
-  const formOptions = async (situation: Situation) => ({
-    locations: await locationsRepository.list(db, situation.country),
-    organisations: await organisationsRepository.list(db),
-    options: { locationRole: LOCATION_ROLES, category: CATEGORIES, quantifier: QUANTIFIERS, unit: UNITS, role: FIGURE_ROLES, status: STATUSES },
+const renderForm = async (
+  d: PageDeps,
+  res: Response,
+  status: number,
+  x: { situation: Situation; figure?: FigureRecord; values: Record<string, string>; errors?: FieldError[]; conflict?: { current: FigureRecord; yours: Record<string, string> } },
+) => {
+  const errors = x.errors ?? [];
+  res.status(status).render('figures/form', {
+    title: x.figure ? res.locals.t('figureForm.editTitle', { id: x.figure.id }) : res.locals.t('figureForm.newTitle'),
+    situation: x.situation,
+    figure: x.figure ?? null,
+    values: x.values,
+    errors,
+    fieldErrors: byField(errors),
+    fields: FIGURE_FORM_FIELDS,
+    conflict: x.conflict ? { current: x.conflict.current, currentValues: formValues(x.conflict.current), yours: x.conflict.yours } : null,
+    ...(await formOptions(d, x.situation)),
   });
+};
 
-  const renderForm = async (
-    res: Response,
-    status: number,
-    x: { situation: Situation; figure?: FigureRecord; values: Record<string, string>; errors?: FieldError[]; conflict?: { current: FigureRecord; yours: Record<string, string> } },
-  ) => {
-    const errors = x.errors ?? [];
-    res.status(status).render('figures/form', {
-      title: x.figure ? res.locals.t('figureForm.editTitle', { id: x.figure.id }) : res.locals.t('figureForm.newTitle'),
-      situation: x.situation,
-      figure: x.figure ?? null,
-      values: x.values,
-      errors,
-      fieldErrors: byField(errors),
-      fields: FIGURE_FORM_FIELDS,
-      conflict: x.conflict ? { current: x.conflict.current, currentValues: formValues(x.conflict.current), yours: x.conflict.yours } : null,
-      ...(await formOptions(x.situation)),
-    });
-  };
+const renderDetail = async (d: PageDeps, req: Request, res: Response, f: FigureRecord, status = 200, problem: string | null = null) => {
+  const situation = await d.situations.get(f.situation);
+  const location = await d.locations.get(f.location);
+  const history = req.user ? (await d.figures.history(f.id, req.user)).map((h) => ({ ...h, changes: changes(h.before as never, h.after as never) })) : null;
+  res.status(status).render('figures/show', { title: res.locals.t('figure.title', { id: f.id }), figure: f, situation, location, history, problem });
+};
 
-  const renderDetail = async (req: Request, res: Response, f: FigureRecord, status = 200, problem: string | null = null) => {
-    const situation = await d.situations.get(f.situation);
-    const location = await locationsRepository.get(db, f.location);
-    const history = req.user ? (await d.figures.history(f.id)).map((h) => ({ ...h, changes: changes(h.before as never, h.after as never) })) : null;
-    res.status(status).render('figures/show', { title: res.locals.t('figure.title', { id: f.id }), figure: f, situation, location, history, problem });
-  };
-
+/** The figures of a situation, filtered and paged (readers see approved ones). */
+function figureListPage(d: PageDeps): Router {
+  const r = Router();
   r.get('/situations/:slug/figures', async (req, res) => {
     const situation = await d.situations.get(String(req.params.slug));
     const editor = hasRole(req.user, 'editor');
@@ -109,27 +106,29 @@ export function figurePages(d: PageDeps): Router {
     let figures: FigureRecord[] = [];
     let next: string | null = null;
     if (parsed.success) {
-      const org = q.organisation ? await organisationsRepository.byShortName(db, q.organisation) : undefined;
-      if (q.organisation && !org) errors.push({ path: 'organisation', message: `unknown organisation "${q.organisation}"` });
-      else {
-        const rows = await figuresRepository.list(db, {
-          situationId: situation.id, location: q.location, category: q.category, organisationId: org?.id, from: q.from, to: q.to,
-          // Readers see approved figures only; editors choose.
-          status: editor ? (q.status ?? 'all') : 'approved',
-          includeDeleted: editor && q.deleted === 'on',
+      try {
+        const page = await d.figures.list(situation.slug, {
+          location: q.location, category: q.category, organisation: q.organisation, from: q.from, to: q.to,
+          // Readers see approved figures (the service refuses them others); editors see every status unless they choose.
+          status: q.status ?? (editor ? 'all' : 'approved'),
+          includeDeleted: q.deleted === 'on',
           newestFirst: { before: q.before ? { periodEnd: q.before.slice(0, 10), id: Number(q.before.slice(11)) } : undefined },
-          limit: PAGE_SIZE + 1,
-        });
-        figures = rows.slice(0, PAGE_SIZE);
-        if (rows.length > PAGE_SIZE) {
+          limit: PAGE_SIZE,
+        }, req.user);
+        figures = page.figures;
+        if (page.nextAfter != null) {
           const last = figures[figures.length - 1];
           const p = new URLSearchParams(Object.entries(req.query).filter(([k, v]) => k !== 'before' && typeof v === 'string') as [string, string][]);
           p.set('before', `${last.periodEnd}~${last.id}`);
           next = `?${p}`;
         }
+      } catch (err) {
+        const refused = fieldErrors(err);
+        if (!refused) throw err;
+        errors.push(...refused);
       }
     }
-    const [locations, organisations] = await Promise.all([locationsRepository.list(db, situation.country), organisationsRepository.list(db)]);
+    const [locations, organisations] = await Promise.all([d.locations.list(situation.country), d.organisations.list()]);
     res.status(errors.length ? 400 : 200).render('figures/list', {
       title: `${res.locals.t('figures.title')} · ${situation.title}`,
       situation, figures, next, errors, fieldErrors: byField(errors), filters: echo(req.query as FormBody, ['location', 'category', 'status', 'organisation', 'from', 'to', 'deleted']),
@@ -140,11 +139,17 @@ export function figurePages(d: PageDeps): Router {
     });
   });
 
+  return r;
+}
+
+/** The figure form: new, create, edit, and save with the version it was based on (a stale one shows both versions). */
+function figureFormPages(d: PageDeps): Router {
+  const r = Router();
   r.get('/situations/:slug/figures/new', requirePageRole('editor'), async (req, res) => {
     const situation = await d.situations.get(String(req.params.slug));
     // No quantifier is chosen for the user: "exact" and "more than" publish different numbers.
     const values: Record<string, string> = { location: situation.country, locationRole: 'unknown', category: await d.analysis.headlineCategory(situation), unit: 'people', quantifier: '', role: 'recommended', status: 'draft' };
-    await renderForm(res, 200, { situation, values });
+    await renderForm(d, res, 200, { situation, values });
   });
 
   r.post('/situations/:slug/figures', requirePageRole('editor'), async (req, res) => {
@@ -159,21 +164,13 @@ export function figurePages(d: PageDeps): Router {
     } catch (err) {
       const errors = fieldErrors(err) ?? (err instanceof HttpError && err.status === 403 ? [{ path: 'status', message: err.message }] : null);
       if (!errors) throw err;
-      await renderForm(res, err instanceof HttpError ? err.status : 400, { situation, values: echo(body, FIGURE_FORM_FIELDS), errors });
+      await renderForm(d, res, err instanceof HttpError ? err.status : 400, { situation, values: echo(body, FIGURE_FORM_FIELDS), errors });
     }
-  });
-
-  r.get('/figures/:id', async (req, res) => {
-    const editor = hasRole(req.user, 'editor');
-    const f = await d.figures.get(idParam(req), { includeDeleted: editor });
-    if (f.status !== 'approved' && !editor) throw notFound(`Figure ${f.id}`);
-    if (f.deletedAt && !editor) throw notFound(`Figure ${f.id}`);
-    await renderDetail(req, res, f);
   });
 
   r.get('/figures/:id/edit', requirePageRole('editor'), async (req, res) => {
     const f = await d.figures.get(idParam(req));
-    await renderForm(res, 200, { situation: await d.situations.get(f.situation), figure: f, values: { ...formValues(f), version: String(f.version) } });
+    await renderForm(d, res, 200, { situation: await d.situations.get(f.situation), figure: f, values: { ...formValues(f), version: String(f.version) } });
   });
 
   r.post('/figures/:id', requirePageRole('editor'), async (req, res) => {
@@ -192,31 +189,49 @@ export function figurePages(d: PageDeps): Router {
       if (err instanceof HttpError && err.status === 409 && err.details.current) {
         const current = err.details.current as FigureRecord;
         // The form keeps the user's input but carries the current version: saving again is a deliberate overwrite.
-        return renderForm(res, 409, { situation, figure: current, values: { ...yours, version: String(current.version) }, conflict: { current, yours } });
+        return renderForm(d, res, 409, { situation, figure: current, values: { ...yours, version: String(current.version) }, conflict: { current, yours } });
       }
       const errors = fieldErrors(err);
       if (!errors) throw err;
-      await renderForm(res, 400, { situation, figure: f, values: yours, errors });
+      await renderForm(d, res, 400, { situation, figure: f, values: yours, errors });
     }
   });
 
-  const action = (name: 'approve' | 'reject' | 'delete' | 'restore') =>
-    r.post(`/figures/:id/${name}`, requirePageRole('editor'), async (req, res) => {
-      const id = idParam(req);
-      const version = Number(req.body.version) || undefined;
-      try {
-        if (name === 'restore') await d.figures.restore(id, req.user!);
-        else await d.figures[name](id, req.user!, version);
-      } catch (err) {
-        if (!(err instanceof HttpError) || ![403, 409].includes(err.status)) throw err;
-        const f = await d.figures.get(id, { includeDeleted: true });
-        const message = err.status === 409 && err.code === 'version_conflict' ? res.locals.t('figure.changedMeanwhile', { version: version ?? '?', current: f.version, by: f.updatedBy }) : err.message;
-        return renderDetail(req, res, f, err.status, message);
-      }
-      const done = { approve: 'approved', reject: 'rejected', delete: 'deleted', restore: 'restored' }[name];
-      res.redirect(303, `/figures/${id}?done=${done}`);
-    });
-  (['approve', 'reject', 'delete', 'restore'] as const).forEach(action);
-
   return r;
+}
+
+type FigureAction = 'approve' | 'reject' | 'delete' | 'restore';
+const DONE: Record<FigureAction, string> = { approve: 'approved', reject: 'rejected', delete: 'deleted', restore: 'restored' };
+
+/** One figure with its history, and the review buttons on it. */
+function figureDetailPages(d: PageDeps): Router {
+  const r = Router();
+  r.get('/figures/:id', async (req, res) => {
+    await renderDetail(d, req, res, await d.figures.visible(idParam(req), req.user, { includeDeleted: true }));
+  });
+
+  /** Runs a review action; a refusal (403, or 409 when the figure moved on) shows the figure again with the reason. */
+  const act = async (req: Request, res: Response, name: FigureAction, run: (id: number, user: AuthUser, version: number | undefined) => Promise<unknown>) => {
+    const id = idParam(req);
+    const version = Number(req.body.version) || undefined;
+    try {
+      await run(id, req.user!, version);
+    } catch (err) {
+      if (!(err instanceof HttpError) || ![403, 409].includes(err.status)) throw err;
+      const f = await d.figures.get(id, { includeDeleted: true });
+      const message = err.status === 409 && err.code === 'version_conflict' ? res.locals.t('figure.changedMeanwhile', { version: version ?? '?', current: f.version, by: f.updatedBy }) : err.message;
+      return renderDetail(d, req, res, f, err.status, message);
+    }
+    res.redirect(303, `/figures/${id}?done=${DONE[name]}`);
+  };
+  r.post('/figures/:id/approve', requirePageRole('editor'), (req, res) => act(req, res, 'approve', (id, user, version) => d.figures.approve(id, user, version)));
+  r.post('/figures/:id/reject', requirePageRole('editor'), (req, res) => act(req, res, 'reject', (id, user, version) => d.figures.reject(id, user, version)));
+  r.post('/figures/:id/delete', requirePageRole('editor'), (req, res) => act(req, res, 'delete', (id, user, version) => d.figures.delete(id, user, version)));
+  r.post('/figures/:id/restore', requirePageRole('editor'), (req, res) => act(req, res, 'restore', (id, user) => d.figures.restore(id, user)));
+  return r;
+}
+
+/** Figures list, detail with history, and the figure form (create, edit, approve, reject, delete, restore). */
+export function figurePages(d: PageDeps): Router {
+  return Router().use(figureListPage(d), figureFormPages(d), figureDetailPages(d));
 }

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import { MAX_ID } from '../validation';
 import { HttpError } from '../errors';
 import { hasRole, type Role } from '../auth/user';
 
@@ -32,6 +33,6 @@ export const pageReadGate =
 /** Express 5 passes rejected promises to next(); this only narrows the handler type for async routes. */
 export const idParam = (req: Request, name = 'id') => {
   const id = Number(req.params[name]);
-  if (!Number.isSafeInteger(id) || id < 1) throw new HttpError(404, 'not_found', `No page ${req.path}`);
+  if (!Number.isSafeInteger(id) || id < 1 || id > MAX_ID) throw new HttpError(404, 'not_found', `No page ${req.path}`);
   return id;
 };

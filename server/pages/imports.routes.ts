@@ -1,20 +1,19 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
-import { HttpError, notFound, type FieldError } from '../errors';
+import { HttpError, fromUploadError, type FieldError } from '../errors';
 import { toFieldErrors } from '../validation';
-import type { ImportsService, ImportReport } from '../imports/imports.service';
-import { importOptionsSchema, toImportOptions } from '../imports/import-options';
-import { MAX_UPLOAD_BYTES } from '../imports/imports.routes';
+import { CATEGORIES, QUANTIFIERS, UNITS } from '../figures/figure';
+import type { ImportOptions, ImportReport } from '../imports/imports.service';
+import type { PendingUploads, PendingUpload } from '../imports/pending-uploads';
+import { importOptionsSchema, MAX_UPLOAD_BYTES, toImportOptions } from '../imports/import-options';
 import type { Situation } from '../situations/situation';
 import { byField, echo, type FormBody } from './forms';
 import { idParam, requirePageRole } from './guards';
 import type { PageDeps } from './deps';
+import { hasRole } from '../auth/user';
 
-/**
+/*
  * The import page (editors): upload a CSV, preview it, then commit it (all rows or none).
  *
  * CSRF with a file upload. The pages check a double-submit token taken from the body field `_csrf`
@@ -26,134 +25,12 @@ import type { PageDeps } from './deps';
  * is valid: a request that fails the check has its temp file removed when the response closes. The token
  * never travels in the URL (URLs reach logs and history).
  *
- * Between preview and commit the file stays on the server, never in the client: it is kept under a random
- * 128-bit id in that directory with a small record of who uploaded it (user id and session key) and for which
- * situation. The commit form sends only the id; the server accepts it only from the same session and user for
- * the same situation, within an hour. One pending file per session (a new upload replaces it); files with
- * problems are not kept; a commit claims the file by renaming it (a double submit cannot import it twice) and
- * deletes it after success. Expired files are swept on each upload, and at most MAX_PENDING are kept.
+ * Between preview and commit the file waits in the pending-upload store (server/imports/pending-uploads.ts).
  */
 
-export const UPLOAD_TTL_MS = 60 * 60 * 1000;
-const MAX_PENDING = 50;
-const ID = /^[a-f0-9]{32}$/;
 /** The fields of the import form, in form order (`file` is the upload itself). */
-export const IMPORT_FORM_FIELDS = ['file', 'status', 'countryFilter', 'map', 'organisation', 'sourceUrl', 'quote', 'publishedOn', 'location'] as const;
+export const IMPORT_FORM_FIELDS = ['file', 'status', 'countryFilter', 'map', 'organisation', 'sourceUrl', 'quote', 'publishedOn', 'location', 'category', 'quantifier', 'unit'] as const;
 const OPTION_FIELDS = IMPORT_FORM_FIELDS.filter((f) => f !== 'file');
-
-export interface PendingUpload {
-  id: string;
-  path: string;
-  filename: string;
-  size: number;
-}
-interface PendingRecord {
-  userId: number;
-  sessionKey: string;
-  slug: string;
-  filename: string;
-  size: number;
-  createdAt: number;
-}
-
-/** A client file name made safe to show and store: no directories, no control characters, at most 200 characters. */
-export const cleanFilename = (name: unknown) =>
-  (typeof name === 'string' ? path.basename(name.replace(/\\/g, '/')) : '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200) || 'upload.csv';
-
-/** Uploaded files waiting between preview and commit: a private temp directory, one file and one record per id. */
-export class PendingUploads {
-  constructor(readonly dir: string = path.join(os.tmpdir(), `displacement-tracker-uploads-${process.getuid?.() ?? 'u'}`)) {}
-
-  private ensureDir() {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-  }
-  private file(id: string, suffix: 'csv' | 'json' | 'committing') {
-    if (!ID.test(id)) throw new Error('bad upload id');
-    return path.join(this.dir, `${id}.${suffix}`);
-  }
-
-  /** multer storage: the file lands in the directory under a fresh random id. */
-  storage(): multer.StorageEngine {
-    return multer.diskStorage({
-      destination: (_req, _file, cb) => {
-        try {
-          this.ensureDir();
-          cb(null, this.dir);
-        } catch (err) {
-          cb(err as Error, this.dir);
-        }
-      },
-      filename: (_req, _file, cb) => cb(null, `${randomBytes(16).toString('hex')}.csv`),
-    });
-  }
-
-  /** Keeps a just-uploaded file for this session and situation; replaces the session's earlier one. */
-  async adopt(req: Request, slug: string): Promise<PendingUpload> {
-    const f = req.file!;
-    const id = path.basename(f.filename, '.csv');
-    const record: PendingRecord = { userId: req.user!.id, sessionKey: req.sessionKey ?? '', slug, filename: cleanFilename(f.originalname), size: f.size, createdAt: Date.now() };
-    await this.sweep(req.sessionKey ?? '');
-    await fs.promises.writeFile(this.file(id, 'json'), JSON.stringify(record), { mode: 0o600 });
-    return { id, path: this.file(id, 'csv'), filename: record.filename, size: record.size };
-  }
-
-  /** The pending file with this id, if it belongs to this session, user and situation and has not expired. */
-  async find(id: unknown, req: Request, slug: string): Promise<PendingUpload | null> {
-    if (typeof id !== 'string' || !ID.test(id) || !req.sessionKey) return null;
-    let r: PendingRecord;
-    try {
-      r = JSON.parse(await fs.promises.readFile(this.file(id, 'json'), 'utf8')) as PendingRecord;
-    } catch {
-      return null;
-    }
-    if (r.sessionKey !== req.sessionKey || r.userId !== req.user?.id || r.slug !== slug || Date.now() - r.createdAt > UPLOAD_TTL_MS) return null;
-    if (!fs.existsSync(this.file(id, 'csv'))) return null;
-    return { id, path: this.file(id, 'csv'), filename: r.filename, size: r.size };
-  }
-
-  /** Takes the file for a commit (atomic rename): null when another request has it already. */
-  async claim(id: string): Promise<string | null> {
-    try {
-      await fs.promises.rename(this.file(id, 'csv'), this.file(id, 'committing'));
-      return this.file(id, 'committing');
-    } catch {
-      return null;
-    }
-  }
-
-  /** Gives a claimed file back (the commit failed; the user may fix the options and try again). */
-  async release(id: string): Promise<void> {
-    await fs.promises.rename(this.file(id, 'committing'), this.file(id, 'csv')).catch(() => undefined);
-  }
-
-  async remove(id: string): Promise<void> {
-    await Promise.all((['csv', 'json', 'committing'] as const).map((s) => fs.promises.rm(this.file(id, s), { force: true })));
-  }
-
-  /** Removes expired files, the session's earlier upload, and the oldest beyond MAX_PENDING. */
-  private async sweep(sessionKey: string): Promise<void> {
-    const names = await fs.promises.readdir(this.dir).catch(() => [] as string[]);
-    const records: { id: string; createdAt: number }[] = [];
-    for (const name of names.filter((n) => n.endsWith('.json'))) {
-      const id = name.slice(0, -5);
-      if (!ID.test(id)) continue;
-      try {
-        const r = JSON.parse(await fs.promises.readFile(this.file(id, 'json'), 'utf8')) as PendingRecord;
-        if (Date.now() - r.createdAt > UPLOAD_TTL_MS || (sessionKey && r.sessionKey === sessionKey)) await this.remove(id);
-        else records.push({ id, createdAt: r.createdAt });
-      } catch {
-        await this.remove(id);
-      }
-    }
-    // Files without a record (a crash between upload and adoption) go once they are older than the TTL.
-    for (const name of names.filter((n) => /^[a-f0-9]{32}\.(csv|committing)$/.test(n))) {
-      const st = await fs.promises.stat(path.join(this.dir, name)).catch(() => null);
-      if (st && Date.now() - st.mtimeMs > UPLOAD_TTL_MS) await fs.promises.rm(path.join(this.dir, name), { force: true });
-    }
-    records.sort((a, b) => a.createdAt - b.createdAt);
-    for (const r of records.slice(0, Math.max(0, records.length - (MAX_PENDING - 1)))) await this.remove(r.id);
-  }
-}
 
 /**
  * The multipart parser of the import form, mounted before the CSRF check (see the comment at the top).
@@ -173,11 +50,12 @@ export function importUploadParser(uploads: PendingUploads): Router {
     });
     upload(req, res, (err?: unknown) => {
       if (err) {
-        const e = err as { code?: string; message?: string };
+        const mapped = fromUploadError(err, MAX_UPLOAD_BYTES);
+        if (!(mapped instanceof HttpError)) return next(mapped); // not the client's form (e.g. the disk): the error handler logs it
         res.locals.uploadError =
-          e.code === 'LIMIT_FILE_SIZE'
+          mapped.status === 413
             ? { status: 413, message: res.locals.t('import.tooLarge', { mb: Math.round(MAX_UPLOAD_BYTES / 1024 / 1024) }) }
-            : { status: 400, message: res.locals.t('import.badUpload', { reason: String(e.message ?? e.code ?? 'unreadable form') }) };
+            : { status: 400, message: res.locals.t('import.badUpload', { reason: mapped.details.fields?.[0]?.message ?? mapped.message }) };
         req.body ??= {};
       }
       next();
@@ -189,7 +67,7 @@ export function importUploadParser(uploads: PendingUploads): Router {
 /** Form strings → the import options as the API query string gives them, for the shared schema. */
 function optionsInput(body: FormBody): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['status', 'countryFilter', 'organisation', 'sourceUrl', 'quote', 'publishedOn', 'location'] as const) {
+  for (const k of ['status', 'countryFilter', 'organisation', 'sourceUrl', 'quote', 'publishedOn', 'location', 'category', 'quantifier', 'unit'] as const) {
     const v = body[k];
     if (v === undefined || v === null) continue;
     if (typeof v === 'string') {
@@ -213,6 +91,17 @@ const formErrors = (errors: FieldError[]): FieldError[] =>
     return OPTION_FIELDS.includes(field as never) ? { path: field, message: e.message } : { path: '(body)', message: `${e.path}: ${e.message}` };
   });
 
+/** A posted import form that can be previewed or committed. */
+interface ReadyForm {
+  ok: true;
+  situation: Situation;
+  values: Record<string, string>;
+  upload: PendingUpload;
+  options: ImportOptions;
+  commit: boolean;
+}
+type PostedForm = ReadyForm | { ok: false; values: Record<string, string>; errors: FieldError[]; status: number; upload: PendingUpload | null };
+
 interface FormState {
   situation: Situation;
   values: Record<string, string>;
@@ -223,9 +112,8 @@ interface FormState {
 }
 
 /** GET /import (situations to import into), the import form with its preview, and the record of a finished import. */
-export function importPages(d: PageDeps & { imports: ImportsService }, uploads: PendingUploads): Router {
+export function importPages(d: PageDeps, uploads: PendingUploads): Router {
   const r = Router();
-  const db = d.storage.db;
 
   const render = (res: Response, status: number, s: FormState) => {
     const errors = s.errors ?? [];
@@ -241,7 +129,9 @@ export function importPages(d: PageDeps & { imports: ImportsService }, uploads: 
       upload: s.upload ?? null,
       report: s.report ?? null,
       problem: s.problem ?? null,
-      statuses: ['draft', 'approved'],
+      // Importing as approved skips the second pair of eyes: admins only.
+      statuses: hasRole(res.locals.user, 'admin') ? ['draft', 'approved'] : ['draft'],
+      importChoices: { categories: CATEGORIES, quantifiers: QUANTIFIERS, units: UNITS },
       maxMb: Math.round(MAX_UPLOAD_BYTES / 1024 / 1024),
     });
   };
@@ -255,12 +145,10 @@ export function importPages(d: PageDeps & { imports: ImportsService }, uploads: 
     render(res, 200, { situation, values: { status: 'draft' } });
   });
 
-  r.post('/situations/:slug/import', requirePageRole('editor'), async (req, res) => {
-    const situation = await d.situations.get(String(req.params.slug));
-    const slug = situation.slug;
+  /** The file (a new upload, or the pending one the form names) and the options of a posted import form. */
+  const readForm = async (req: Request, res: Response, situation: Situation): Promise<PostedForm> => {
     const body = (req.body ?? {}) as FormBody;
     const values = echo(body, OPTION_FIELDS);
-    const action = body.action === 'commit' ? 'commit' : 'preview';
     const errors: FieldError[] = [];
     let status = 400;
     let upload: PendingUpload | null = null;
@@ -272,41 +160,45 @@ export function importPages(d: PageDeps & { imports: ImportsService }, uploads: 
     } else if (req.file) {
       if (req.file.size === 0) errors.push({ path: 'file', message: res.locals.t('import.emptyFile') });
       else {
-        upload = await uploads.adopt(req, slug);
+        upload = await uploads.adopt(req, situation.slug);
         res.locals.uploadKept = true;
       }
     } else if (typeof body.upload === 'string' && body.upload) {
-      upload = await uploads.find(body.upload, req, slug);
+      upload = await uploads.find(body.upload, req, situation.slug);
       if (!upload) errors.push({ path: 'file', message: res.locals.t('import.uploadGone') });
     } else errors.push({ path: 'file', message: res.locals.t('import.fileRequired') });
 
     const parsed = importOptionsSchema.safeParse(optionsInput(body));
     if (!parsed.success) errors.push(...formErrors(toFieldErrors(parsed.error)));
-    if (errors.length || !upload || !parsed.success) return render(res, status, { situation, values, errors, upload });
+    if (errors.length || !upload || !parsed.success) return { ok: false, values, errors, status, upload };
+    return { ok: true, situation, values, upload, options: toImportOptions(parsed.data, upload.filename, upload.size), commit: body.action === 'commit' };
+  };
 
-    const pending = upload;
-    const options = toImportOptions(parsed.data, pending.filename, pending.size);
-    const preview = async (file: string) => d.imports.preview(slug, () => fs.createReadStream(file), options, req.user!);
-    /** A refusal of the service (never a 5xx) shown on the form; the file is kept for another try. */
-    const refused = (err: unknown) => {
+  const preview = (req: Request, form: ReadyForm, file: string) =>
+    d.imports.preview(form.situation.slug, () => fs.createReadStream(file), form.options, req.user!);
+
+  /** Checks the file and shows the report; keeps the file for the commit only when there is something to import. */
+  const previewStep = async (req: Request, res: Response, form: ReadyForm) => {
+    const { situation, values, upload: pending } = form;
+    let report: ImportReport;
+    try {
+      report = await preview(req, form, pending.path);
+    } catch (err) {
+      // A refusal of the service (never a 5xx) shown on the form; the file is kept for another try.
       if (!(err instanceof HttpError) || err.status >= 500) throw err;
       const fields = err.details.fields ?? [];
       return render(res, err.status, { situation, values, upload: pending, errors: fields.length && err.code === 'validation_failed' ? formErrors(fields) : [], problem: err.message });
-    };
-
-    if (action === 'preview') {
-      let report: ImportReport;
-      try {
-        report = await preview(pending.path);
-      } catch (err) {
-        return refused(err);
-      }
-      // Nothing to commit: the file is not kept (problems must be fixed in the file itself).
-      const keep = report.errorCount === 0 && report.newFigures > 0;
-      if (!keep) await uploads.remove(pending.id);
-      return render(res, 200, { situation, values, upload: keep ? pending : null, report });
     }
+    // Nothing to commit: the file is not kept (problems must be fixed in the file itself).
+    const keep = report.errorCount === 0 && report.newFigures > 0;
+    if (!keep) await uploads.remove(pending.id);
+    return render(res, 200, { situation, values, upload: keep ? pending : null, report });
+  };
 
+  /** Imports the pending file (all rows or none) and goes to the import's record; a refusal shows the whole report again. */
+  const commitStep = async (req: Request, res: Response, form: ReadyForm) => {
+    const { situation, values, upload: pending, options } = form;
+    const slug = situation.slug;
     const claimed = await uploads.claim(pending.id);
     if (!claimed) return render(res, 409, { situation, values, errors: [{ path: 'file', message: res.locals.t('import.busy') }] });
     let report: ImportReport;
@@ -320,7 +212,7 @@ export function importPages(d: PageDeps & { imports: ImportsService }, uploads: 
       // Show the whole report again (every problem), with the reason the commit was refused.
       let again: ImportReport | null = null;
       try {
-        again = await preview(claimed);
+        again = await preview(req, form, claimed);
       } catch {
         again = null;
       }
@@ -331,25 +223,34 @@ export function importPages(d: PageDeps & { imports: ImportsService }, uploads: 
     }
     await uploads.remove(pending.id);
     res.redirect(303, `/situations/${encodeURIComponent(slug)}/imports/${report.importId}`);
+  };
+
+  r.post('/situations/:slug/import', requirePageRole('editor'), async (req, res) => {
+    const situation = await d.situations.get(String(req.params.slug));
+    const form = await readForm(req, res, situation);
+    if (!form.ok) return render(res, form.status, { situation, values: form.values, errors: form.errors, upload: form.upload });
+    return form.commit ? commitStep(req, res, form) : previewStep(req, res, form);
   });
 
   r.get('/situations/:slug/imports/:id', requirePageRole('editor'), async (req, res) => {
-    const situation = await d.situations.get(String(req.params.slug));
     const id = idParam(req);
-    const row = await db.selectFrom('imports').selectAll().where('id', '=', id).where('situation_id', '=', situation.id).executeTakeFirst();
-    if (!row) throw notFound(`Import ${id} of ${situation.title}`);
-    const byStatus = await db
-      .selectFrom('figures')
-      .select(['status', (eb) => eb.fn.countAll().as('n')])
-      .where('import_id', '=', id)
-      .groupBy('status')
-      .execute();
+    const { situation, record, counts } = await d.imports.record(String(req.params.slug), id);
+    const approved = typeof req.query.approved === 'string' && /^\d{1,9}$/.test(req.query.approved) ? Number(req.query.approved) : null;
     res.render('imports/show', {
       title: res.locals.t('import.doneTitle', { id }),
       situation,
-      record: row,
-      counts: Object.fromEntries(byStatus.map((s) => [s.status, Number(s.n)])),
+      record,
+      counts,
+      // The importer's own drafts need a second pair of eyes; an admin may approve them all.
+      canApproveAll: hasRole(req.user, 'admin') || record.created_by !== req.user!.email,
+      approved,
     });
+  });
+
+  r.post('/situations/:slug/imports/:id/approve', requirePageRole('editor'), async (req, res) => {
+    const slug = String(req.params.slug);
+    const { approved } = await d.figures.approveImport(slug, idParam(req), req.user!);
+    res.redirect(303, `/situations/${encodeURIComponent(slug)}/imports/${idParam(req)}?approved=${approved}`);
   });
 
   return r;

@@ -5,9 +5,13 @@ import type { Config } from '../config';
 import type { Storage } from '../storage/database';
 import type { AnalysisService } from '../analysis/analysis.service';
 import type { SituationsService } from '../situations/situations.service';
+import type { ScenariosService } from '../scenarios/scenarios.service';
 import type { FiguresService } from '../figures/figures.service';
 import type { ImportsService } from '../imports/imports.service';
+import type { LocationsService } from '../locations/locations.service';
+import type { OrganisationsService } from '../organisations/organisations.service';
 import { createI18n } from '../i18n/i18n';
+import type { SituationViews } from './situation.data';
 import { assets } from '../assets/manifest';
 import { randomSecret, sessionAuth } from '../auth/session';
 import { csrf, pageLocals } from './locals';
@@ -17,10 +21,14 @@ import { dashboardRoutes } from './dashboard.routes';
 import { situationPages } from './situations.routes';
 import { situationFormPages } from './situation-forms.routes';
 import { sitrepPages } from './sitrep.routes';
+import { scenarioPages } from './scenarios.routes';
 import { chartRoutes } from './charts.routes';
 import { figurePages } from './figures.routes';
-import { importPages, importUploadParser, PendingUploads } from './imports.routes';
+import { importPages, importUploadParser } from './imports.routes';
+import { PendingUploads } from '../imports/pending-uploads';
 import type { PageDeps } from './deps';
+import { accountPages } from './account.routes';
+import { TokensService } from '../auth/tokens.service';
 import type { AlertsService } from '../alerts/alerts.service';
 import { alertPages } from '../alerts/alerts.pages';
 
@@ -30,9 +38,13 @@ export interface PagesOptions {
   logger: Logger;
   analysis: AnalysisService;
   situations: SituationsService;
+  scenarios: ScenariosService;
   figures: FiguresService;
   imports: ImportsService;
   alerts: AlertsService;
+  locations: LocationsService;
+  organisations: OrganisationsService;
+  views: SituationViews;
 }
 
 /**
@@ -65,8 +77,10 @@ export function pages(o: PagesOptions): Router {
   r.use(situationFormPages(d));
   r.use(sitrepPages(d));
   r.use(situationPages(d));
+  r.use(scenarioPages(d));
   r.use(chartRoutes(d));
   r.use(figurePages(d));
-  r.use(importPages({ ...d, imports: o.imports }, uploads));
+  r.use(importPages(d, uploads));
+  r.use(accountPages(new TokensService(o.storage)));
   return r;
 }

@@ -13,6 +13,7 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { href: '/', key: 'nav.dashboard' },
   { href: '/import', key: 'nav.import', role: 'editor' },
+  { href: '/account/tokens', key: 'nav.tokens', role: 'viewer' },
 ];
 
 export const navFor = (user: AuthUser | undefined) => NAV.filter((n) => !n.role || hasRole(user, n.role));

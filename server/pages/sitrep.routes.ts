@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { notFound } from '../errors';
-import { locationsRepository } from '../locations/locations.repository';
-import { loadSituationView, parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
+import { parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
 import { keyMessages, sitrepBox } from './sitrep';
 import { viewQueryString } from './situations.routes';
 import type { PageDeps } from './deps';
@@ -23,11 +22,11 @@ export function sitrepPages(d: PageDeps): Router {
     const q = parseViewQuery(req.query);
     if (req.params.code !== undefined) {
       const situation = await d.situations.get(slug);
-      const loc = await locationsRepository.get(d.storage.db, String(req.params.code));
+      const loc = await d.locations.get(String(req.params.code));
       if (!loc || loc.country !== situation.country) throw notFound(`Location ${String(req.params.code)} in ${situation.title}`);
       q.location = loc.code;
     }
-    return { v: await loadSituationView(d.storage, d.analysis, slug, q, d.i18n), q };
+    return { v: await d.views.load(slug, q, d.i18n), q };
   };
 
   const page = async (req: Request, res: Response) => {

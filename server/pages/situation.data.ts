@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { Storage } from '../storage/database';
 import type { AnalysisService } from '../analysis/analysis.service';
 import { CATEGORIES, type Category } from '../figures/figure';
-import { figuresRepository, type FigureRecord } from '../figures/figures.repository';
-import { locationsRepository, type Location } from '../locations/locations.repository';
+import type { FigureRecord } from '../figures/figures.repository';
+import type { FiguresService } from '../figures/figures.service';
+import type { Location } from '../locations/locations.repository';
+import type { LocationsService } from '../locations/locations.service';
 import { locationCode, parseOrThrow } from '../validation';
 import { chartPayload, scenarioLabel, type LocationBar } from '../charts/payload';
 import type { ChartPayload } from '../charts/types';
@@ -90,43 +91,67 @@ export interface SituationView {
   payload: ChartPayload;
 }
 
-// Views are cached beside the analysis, under the same situation `updated_at` stamp: a write anywhere moves it.
-const viewCache = new WeakMap<AnalysisService, Map<string, { stamp: string; view: SituationView }>>();
+export interface SituationViewDeps {
+  analysis: AnalysisService;
+  figures: FiguresService;
+  locations: LocationsService;
+}
 
-/** Everything the situation page, the location page and the PNG route show for one location × category. */
-export async function loadSituationView(storage: Storage, analysis: AnalysisService, slug: string, q: ViewQuery, i18n: I18n): Promise<SituationView> {
-  const x = await analysis.analyse(slug, { location: q.location, category: q.category, horizon: q.horizon ?? PAGE_HORIZON_DAYS });
-  const cache = viewCache.get(analysis) ?? new Map<string, { stamp: string; view: SituationView }>();
-  viewCache.set(analysis, cache);
-  const key = JSON.stringify([slug, x.location, x.category, q.horizon ?? null, i18n.locale ?? null]);
-  const hit = cache.get(key);
-  if (hit && hit.stamp === x.situation.updatedAt && hit.view.analysis === x.analysis) return hit.view;
-  const db = storage.db;
-  const locations = await locationsRepository.list(db, x.situation.country);
-  const location = locations.find((l) => l.code === x.location)!;
-  const children = locations.filter((l) => l.parentCode === location.code);
-  // Only the location and its children: the rest of the situation's figures are not on this page.
-  const all = await figuresRepository.list(db, { situationId: x.situation.id, category: x.category, status: 'approved', locations: [location.code, ...children.map((c) => c.code)] });
-  const reported = all.filter((f) => f.location === location.code).sort((a, b) => a.periodEnd.localeCompare(b.periodEnd) || a.id - b.id);
-  const bars = latestByChild(children, all);
-  const organisations = [...new Set(all.map((f) => f.organisation))].sort();
-  const title = location.code === x.situation.country ? x.situation.title : `${x.situation.title} · ${location.name}`;
-  const view: SituationView = {
-    situation: x.situation,
-    analysis: x.analysis,
-    location,
-    category: x.category,
-    locations,
-    children,
-    parent: locations.find((l) => l.code === location.parentCode) ?? null,
-    reported,
-    bars,
-    headline: headline(x.analysis),
-    payload: chartPayload({ title, analysis: x.analysis, figures: reported, bars, organisations, location, i18n }),
-  };
-  if (cache.size > 200) cache.clear();
-  cache.set(key, { stamp: x.situation.updatedAt, view });
-  return view;
+/**
+ * The situation views of one app (built by createApp, so two apps in one process share nothing): each view and
+ * the HTML of its analysis part are kept under the situation's `updated_at` stamp, which every write moves.
+ */
+export class SituationViews {
+  private readonly views = new Map<string, { stamp: string; view: SituationView }>();
+  // The analysis part of a page (charts data, tables) holds nothing per user; the same view object means the same numbers.
+  private readonly analysisHtml = new WeakMap<SituationView, Map<string, string>>();
+
+  constructor(private readonly d: SituationViewDeps) {}
+
+  /** Everything the situation page, the location page and the PNG route show for one location × category. */
+  async load(slug: string, q: ViewQuery, i18n: I18n): Promise<SituationView> {
+    const d = this.d;
+    const x = await d.analysis.analyse(slug, { location: q.location, category: q.category, horizon: q.horizon ?? PAGE_HORIZON_DAYS });
+    const key = JSON.stringify([slug, x.location, x.category, q.horizon ?? null, i18n.locale ?? null]);
+    const hit = this.views.get(key);
+    if (hit && hit.stamp === x.situation.updatedAt && hit.view.analysis === x.analysis) return hit.view;
+    const locations = await d.locations.list(x.situation.country);
+    const location = locations.find((l) => l.code === x.location)!;
+    const children = locations.filter((l) => l.parentCode === location.code);
+    // Only the location and its children: the rest of the situation's figures are not on this page.
+    const { figures: all } = await d.figures.list(slug, { category: x.category, status: 'approved', locations: [location.code, ...children.map((c) => c.code)] }, undefined);
+    const reported = all.filter((f) => f.location === location.code).sort((a, b) => a.periodEnd.localeCompare(b.periodEnd) || a.id - b.id);
+    const bars = latestByChild(children, all);
+    const organisations = [...new Set(all.map((f) => f.organisation))].sort();
+    const title = location.code === x.situation.country ? x.situation.title : `${x.situation.title} · ${location.name}`;
+    const view: SituationView = {
+      situation: x.situation,
+      analysis: x.analysis,
+      location,
+      category: x.category,
+      locations,
+      children,
+      parent: locations.find((l) => l.code === location.parentCode) ?? null,
+      reported,
+      bars,
+      headline: headline(x.analysis),
+      payload: chartPayload({ title, analysis: x.analysis, figures: reported, bars, organisations, location, i18n }),
+    };
+    if (this.views.size > 200) this.views.clear();
+    this.views.set(key, { stamp: x.situation.updatedAt, view });
+    return view;
+  }
+
+  /** The rendered analysis part of a view under `key` (query and options), rendered once per view. */
+  async analysisPart(v: SituationView, key: string, render: () => Promise<string>): Promise<string> {
+    const byKey = this.analysisHtml.get(v) ?? new Map<string, string>();
+    this.analysisHtml.set(v, byKey);
+    const hit = byKey.get(key);
+    if (hit !== undefined) return hit;
+    const html = await render();
+    byKey.set(key, html);
+    return html;
+  }
 }
 
 /**

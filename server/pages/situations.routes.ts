@@ -1,17 +1,11 @@
 import { Router, type Response } from 'express';
-import { CATEGORIES, SCENARIO_KINDS } from '../figures/figure';
-import { figuresRepository } from '../figures/figures.repository';
-import { locationsRepository } from '../locations/locations.repository';
-import { organisationsRepository } from '../organisations/organisations.repository';
+import { CATEGORIES } from '../figures/figure';
 import { notFound } from '../errors';
 import { jsonForScript } from '../charts/payload';
 import { curvesClipped } from '../charts/config';
 import { CHART_IDS } from '../charts/types';
 import { EXPORT_NAMES } from '../exports/exports.service';
-import { analysisPage, headline, PAGE_HORIZON_DAYS, loadSituationView, parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
-import { byField, echo, fieldErrors, scenarioInput, SCENARIO_FORM_FIELDS, type FormBody } from './forms';
-import { idParam, requirePageRole } from './guards';
-import { hasRole, type AuthUser } from '../auth/user';
+import { analysisPage, headline, PAGE_HORIZON_DAYS, parseViewQuery, type SituationView, type SituationViews, type ViewQuery } from './situation.data';
 import { cacheableForAnyone, etagOf, PageCache, renderShared, sendCachedPage } from './page-cache';
 import type { PageDeps } from './deps';
 import { sitrepBox } from './sitrep';
@@ -40,40 +34,32 @@ const analysisLocals = (v: SituationView, q: ViewQuery, i18n: I18n) => ({
   categories: CATEGORIES,
 });
 
-// The analysis part of a page (charts data, tables) holds nothing per user, so its HTML is kept beside the cached
-// view: the same view object means the same numbers. Rendering it was most of a page request (BENCHMARKS.md P1).
-const analysisHtmlCache = new WeakMap<SituationView, Map<string, string>>();
-
-async function renderAnalysis(res: Response, v: SituationView, q: ViewQuery, opts: { controlsAction: string; showLocationSelect: boolean }): Promise<string> {
-  const byKey = analysisHtmlCache.get(v) ?? new Map<string, string>();
-  analysisHtmlCache.set(v, byKey);
-  const key = JSON.stringify([opts, q]);
-  const hit = byKey.get(key);
-  if (hit !== undefined) return hit;
-  const html = await new Promise<string>((resolve, reject) =>
-    res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), ...opts }, (err, out) => (err ? reject(err) : resolve(out))),
+/** The analysis part of a page (rendered once per view and options: SituationViews.analysisPart). */
+function renderAnalysis(views: SituationViews, res: Response, v: SituationView, q: ViewQuery, opts: { controlsAction: string; showLocationSelect: boolean }): Promise<string> {
+  return views.analysisPart(v, JSON.stringify([opts, q]), () =>
+    new Promise<string>((resolve, reject) =>
+      res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), ...opts }, (err, out) => (err ? reject(err) : resolve(out))),
+    ),
   );
-  byKey.set(key, html);
-  return html;
 }
 
-/** Situation page, location page and scenarios. */
+/** Situation page and location page. */
 export function situationPages(d: PageDeps): Router {
   const r = Router();
 
   // Anonymous readers share one finished page per URL and data version (page-cache.ts); the view object is the
-  // version: loadSituationView replaces it when the situation's updated_at stamp moves.
+  // version: SituationViews.load replaces it when the situation's updated_at stamp moves.
   const pageCache = new PageCache();
   r.get('/situations/:slug', async (req, res) => {
     const q = parseViewQuery(req.query);
-    const v = await loadSituationView(d.storage, d.analysis, String(req.params.slug), q, d.i18n);
+    const v = await d.views.load(String(req.params.slug), q, d.i18n);
     const shared = cacheableForAnyone(req, res);
     // The recent-alerts list (server/alerts/alerts.pages.ts) changes without the situation's data: its stamp is part of the key.
     const key = JSON.stringify([req.path, q, res.locals.alertsStamp ?? null]);
     const hit = shared ? pageCache.get(key, v) : undefined;
     if (hit) return sendCachedPage(req, res, hit);
     const slugPath = '/situations/' + encodeURIComponent(v.situation.slug);
-    const analysisHtml = await renderAnalysis(res, v, q, { controlsAction: slugPath, showLocationSelect: true });
+    const analysisHtml = await renderAnalysis(d.views, res, v, q, { controlsAction: slugPath, showLocationSelect: true });
     const locals = { title: v.situation.title, ...analysisLocals(v, q, res.locals.i18n as I18n), analysisHtml, scripts: ['charts.js'] };
     if (!shared) return res.render('situations/show', locals);
     const { html, shareable } = await renderShared(res, 'situations/show', locals);
@@ -85,7 +71,7 @@ export function situationPages(d: PageDeps): Router {
     const slug = String(req.params.slug);
     const code = String(req.params.code);
     const situation = await d.situations.get(slug);
-    const loc = await locationsRepository.get(d.storage.db, code);
+    const loc = await d.locations.get(code);
     if (!loc || loc.country !== situation.country) throw notFound(`Location ${code} in ${situation.title}`);
     const q = { ...parseViewQuery(req.query), location: code };
     // One line per category with data here, so a reader sees flows and stocks side by side.
@@ -99,48 +85,10 @@ export function situationPages(d: PageDeps): Router {
     ).filter((s) => s.points > 0);
     // The page opens on the category reported most recently here (the first in catalogue order on a tie).
     if (!q.category && summaries.length) q.category = summaries.reduce((best, s) => (s.lastDate > best.lastDate ? s : best)).category;
-    const v = await loadSituationView(d.storage, d.analysis, slug, q, d.i18n);
-    const figures = await figuresRepository.list(d.storage.db, { situationId: situation.id, location: code, status: 'approved' });
+    const v = await d.views.load(slug, q, d.i18n);
+    const { figures } = await d.figures.list(slug, { location: code, status: 'approved' }, undefined);
     res.render('situations/location', { title: `${loc.name} · ${situation.title}`, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), summaries, figures, scripts: ['charts.js'] });
   });
-
-  const scenarioPage = async (res: Response, slug: string, status: number, form: { values: Record<string, string>; errors: { path: string; message: string }[] } | null) => {
-    const situation = await d.situations.get(slug);
-    const editor = hasRole(res.locals.user as AuthUser | undefined, 'editor');
-    const all = await d.situations.scenarios(slug, { includeDeleted: editor });
-    const scenarios = all.filter((s) => !s.deletedAt);
-    const deleted = all.filter((s) => s.deletedAt);
-    const [locations, organisations] = await Promise.all([locationsRepository.list(d.storage.db, situation.country), organisationsRepository.list(d.storage.db)]);
-    res.status(status).render('situations/scenarios', {
-      title: `${res.locals.t('scenarios.title')} · ${situation.title}`,
-      situation, scenarios, deleted, locations, organisations, kinds: SCENARIO_KINDS, categories: CATEGORIES,
-      values: form?.values ?? { location: situation.country, category: 'new_displacement' },
-      errors: form?.errors ?? [],
-      fieldErrors: byField(form?.errors ?? []),
-    });
-  };
-
-  r.get('/situations/:slug/scenarios', async (req, res) => scenarioPage(res, String(req.params.slug), 200, null));
-
-  r.post('/situations/:slug/scenarios', requirePageRole('editor'), async (req, res) => {
-    const slug = String(req.params.slug);
-    try {
-      await d.situations.createScenario(slug, scenarioInput(req.body as FormBody), req.user!);
-    } catch (err) {
-      const errors = fieldErrors(err);
-      if (!errors) throw err;
-      return scenarioPage(res, slug, 400, { values: echo(req.body as FormBody, SCENARIO_FORM_FIELDS), errors });
-    }
-    res.redirect(303, `/situations/${encodeURIComponent(slug)}/scenarios?done=scenarioCreated`);
-  });
-
-  for (const action of ['delete', 'restore'] as const)
-    r.post(`/situations/:slug/scenarios/:id/${action}`, requirePageRole('editor'), async (req, res) => {
-      const slug = String(req.params.slug);
-      const id = idParam(req);
-      await (action === 'delete' ? d.situations.deleteScenario(slug, id, req.user!) : d.situations.restoreScenario(slug, id, req.user!));
-      res.redirect(303, `/situations/${encodeURIComponent(slug)}/scenarios?done=${action === 'delete' ? 'scenarioDeleted' : 'scenarioRestored'}`);
-    });
 
   return r;
 }

@@ -40,7 +40,7 @@ export const situationCreateSchema = z
     country: iso3(),
     countryName: optionalText(120).describe('Name for the country location when the country is not yet known'),
     onsetDate: isoDate({ notFuture: true }),
-    description: optionalText(5000),
+    description: optionalText(5000, { multiline: true }),
     headlineCategory: headlineCategory(),
   })
   .meta({ id: 'SituationCreate' });

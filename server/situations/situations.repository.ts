@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { Tx } from '../figures/figures.repository';
+import type { Tx } from '../storage/database';
 import type { SituationsTable } from '../storage/schema';
 import { CATEGORIES, type Category } from '../figures/figure';
 import type { Situation } from './situation';

@@ -12,6 +12,9 @@ import { scenarioLines, type ScenarioLine } from './scenario-lines';
 import { timeToThreshold, type ThresholdCrossing } from './time-to-threshold';
 import { defaultThresholds, type ThresholdSpec } from './default-thresholds';
 
+/** Longest daily curve, in days after the last report: a bound on the points any request can make analyse() build. */
+export const MAX_CURVE_DAYS = 1100;
+
 export interface AnalyseInput {
   figures: readonly FigureLike[];
   scenarios: readonly ScenarioLike[];
@@ -100,7 +103,8 @@ export interface AnalyseResult {
  * // { series: { points, band, warnings }, trend, projections: { range, scenarios, thresholds, methods, backtest, ceiling } }
  */
 export function analyse(input: AnalyseInput): AnalyseResult {
-  const horizonDays = input.horizonDays ?? DEFAULT_HORIZON_DAYS;
+  // Issue 10: the daily curves never run more than MAX_CURVE_DAYS, whatever a caller asks (the API allows 365).
+  const horizonDays = Math.min(input.horizonDays ?? DEFAULT_HORIZON_DAYS, MAX_CURVE_DAYS);
   const stalenessDays = input.stalenessDays ?? DEFAULT_STALENESS_DAYS;
   if (!Number.isInteger(horizonDays) || horizonDays < 0) throw new RangeError(`horizonDays must be a whole number ≥ 0, got ${horizonDays}`);
   toDay(input.onset);

@@ -1,17 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type Migration, type MigrationProvider } from 'kysely';
+import { CompiledQuery, Kysely, sql, type Transaction, Migrator, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { initial } from './migrations/001-initial';
 import { analysisCache } from './migrations/002-analysis-cache';
 import { scenarioHistory } from './migrations/003-scenario-history';
+import { trust } from './migrations/004-trust';
 import { situationEdit } from './migrations/005-situation-edit';
 import { alerts } from './migrations/006-alerts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
+/** The database handle or a transaction on it: repositories take either, so a service decides what runs in one transaction. */
+export type Tx = Db | Transaction<Database>;
 
 export interface Storage {
   db: Db;
@@ -172,7 +175,7 @@ async function* pgRows(pool: pg.Pool, query: CompiledQuery, batchSize = 2000): A
 
 /** All migrations in order; names sort lexically. */
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '001-initial': initial(dialect), '002-analysis-cache': analysisCache(), '003-scenario-history': scenarioHistory(dialect), '005-situation-edit': situationEdit(dialect), '006-alerts': alerts(dialect) };
+  return { '001-initial': initial(dialect), '002-analysis-cache': analysisCache(), '003-scenario-history': scenarioHistory(dialect), '004-trust': trust(), '005-situation-edit': situationEdit(dialect), '006-alerts': alerts(dialect) };
 }
 
 /** Runs pending migrations; throws with the failing migration's name. */
@@ -186,6 +189,11 @@ export async function migrate(storage: Storage): Promise<string[]> {
     throw new StorageError(`Migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message ?? String(error)}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** One database round trip (the health check). */
+export async function ping(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 export const nowIso = () => new Date().toISOString();

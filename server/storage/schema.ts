@@ -55,6 +55,8 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** Null: a token made before migration 004, valid until revoked. */
+  expires_at: string | null;
 }
 export interface SessionsTable {
   id: string;
@@ -93,6 +95,8 @@ export interface FiguresTable {
   updated_at: string;
   version: number;
   deleted_at: string | null;
+  /** Who last changed what the figure says; null: its creator (migration 004). */
+  changed_by: string | null;
 }
 export interface FigureHistoryTable {
   id: Generated<number>;

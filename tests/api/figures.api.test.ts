@@ -49,8 +49,17 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
     expect(sc.body.data).toEqual([expect.objectContaining({ value: 1500000, kind: 'ceiling', organisation: 'WFP' })]);
   });
 
+  test('when the database is seeded, then the seeded scenario and figures have their creation in the history, by the seed actor', async () => {
+    const [wfp] = (await request(app).get(`/api/v1/situations/${SLUG}/scenarios`).expect(200)).body.data;
+    const history = await request(app).get(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}/history`).set(viewer.auth).expect(200);
+    expect(history.body.data).toEqual([expect.objectContaining({ action: 'create', actor: 'seed@system', before: null, after: expect.objectContaining({ id: wfp.id, value: 1500000 }) })]);
+    const [figure] = (await request(app).get(`/api/v1/situations/${SLUG}/figures?limit=1`).expect(200)).body.data;
+    const figureHistory = await request(app).get(`/api/v1/figures/${figure.id}/history`).set(viewer.auth).expect(200);
+    expect(figureHistory.body.data).toEqual([expect.objectContaining({ action: 'create', actor: 'seed@system', before: null })]);
+  });
+
   test('when seeding runs again, then nothing is added', async () => {
-    const { seed } = await import('../../server/storage/seed');
+    const { seed } = await import('../../server/seeding/seed');
     const before = await countFigures();
     expect(await seed(t.storage)).toEqual({ situations: 0, figures: 0, scenarios: 0 });
     expect(await countFigures()).toBe(before);
@@ -149,7 +158,7 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
   test('when the author approves their own figure, then 403; another editor or an admin may', async () => {
     const a = (await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send(valid()).expect(201)).body;
     const denied = await request(app).post(`/api/v1/figures/${a.id}/approve`).set(editor.auth).expect(403);
-    expect(denied.body.error.message).toMatch(/other than its author/);
+    expect(denied.body.error.message).toMatch(/other than the last person who changed what it says/);
     await request(app).post(`/api/v1/figures/${a.id}/approve`).set(viewer.auth).expect(403);
     await request(app).post(`/api/v1/figures/${a.id}/approve`).set(editor2.auth).expect(200);
     await request(app).post(`/api/v1/figures/${a.id}/approve`).set(editor2.auth).expect(409);
@@ -243,8 +252,8 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
     await request(app).post(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}/restore`).set(editor2.auth).expect(409);
     expect(await ceilingOf()).toMatchObject({ value: 1500000 });
     const history = await request(app).get(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}/history`).set(viewer.auth).expect(200);
-    expect(history.body.data.map((h: { action: string; actor: string }) => [h.action, h.actor])).toEqual([['delete', editor.user.email], ['restore', editor2.user.email]]);
-    expect(history.body.data[0]).toMatchObject({ before: { deletedAt: null, value: 1500000 }, after: { deletedAt: deleted.body.deletedAt } });
+    expect(history.body.data.map((h: { action: string; actor: string }) => [h.action, h.actor])).toEqual([['create', 'seed@system'], ['delete', editor.user.email], ['restore', editor2.user.email]]);
+    expect(history.body.data[1]).toMatchObject({ before: { deletedAt: null, value: 1500000 }, after: { deletedAt: deleted.body.deletedAt } });
 
     const bad = await request(app).delete(`/api/v1/situations/${SLUG}/scenarios/abc`).set(editor.auth).expect(400);
     expect(bad.body.error.fields).toEqual([{ path: 'id', message: 'must be a positive whole number' }]);

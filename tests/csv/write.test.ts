@@ -74,7 +74,7 @@ describe('csvStream', () => {
     expect(tags).toEqual(expect.arrayContaining(['#meta+id', '#date+start', '#date+end', '#meta+source', '#meta+url']));
   });
 
-  it('when a single-category export is asked for, then population columns carry the DESIGN §4 tags', () => {
+  it('when a single-category export is asked for, then population columns carry the HXL tags of docs/csv.md', () => {
     const tags = (cols: { hxl?: string }[]) => cols.map((c) => c.hxl);
     expect(tags(seriesColumns({ category: 'idps', adminLevel: 1 }))).toEqual(expect.arrayContaining(['#affected+idps', '#adm1+code', '#date+reported']));
     expect(tags(seriesColumns({ category: 'new_displacement' }))).toContain('#affected+displaced');

@@ -1,12 +1,11 @@
 import { realFile } from '../helpers/fixtures';
 import fs from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import request from 'supertest';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
 import { assertStoredFigureValid, FUZZ_RUNS, mutated } from '../helpers/hostile';
 import { buildAssetsOnce, csrfFrom, figureForm, signedIn, tokenFor } from '../pages/helpers';
-import { scenarioCreateSchema } from '../../server/figures/figure.schema';
+import { scenarioCreateSchema } from '../../server/scenarios/scenario.schema';
 
 /**
  * Every page form gets hostile fields (hostile.ts), sent as a browser would (urlencoded; the import form
@@ -175,7 +174,7 @@ describe.each(DATABASES)('hostile input to the page forms on %s', (kind) => {
   });
 
   test('when the import form gets hostile options (urlencoded without a file, and multipart with a real file), then no 5xx, 400s name their fields, and a preview stores nothing', async () => {
-    const valid = { action: 'preview', status: 'draft', countryFilter: 'true', map: '', organisation: 'IOM DTM', sourceUrl: 'https://dtm.iom.int/sudan', quote: 'Figures from the DTM weekly update.', publishedOn: '2024-05-01', location: 'SDN' };
+    const valid = { action: 'preview', status: 'draft', countryFilter: 'true', map: '', organisation: 'IOM DTM', sourceUrl: 'https://dtm.iom.int/sudan', quote: 'Figures from the DTM weekly update.', publishedOn: '2024-05-01', location: 'SDN', category: 'idps', quantifier: 'exact', unit: 'people' };
     const url = `/situations/${SUDAN_SLUG}/import`;
     await fc.assert(
       fc.asyncProperty(mutated({ ...valid, upload: '' }), mutated(valid), fc.constantFrom('preview', 'commit'), async (plain, multi, action) => {

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../server/config';
 import { createApp } from '../../server/app';
 import { usersRepository } from '../../server/auth/users.repository';
 import type { Role } from '../../server/auth/user';
-import { seed } from '../../server/storage/seed';
+import { seed } from '../../server/seeding/seed';
 
 /** The databases every storage and API test runs on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export const DATABASES: ('sqlite' | 'postgres')[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];

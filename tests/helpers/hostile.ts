@@ -39,7 +39,7 @@ export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 40);
  */
 export function assertStoredFigureValid(f: Record<string, unknown>): void {
   const input: Record<string, unknown> = { ...f };
-  for (const k of ['id', 'situation', 'organisationReliability', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt', 'version', 'deletedAt']) delete input[k];
+  for (const k of ['id', 'situation', 'organisationReliability', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt', 'changedBy', 'version', 'deletedAt']) delete input[k];
   if (input.unit === 'people') delete input.reportedValue;
   else delete input.value;
   if (input.externalId == null) delete input.externalId;

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
 import { TSX } from '../helpers/processes';
+import { realFile } from '../helpers/fixtures';
+import { openStorage } from '../../server/storage/database';
+import { SituationsService } from '../../server/situations/situations.service';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const header = 'location,category,periodStart,periodEnd,value,quantifier,organisation,sourceUrl,publishedOn,quote\n';
@@ -34,7 +37,18 @@ describe('npm run import (the CLI)', () => {
     expect(preview.stdout).toContain('30 rows, 30 figures, 30 new, 0 already present');
     expect(preview.stdout).toContain('Preview only');
     expect(count()).toBe(0);
-    const commit = cli('import.ts', [file, '--situation', 'syria-2024-offensive', '--commit', '--status', 'approved']);
+    // Importing as approved skips the second pair of eyes: the CLI needs --as naming an admin account (issue 10).
+    const refused = cli('import.ts', [file, '--situation', 'syria-2024-offensive', '--commit', '--status', 'approved']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/--status approved needs --as/);
+    expect(count()).toBe(0);
+    const add = (email: string, role: string) => spawnSync(TSX, [path.join(ROOT, 'server/cli/user-add.ts'), '--email', email, '--role', role, '--password-stdin'], { env, encoding: 'utf8', input: 'a long enough password\n', timeout: 60_000 });
+    expect(add('cli-editor@example.org', 'editor').status).toBe(0);
+    expect(add('cli-admin@example.org', 'admin').status).toBe(0);
+    const asEditor = cli('import.ts', [file, '--situation', 'syria-2024-offensive', '--commit', '--status', 'approved', '--as', 'cli-editor@example.org']);
+    expect(asEditor.status).toBe(1);
+    expect(count()).toBe(0);
+    const commit = cli('import.ts', [file, '--situation', 'syria-2024-offensive', '--commit', '--status', 'approved', '--as', 'cli-admin@example.org']);
     expect(commit.status).toBe(0);
     expect(commit.stdout).toMatch(/Imported 30 figure\(s\) as approved \(import #\d+\)/);
     expect(count()).toBe(30);
@@ -55,6 +69,28 @@ describe('npm run import (the CLI)', () => {
     expect(res.stdout).toMatch(/row 7, column category, value "sideways": must be one of/);
     expect(res.stdout).toContain('Nothing was imported.');
     expect(count()).toBe(before);
+  });
+
+  test('when the UNHCR daily file is imported with flags only, then 95 refugee figures arrive, each published on its own date', async () => {
+    const storage = await openStorage({ sqlitePath: db });
+    try {
+      await new SituationsService(storage).create({ slug: 'ukraine-2022', title: 'Ukraine 2022', country: 'UKR', countryName: 'Ukraine', onsetDate: '2022-02-24' }, { id: 0, email: 'test', name: null, role: 'admin' });
+    } finally {
+      await storage.close();
+    }
+    const res = cli('import.ts', [realFile('ukraine', 'unhcr-refugees-from-ukraine-daily-2022.csv'), '--situation', 'ukraine-2022', '--map', 'data_date=periodEnd', '--map', 'individuals=value',
+      '--category', 'refugees', '--organisation', 'UNHCR', '--source-url', 'https://data.unhcr.org/en/situations/ukraine', '--quantifier', 'exact', '--unit', 'people', '--commit']);
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toContain('95 rows, 95 figures, 95 new, 0 already present');
+    const sqlite = new BetterSqlite3(db, { readonly: true });
+    try {
+      const rows = sqlite.prepare("select period_end, value, published_on, category, quantifier, unit from figures where source_url = 'https://data.unhcr.org/en/situations/ukraine' order by period_end").all() as { period_end: string; value: number; published_on: string }[];
+      expect(rows).toHaveLength(95);
+      expect(rows[0]).toEqual({ period_end: '2022-02-24', value: 79209, published_on: '2022-02-24', category: 'refugees', quantifier: 'exact', unit: 'people' });
+      expect(rows[94]).toMatchObject({ period_end: '2022-05-29', value: 6801987, published_on: '2022-05-29' });
+    } finally {
+      sqlite.close();
+    }
   });
 
   test('when the situation or the file is missing, then the CLI says which and exits 1', () => {

@@ -3,8 +3,10 @@ import { DATABASES, freshDb, testApp, type TestDb } from '../helpers/db';
 import { chartConfig } from '../../server/charts/config';
 import { CHART_IDS, type ChartPayload } from '../../server/charts/types';
 import { createI18n } from '../../server/i18n/i18n';
-import { loadSituationView } from '../../server/pages/situation.data';
+import { SituationViews } from '../../server/pages/situation.data';
 import { AnalysisService } from '../../server/analysis/analysis.service';
+import { FiguresService } from '../../server/figures/figures.service';
+import { LocationsService } from '../../server/locations/locations.service';
 import { SLUG } from './helpers';
 
 /** Width and height from a PNG's IHDR chunk (bytes 16–23, big-endian). */
@@ -56,7 +58,8 @@ describe('shared chart configuration', () => {
   let payload: ChartPayload;
   beforeAll(async () => {
     const t = await freshDb('sqlite', { seed: true });
-    const v = await loadSituationView(t.storage, new AnalysisService(t.storage, { stalenessDays: 14, horizonDays: 30 }), SLUG, {}, createI18n('en'));
+    const views = new SituationViews({ analysis: new AnalysisService(t.storage, { stalenessDays: 14, horizonDays: 30 }), figures: new FiguresService(t.storage), locations: new LocationsService(t.storage) });
+    const v = await views.load(SLUG, {}, createI18n('en'));
     payload = v.payload;
     await t.cleanup();
   });

@@ -189,7 +189,7 @@ describe.each(DATABASES)('page forms on %s', (kind) => {
     await request(app).get(path).expect(404);
     // The author cannot approve their own figure.
     const own = await ed.post(`${path}/approve`).type('form').send({ version: '1', _csrf: csrfFrom(detail.text) }).expect(403);
-    expect(own.text).toContain('approved by an editor other than its author');
+    expect(own.text).toContain('approved by an editor other than the last person who changed what it says');
     const ed2 = await signedIn(app, editor2.user.email, editor2.password);
     const page2 = await ed2.get(path).expect(200);
     await ed2.post(`${path}/approve`).type('form').send({ version: '1', _csrf: csrfFrom(page2.text) }).expect(303);

@@ -1,5 +1,4 @@
 import { realFile } from '../helpers/fixtures';
-import path from 'node:path';
 import request from 'supertest';
 import type { Browser } from 'playwright-core';
 import { freshDb, makeUser, testApp, type TestDb } from '../helpers/db';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
-import { PendingUploads } from '../../server/pages/imports.routes';
+import { PendingUploads } from '../../server/imports/pending-uploads';
 import { buildAssetsOnce, csrfFrom, signedIn, textOf, tokenFor } from './helpers';
 
 const DATA = REAL_DATA;
@@ -170,7 +170,7 @@ describe.each(DATABASES)('import page on %s', (kind) => {
     const id = uploadIdOf(res.text)!;
     expect(textOf(res.text)).toContain('Using the file you uploaded: sudan.csv');
     // Fixed options with the kept file: the preview runs without uploading again.
-    const ok = await ed.post(PAGE).type('form').send({ _csrf: csrfFrom(res.text), action: 'preview', upload: id, status: 'approved' }).expect(200);
+    const ok = await ed.post(PAGE).type('form').send({ _csrf: csrfFrom(res.text), action: 'preview', upload: id, status: 'draft' }).expect(200);
     expect(ok.text).toContain('id="preview-rows">45<');
     // No file at all: the file field says so.
     const none = await ed.post(PAGE).type('form').send({ _csrf: csrfFrom(res.text), action: 'preview' }).expect(400);

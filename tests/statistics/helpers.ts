@@ -2,7 +2,7 @@
 import type { FigureLike, TimePoint } from '../../server/statistics';
 import { fromDay, toDay } from '../../server/statistics';
 
-/** The DESIGN.md §3 example series: days 0, 2, 4, 7, 9, 12 from 2024-11-28. */
+/** The example series of docs/statistics.md: days 0, 2, 4, 7, 9, 12 from 2024-11-28. */
 export const EXAMPLE_DAYS = [0, 2, 4, 7, 9, 12];
 export const EXAMPLE_VALUES = [48_500, 115_000, 171_000, 280_000, 370_000, 520_000];
 export const EXAMPLE_START = '2024-11-28';

@@ -20,7 +20,7 @@ describe('given the example series (days 0, 2, 4, 7, 9, 12; a running total)', (
     const end = p.points!.at(-1)!;
     expect(p.empirical).toBe(false);
     close(end.central, 795_041.67, 1e-8);
-    // DESIGN's values used t(0.9, 4) = 1.533 from a table; the exact quantile (1.5332) moves the ends by 1.4e-5 relative.
+    // The test values of docs/statistics.md were first computed with t(0.9, 4) = 1.533 from a table; the exact quantile (1.5332) moves the ends by 1.4e-5 relative.
     close(end.low, 661_969.1);
     close(end.high, 940_507.3);
   });

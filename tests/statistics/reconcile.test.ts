@@ -1,4 +1,4 @@
-/** Reconciliation (DESIGN §3, issue 3 item 1) with real values from the Dec-2024 Syria reports. */
+/** Reconciliation (docs/statistics.md#reconciled-series) with real values from the Dec-2024 Syria reports. */
 import { reconcile, type FigureLike } from '../../server/statistics';
 import { figure } from './helpers';
 

@@ -1,6 +1,6 @@
 /**
- * DESIGN.md §3 test values. The expected numbers come from numpy/scipy/statsmodels
- * (numpy.polyfit, statsmodels OLS get_prediction, scipy.stats.t.ppf, statsmodels Holt) as quoted in DESIGN.md §3;
+ * The test values of docs/statistics.md. The expected numbers come from numpy/scipy/statsmodels
+ * (numpy.polyfit, statsmodels OLS get_prediction, scipy.stats.t.ppf, statsmodels Holt) as quoted in docs/statistics.md;
  * compared to at least 4 significant figures (toBeCloseTo with a precision finer than 1e-4 relative).
  */
 import {
@@ -29,7 +29,7 @@ const at = <T extends { date: string }>(points: T[] | null, date: string): T => 
 const DAY21 = '2024-12-19';
 const DAY30 = '2024-12-28';
 
-describe('when the DESIGN §3 example series is fitted by least squares', () => {
+describe('when the example series is fitted by least squares', () => {
   // numpy.polyfit(days, values, 1) / statsmodels OLS: slope 38,669.41, intercept 31,623.36, R² 0.98865, s 20,849.46
   test('then slope, intercept, R² and residual SE match numpy/statsmodels', () => {
     const f = olsFit(EXAMPLE_DAYS, EXAMPLE_VALUES, 6);

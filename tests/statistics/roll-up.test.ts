@@ -1,4 +1,4 @@
-/** Roll-up of a parent location from its children (issue 3 item 2). */
+/** Roll-up of a parent location from its children (docs/statistics.md#reconciled-series). */
 import { rollUp, type LocationLike } from '../../server/statistics';
 import { figure } from './helpers';
 

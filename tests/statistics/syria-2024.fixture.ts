@@ -1,6 +1,6 @@
 /**
  * Figures from tests/fixtures/real/syria-2024/reported-figures-to-2024-12-06.csv (Dec-2024 offensive), put on the
- * national location SYR as issue 3 describes: OCHA's running totals since the 27 Nov onset are recommended,
+ * national location SYR as docs/statistics.md#reconciled-series describes: OCHA's running totals since the 27 Nov onset are recommended,
  * WFP's 280,000 is triangulation, WFP's "could swell to 1.5 million" is a ceiling scenario.
  */
 import type { FigureLike, LocationLike, ScenarioLike } from '../../server/statistics';

@@ -6,8 +6,12 @@
  * spreadsheet). Audit columns (id, createdBy…, version) are not imported: the service stamps its own.
  * Rules:
  * - externalId: the `externalId` column, else 'figure:<situation>:<id>' when the file has both, else none;
- * - organisation, sourceUrl, publishedOn, quote, sourceTitle, category, location, locationRole: the column,
- *   else `defaults`; location finally falls back to the situation's country;
+ * - organisation, sourceUrl, publishedOn, quote, sourceTitle, category, location, locationRole, quantifier, unit:
+ *   the column, else `defaults`; location finally falls back to the situation's country;
+ * - a file without a publishedOn column and no default date takes each row's own date (periodEnd): files such as
+ *   UNHCR's daily series publish each day's number that day, so one date for all rows would misdate them;
+ * - a file without a quote column and no default quote gets a statement of the row, as DTM and IDMC rows do
+ *   ("UNHCR: 79,209 refugees in UKR as of 2022-02-24 (file row 2, column individuals)");
  * - status and role are carried as written (the service decides who may import approved figures);
  * - a location that is an ISO3 code is checked against the situation's country.
  */
@@ -16,7 +20,7 @@ import type { FigureCandidate, ReadItem, ReadOptions } from '../candidate';
 import { figureColumns } from '../exports';
 import type { FieldSpec, Resolved, RowAccess } from '../fields';
 import { parseLocationCode } from '../values';
-import { compact, countryAllowed, type Layout, type LayoutContext } from './common';
+import { CATEGORY_WORDS, compact, countryAllowed, people, type Layout, type LayoutContext } from './common';
 
 export const FIGURE_SPECS: FieldSpec[] = figureColumns().map((c) => ({ field: c.key, tags: c.hxl ? [c.hxl] : [] }));
 
@@ -28,7 +32,7 @@ function missing(c: Resolved, options: ReadOptions): string[] {
   if (!c.has('value') && !c.has('reportedValue')) out.push('value');
   if (!c.has('category') && !d.category) out.push('category');
   if (!c.has('location') && !d.location && !options.situationCountry) out.push('location');
-  for (const f of ['organisation', 'sourceUrl', 'publishedOn', 'quote'] as const) if (!c.has(f) && !d[f]) out.push(f);
+  for (const f of ['organisation', 'sourceUrl'] as const) if (!c.has(f) && !d[f]) out.push(f);
   return out;
 }
 
@@ -53,6 +57,7 @@ function figureRow(r: RowAccess, ctx: LayoutContext): ReadItem[] | 'skipped' {
   if (category === undefined && r.text('category') === undefined) r.error('category', 'is required', '');
   if (location === undefined && r.text('location') === undefined) r.error('location', 'is required', '');
   const unit = r.oneOf('unit', UNITS);
+  const periodEnd = r.date('periodEnd', true);
   const value = r.count('value');
   const reportedValue = r.count('reportedValue');
   const householdSize = r.decimal('householdSize');
@@ -65,28 +70,38 @@ function figureRow(r: RowAccess, ctx: LayoutContext): ReadItem[] | 'skipped' {
     locationRole: r.oneOf('locationRole', LOCATION_ROLES) ?? d.locationRole,
     category: category ?? 'idps',
     periodStart: r.date('periodStart') ?? null,
-    periodEnd: r.date('periodEnd', true) ?? '',
+    periodEnd: periodEnd ?? '',
     value,
     valueLow: r.count('valueLow') ?? null,
     valueHigh: r.count('valueHigh') ?? null,
-    quantifier: r.oneOf('quantifier', QUANTIFIERS),
-    unit,
+    quantifier: r.oneOf('quantifier', QUANTIFIERS) ?? (r.text('quantifier') === undefined ? d.quantifier : undefined),
+    unit: unit ?? (r.text('unit') === undefined ? d.unit : undefined),
     reportedValue,
     householdSize: householdSize ?? null,
     organisation: r.required('organisation', d.organisation) ?? '',
     sourceUrl: r.required('sourceUrl', d.sourceUrl) ?? '',
     sourceTitle: r.text('sourceTitle') ?? d.sourceTitle ?? null,
-    publishedOn: r.date('publishedOn') ?? (r.text('publishedOn') === undefined ? d.publishedOn : undefined) ?? '',
-    quote: r.required('quote', d.quote) ?? '',
+    publishedOn: r.date('publishedOn') ?? (r.text('publishedOn') === undefined ? d.publishedOn ?? (r.has('publishedOn') ? undefined : periodEnd) : undefined) ?? '',
+    quote: (r.has('quote') || d.quote !== undefined ? r.required('quote', d.quote) : rowStatement(r, organisationOf(r, d), category, location, periodEnd, value ?? reportedValue)) ?? '',
     role: r.oneOf('role', FIGURE_ROLES),
     status: r.oneOf('status', STATUSES),
     notes: r.text('notes') ?? null,
   });
-  if (!f.publishedOn && r.text('publishedOn') === undefined) r.error('publishedOn', 'is required', '');
+  if (!f.publishedOn && r.has('publishedOn') && r.text('publishedOn') === undefined) r.error('publishedOn', 'is required', '');
   if (r.errors.length) return [];
   if (/^[A-Z]{3}$/.test(f.location)) {
     const allowed = countryAllowed(r, 'location', f.location, ctx);
     if (allowed !== true) return allowed === 'skipped' ? 'skipped' : [];
   }
   return [{ type: 'row', row: r.row, figure: f, errors: [] }];
+}
+
+const organisationOf = (r: RowAccess, d: NonNullable<ReadOptions['defaults']>) => r.text('organisation') ?? d.organisation;
+
+/** The quote of a row that carries no sentence: what the row says, and where in the file it is. */
+function rowStatement(r: RowAccess, organisation: string | undefined, category: string | undefined, location: string | undefined, date: string | undefined, value: number | undefined): string | undefined {
+  if (!organisation || !category || !location || !date || value === undefined) return undefined; // the row has errors already
+  const words = CATEGORY_WORDS[category as keyof typeof CATEGORY_WORDS] ?? category;
+  const column = r.columnName(r.has('value') ? 'value' : 'reportedValue');
+  return `${organisation}: ${people(value)} ${words} in ${location} as of ${date} (file row ${r.row}, column ${column})`;
 }

@@ -1,5 +1,5 @@
 /**
- * Any HXL-tagged CSV using the tags of DESIGN §4, e.g. HDX's UNHCR Ukraine refugee series.
+ * Any HXL-tagged CSV using the tags of docs/csv.md, e.g. HDX's UNHCR Ukraine refugee series.
  *
  * Why: HDX publishes many displacement tables with different headers but the same hashtags; reading by tag
  * imports them without a per-publisher recogniser. Each population column whose tag names a category gives
@@ -13,7 +13,7 @@
  * (flows only); location #adm2+code > #adm1+code > #adm1+code+origin (locationRole origin) > #loc+code >
  * #country+code > defaults.location > the situation's country; #meta+source → organisation; #meta+url →
  * sourceUrl; #meta+id → externalId; #date+published → publishedOn.
- * Missing provenance comes from `defaults`; publishedOn falls back to the figure's date; without
+ * Missing provenance comes from `defaults` (and the quantifier: tags count people, so `defaults.unit` does not apply); publishedOn falls back to the figure's date; without
  * defaults.quote the quote states the row ("UNHCR: 85,000 refugees in UKR as of 2022-04-25 (…)") and
  * externalId is 'hxl:<organisation>:<category>:<location>:<date>'.
  */
@@ -123,6 +123,7 @@ export const hxlGeneric: Layout = {
             periodStart: flow ? start ?? null : null,
             periodEnd: date,
             value,
+            quantifier: d.quantifier,
             organisation,
             sourceUrl,
             sourceTitle: d.sourceTitle ?? null,
