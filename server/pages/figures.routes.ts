@@ -4,7 +4,7 @@ import { CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS 
 import type { FigureRecord } from '../figures/figures.repository';
 import { HttpError, type FieldError } from '../errors';
 import { hasRole, type AuthUser } from '../auth/user';
-import { isoDate, locationCode, requiredText, toFieldErrors } from '../validation';
+import { MAX_ID, isoDate, locationCode, requiredText, toFieldErrors } from '../validation';
 import type { Situation } from '../situations/situation';
 import { byField, echo, fieldErrors, figureInput, FIGURE_FORM_FIELDS, type FormBody } from './forms';
 import { idParam, requirePageRole } from './guards';
@@ -24,7 +24,11 @@ const listQuery = z.preprocess(
     to: isoDate().optional(),
     deleted: z.enum(['on']).optional(),
     // Newest first, so the next page starts before the last row shown: its period end and id.
-    before: z.string().regex(/^\d{4}-\d{2}-\d{2}~\d{1,10}$/, 'must be a page cursor as the "next" link gives it').optional(),
+    before: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}~\d{1,10}$/, 'must be a page cursor as the "next" link gives it')
+      .refine((v) => Number(v.slice(11)) <= MAX_ID, 'must be a page cursor as the "next" link gives it (its id is past the id range)')
+      .optional(),
   }),
 );
 
