@@ -312,7 +312,7 @@ async function main() {
     const importOnce = async (rows: number, csv: string) => {
       const db = tmp(`import-${human(rows)}.db`);
       await generateDatabase(db, 0);
-      // As drafts: importing as approved needs --as an admin account (issue 10), and costs the same.
+      // As drafts: importing as approved needs --as an admin account, and costs the same.
       const args = [cli('import'), csv, '--situation', BENCH_SLUG];
       const preview = await timed(process.execPath, args, undefined, cliEnv(db));
       if (!new RegExp(`${rows} new, 0 already present`).test(preview.stdout) || /problem/.test(preview.stdout)) throw new Error(`bench import preview: ${preview.stdout.slice(0, 600)}`);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CATEGORIES, type Category } from '../figures/figure';
 import { httpUrl, locationCode, optionalText, requiredText } from '../validation';
 
-/** Domain types and input schemas of alerts (issue 14). */
+/** Domain types and input schemas of alerts. */
 
 export const RULE_KINDS = ['threshold', 'change_7d', 'yearly_high', 'projection', 'stale', 'conflict'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];

@@ -49,7 +49,7 @@ interface CacheEntry {
 }
 
 /**
- * Bounds on what one query can make this service keep (issue 10): a result larger than MAX_RESULT_BYTES as JSON is
+ * Bounds on what one query can make this service keep: a result larger than MAX_RESULT_BYTES as JSON is
  * answered but neither stored in analysis_cache nor kept in memory; a situation's memory cache starts again past
  * MAX_MEMORY_BYTES. The statistics bound a result's size (MAX_CURVE_DAYS), so these only guard against surprises.
  */

@@ -37,7 +37,7 @@ export function assets(logger: Logger) {
     },
   });
   // The manifest and half-written files are not assets. Compared on the decoded, normalised path, as the static
-  // handler resolves it: `/%6danifest.json` and `//manifest.json` name the same file (issue 10).
+  // handler resolves it: `/%6danifest.json` and `//manifest.json` name the same file.
   const hidden = (urlPath: string) => {
     let p: string;
     try {

@@ -5,7 +5,7 @@ import { disableUserSchema, tokenOptionsSchema, type AuthUser } from './user';
 import { defaultTokenExpiry, DEFAULT_TOKEN_DAYS, usersRepository, type TokenInfo } from './users.repository';
 
 /**
- * Personal API tokens and disabling accounts (issue 10): a token has a name and an expiry (default a year); its
+ * Personal API tokens and disabling accounts: a token has a name and an expiry (default a year); its
  * owner lists and revokes their own; an admin disables a user, which revokes every token and ends every session.
  * Shared by the API, the token page and `npm run user:disable`.
  */

@@ -14,7 +14,7 @@ export interface AuthUser {
 const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
 export const hasRole = (user: AuthUser | undefined, role: Role) => !!user && rank[user.role] >= rank[role];
 
-/** Fields that name accounts (emails): shown to signed-in users only (issue 10). */
+/** Fields that name accounts (emails): shown to signed-in users only. */
 export const ACCOUNT_FIELDS = ['createdBy', 'updatedBy', 'changedBy'] as const;
 
 /** The record as this reader may see it: without account emails when nobody is signed in. */

@@ -3,7 +3,7 @@ import { TokensService } from '../auth/tokens.service';
 
 /**
  * npm run user:disable -- --email a@b.org
- * Disables an account: it can no longer sign in, its API tokens are revoked and its sessions ended (issue 10).
+ * Disables an account: it can no longer sign in, its API tokens are revoked and its sessions ended.
  * Its figures and history stay as they are.
  */
 void runCli({ email: { type: 'string' } }, async ({ values, storage }) => {

@@ -77,7 +77,7 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
     while (head.length < HXL_SEARCH_ROWS) {
       const next = await it.next();
       if (next.done) break;
-      // One by one: a chunk can hold 100,000+ records, more arguments than a call may take (issue 10).
+      // One by one: a chunk can hold 100,000+ records, more arguments than a call may take.
       for (const r of next.value) head.push(r);
     }
     const rest = head.splice(HXL_SEARCH_ROWS);

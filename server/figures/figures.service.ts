@@ -92,7 +92,7 @@ export interface FigureListFilter {
 }
 
 // Fields whose change alters what the figure says or where it comes from: changing one of them sends an approved
-// figure back to review, and makes the editor who changed it the one who may not approve it (issue 10).
+// figure back to review, and makes the editor who changed it the one who may not approve it.
 const SUBSTANTIVE = [
   'location', 'locationRole', 'category', 'periodStart', 'periodEnd', 'value', 'valueLow', 'valueHigh', 'quantifier', 'unit', 'reportedValue',
   'householdSize', 'organisation', 'role', 'sourceUrl', 'sourceTitle', 'publishedOn', 'quote',

@@ -27,7 +27,7 @@ export class HapiService {
         admin_level: level,
         provider_admin1_name: a1?.name ?? null,
         provider_admin2_name: a2?.name ?? null,
-        // Figures do not carry DTM round information yet (issue 14 item 6 adds it); HAPI allows these to be empty.
+        // Figures do not carry DTM round information yet (a later change may add it); HAPI allows these to be empty.
         operation: null,
         reporting_round: null,
         assessment_type: null,

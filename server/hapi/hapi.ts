@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isoDate } from '../validation';
 
 /**
- * HDX HAPI's shape for affected people (issue 14 item 5): the field names of HAPI's
+ * HDX HAPI's shape for affected people: the field names of HAPI's
  * `/api/v2/affected-people/idps` (and refugees, returnees), so tools written for HAPI read this server too.
  */
 export const HAPI_CATEGORIES = { idps: 'idps', refugees: 'refugees', returnees: 'returnees' } as const;

@@ -31,7 +31,7 @@ export function importsApi(imports: ImportsService, figures: FiguresService): Ro
       const buffer: Buffer | undefined = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
       if (!buffer) throw new HttpError(400, 'validation_failed', 'Send the CSV as the request body (Content-Type: text/csv) or as the multipart field "file"', { fields: [{ path: 'file', message: 'is required' }] });
       // In 64 KB pieces, as a file is read from disk: one 3 MB chunk was parsed in one synchronous go (blocking
-      // every other request for a second) and overflowed the call stack at 150,000 rows (issue 10).
+      // every other request for a second) and overflowed the call stack at 150,000 rows.
       const source = () => Readable.from(pieces(buffer, 64 * 1024));
       const options = toImportOptions(opts, req.file?.originalname ?? 'upload.csv', buffer.length);
       const report = opts.commit ? await imports.commit(String(req.params.slug), source, options, req.user!) : await imports.preview(String(req.params.slug), source, options, req.user!);

@@ -7,7 +7,7 @@ export interface ThresholdSpec {
  * Thresholds worth a "when could it reach …" answer: the quoted ceiling (if any) and the first three
  * round numbers of the 1–2–5 sequence (100, 200, 500, 1,000, 2,000, 5,000, …, 1 million, 2 million, …)
  * strictly above the last reported value. Sorted, without duplicates.
- * Source: issue 3 ("the ceiling value and round thresholds"); the 1–2–5 series of preferred numbers.
+ * Source: docs/statistics.md ("the ceiling value and round thresholds"); the 1–2–5 series of preferred numbers.
  *
  * @example defaultThresholds(370_000, 1_500_000)
  * // [{ value: 500000, source: 'round' }, { value: 1000000, source: 'round' }, { value: 1500000, source: 'ceiling' }, { value: 2000000, source: 'round' }]

@@ -48,7 +48,7 @@ export function fitDrift(t: readonly number[], y: readonly number[], n: number):
  *   d = (y_last − y_first) / span;  σ² = Σ((Δy − d·Δt)² / Δt) / (m − 1)  (m = number of changes);
  *   h days ahead: y_last + d·h, variance σ²·h·(1 + h/span).
  * Intervals use Student t with m − 1 degrees of freedom (wider than normal for few reports).
- * Source: DESIGN.md §3; Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), §5.2 and §5.5
+ * Source: docs/statistics.md; Hyndman & Athanasopoulos, *Forecasting: Principles and Practice* (3rd ed.), §5.2 and §5.5
  * (drift method and its forecast variance), generalised to uneven spacing by weighting each change by 1/Δt.
  *
  * @example driftProjection(points (days 0,2,4,7,9,12 → 48,500 … 520,000), { horizonDays: 18 })

@@ -65,7 +65,7 @@ export function fitHolt(t: readonly number[], y: readonly number[], n: number): 
  * (interpolated days would understate the error); the h-day variance is Holt's
  * σ²·[1 + (h − 1)(α² + αβ′h + β′²h(2h − 1)/6)] with β′ = α·β (Hyndman et al. 2008, *Forecasting with
  * Exponential Smoothing*, Table 6.1, ETS(A,A,N)), normal quantiles. At h = 0 (the last report) the one-day σ is used.
- * Source: Holt (1957); DESIGN.md §3.
+ * Source: Holt (1957); docs/statistics.md.
  *
  * @example holtProjection(points (days 0,2,4,7,9,12 → 48,500 … 520,000), { horizonDays: 9 })
  * // day 21 central 931,098.5

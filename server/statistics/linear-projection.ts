@@ -37,7 +37,7 @@ export function fitLinear(t: readonly number[], y: readonly number[], n: number)
  * `linear`: a straight line fitted by least squares to the reported points (days on x),
  * with the OLS prediction interval
  *   ŷ ± t(n−2, q) · s · √(1 + 1/n + (t₀ − t̄)² / Σ(t − t̄)²).
- * Source: DESIGN.md §3; Montgomery, Peck & Vining, *Introduction to Linear Regression Analysis*, §2.4.2;
+ * Source: docs/statistics.md; Montgomery, Peck & Vining, *Introduction to Linear Regression Analysis*, §2.4.2;
  * matches statsmodels `OLS(...).get_prediction().summary_frame(alpha)` obs_ci.
  *
  * @example linearProjection(points (days 0,2,4,7,9,12 → 48,500 … 520,000), { horizonDays: 9 })

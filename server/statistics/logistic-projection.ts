@@ -50,7 +50,7 @@ export function fitLogistic(t: readonly number[], y: readonly number[], n: numbe
  * least squares of the logit z = ln(y / (K − y)) on days gives z = a + r·t, and y = K / (1 + e^(−z)).
  * The prediction interval is computed on the logit scale (Student t, n − 2 degrees of freedom)
  * and transformed back, so it always stays between 0 and K.
- * Source: DESIGN.md §3; linearised logistic fit as in Pearl & Reed (1920) and e.g. Banks,
+ * Source: docs/statistics.md; linearised logistic fit as in Pearl & Reed (1920) and e.g. Banks,
  * *Growth and Diffusion Phenomena* (1994), §5.
  *
  * @example logisticProjection(points (days 0,2,4,7,9,12 → 48,500 … 520,000), { ceiling: 1_500_000, horizonDays: 9 })

@@ -59,7 +59,7 @@ export function fitLoglinear(t: readonly number[], y: readonly number[], n: numb
  * degrees of freedom) and exponentiated, so it is asymmetric. Exponential growth cannot last:
  * with a quoted ceiling every value is capped at it; without one the curve stops 14 days after
  * the last report.
- * Source: DESIGN.md §3; log-linear regression as in Hyndman & Athanasopoulos, FPP3 §7.7 (log transform,
+ * Source: docs/statistics.md; log-linear regression as in Hyndman & Athanasopoulos, FPP3 §7.7 (log transform,
  * back-transformed intervals).
  *
  * @example loglinearProjection(points (days 0,2,4,7,9,12 → 48,500 … 520,000))

@@ -1,10 +1,10 @@
 /**
  * The machinery every projection method shares: a fitted model forecasts `h` days after its
  * last point; `runProjection` turns that into one clamped point per day up to the horizon.
- * Clamping rules (issue 3): nothing below 0; a running total never below its last observed
+ * Clamping rules (docs/statistics.md): nothing below 0; a running total never below its last observed
  * value; loglinear and logistic never above the ceiling. Clamping is monotone, so
  * lo95 ≤ lo80 ≤ central ≤ hi80 ≤ hi95 survives it.
- * Source: the rules of DESIGN.md §3 and issue 3.
+ * Source: the rules in docs/statistics.md.
  *
  * @example runProjection(LINEAR, [{ date: '2024-11-28', value: 14000 }, …], { horizonDays: 7 }, fitLinear)
  */

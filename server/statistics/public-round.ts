@@ -1,10 +1,10 @@
 /**
  * Rounds a number of people for display, as IDMC's Helix does for published figures (rule as stated
- * in issue 3): exact up to 100; nearest 10 up to 1,000; nearest 100 up to 10,000; nearest 1,000 above.
+ * in docs/statistics.md): exact up to 100; nearest 10 up to 1,000; nearest 100 up to 10,000; nearest 1,000 above.
  * Boundaries belong to the lower band (100 stays exact, 1,000 rounds to tens). Negative numbers
  * (e.g. a change per day) are rounded by their size and keep their sign. Only for display: the
  * statistics always work on unrounded values.
- * Source: issue 3 (attributed there to Helix' display rule; not checked against Helix' code).
+ * Source: docs/statistics.md (attributed to Helix' display rule; not checked against Helix' code).
  *
  * @example publicRound(87) // 87
  * @example publicRound(4_567) // 4_600

@@ -3,7 +3,7 @@
  * bound. `combineQuantifiers` gives the quantifier of a sum (a total built from several figures):
  * all exact → exact; lower bounds (and exact/approximate parts) → more_than; upper bounds likewise
  * → less_than; both kinds of bound, or any approximate part → approximately.
- * Source: DESIGN.md §2 (figure.quantifier); interval arithmetic for sums of bounds.
+ * Source: docs/data-model.md (figure.quantifier); interval arithmetic for sums of bounds.
  *
  * @example describeBound('more_than') // { bound: 'lower', boundNote: "lower bound: the source says 'more than' …" }
  * @example combineQuantifiers(['more_than', 'exact']) // 'more_than'

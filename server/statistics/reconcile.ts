@@ -16,7 +16,7 @@
  *   Increment figures in the band are put on the same cumulative scale: total before their periodStart + value.
  * - Quantifiers are kept: a `more_than` point is a lower bound and says so, `less_than` an upper bound;
  *   a total built from several figures gets the combined quantifier.
- * Source: DESIGN.md §2–§3 (after IDMC Helix: recommended vs triangulation figures) and issue 3.
+ * Source: docs/data-model.md and docs/statistics.md (after IDMC Helix: recommended vs triangulation figures).
  *
  * @example reconcile({ figures, location: 'SYR', category: 'new_displacement', onset: '2024-11-27' })
  * // { points: [{ date: '2024-12-06', value: 370000, quantifier: 'more_than', bound: 'lower', … }], band: [{ date: '2024-12-06', low: 280000, high: 370000, … }], warnings: [] }

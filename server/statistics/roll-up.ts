@@ -12,7 +12,7 @@
  *   is largest (origin and destination sums both estimate the same total, from two sides); the point's
  *   `role` says which.
  * - A derived value below the location's own latest figure within the window gets a QA warning (children incomplete).
- * Source: DESIGN.md §3 and issue 3 (after IOM DTM admin-level aggregation).
+ * Source: docs/statistics.md (after IOM DTM admin-level aggregation).
  *
  * @example rollUp({ figures, locations, location: 'SYR', category: 'idps', onset: '2024-11-27' })
  * // points: own SYR figures, plus { date, value: Σ governorates, derived: true, role: 'destination', childrenMissing: [...] }

@@ -28,7 +28,7 @@ const none = (reason: Reason): Estimate => ({ value: null, reason });
  * (y(t) − y_interp(t − 7)) / 7 at the last report, with y_interp the straight-line interpolation
  * between reports; the log-linear growth rate r (least squares of ln y on days) and the doubling
  * time ln 2 / r. Each figure the data cannot support is null with a reason.
- * Source: DESIGN.md §3 and issue 3. Reports on the same date are averaged (see prepareSeries).
+ * Source: docs/statistics.md. Reports on the same date are averaged (see prepareSeries).
  *
  * @example trend(points (days 0,2,4,7,9,12 → 48,500 … 520,000))
  * // growthRate.value 0.1862098, doublingTimeDays.value 3.7224, sevenDayRate.value ≈ 49,857 (from day 5 to 12)

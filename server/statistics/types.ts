@@ -1,5 +1,5 @@
 /**
- * Types shared by the statistics module (issue 3, DESIGN.md §3). Everything here is
+ * Types shared by the statistics module (docs/statistics.md). Everything here is
  * JSON-serialisable: dates are ISO `YYYY-MM-DD` strings, numbers are always finite, and a
  * result that the data cannot support is `null` with a `reason` string next to it.
  */

@@ -14,7 +14,7 @@ describe.each(DATABASES)('alerts on the real Sudan DTM file on %s', (kind) => {
   beforeAll(async () => {
     t = await freshDb(kind, { seed: true });
     x = alertApp(t.storage, {}, '2024-04-20T00:00:00Z');
-    editor = await makeUser(t.storage, 'admin'); // importing as approved needs an admin (issue 10)
+    editor = await makeUser(t.storage, 'admin'); // importing as approved needs an admin
     await request(x.app).post('/api/v1/situations').set(editor.auth).send({ slug: SUDAN, title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' }).expect(201);
     await x.alerts.settled();
   });

@@ -27,7 +27,7 @@ describe.each(DATABASES)('analysis cache on %s', (kind) => {
     const service = instance(t);
     const situation = await service.situation(SLUG);
     const locations = await locationsRepository.list(t.storage.db, situation.country);
-    // The analysis is public: it carries scenarios without the account that recorded them (issue 10).
+    // The analysis is public: it carries scenarios without the account that recorded them.
     const scenarios = (await scenariosRepository.list(t.storage.db, situation.id)).map(({ createdBy: _by, ...sc }) => sc);
     const queries: AnalysisQuery[] = [{}, { location: 'SY-HM' }, { category: 'idps' }, { asOf: '2024-12-06', horizon: 6 }, { thresholds: [500000, 1000000] }];
     for (const q of queries) {

@@ -96,7 +96,7 @@ describe('real DTM series through the API with asOf at every past round (sqlite)
   beforeAll(async () => {
     t = await freshDb('sqlite');
     app = testApp(t.storage);
-    const editor = await makeUser(t.storage, 'admin'); // importing as approved needs an admin (issue 10)
+    const editor = await makeUser(t.storage, 'admin'); // importing as approved needs an admin
     for (const s of REAL_SERIES) {
       if (!s.file) continue;
       const country = s.file.slice(7, 10);

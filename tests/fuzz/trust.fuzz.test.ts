@@ -19,7 +19,7 @@ const thresholdsLike = fc.oneof(
   fc.string({ maxLength: 40 }),
 );
 
-describe.each(DATABASES)('issue 10: fuzzing the analysis parameters and multipart uploads on %s', (kind) => {
+describe.each(DATABASES)('fuzzing the analysis parameters and multipart uploads on %s', (kind) => {
   let t: TestDb;
   let app: ReturnType<typeof testApp>;
   let editor: Awaited<ReturnType<typeof makeUser>>;

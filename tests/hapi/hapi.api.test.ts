@@ -15,7 +15,7 @@ describe.each(DATABASES)('HAPI-shaped output on %s', (kind) => {
   let app: ReturnType<typeof testApp>;
   let editor: Awaited<ReturnType<typeof makeUser>>;
   let admin: Awaited<ReturnType<typeof makeUser>>;
-  // Importing as approved needs an admin (issue 10).
+  // Importing as approved needs an admin.
   const upload = (slug: string, body: Buffer | string) =>
     request(app).post(`/api/v1/situations/${slug}/imports`).query({ commit: 'true', status: 'approved' }).set(admin.auth).set('Content-Type', 'text/csv').send(Buffer.isBuffer(body) ? body : Buffer.from(body));
 

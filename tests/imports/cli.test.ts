@@ -37,7 +37,7 @@ describe('npm run import (the CLI)', () => {
     expect(preview.stdout).toContain('30 rows, 30 figures, 30 new, 0 already present');
     expect(preview.stdout).toContain('Preview only');
     expect(count()).toBe(0);
-    // Importing as approved skips the second pair of eyes: the CLI needs --as naming an admin account (issue 10).
+    // Importing as approved skips the second pair of eyes: the CLI needs --as naming an admin account.
     const refused = cli('import.ts', [file, '--situation', 'syria-2024-offensive', '--commit', '--status', 'approved']);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/--status approved needs --as/);

@@ -21,7 +21,7 @@ describe.each(DATABASES)('imports on %s', (kind) => {
     if (slug) q = q.where('situations.slug', '=', slug);
     return Number((await q.executeTakeFirstOrThrow()).n);
   };
-  // Importing as approved needs an admin (issue 10); everything else is done as an editor.
+  // Importing as approved needs an admin; everything else is done as an editor.
   const upload = (slug: string, body: Buffer | string, query: Record<string, string | string[]> = {}) =>
     request(app).post(`/api/v1/situations/${slug}/imports`).query(query).set(query.status === 'approved' ? admin.auth : editor.auth).set('Content-Type', 'text/csv').send(Buffer.isBuffer(body) ? body : Buffer.from(body));
 

@@ -7,7 +7,7 @@ import { MAX_RESULT_BYTES } from '../../server/analysis/analysis.service';
 const SLUG = 'syria-2024-offensive';
 const URL = `/api/v1/situations/${SLUG}/projections`;
 
-describe.each(DATABASES)('issue 10 finding 1: analysis parameters are bounded on %s', (kind) => {
+describe.each(DATABASES)('analysis parameters are bounded on %s', (kind) => {
   let t: TestDb;
   let app: ReturnType<typeof testApp>;
   beforeAll(async () => {

@@ -10,7 +10,7 @@ const csv = () => {
   return Buffer.from(lines.join('\n') + '\n');
 };
 
-describe.each(DATABASES)('issue 10 finding 9 and "Also": a large CSV through the API on %s', (kind) => {
+describe.each(DATABASES)('a large CSV through the API on %s', (kind) => {
   let t: TestDb;
   let app: ReturnType<typeof testApp>;
   let editor: Awaited<ReturnType<typeof makeUser>>;

@@ -10,7 +10,7 @@ const draft = (over: Record<string, unknown> = {}) => ({
 const CSV = 'location,category,periodStart,periodEnd,value,quantifier,organisation,sourceUrl,publishedOn,quote\n' +
   Array.from({ length: 5 }, (_, i) => `SY-HL,new_displacement,2024-11-27,2024-12-0${i + 1},${7000 + i},exact,OCHA,https://example.org/four-eyes/${i},2024-12-06,"Row ${i}"`).join('\n') + '\n';
 
-describe.each(DATABASES)('issue 10 finding 2: four eyes on %s', (kind) => {
+describe.each(DATABASES)('four eyes on %s', (kind) => {
   let t: TestDb;
   let app: ReturnType<typeof testApp>;
   let a: Awaited<ReturnType<typeof makeUser>>;

@@ -7,7 +7,7 @@ const households = (over: Record<string, unknown>) => ({
   sourceUrl: 'https://example.org/households', publishedOn: '2024-12-06', quote: 'Households fled.', ...over,
 });
 
-describe.each(DATABASES)('issue 10 finding 8: households stay within the people limits on %s', (kind) => {
+describe.each(DATABASES)('households stay within the people limits on %s', (kind) => {
   let t: TestDb;
   let app: ReturnType<typeof testApp>;
   let editor: Awaited<ReturnType<typeof makeUser>>;

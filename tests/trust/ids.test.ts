@@ -5,7 +5,7 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 const SLUG = 'syria-2024-offensive';
 const cursor = (after: number) => Buffer.from(JSON.stringify({ after })).toString('base64url');
 
-describe.each(DATABASES)('issue 10 finding 7: ids of 2^31 or more on %s', (kind) => {
+describe.each(DATABASES)('ids of 2^31 or more on %s', (kind) => {
   let t: TestDb;
   let app: ReturnType<typeof testApp>;
   let editor: Awaited<ReturnType<typeof makeUser>>;

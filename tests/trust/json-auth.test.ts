@@ -3,7 +3,7 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 
 const SLUG = 'syria-2024-offensive';
 
-describe.each(DATABASES)('issue 10 "Also": the token is checked before a JSON body is parsed on %s', (kind) => {
+describe.each(DATABASES)('the token is checked before a JSON body is parsed on %s', (kind) => {
   let t: TestDb;
   let app: ReturnType<typeof testApp>;
   let editor: Awaited<ReturnType<typeof makeUser>>;

@@ -3,7 +3,7 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 
 const SLUG = 'syria-2024-offensive';
 
-describe.each(DATABASES)('issue 10 findings 3, 4, 5, 12: what readers may see on %s', (kind) => {
+describe.each(DATABASES)('what readers may see on %s', (kind) => {
   let t: TestDb;
   let open: ReturnType<typeof testApp>;
   let closed: ReturnType<typeof testApp>;

@@ -15,7 +15,7 @@ const BAD = [
   ['U+2066 (isolate)', '\u2066Hama'],
 ] as const;
 
-describe('issue 10 finding 10: the one set of text rules', () => {
+describe('the one set of text rules', () => {
   test('when names carry controls, bidi overrides or too many characters, then the rule says which; multi-line text may hold line breaks', () => {
     for (const [, s] of BAD) expect(textProblem(s, 200)).toEqual(expect.any(String));
     expect(textProblem('x'.repeat(20_000), 200)).toMatch(/at most 200/);
@@ -25,7 +25,7 @@ describe('issue 10 finding 10: the one set of text rules', () => {
   });
 });
 
-describe.each(DATABASES)('issue 10 finding 10: stored junk on %s', (kind) => {
+describe.each(DATABASES)('stored junk on %s', (kind) => {
   let t: TestDb;
   let app: ReturnType<typeof testApp>;
   let editor: Awaited<ReturnType<typeof makeUser>>;

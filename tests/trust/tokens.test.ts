@@ -6,7 +6,7 @@ import { signedIn, tokenFor, textOf } from '../pages/helpers';
 import { TSX } from '../helpers/processes';
 import { usersRepository } from '../../server/auth/users.repository';
 
-describe.each(DATABASES)('issue 10 finding 11: tokens expire and can be revoked; users can be disabled, on %s', (kind) => {
+describe.each(DATABASES)('tokens expire and can be revoked; users can be disabled, on %s', (kind) => {
   let t: TestDb;
   let app: ReturnType<typeof testApp>;
   beforeAll(async () => {
@@ -81,7 +81,7 @@ describe.each(DATABASES)('issue 10 finding 11: tokens expire and can be revoked;
   });
 });
 
-describe('issue 10 finding 11: npm run user:disable', () => {
+describe('npm run user:disable', () => {
   test('when the CLI disables a user, then their token stops working', async () => {
     const t = await freshDb('sqlite');
     try {

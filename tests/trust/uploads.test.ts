@@ -7,7 +7,7 @@ const SLUG = 'syria-2024-offensive';
 const URL = `/api/v1/situations/${SLUG}/imports`;
 const CSV = 'location,category,periodEnd,value,organisation,sourceUrl,publishedOn,quote\nSY-HM,idps,2024-12-06,100,OCHA,https://example.org/u,2024-12-06,"q"\n';
 
-describe.each(DATABASES)('issue 10 finding 6: multipart errors on the import API on %s', (kind) => {
+describe.each(DATABASES)('multipart errors on the import API on %s', (kind) => {
   let t: TestDb;
   let app: ReturnType<typeof testApp>;
   let editor: Awaited<ReturnType<typeof makeUser>>;
@@ -45,7 +45,7 @@ describe.each(DATABASES)('issue 10 finding 6: multipart errors on the import API
   });
 });
 
-describe('issue 10 finding 6: the one upload error mapping', () => {
+describe('the one upload error mapping', () => {
   test('when multer reports a file over the size limit, then 413; any other multer limit 400 naming the file', () => {
     expect(uploadError(new multer.MulterError('LIMIT_FILE_SIZE', 'file'), 200 * 1024 * 1024)).toMatchObject({ status: 413, code: 'too_large', message: expect.stringContaining('200 MB') });
     expect(uploadError(new multer.MulterError('LIMIT_FILE_COUNT'))).toMatchObject({ status: 400, details: { fields: [{ path: 'file' }] } });

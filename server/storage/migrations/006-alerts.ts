@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../database';
 
 /**
- * Alerts (issue 14): rules per situation, the alerts they fired, where alerts go (webhooks, email subscriptions),
+ * Alerts: rules per situation, the alerts they fired, where alerts go (webhooks, email subscriptions),
  * the delivery log, and one audit table for all of them.
  *
  * Two unique indexes carry the "once" guarantees across app instances sharing a database: an alert is unique per
