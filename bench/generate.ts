@@ -9,7 +9,14 @@ import { seed } from '../server/seeding/seed';
  */
 
 export const BENCH_SLUG = 'bench-sudan';
-const ORGS = [['IOM DTM', 'high'], ['OCHA', 'high'], ['UNHCR', 'high'], ['WFP', 'high'], ['DRC', 'medium'], ['Local authority', 'low']] as const;
+const ORGS = [
+  ['IOM DTM', 'high'],
+  ['OCHA', 'high'],
+  ['UNHCR', 'high'],
+  ['WFP', 'high'],
+  ['DRC', 'medium'],
+  ['Local authority', 'low'],
+] as const;
 const CATEGORIES = ['new_displacement', 'new_displacement', 'idps', 'idps', 'return', 'returnees'] as const;
 
 /** Mulberry32: small, fast, deterministic. */
@@ -24,7 +31,12 @@ export function rng(seed: number) {
   };
 }
 
-export interface BenchLocation { code: string; name: string; level: number; parent: string | null }
+export interface BenchLocation {
+  code: string;
+  name: string;
+  level: number;
+  parent: string | null;
+}
 
 export function benchLocations(): BenchLocation[] {
   const out: BenchLocation[] = [{ code: 'SDN', name: 'Sudan', level: 0, parent: null }];
@@ -89,16 +101,42 @@ export async function generateDatabase(file: string, count: number): Promise<voi
     const insLoc = db.prepare(`insert or ignore into locations (code, name, admin_level, parent_code, country, is_area, pcode) values (?, ?, ?, ?, 'SDN', 0, ?)`);
     for (const l of benchLocations()) insLoc.run(l.code, l.name, l.level, l.parent, l.code);
     for (const [name, rel] of ORGS) db.prepare(`insert or ignore into organisations (name, short_name, reliability, created_at) values (?, ?, ?, ?)`).run(name, name, rel, now);
-    db.prepare(`insert or ignore into situations (slug, title, country, onset_date, description, created_at, updated_at) values (?, ?, 'SDN', '2023-04-15', ?, ?, ?)`)
-      .run(BENCH_SLUG, 'Sudan (synthetic benchmark data)', 'Synthetic data for npm run bench.', now, now);
+    db.prepare(`insert or ignore into situations (slug, title, country, onset_date, description, created_at, updated_at) values (?, ?, 'SDN', '2023-04-15', ?, ?, ?)`).run(
+      BENCH_SLUG,
+      'Sudan (synthetic benchmark data)',
+      'Synthetic data for npm run bench.',
+      now,
+      now,
+    );
     const situationId = (db.prepare('select id from situations where slug = ?').get(BENCH_SLUG) as { id: number }).id;
     const orgIds = new Map((db.prepare('select id, short_name from organisations').all() as { id: number; short_name: string }[]).map((o) => [o.short_name, o.id]));
     const ins = db.prepare(`insert into figures (situation_id, location_code, location_role, category, period_start, period_end, value, value_low, value_high, quantifier, unit,
       reported_value, household_size, organisation_id, source_url, source_title, published_on, quote, role, status, notes, external_id, import_id, created_by, created_at,
       updated_by, updated_at, version, deleted_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'people', ?, null, ?, ?, ?, ?, ?, ?, ?, ?, null, null, 'bench', ?, 'bench', ?, 1, null)`);
     for (const f of benchFigures(count)) {
-      ins.run(situationId, f.location_code, f.location_role, f.category, f.period_start, f.period_end, f.value, f.value_low, f.value_high, f.quantifier, f.value,
-        orgIds.get(f.organisation), f.source_url, f.source_title, f.published_on, f.quote, f.role, f.status, f.notes, now, now);
+      ins.run(
+        situationId,
+        f.location_code,
+        f.location_role,
+        f.category,
+        f.period_start,
+        f.period_end,
+        f.value,
+        f.value_low,
+        f.value_high,
+        f.quantifier,
+        f.value,
+        orgIds.get(f.organisation),
+        f.source_url,
+        f.source_title,
+        f.published_on,
+        f.quote,
+        f.role,
+        f.status,
+        f.notes,
+        now,
+        now,
+      );
     }
   });
   tx();

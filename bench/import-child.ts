@@ -24,4 +24,7 @@ async function main() {
   await storage.close();
   process.stdout.write(JSON.stringify({ ms, previewMs, figures: report.newFigures, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -16,7 +16,11 @@ export const nodeTsx = (script: string, args: string[], nodeFlags: string[] = []
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs a command to completion; rejects on a non-zero exit or after `timeoutMs` (the child is killed). */
-export function run(cmd: string, args: string[], opts: { timeoutMs?: number; stdoutFile?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ stdout: string; stderr: string; ms: number }> {
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { timeoutMs?: number; stdoutFile?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ stdout: string; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const out = opts.stdoutFile ? fs.createWriteStream(opts.stdoutFile) : null;
@@ -31,7 +35,10 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; std
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       const ms = performance.now() - t0;
-      const done = () => (code === 0 ? resolve({ stdout, stderr, ms }) : reject(new Error(`${path.basename(cmd)} ${args.slice(0, 3).join(' ')} … exited with ${code ?? signal}: ${stderr.slice(-800)}`)));
+      const done = () =>
+        code === 0
+          ? resolve({ stdout, stderr, ms })
+          : reject(new Error(`${path.basename(cmd)} ${args.slice(0, 3).join(' ')} … exited with ${code ?? signal}: ${stderr.slice(-800)}`));
       if (out) out.end(done);
       else done();
     });
@@ -39,9 +46,22 @@ export function run(cmd: string, args: string[], opts: { timeoutMs?: number; std
 }
 
 /** The last JSON line a benchmark child printed. */
-export const lastJson = <T>(stdout: string): T => JSON.parse(stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1)!) as T;
+export const lastJson = <T>(stdout: string): T =>
+  JSON.parse(
+    stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .at(-1)!,
+  ) as T;
 
-export interface Served { port: number; pid: number; pages: { path: string; bytes: number; firstMs: number }[]; child: ChildProcess; stop(): Promise<void> }
+export interface Served {
+  port: number;
+  pid: number;
+  pages: { path: string; bytes: number; firstMs: number }[];
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
 
 /** Starts bench/serve-child.ts over a SQLite file; resolves when it has warmed the given pages. */
 export function serve(db: string, pages: string[], opts: { nodeFlags?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Served> {
@@ -51,7 +71,10 @@ export function serve(db: string, pages: string[], opts: { nodeFlags?: string[];
     const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not warm up in ${timeoutMs} ms: ${err.slice(-500)}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not warm up in ${timeoutMs} ms: ${err.slice(-500)}`));
+    }, timeoutMs);
     child.stderr!.on('data', (d) => (err += d));
     child.stdout!.on('data', (d) => {
       out += d;
@@ -70,7 +93,10 @@ export function serve(db: string, pages: string[], opts: { nodeFlags?: string[];
         },
       });
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}: ${err.slice(-800)}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}: ${err.slice(-800)}`));
+    });
   });
 }
 
@@ -84,7 +110,13 @@ export function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number |
   }
 }
 
-export interface RawResponse { status: number; headers: http.IncomingHttpHeaders; headerBytes: number; bodyBytes: number; body: Buffer }
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  headerBytes: number;
+  bodyBytes: number;
+  body: Buffer;
+}
 
 /** One GET on 127.0.0.1 that counts the bytes as sent (no decompression); header bytes are the status line and raw headers. */
 export function rawGet(port: number, p: string, headers: Record<string, string> = {}): Promise<RawResponse> {

@@ -32,7 +32,9 @@ async function weight(port: number) {
   }
   const again = await rawGet(port, PAGE, { ...gz, 'if-none-match': String(page.headers.etag) });
   const first = parts.reduce((s, p) => s + p.bytes, 0);
-  console.log(`P5 ${PAGE}: first load ${kb(first)} (${parts.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')}); repeat ${kb(again.headerBytes + again.bodyBytes)} (${again.status})`);
+  console.log(
+    `P5 ${PAGE}: first load ${kb(first)} (${parts.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')}); repeat ${kb(again.headerBytes + again.bodyBytes)} (${again.status})`,
+  );
 }
 
 async function cannon(port: number, p: string) {
@@ -54,7 +56,9 @@ async function main() {
     for (let i = 0; i < ROUNDS; i++) {
       const twin = await cannon(s.port, '/static-0.html');
       const page = await cannon(s.port, PAGE);
-      console.log(`P1 round ${i + 1}: twin ${fmt(twin.rps, 1)} req/s p50 ${twin.p50} p99 ${twin.p99} ms bad ${twin.bad}; page ${fmt(page.rps, 1)} req/s p50 ${page.p50} p99 ${page.p99} ms bad ${page.bad}; ratio ${fmt(page.rps / twin.rps, 2)}×`);
+      console.log(
+        `P1 round ${i + 1}: twin ${fmt(twin.rps, 1)} req/s p50 ${twin.p50} p99 ${twin.p99} ms bad ${twin.bad}; page ${fmt(page.rps, 1)} req/s p50 ${page.p50} p99 ${page.p99} ms bad ${page.bad}; ratio ${fmt(page.rps / twin.rps, 2)}×`,
+      );
     }
   } finally {
     await s.stop();

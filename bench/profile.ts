@@ -5,11 +5,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
-interface Profile { nodes: Node[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
 
-export interface ProfileLine { name: string; where: string; ms: number; share: number }
-export interface ProfileSummary { totalMs: number; functions: ProfileLine[]; files: ProfileLine[] }
+export interface ProfileLine {
+  name: string;
+  where: string;
+  ms: number;
+  share: number;
+}
+export interface ProfileSummary {
+  totalMs: number;
+  functions: ProfileLine[];
+  files: ProfileLine[];
+}
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -45,7 +65,10 @@ export function summariseProfile(file: string, top = 12): ProfileSummary {
     files.set(fk, f);
   }
   const rank = (m: Map<string, ProfileLine>) =>
-    [...m.values()].sort((a, b) => b.ms - a.ms).slice(0, top).map((l) => ({ ...l, share: totalMs ? l.ms / totalMs : 0 }));
+    [...m.values()]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, top)
+      .map((l) => ({ ...l, share: totalMs ? l.ms / totalMs : 0 }));
   return { totalMs, functions: rank(fn), files: rank(files) };
 }
 
@@ -62,7 +85,10 @@ export function newestProfile(dir: string): string | null {
 
 export function profileMarkdown(s: ProfileSummary, top = 10): string {
   const rows = s.functions.slice(0, top).map((l) => `| ${(l.share * 100).toFixed(1)}% | ${l.ms.toFixed(0)} | \`${l.name}\` | ${l.where} |`);
-  const files = s.files.slice(0, 6).map((l) => `${l.name} ${(l.share * 100).toFixed(0)}%`).join('; ');
+  const files = s.files
+    .slice(0, 6)
+    .map((l) => `${l.name} ${(l.share * 100).toFixed(0)}%`)
+    .join('; ');
   return [`Sampled ${(s.totalMs / 1000).toFixed(1)} s of CPU. Self time by file: ${files}.`, '', '| self | ms | function | where |', '|---:|---:|---|---|', ...rows].join('\n');
 }
 

@@ -18,7 +18,6 @@ const ONSET = '2024-01-01';
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-
 export function projectionInputs(locationCount = 1000, points = 100) {
   const r = rng(7);
   const locations: LocationLike[] = [{ code: 'XX', name: 'Country', parentCode: null, adminLevel: 0, isArea: false }];
@@ -35,9 +34,22 @@ export function projectionInputs(locationCount = 1000, points = 100) {
       const value = Math.max(1, Math.round((cap / (1 + Math.exp(-rate * (day - 40)))) * (0.95 + r() * 0.1)));
       const end = iso(onset + day * DAY);
       figures.push({
-        id: ++id, location: l.code, locationRole: 'destination', category, periodStart: category === 'idps' ? null : ONSET, periodEnd: end, value,
-        valueLow: null, valueHigh: null, quantifier: r() < 0.8 ? 'exact' : 'approximately', organisation: p % 3 ? 'IOM DTM' : 'OCHA',
-        organisationReliability: 'high', publishedOn: end, role: 'recommended', status: 'approved', deletedAt: null,
+        id: ++id,
+        location: l.code,
+        locationRole: 'destination',
+        category,
+        periodStart: category === 'idps' ? null : ONSET,
+        periodEnd: end,
+        value,
+        valueLow: null,
+        valueHigh: null,
+        quantifier: r() < 0.8 ? 'exact' : 'approximately',
+        organisation: p % 3 ? 'IOM DTM' : 'OCHA',
+        organisationReliability: 'high',
+        publishedOn: end,
+        role: 'recommended',
+        status: 'approved',
+        deletedAt: null,
       });
     }
     return { location: l.code, category, figures };
@@ -69,7 +81,10 @@ export function runProjections(locationCount = 1000, points = 100, warmup = 50):
   // The published projection reads the reconciled series; reconciling is the analysis's work, so it is done first.
   const series = perLocation.map((x) => ({
     cumulative: x.category === 'new_displacement',
-    points: rollUp({ figures: x.figures, locations, location: x.location, category: x.category, onset: ONSET, stalenessDays: 14 }).points.map((p): TimePoint => ({ date: p.date, value: p.value })),
+    points: rollUp({ figures: x.figures, locations, location: x.location, category: x.category, onset: ONSET, stalenessDays: 14 }).points.map((p): TimePoint => ({
+      date: p.date,
+      value: p.value,
+    })),
   }));
   const publish = (s: (typeof series)[number]) => publishedProjection(s.points, { horizonDays: HORIZON, cumulative: s.cumulative });
   // Warm-up: one full pass (the server computes these all day; the first pass measures the JIT, not the rule).
@@ -93,7 +108,18 @@ export function runProjections(locationCount = 1000, points = 100, warmup = 50):
   }
   const totalMs = performance.now() - t0;
   const sorted = [...times].sort((a, b) => a - b);
-  return { locations: locationCount, points, horizonDays: HORIZON, warmup, publishedTotalMs, totalMs, medianMs: quantile(sorted, 0.5), p95Ms: quantile(sorted, 0.95), meanMs: totalMs / times.length, maxMs: sorted.at(-1)! };
+  return {
+    locations: locationCount,
+    points,
+    horizonDays: HORIZON,
+    warmup,
+    publishedTotalMs,
+    totalMs,
+    medianMs: quantile(sorted, 0.5),
+    p95Ms: quantile(sorted, 0.95),
+    meanMs: totalMs / times.length,
+    maxMs: sorted.at(-1)!,
+  };
 }
 
 if (require.main === module) process.stdout.write(JSON.stringify(runProjections(1000, 100, 100)) + '\n');

@@ -45,7 +45,11 @@ const human = (n: number) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dt-bench-'));
 const tmp = (name: string) => path.join(dir, name);
 const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { cleanup(); process.exit(130); });
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    cleanup();
+    process.exit(130);
+  });
 
 /** Runs a command under /usr/bin/time (when present) and returns its peak RSS in MB with the wall time. */
 async function timed(cmd: string, args: string[], stdoutFile?: string, env?: NodeJS.ProcessEnv) {
@@ -57,18 +61,58 @@ async function timed(cmd: string, args: string[], stdoutFile?: string, env?: Nod
 
 // ---------- results ----------
 
-interface Cannon { rps: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number; requests: number; seconds: number }
-interface P1Page { path: string; bytes: number; warmMs: number; serviceMs: number; page: Cannon; twin: Cannon; note?: string; db?: string }
-interface P5Page { path: string; htmlBytes: number; firstBytes: number; repeatBytes: number; parts: { name: string; bytes: number }[]; composition: { name: string; bytes: number }[]; repeatStatus: number }
+interface Cannon {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  requests: number;
+  seconds: number;
+}
+interface P1Page {
+  path: string;
+  bytes: number;
+  warmMs: number;
+  serviceMs: number;
+  page: Cannon;
+  twin: Cannon;
+  note?: string;
+  db?: string;
+}
+interface P5Page {
+  path: string;
+  htmlBytes: number;
+  firstBytes: number;
+  repeatBytes: number;
+  parts: { name: string; bytes: number }[];
+  composition: { name: string; bytes: number }[];
+  repeatStatus: number;
+}
 interface Results {
   generation: { rows: number; ms: number; dbMb: number }[];
   p1?: { db: string; pages: P1Page[]; rssMb: number | null };
   p2?: { rows: number; app: { ms: number; bytes: number; maxRssMb: number }; sqlite: { ms: number; bytes: number; maxRssMb: number | null } };
-  p3?: { runs: { rows: number; app: { ms: number; previewMs: number; figures: number; maxRssMb: number }; sqlite: { ms: number; maxRssMb: number | null } }[]; extrapolated: boolean; skippedReason?: string };
+  p3?: {
+    runs: { rows: number; app: { ms: number; previewMs: number; figures: number; maxRssMb: number }; sqlite: { ms: number; maxRssMb: number | null } }[];
+    extrapolated: boolean;
+    skippedReason?: string;
+  };
   p4?: P4Result;
   p5?: { db: string; pages: P5Page[] };
   /** dashboardMs: analyses stored by earlier stages (a restart); dashboardColdMs: analysis_cache emptied first (never computed). */
-  p6?: { rows: number; healthzMs: number | null; dashboardMs: number | null; dashboardColdMs?: number | null; dashboardNumbers?: boolean; dashboardColdNumbers?: boolean; helloMs: number | null; idleRssMb?: number | null; deadlineMs: number };
+  p6?: {
+    rows: number;
+    healthzMs: number | null;
+    dashboardMs: number | null;
+    dashboardColdMs?: number | null;
+    dashboardNumbers?: boolean;
+    dashboardColdNumbers?: boolean;
+    helloMs: number | null;
+    idleRssMb?: number | null;
+    deadlineMs: number;
+  };
   profiles: { target: string; what: string; markdown: string }[];
   failures: string[];
 }
@@ -91,7 +135,7 @@ async function stage(name: string, fn: () => Promise<void>) {
  */
 async function drain(port: number, capMs = 90_000) {
   const t0 = performance.now();
-  for (let quick = 0; quick < 2 && performance.now() - t0 < capMs; ) {
+  for (let quick = 0; quick < 2 && performance.now() - t0 < capMs;) {
     const t = performance.now();
     await rawGet(port, '/healthz');
     quick = performance.now() - t < 15 ? quick + 1 : 0;
@@ -129,7 +173,11 @@ async function p1Pages(s: Awaited<ReturnType<typeof serve>>, db: string): Promis
     // Service time: one request at a time (the cache is warm).
     let serviceMs = 0;
     await drain(s.port);
-    for (let k = 0; k < 3; k++) { const t = performance.now(); await rawGet(s.port, pg.path, { 'accept-encoding': 'gzip' }); serviceMs += (performance.now() - t) / 3; }
+    for (let k = 0; k < 3; k++) {
+      const t = performance.now();
+      await rawGet(s.port, pg.path, { 'accept-encoding': 'gzip' });
+      serviceMs += (performance.now() - t) / 3;
+    }
     log(`P1 ${pg.path} (${db}): static twin…`);
     const twin = await cannon(s.port, `/static-${i}.html`);
     log(`P1 ${pg.path} (${db}): page…`);
@@ -161,7 +209,15 @@ async function p5Page(port: number, p: string): Promise<P5Page> {
   }
   const again = await rawGet(port, p, { ...gz, ...(page.headers.etag ? { 'if-none-match': String(page.headers.etag) } : {}) });
   repeat += again.headerBytes + again.bodyBytes;
-  return { path: p, htmlBytes: Buffer.byteLength(html), firstBytes: parts.reduce((a, x) => a + x.bytes, 0), repeatBytes: repeat, parts, composition: composition(html), repeatStatus: again.status };
+  return {
+    path: p,
+    htmlBytes: Buffer.byteLength(html),
+    firstBytes: parts.reduce((a, x) => a + x.bytes, 0),
+    repeatBytes: repeat,
+    parts,
+    composition: composition(html),
+    repeatStatus: again.status,
+  };
 }
 
 /** The first `rows` data rows of a CSV whose records hold no line breaks (the bench export's do not). */
@@ -170,7 +226,7 @@ async function headCsv(src: string, dst: string, rows: number) {
   let n = -1;
   for await (const line of readline.createInterface({ input: fs.createReadStream(src), crlfDelay: Infinity })) {
     if (n++ >= rows) break;
-    if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once("drain", () => r()));
+    if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r) => out.end(() => r()));
 }
@@ -193,10 +249,22 @@ async function profiled(target: string, what: string, go: (flags: string[], file
   R.profiles.push({ target, what, markdown: profileMarkdown(summariseProfile(file, 12), 12) });
 }
 
-const git = (args: string[]) => { try { return execFileSync('git', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return null; } };
+const git = (args: string[]) => {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return null;
+  }
+};
 const gitHead = () => git(['rev-parse', '--short', 'HEAD']) ?? 'unknown';
 /** Uncommitted changes to the code under test (others may be editing while the bench runs). */
-const dirtyFiles = () => (git(['status', '--porcelain', '--', 'server', 'views', 'public/src', 'seeds', 'package.json']) ?? '').split('\n').filter(Boolean).map((l) => l.slice(3));
+const dirtyFiles = () =>
+  (git(['status', '--porcelain', '--', 'server', 'views', 'public/src', 'seeds', 'package.json']) ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
 
 async function main() {
   const machine = {
@@ -205,7 +273,13 @@ async function main() {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     memGb: os.totalmem() / 2 ** 30,
     node: process.version,
-    sqlite: (() => { try { return execFileSync('sqlite3', ['--version']).toString().split(' ')[0]; } catch { return null; } })(),
+    sqlite: (() => {
+      try {
+        return execFileSync('sqlite3', ['--version']).toString().split(' ')[0];
+      } catch {
+        return null;
+      }
+    })(),
     loadStart: os.loadavg()[0],
     dirtyStart: dirtyFiles(),
     commit: gitHead(),
@@ -215,7 +289,10 @@ async function main() {
 
   const small = tmp(`figures-${human(SMALL)}.db`);
   const large = tmp(`figures-${human(LARGE)}.db`);
-  for (const [file, rows] of [[small, SMALL], [large, LARGE]] as const) {
+  for (const [file, rows] of [
+    [small, SMALL],
+    [large, LARGE],
+  ] as const) {
     log(`generating ${rows.toLocaleString('en')} figures…`);
     const t = performance.now();
     await generateDatabase(file, rows);
@@ -259,7 +336,9 @@ async function main() {
     const ex = await timed(process.execPath, [cli('export'), 'figures', '--situation', BENCH_SLUG, '--status', 'all', '--out', exportCsv], undefined, cliEnv(large));
     const app = { ms: ex.ms, bytes: fs.statSync(exportCsv).size, maxRssMb: ex.maxRssMb ?? NaN };
     const db = new BetterSqlite3(large, { readonly: true });
-    const rows = (db.prepare(`select count(*) n from figures f join situations s on s.id = f.situation_id where s.slug = ? and f.deleted_at is null`).get(BENCH_SLUG) as { n: number }).n;
+    const rows = (
+      db.prepare(`select count(*) n from figures f join situations s on s.id = f.situation_id where s.slug = ? and f.deleted_at is null`).get(BENCH_SLUG) as { n: number }
+    ).n;
     db.close();
     const out = tmp('sqlite-export.csv');
     const sq = await timed('sqlite3', ['-csv', '-header', large, EXPORT_SQL(BENCH_SLUG)], out);
@@ -276,13 +355,27 @@ async function main() {
     const start = async (p: string, script = SERVER_ENTRY) => {
       const port = 20000 + Math.floor(Math.random() * 20000);
       const t0 = performance.now();
-      const env = { ...process.env, SQLITE_PATH: large, PORT: String(port), HOST: '127.0.0.1', SEED_ON_START: 'false', LOG_LEVEL: 'warn', SESSION_SECRET: 'bench-secret-bench-secret', DATABASE_URL: '' };
+      const env = {
+        ...process.env,
+        SQLITE_PATH: large,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SEED_ON_START: 'false',
+        LOG_LEVEL: 'warn',
+        SESSION_SECRET: 'bench-secret-bench-secret',
+        DATABASE_URL: '',
+      };
       const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr!.on('data', (d) => (err += d));
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       try {
-        const ms = await Promise.race([firstOk(port, p, t0, deadlineMs), exited.then(() => { throw new Error(`server exited: ${err.slice(-400)}`); })]);
+        const ms = await Promise.race([
+          firstOk(port, p, t0, deadlineMs),
+          exited.then(() => {
+            throw new Error(`server exited: ${err.slice(-400)}`);
+          }),
+        ]);
         // The page as that first visitor saw it (a new request; the analysis, if any, is cached by now): numbers or "being analysed".
         const numbers = p === '/' && ms != null ? !(await rawGet(port, p)).body.toString('utf8').includes('being analysed') : false;
         return { ms, numbers, rss: rssMb(child.pid!) };
@@ -301,8 +394,15 @@ async function main() {
     db.close();
     const cold = await start('/');
     R.p6 = {
-      rows: LARGE, helloMs, healthzMs: healthz.ms, idleRssMb: healthz.rss, dashboardMs: dashboard.ms, dashboardNumbers: dashboard.numbers,
-      dashboardColdMs: cold.ms, dashboardColdNumbers: cold.numbers, deadlineMs,
+      rows: LARGE,
+      helloMs,
+      healthzMs: healthz.ms,
+      idleRssMb: healthz.rss,
+      dashboardMs: dashboard.ms,
+      dashboardNumbers: dashboard.numbers,
+      dashboardColdMs: cold.ms,
+      dashboardColdNumbers: cold.numbers,
+      deadlineMs,
     };
   });
 
@@ -315,7 +415,8 @@ async function main() {
       // As drafts: importing as approved needs --as an admin account, and costs the same.
       const args = [cli('import'), csv, '--situation', BENCH_SLUG];
       const preview = await timed(process.execPath, args, undefined, cliEnv(db));
-      if (!new RegExp(`${rows} new, 0 already present`).test(preview.stdout) || /problem/.test(preview.stdout)) throw new Error(`bench import preview: ${preview.stdout.slice(0, 600)}`);
+      if (!new RegExp(`${rows} new, 0 already present`).test(preview.stdout) || /problem/.test(preview.stdout))
+        throw new Error(`bench import preview: ${preview.stdout.slice(0, 600)}`);
       const commit = await timed(process.execPath, [...args, '--commit'], undefined, cliEnv(db));
       const figures = Number(/Imported (\d+) figure/.exec(commit.stdout)?.[1] ?? NaN);
       if (figures !== rows) throw new Error(`bench import committed ${figures} of ${rows} rows: ${commit.stdout.slice(0, 600)}`);
@@ -334,7 +435,7 @@ async function main() {
     if (PILOT < LARGE) {
       // The full file if the pilot's rate says it fits (keeping ~70 s for profiles and the report), else the
       // largest of a half or a quarter of it that fits; the full size is then extrapolated, and labelled so.
-      const predict = (rows: number) => ((runs[0].app.ms + runs[0].app.previewMs + runs[0].sqlite.ms) * rows) / PILOT * 1.15 + 10_000;
+      const predict = (rows: number) => (((runs[0].app.ms + runs[0].app.previewMs + runs[0].sqlite.ms) * rows) / PILOT) * 1.15 + 10_000;
       const size = [LARGE, LARGE / 2, LARGE / 4].map(Math.round).find((n) => n > PILOT && predict(n) < left() - 70_000);
       if (size !== LARGE) {
         R.p3.extrapolated = true;
@@ -354,40 +455,67 @@ async function main() {
   if (v.P1 === 'miss')
     for (const pg of [PAGE, SEED_PAGE]) {
       if (left() < 60_000) break;
-      await stage(`profile P1 ${pg}`, () => profiled('P1', `the app serving ${pg} on the ${human(SMALL)} database to 20 connections for ${Math.min(SECONDS, 8)} s, from after the warm-up request`, async (_flags, file) => {
-        const s = await serve(small, [pg], { env: { BENCH_CPU_PROFILE: file } });
-        try { await autocannon({ url: `http://127.0.0.1:${s.port}${pg}`, connections: 20, duration: Math.min(SECONDS, 8), headers: { 'accept-encoding': 'gzip' }, timeout: 30 }); } finally { await s.stop(); }
-      }));
+      await stage(`profile P1 ${pg}`, () =>
+        profiled(
+          'P1',
+          `the app serving ${pg} on the ${human(SMALL)} database to 20 connections for ${Math.min(SECONDS, 8)} s, from after the warm-up request`,
+          async (_flags, file) => {
+            const s = await serve(small, [pg], { env: { BENCH_CPU_PROFILE: file } });
+            try {
+              await autocannon({ url: `http://127.0.0.1:${s.port}${pg}`, connections: 20, duration: Math.min(SECONDS, 8), headers: { 'accept-encoding': 'gzip' }, timeout: 30 });
+            } finally {
+              await s.stop();
+            }
+          },
+        ),
+      );
     }
   if (v.P2 === 'miss' && left() > 45_000)
-    await stage('profile P2', () => profiled('P2', `bench/export-child.ts on the ${human(SMALL)} database`, async (flags) => {
-      const { cmd, args } = nodeTsx('bench/export-child.ts', [small, BENCH_SLUG, tmp('prof-export.csv')], flags);
-      await run(cmd, args);
-      fs.rmSync(tmp('prof-export.csv'), { force: true });
-    }));
+    await stage('profile P2', () =>
+      profiled('P2', `bench/export-child.ts on the ${human(SMALL)} database`, async (flags) => {
+        const { cmd, args } = nodeTsx('bench/export-child.ts', [small, BENCH_SLUG, tmp('prof-export.csv')], flags);
+        await run(cmd, args);
+        fs.rmSync(tmp('prof-export.csv'), { force: true });
+      }),
+    );
   if (v.P3 === 'miss' && left() > 40_000 && fs.existsSync(exportCsv))
-    await stage('profile P3', () => profiled('P3', 'bench/import-child.ts (preview, then commit) of 20,000 rows of the export into a fresh database', async (flags) => {
-      const csv = tmp('prof-import.csv');
-      await headCsv(exportCsv, csv, 20_000);
-      const db = tmp('prof-import.db');
-      await generateDatabase(db, 0);
-      const { cmd, args } = nodeTsx('bench/import-child.ts', [db, BENCH_SLUG, csv], flags);
-      await run(cmd, args);
-    }));
+    await stage('profile P3', () =>
+      profiled('P3', 'bench/import-child.ts (preview, then commit) of 20,000 rows of the export into a fresh database', async (flags) => {
+        const csv = tmp('prof-import.csv');
+        await headCsv(exportCsv, csv, 20_000);
+        const db = tmp('prof-import.db');
+        await generateDatabase(db, 0);
+        const { cmd, args } = nodeTsx('bench/import-child.ts', [db, BENCH_SLUG, csv], flags);
+        await run(cmd, args);
+      }),
+    );
   if (v.P6 === 'miss' && left() > 45_000)
-    await stage('profile P6', () => profiled('P6', `dist/main.js from spawn to the first 200 of GET / on the ${human(LARGE)} database`, async (flags) => {
-      const port = 20000 + Math.floor(Math.random() * 20000);
-      const [cmd, args] = [process.execPath, [...flags, SERVER_ENTRY]];
-      const env = { ...process.env, SQLITE_PATH: large, PORT: String(port), HOST: '127.0.0.1', SEED_ON_START: 'false', LOG_LEVEL: 'warn', SESSION_SECRET: 'bench-secret-bench-secret', DATABASE_URL: '' };
-      const child = spawn(cmd, args, { cwd: ROOT, env, stdio: 'ignore' });
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      try { await firstOk(port, '/', performance.now(), Math.min(120_000, left() - 20_000)); } finally {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(t);
-      }
-    }));
+    await stage('profile P6', () =>
+      profiled('P6', `dist/main.js from spawn to the first 200 of GET / on the ${human(LARGE)} database`, async (flags) => {
+        const port = 20000 + Math.floor(Math.random() * 20000);
+        const [cmd, args] = [process.execPath, [...flags, SERVER_ENTRY]];
+        const env = {
+          ...process.env,
+          SQLITE_PATH: large,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          SEED_ON_START: 'false',
+          LOG_LEVEL: 'warn',
+          SESSION_SECRET: 'bench-secret-bench-secret',
+          DATABASE_URL: '',
+        };
+        const child = spawn(cmd, args, { cwd: ROOT, env, stdio: 'ignore' });
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        try {
+          await firstOk(port, '/', performance.now(), Math.min(120_000, left() - 20_000));
+        } finally {
+          child.kill('SIGTERM');
+          const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          await exited;
+          clearTimeout(t);
+        }
+      }),
+    );
 
   const totalS = elapsed() / 1000;
   const m = { ...machine, loadEnd: os.loadavg()[0], dirtyEnd: dirtyFiles(), headEnd: gitHead() };
@@ -407,7 +535,10 @@ const ok = (...conds: (boolean | null | undefined)[]): Verdict => (conds.some((c
 
 const p2Rate = () => R.p2 && { app: R.p2.rows / (R.p2.app.ms / 1000), sqlite: R.p2.rows / (R.p2.sqlite.ms / 1000) };
 const p3Main = () => R.p3?.runs.at(-1);
-const p3Rate = () => { const r = p3Main(); return r && { app: r.rows / (r.app.ms / 1000), sqlite: r.rows / (r.sqlite.ms / 1000) }; };
+const p3Rate = () => {
+  const r = p3Main();
+  return r && { app: r.rows / (r.app.ms / 1000), sqlite: r.rows / (r.sqlite.ms / 1000) };
+};
 const p1Main = () => R.p1?.pages[0];
 /** P1 is judged on the bench situation's page, on every database it was measured on. */
 const p1Judged = () => (R.p1?.pages ?? []).filter((p) => p.path === PAGE && !p.note);
@@ -433,38 +564,134 @@ function table(): string[] {
   const x = (r: number | null) => (r == null ? '–' : `${fmt(r, r < 0.1 ? 3 : 2)}×`);
   for (const [i, pg] of (R.p1?.pages ?? []).entries()) {
     const judged = p1Judged().includes(pg);
-    rows.push([i ? '' : 'P1', `${pg.path} (${pg.db ?? R.p1!.db} db, ${kb(pg.bytes)} HTML${pg.note ? `, ${pg.note}` : ''}) req/s @20`, fmt(pg.page.rps, 1), `${fmt(pg.twin.rps, 1)} static twin`, x(ratio(pg.page.rps, pg.twin.rps)), judged ? '≥ 0.5×' : '(seed situation, for reference)', i ? '' : v.P1]);
-    rows.push(['', `  p99 latency / errors+timeouts+non-2xx (${pg.page.seconds} s; twin ${pg.twin.seconds} s)`, pg.page.requests ? `${fmt(pg.page.p99)} ms / ${pg.page.errors + pg.page.timeouts + pg.page.non2xx}` : `none completed in ${pg.page.seconds} s`, `${fmt(pg.twin.p99)} ms`, '', judged ? 'p99 ≤ 50 ms, no errors' : '', '']);
+    rows.push([
+      i ? '' : 'P1',
+      `${pg.path} (${pg.db ?? R.p1!.db} db, ${kb(pg.bytes)} HTML${pg.note ? `, ${pg.note}` : ''}) req/s @20`,
+      fmt(pg.page.rps, 1),
+      `${fmt(pg.twin.rps, 1)} static twin`,
+      x(ratio(pg.page.rps, pg.twin.rps)),
+      judged ? '≥ 0.5×' : '(seed situation, for reference)',
+      i ? '' : v.P1,
+    ]);
+    rows.push([
+      '',
+      `  p99 latency / errors+timeouts+non-2xx (${pg.page.seconds} s; twin ${pg.twin.seconds} s)`,
+      pg.page.requests ? `${fmt(pg.page.p99)} ms / ${pg.page.errors + pg.page.timeouts + pg.page.non2xx}` : `none completed in ${pg.page.seconds} s`,
+      `${fmt(pg.twin.p99)} ms`,
+      '',
+      judged ? 'p99 ≤ 50 ms, no errors' : '',
+      '',
+    ]);
     if (!pg.note) rows.push(['', '  one request at a time (warm) / first request (cold cache)', `${fmt(pg.serviceMs)} ms / ${fmt(pg.warmMs)} ms`, '', '', '', '']);
   }
   if (R.p2) {
     const r = p2Rate()!;
     rows.push(['P2', `figures CSV export, ${human(R.p2.rows)} rows (rows/s)`, fmt(r.app), `${fmt(r.sqlite)} sqlite3 -csv`, x(r.app / r.sqlite), '≥ 0.5×', v.P2]);
-    rows.push(['', '  time / peak RSS', `${fmt(R.p2.app.ms / 1000, 1)} s / ${fmt(R.p2.app.maxRssMb)} MB`, `${fmt(R.p2.sqlite.ms / 1000, 1)} s / ${fmt(R.p2.sqlite.maxRssMb)} MB`, '', 'RSS ≤ 150 MB', '']);
+    rows.push([
+      '',
+      '  time / peak RSS',
+      `${fmt(R.p2.app.ms / 1000, 1)} s / ${fmt(R.p2.app.maxRssMb)} MB`,
+      `${fmt(R.p2.sqlite.ms / 1000, 1)} s / ${fmt(R.p2.sqlite.maxRssMb)} MB`,
+      '',
+      'RSS ≤ 150 MB',
+      '',
+    ]);
   }
   for (const run of R.p3?.runs ?? []) {
     const a = run.rows / (run.app.ms / 1000);
     const s = run.rows / (run.sqlite.ms / 1000);
     const main = run === p3Main();
-    rows.push([run === R.p3!.runs[0] ? 'P3' : '', `import ${human(run.rows)} rows, commit: one pass (rows/s)`, fmt(a), `${fmt(s)} sqlite3 .import`, x(a / s), main ? '≥ 0.25×' : '', main ? v.P3 : '']);
-    rows.push(['', '  time (a separate preview) / peak RSS', `${fmt(run.app.ms / 1000, 1)} s (${fmt(run.app.previewMs / 1000, 1)} s) / ${fmt(run.app.maxRssMb)} MB`, `${fmt(run.sqlite.ms / 1000, 1)} s`, '', '', '']);
+    rows.push([
+      run === R.p3!.runs[0] ? 'P3' : '',
+      `import ${human(run.rows)} rows, commit: one pass (rows/s)`,
+      fmt(a),
+      `${fmt(s)} sqlite3 .import`,
+      x(a / s),
+      main ? '≥ 0.25×' : '',
+      main ? v.P3 : '',
+    ]);
+    rows.push([
+      '',
+      '  time (a separate preview) / peak RSS',
+      `${fmt(run.app.ms / 1000, 1)} s (${fmt(run.app.previewMs / 1000, 1)} s) / ${fmt(run.app.maxRssMb)} MB`,
+      `${fmt(run.sqlite.ms / 1000, 1)} s`,
+      '',
+      '',
+      '',
+    ]);
   }
   if (R.p3?.extrapolated) {
     const r = R.p3.runs.at(-1)!;
-    rows.push(['', `  ${human(LARGE)} rows EXTRAPOLATED linearly from ${human(r.rows)} (not run: over budget)`, `~${fmt((r.app.ms * LARGE) / r.rows / 1000)} s`, `~${fmt((r.sqlite.ms * LARGE) / r.rows / 1000)} s`, '', '(not measured)', '']);
+    rows.push([
+      '',
+      `  ${human(LARGE)} rows EXTRAPOLATED linearly from ${human(r.rows)} (not run: over budget)`,
+      `~${fmt((r.app.ms * LARGE) / r.rows / 1000)} s`,
+      `~${fmt((r.sqlite.ms * LARGE) / r.rows / 1000)} s`,
+      '',
+      '(not measured)',
+      '',
+    ]);
   }
   if (R.p4) {
-    rows.push(['P4', `published projection with its track record, 1,000 locations × 100 points, ${R.p4.horizonDays} days, total`, `${fmt(R.p4.publishedTotalMs, 1)} ms`, '', '', '≤ 50 ms in total', v.P4]);
-    rows.push(['', `full analyse() with every alternative method and its backtest, total (per location median / p95)`, `${fmt(R.p4.totalMs, 0)} ms (${fmt(R.p4.medianMs, 1)} / ${fmt(R.p4.p95Ms, 1)} ms)`, '', '', '(for reference)', '']);
+    rows.push([
+      'P4',
+      `published projection with its track record, 1,000 locations × 100 points, ${R.p4.horizonDays} days, total`,
+      `${fmt(R.p4.publishedTotalMs, 1)} ms`,
+      '',
+      '',
+      '≤ 50 ms in total',
+      v.P4,
+    ]);
+    rows.push([
+      '',
+      `full analyse() with every alternative method and its backtest, total (per location median / p95)`,
+      `${fmt(R.p4.totalMs, 0)} ms (${fmt(R.p4.medianMs, 1)} / ${fmt(R.p4.p95Ms, 1)} ms)`,
+      '',
+      '',
+      '(for reference)',
+      '',
+    ]);
   }
   for (const [i, pg] of (R.p5?.pages ?? []).entries())
-    rows.push([i ? '' : 'P5', `${pg.path} (${R.p5!.db} db) first load / repeat, gzip`, `${kb(pg.firstBytes)} / ${kb(pg.repeatBytes)}`, '', '', i ? '(seed situation, for reference)' : '≤ 100 KB / ≤ 15 KB', i ? '' : v.P5]);
+    rows.push([
+      i ? '' : 'P5',
+      `${pg.path} (${R.p5!.db} db) first load / repeat, gzip`,
+      `${kb(pg.firstBytes)} / ${kb(pg.repeatBytes)}`,
+      '',
+      '',
+      i ? '(seed situation, for reference)' : '≤ 100 KB / ≤ 15 KB',
+      i ? '' : v.P5,
+    ]);
   if (R.p6) {
     const at = (ms: number | null | undefined) => (ms == null ? `> ${fmt(R.p6!.deadlineMs / 1000)} s` : `${fmt(ms)} ms`);
-    rows.push(['P6', `cold start → first 200 of GET /healthz (${human(R.p6.rows)} db; idle RSS ${R.p6.idleRssMb == null ? '?' : `${fmt(R.p6.idleRssMb)} MB`})`, at(R.p6.healthzMs), `${fmt(R.p6.helloMs)} ms bare node http server`, '', '≤ 1 s', v.P6]);
-    rows.push(['', `cold start → first 200 of GET / (dashboard; analyses stored by earlier stages${R.p6.dashboardNumbers === false ? ', page without numbers' : ''})`, at(R.p6.dashboardMs), '', '', '≤ 1 s', '']);
+    rows.push([
+      'P6',
+      `cold start → first 200 of GET /healthz (${human(R.p6.rows)} db; idle RSS ${R.p6.idleRssMb == null ? '?' : `${fmt(R.p6.idleRssMb)} MB`})`,
+      at(R.p6.healthzMs),
+      `${fmt(R.p6.helloMs)} ms bare node http server`,
+      '',
+      '≤ 1 s',
+      v.P6,
+    ]);
+    rows.push([
+      '',
+      `cold start → first 200 of GET / (dashboard; analyses stored by earlier stages${R.p6.dashboardNumbers === false ? ', page without numbers' : ''})`,
+      at(R.p6.dashboardMs),
+      '',
+      '',
+      '≤ 1 s',
+      '',
+    ]);
     if (R.p6.dashboardColdMs !== undefined)
-      rows.push(['', `cold start → first 200 of GET / (analysis_cache emptied: ${R.p6.dashboardColdNumbers ? 'numbers' : '"being analysed"'})`, at(R.p6.dashboardColdMs), '', '', '≤ 1 s', '']);
+      rows.push([
+        '',
+        `cold start → first 200 of GET / (analysis_cache emptied: ${R.p6.dashboardColdNumbers ? 'numbers' : '"being analysed"'})`,
+        at(R.p6.dashboardColdMs),
+        '',
+        '',
+        '≤ 1 s',
+        '',
+      ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r, i) => {
@@ -508,10 +735,25 @@ function analysis(k: string): string {
 
 function markdown(machine: Record<string, unknown>, totalS: number): string {
   const v = verdicts();
-  const m = machine as { date: string; nproc: string; cpu: string; memGb: number; node: string; sqlite: string | null; commit: string; loadStart: number; loadEnd: number; dirtyStart?: string[]; dirtyEnd?: string[]; headEnd?: string };
+  const m = machine as {
+    date: string;
+    nproc: string;
+    cpu: string;
+    memGb: number;
+    node: string;
+    sqlite: string | null;
+    commit: string;
+    loadStart: number;
+    loadEnd: number;
+    dirtyStart?: string[];
+    dirtyEnd?: string[];
+    headEnd?: string;
+  };
   const codeState =
     (m.headEnd && m.headEnd !== m.commit ? ` HEAD moved to ${m.headEnd} during the run: parts of it may have measured newer code.` : '') +
-    (m.dirtyStart?.length || m.dirtyEnd?.length ? ` Uncommitted changes to the code under test: ${[...new Set([...(m.dirtyStart ?? []), ...(m.dirtyEnd ?? [])])].join(', ')}.` : ' The code under test had no uncommitted changes at the start or the end.');
+    (m.dirtyStart?.length || m.dirtyEnd?.length
+      ? ` Uncommitted changes to the code under test: ${[...new Set([...(m.dirtyStart ?? []), ...(m.dirtyEnd ?? [])])].join(', ')}.`
+      : ' The code under test had no uncommitted changes at the start or the end.');
   const lines = [
     '# Benchmarks',
     '',
@@ -527,7 +769,9 @@ function markdown(machine: Record<string, unknown>, totalS: number): string {
     '',
     ...table(),
     '',
-    `Summary: ${Object.entries(v).map(([k, x]) => `${k} ${x}`).join(', ')}.`,
+    `Summary: ${Object.entries(v)
+      .map(([k, x]) => `${k} ${x}`)
+      .join(', ')}.`,
     ...(R.failures.length ? ['', `Could not measure: ${R.failures.join('; ')}.`] : []),
     '',
     '## How each number is taken',
@@ -543,18 +787,23 @@ function markdown(machine: Record<string, unknown>, totalS: number): string {
   if (R.p5) {
     lines.push('## Page weight detail (P5)', '');
     for (const pg of R.p5.pages) {
-      lines.push(`${pg.path}: HTML ${kb(pg.htmlBytes)} uncompressed; on the wire: ${pg.parts.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')}; repeat visit ${kb(pg.repeatBytes)} (page answered ${pg.repeatStatus}).`);
+      lines.push(
+        `${pg.path}: HTML ${kb(pg.htmlBytes)} uncompressed; on the wire: ${pg.parts.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')}; repeat visit ${kb(pg.repeatBytes)} (page answered ${pg.repeatStatus}).`,
+      );
       lines.push(`Uncompressed HTML by part: ${pg.composition.map((c) => `${c.name} ${kb(c.bytes)}`).join(', ')}.`, '');
     }
   }
-  const missed = Object.entries(v).filter(([, x]) => x === 'miss').map(([k]) => k);
+  const missed = Object.entries(v)
+    .filter(([, x]) => x === 'miss')
+    .map(([k]) => k);
   if (missed.length) {
     lines.push('## What stands in the way', '');
     for (const k of missed) {
       lines.push(`### ${k}`, '');
       const a = analysis(k);
       if (a) lines.push(a, '');
-      for (const p of R.profiles.filter((x) => x.target === k)) lines.push(`CPU profile of this run (\`node --cpu-prof\`; self time; TypeScript locations are those of tsx's output): ${p.what}.`, '', p.markdown, '');
+      for (const p of R.profiles.filter((x) => x.target === k))
+        lines.push(`CPU profile of this run (\`node --cpu-prof\`; self time; TypeScript locations are those of tsx's output): ${p.what}.`, '', p.markdown, '');
     }
   }
   return lines.join('\n');
@@ -570,7 +819,8 @@ function reportOnly() {
   const at = text.lastIndexOf(DATA_MARK);
   if (at < 0) throw new Error(`${OUT} holds no bench data; run npm run bench`);
   const data = JSON.parse(text.slice(at + DATA_MARK.length, text.lastIndexOf(' -->')));
-  if (data.sizes.SMALL !== SMALL || data.sizes.LARGE !== LARGE || data.sizes.PILOT !== PILOT || data.sizes.SECONDS !== SECONDS) throw new Error('sizes differ from the recorded run; use the same BENCH_* settings');
+  if (data.sizes.SMALL !== SMALL || data.sizes.LARGE !== LARGE || data.sizes.PILOT !== PILOT || data.sizes.SECONDS !== SECONDS)
+    throw new Error('sizes differ from the recorded run; use the same BENCH_* settings');
   Object.assign(R, data.R);
   fs.writeFileSync(OUT, markdown(data.machine, data.totalS) + dataComment(data.machine, data.totalS));
   process.stdout.write(`${table().join('\n')}\n\nRe-rendered ${OUT} from the recorded run (no measurement taken).\n`);
@@ -579,9 +829,10 @@ function reportOnly() {
 if (process.argv.includes('--report')) {
   reportOnly();
   fs.rmSync(dir, { recursive: true, force: true });
-} else main()
-  .catch((err) => {
-    console.error(err);
-    process.exitCode = 1;
-  })
-  .finally(cleanup);
+} else
+  main()
+    .catch((err) => {
+      console.error(err);
+      process.exitCode = 1;
+    })
+    .finally(cleanup);

@@ -81,7 +81,16 @@ async function main() {
       const body = await res.text();
       const firstMs = performance.now() - t0;
       if (res.status !== 200) throw new Error(`${p} answered ${res.status}`);
-      twins.push({ body, headers: (() => { const h: Record<string, string> = {}; res.headers.forEach((v, k) => { if (!SKIP.has(k)) h[k] = v; }); return h; })() });
+      twins.push({
+        body,
+        headers: (() => {
+          const h: Record<string, string> = {};
+          res.headers.forEach((v, k) => {
+            if (!SKIP.has(k)) h[k] = v;
+          });
+          return h;
+        })(),
+      });
       pages.push({ path: p, bytes: Buffer.byteLength(body), firstMs });
     }
     if (process.env.BENCH_CPU_PROFILE) {
@@ -109,4 +118,7 @@ async function main() {
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -47,11 +47,25 @@ const log = (msg: string) => process.stderr.write(`[soak] ${msg}\n`);
 const clock = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** One connection as the load generator saw it. */
-interface ClientSocket { port: number; connectStart: number; connectedAt: number; firstWrittenAt: number }
+interface ClientSocket {
+  port: number;
+  connectStart: number;
+  connectedAt: number;
+  firstWrittenAt: number;
+}
 /** One connection as the server saw it (bench/serve-child.ts). */
-interface ServerSocket { port: number; acceptedAt: number; firstRequestAt: number; requests: number }
+interface ServerSocket {
+  port: number;
+  acceptedAt: number;
+  firstRequestAt: number;
+  requests: number;
+}
 /** The parts of an autocannon 9 client this script uses: its socket, and the methods that open it and write a request. */
-interface ClientInternals extends EventEmitter { conn: Socket; _connect(): void; _doRequest(): void }
+interface ClientInternals extends EventEmitter {
+  conn: Socket;
+  _connect(): void;
+  _doRequest(): void;
+}
 
 /**
  * Connections on 127.0.0.1:port that the kernel has completed but the server has not accept()ed yet: the rx_queue
@@ -66,7 +80,14 @@ function acceptQueue(port: number): number | null {
   return null;
 }
 
-interface Phase { name: string; result: autocannon.Result; sockets: ClientSocket[]; timedOut: ClientSocket[]; slow: number; openMs: number | null }
+interface Phase {
+  name: string;
+  result: autocannon.Result;
+  sockets: ClientSocket[];
+  timedOut: ClientSocket[];
+  slow: number;
+  openMs: number | null;
+}
 
 /**
  * One autocannon run of `seconds` at CONNECTIONS connections, following each connection (when it started
@@ -110,10 +131,16 @@ async function loadPhase(name: string, port: number, url: string, seconds: numbe
       });
     };
     if (!STORM) c._doRequest = () => void held.push(c);
-    c.on('request', () => { if (current && !current.firstWrittenAt) current.firstWrittenAt = clock(); });
-    c.on('response', (_status: number, _bytes: number, ms: number) => { if (ms > 1000) slow++; });
+    c.on('request', () => {
+      if (current && !current.firstWrittenAt) current.firstWrittenAt = clock();
+    });
+    c.on('response', (_status: number, _bytes: number, ms: number) => {
+      if (ms > 1000) slow++;
+    });
     // autocannon destroys a timed-out connection and opens the next one before it emits 'timeout'.
-    c.on('timeout', () => { if (previous) timedOut.push(previous); });
+    c.on('timeout', () => {
+      if (previous) timedOut.push(previous);
+    });
   };
   // Should a connection fail to open, the requests start anyway after 5 s (and the failure is counted as an error).
   const fallback = STORM ? null : setTimeout(() => void openGate(), 5000);
@@ -131,7 +158,10 @@ function placePhase(p: Phase, server: ServerSocket[]): string {
   const waits = p.sockets.filter((c) => c.connectedAt).map((c) => ({ c, s: match(c) }));
   const acceptMs = waits.map(({ c, s }) => (s ? s.acceptedAt - c.connectedAt : Infinity));
   const firstReadMs = waits.filter(({ c, s }) => s?.firstRequestAt && c.firstWrittenAt).map(({ c, s }) => s!.firstRequestAt - c.firstWrittenAt);
-  const lateAccept = (c: ClientSocket) => { const s = match(c); return !s || s.acceptedAt - c.connectedAt > 1000; };
+  const lateAccept = (c: ClientSocket) => {
+    const s = match(c);
+    return !s || s.acceptedAt - c.connectedAt > 1000;
+  };
   const max = (xs: number[]) => (xs.length ? Math.max(...xs) : 0);
   const fmtMs = (ms: number) => (Number.isFinite(ms) ? `${fmt(ms)} ms` : 'never');
   return `  ${p.name}: ${p.sockets.length} connections, ${STORM ? 'requests written at once (SOAK_STORM=1)' : `first requests written after all were open and accepted (${fmt(p.openMs ?? NaN)} ms)`}; handshake → server accept(): longest ${fmtMs(max(acceptMs))}, ${acceptMs.filter((ms) => ms > 1000).length} over 1 s; first request written → parsed: longest ${fmt(max(firstReadMs))} ms; responses slower than 1 s: ${p.slow}; timeouts ${p.timedOut.length} (on connections accepted after more than 1 s or never: ${p.timedOut.filter(lateAccept).length})`;
@@ -162,7 +192,9 @@ async function main() {
     try {
       const url = `http://127.0.0.1:${s.port}${page}`;
       const rss0 = rssMb(s.pid);
-      log(`server pid ${s.pid} on 127.0.0.1:${s.port}, ${page} (${fmt(s.pages[0].bytes / 1024, 1)} KB), RSS ${fmt(rss0)} MB; warm-up ${WARMUP_SECONDS} s at ${CONNECTIONS} connections…`);
+      log(
+        `server pid ${s.pid} on 127.0.0.1:${s.port}, ${page} (${fmt(s.pages[0].bytes / 1024, 1)} KB), RSS ${fmt(rss0)} MB; warm-up ${WARMUP_SECONDS} s at ${CONNECTIONS} connections…`,
+      );
       const loadGenLoop = monitorEventLoopDelay({ resolution: 10 });
       loadGenLoop.enable();
       const warmPhase = await loadPhase('warm-up', s.port, url, WARMUP_SECONDS);
@@ -170,7 +202,10 @@ async function main() {
       const rssStart = rssMb(s.pid)!;
       log(`soak ${SECONDS} s at ${CONNECTIONS} connections (RSS after warm-up ${fmt(rssStart)} MB)…`);
       const samples: number[] = [];
-      const sampler = setInterval(() => { const r = rssMb(s.pid); if (r != null) samples.push(r); }, 1000);
+      const sampler = setInterval(() => {
+        const r = rssMb(s.pid);
+        if (r != null) samples.push(r);
+      }, 1000);
       const soakPhase = await loadPhase('soak', s.port, url, SECONDS);
       const soak = soakPhase.result;
       loadGenLoop.disable();
@@ -196,7 +231,9 @@ async function main() {
     // Where time went on the server: a client-side timeout with a fast handler was spent outside the app.
     if (fs.existsSync(statsFile)) {
       const st = JSON.parse(fs.readFileSync(statsFile, 'utf8'));
-      lines.push(`  server side (warm-up and soak): ${st.requests.toLocaleString('en')} requests, slowest ${fmt(st.maxHandlerMs)} ms from the first middleware to 'finish' (${st.handlerOver1s} over 1 s), longest event-loop delay ${fmt(st.maxLoopDelayMs)} ms, ${st.connections} connections, ${st.clientErrors} client errors (connections reset by the load generator when a run ends), keepAliveTimeout ${st.keepAliveTimeout} ms`);
+      lines.push(
+        `  server side (warm-up and soak): ${st.requests.toLocaleString('en')} requests, slowest ${fmt(st.maxHandlerMs)} ms from the first middleware to 'finish' (${st.handlerOver1s} over 1 s), longest event-loop delay ${fmt(st.maxLoopDelayMs)} ms, ${st.connections} connections, ${st.clientErrors} client errors (connections reset by the load generator when a run ends), keepAliveTimeout ${st.keepAliveTimeout} ms`,
+      );
       lines.push(`  connections (load generator's longest event-loop delay ${fmt(loadGenDelayMs)} ms):`, ...phases.map((p) => placePhase(p, st.sockets as ServerSocket[])));
     }
 
@@ -209,7 +246,9 @@ async function main() {
         const outcomes = /crash trials on [\s\S]*?(?=\n\s*\n|\n\s+at )/.exec(r.stdout + r.stderr)?.[0] ?? '';
         const present = (outcomes.match(/present/g) ?? []).length;
         const absent = (outcomes.match(/absent/g) ?? []).length;
-        lines.push(`Crash test: CRASH_TRIALS=${CRASH_TRIALS} jest tests/robustness/crash.test.ts passed in ${fmt((performance.now() - t0) / 1000)} s (import wholly present ${present}×, wholly absent ${absent}×; integrity_check ok each time).`);
+        lines.push(
+          `Crash test: CRASH_TRIALS=${CRASH_TRIALS} jest tests/robustness/crash.test.ts passed in ${fmt((performance.now() - t0) / 1000)} s (import wholly present ${present}×, wholly absent ${absent}×; integrity_check ok each time).`,
+        );
       } catch (err) {
         lines.push(`Crash test: FAILED — ${(err as Error).message.slice(0, 1500)}`);
         problems.push('the crash test failed');

@@ -66,12 +66,7 @@ export async function buildServer(opts: { log?: (msg: string) => void } = {}): P
   });
   for (const w of result.warnings) log(`server build warning: ${w.text}`);
   const outputs = Object.keys(result.metafile.outputs).map((o) => path.relative(ROOT, path.resolve(ROOT, o)));
-  const inputs = [
-    ...Object.keys(result.metafile.inputs).map((i) => path.relative(ROOT, path.resolve(ROOT, i))),
-    'package.json',
-    'tsconfig.json',
-    path.relative(ROOT, __filename),
-  ];
+  const inputs = [...Object.keys(result.metafile.inputs).map((i) => path.relative(ROOT, path.resolve(ROOT, i))), 'package.json', 'tsconfig.json', path.relative(ROOT, __filename)];
   const meta: Meta = { outputs, inputs };
   const tmp = `${META}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(meta, null, 2));

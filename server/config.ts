@@ -10,10 +10,16 @@ const corsOrigins = z.string().transform((raw, ctx): '*' | false | readonly stri
   const v = raw.trim();
   if (v === '*') return '*';
   if (v === 'off') return false;
-  const list = v.split(',').map((o) => o.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   const bad = list.find((o) => !/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o));
   if (bad !== undefined || !list.length) {
-    ctx.addIssue({ code: 'custom', message: `must be *, off, or origins separated by commas such as https://dashboard.example.org (scheme, host and port, no path)${bad ? `; "${bad}" is not one` : ''}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be *, off, or origins separated by commas such as https://dashboard.example.org (scheme, host and port, no path)${bad ? `; "${bad}" is not one` : ''}`,
+    });
     return z.NEVER;
   }
   return Object.freeze(list);
@@ -26,7 +32,10 @@ const schema = z.object({
     .string()
     .regex(/^(postgres(ql)?:\/\/|file:|sqlite:)/, 'must start with postgres://, postgresql://, file: or sqlite:')
     .optional(),
-  SQLITE_PATH: z.string().min(1).default(path.join(ROOT, 'data', 'tracker.db')),
+  SQLITE_PATH: z
+    .string()
+    .min(1)
+    .default(path.join(ROOT, 'data', 'tracker.db')),
   PUBLIC_READ: boolean.default(true),
   CORS_ORIGINS: corsOrigins.default('*'),
   SEED_ON_START: boolean.default(true),
@@ -37,10 +46,20 @@ const schema = z.object({
   TRUST_PROXY: boolean.default(false),
   LOCALE: z.string().default('en'),
   /** smtp://user:pass@host:587 or smtps://…; unset: no alert email (feeds, pages and webhooks still work). */
-  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
-  SMTP_FROM: z.string().regex(/^[^\r\n]{3,200}$/, 'must be a sender address such as "Alerts <alerts@example.org>"').default('Displacement tracker <alerts@localhost>'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  SMTP_FROM: z
+    .string()
+    .regex(/^[^\r\n]{3,200}$/, 'must be a sender address such as "Alerts <alerts@example.org>"')
+    .default('Displacement tracker <alerts@localhost>'),
   /** Base URL of the site in links sent out (emails, feeds, webhooks), e.g. https://tracker.example.org. */
-  PUBLIC_URL: z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL such as https://tracker.example.org').transform((u) => u.replace(/\/+$/, '')).optional(),
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL such as https://tracker.example.org')
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional(),
   /** First retry of a failed alert delivery after this many ms; each next one waits 4× longer (6 attempts in all). */
   ALERT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
 });

@@ -50,13 +50,17 @@ export function uploadError(err: unknown, maxBytes?: number): HttpError | null {
   const e = err as { name?: string; code?: string; message?: string; field?: string } | null;
   if (!e || typeof e !== 'object') return null;
   if (e.code === 'LIMIT_FILE_SIZE')
-    return new HttpError(413, 'too_large', `file: the file is larger than ${maxBytes ? `${Math.round(maxBytes / 1024 / 1024)} MB` : 'the limit'}`, { fields: [{ path: 'file', message: 'is too large' }] });
+    return new HttpError(413, 'too_large', `file: the file is larger than ${maxBytes ? `${Math.round(maxBytes / 1024 / 1024)} MB` : 'the limit'}`, {
+      fields: [{ path: 'file', message: 'is too large' }],
+    });
   if (e.name === 'MulterError' || (e.code && e.code in UPLOAD_LIMITS)) {
     const message = UPLOAD_LIMITS[e.code ?? ''] ?? String(e.message ?? 'the form could not be read');
     return new HttpError(400, 'bad_upload', `file: ${message}`, { fields: [{ path: e.field && e.code !== 'LIMIT_UNEXPECTED_FILE' ? e.field : 'file', message }] });
   }
   if (typeof e.message === 'string' && /^(Multipart: |Unexpected end of (form|file)|Malformed part header|Part terminated early)/.test(e.message))
-    return new HttpError(400, 'bad_upload', `file: the multipart form could not be read (${e.message})`, { fields: [{ path: 'file', message: `unreadable multipart form: ${e.message}` }] });
+    return new HttpError(400, 'bad_upload', `file: the multipart form could not be read (${e.message})`, {
+      fields: [{ path: 'file', message: `unreadable multipart form: ${e.message}` }],
+    });
   return null;
 }
 
@@ -69,12 +73,13 @@ export function fromUploadError(err: unknown, maxBytes?: number): unknown {
   if (mapped) return mapped;
   if ((err as { syscall?: string })?.syscall) return err;
   const message = String((err as { message?: string })?.message ?? 'unreadable form');
-  return new HttpError(400, 'bad_upload', `file: the multipart form could not be read (${message})`, { fields: [{ path: 'file', message: `unreadable multipart form: ${message}` }] });
+  return new HttpError(400, 'bad_upload', `file: the multipart form could not be read (${message})`, {
+    fields: [{ path: 'file', message: `unreadable multipart form: ${message}` }],
+  });
 }
 
 /** Wants HTML when the request is not under /api and accepts text/html. */
-export const wantsHtml = (req: { path: string; accepts: (t: string[]) => string | false }) =>
-  !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
+export const wantsHtml = (req: { path: string; accepts: (t: string[]) => string | false }) => !req.path.startsWith('/api/') && req.accepts(['json', 'html']) === 'html';
 
 /** The one error handler: JSON for the API, an HTML page otherwise. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -89,8 +94,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     // PostgreSQL cannot store or compare text holding a NUL character (SQLite can): a value that reached a query unchecked.
     else if (err?.code === '22021' || err?.code === '22P05')
       e = new HttpError(400, 'invalid_text', 'A value in the request contains a character that cannot be stored (such as NUL, \\u0000); remove it and try again');
-    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500)
-      e = new HttpError(err.status, 'bad_request', String(err.message ?? 'Bad request'));
+    else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) e = new HttpError(err.status, 'bad_request', String(err.message ?? 'Bad request'));
     else {
       logger.error({ err, reqId: (req as { id?: unknown }).id }, 'unhandled error');
       e = new HttpError(500, 'internal', 'Something went wrong on the server; the error has been logged');

@@ -24,7 +24,8 @@ export interface TextRules {
 /** The text rules as a plain check, for code that does not go through zod (e.g. CSV location names); null when fine. */
 export function textProblem(s: string, max: number, rules: TextRules = {}): string | null {
   if (s.length > max) return `must be at most ${max} characters`;
-  if ((rules.multiline ? CONTROL_MULTI : CONTROL_SINGLE).test(s)) return rules.multiline ? 'must not contain control characters' : 'must not contain control characters or line breaks';
+  if ((rules.multiline ? CONTROL_MULTI : CONTROL_SINGLE).test(s))
+    return rules.multiline ? 'must not contain control characters' : 'must not contain control characters or line breaks';
   if (BIDI.test(s)) return 'must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)';
   return null;
 }
@@ -45,8 +46,7 @@ export const text = (max: number, rules: TextRules = {}) =>
 
 export const requiredText = (max: number, rules: TextRules = {}) => text(max, rules).refine((s) => s.length > 0, 'is required');
 
-export const optionalText = (max: number, rules: TextRules = {}) =>
-  z.preprocess((v) => (v === '' ? null : v), text(max, rules).nullable().optional());
+export const optionalText = (max: number, rules: TextRules = {}) => z.preprocess((v) => (v === '' ? null : v), text(max, rules).nullable().optional());
 
 /** A place name (locations from imports, the country of a new situation). */
 export const MAX_NAME = 200;
@@ -61,7 +61,9 @@ export const todayIso = () => {
 
 /** True for a `YYYY-MM-DD` that exists on the calendar (checked by hand: this runs for every row of a million-row import). */
 export function isCalendarDate(s: string): boolean {
-  const y = +s.slice(0, 4), m = +s.slice(5, 7), d = +s.slice(8, 10);
+  const y = +s.slice(0, 4),
+    m = +s.slice(5, 7),
+    d = +s.slice(8, 10);
   if (!(m >= 1 && m <= 12 && d >= 1)) return false;
   const days = m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
   return d <= days;
@@ -116,10 +118,17 @@ export const locationCode = () => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1
 export function toFieldErrors(error: z.ZodError): FieldError[] {
   const seen = new Set<string>();
   // One message per field: the first check that failed says the most (a malformed date is not also "not a real date").
-  return error.issues.filter((i) => { const k = i.path.join('.'); if (seen.has(k)) return false; seen.add(k); return true; }).map((i) => ({
-    path: i.path.length ? i.path.join('.') : '(body)',
-    message: i.code === 'unrecognized_keys' ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}` : i.message,
-  }));
+  return error.issues
+    .filter((i) => {
+      const k = i.path.join('.');
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    })
+    .map((i) => ({
+      path: i.path.length ? i.path.join('.') : '(body)',
+      message: i.code === 'unrecognized_keys' ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}` : i.message,
+    }));
 }
 
 /** Parses or throws the API's 400 validation error. */

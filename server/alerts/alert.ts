@@ -81,8 +81,16 @@ export interface Delivery {
 }
 
 const count = (max: number) =>
-  z.number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') }).int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max.toLocaleString('en')}`);
-const percent = () => z.number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') }).min(0, 'must not be negative').max(100_000, 'must be at most 100000');
+  z
+    .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max.toLocaleString('en')}`);
+const percent = () =>
+  z
+    .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') })
+    .min(0, 'must not be negative')
+    .max(100_000, 'must be at most 100000');
 const category = () => z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` });
 
 const base = { location: locationCode().optional().describe('Location code; default the situation country') };
@@ -98,7 +106,10 @@ export const ruleCreateSchema = z
         .refine((r) => r.people != null || r.percent != null, { message: 'give people or percent (or both)', path: ['people'] }),
       z.strictObject({ kind: z.literal('yearly_high'), ...base, category: category(), percent: percent().describe('Minimum rise over the lowest level of the previous 365 days') }),
       z.strictObject({
-        kind: z.literal('projection'), ...base, category: category(), threshold: count(1_000_000_000),
+        kind: z.literal('projection'),
+        ...base,
+        category: category(),
+        threshold: count(1_000_000_000),
         horizonDays: z.number({ error: 'must be a number' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(365, 'must be at most 365 days').optional(),
       }),
       z.strictObject({ kind: z.literal('stale'), ...base, category: category().nullable().optional().describe('Any category when absent'), days: count(3650) }),

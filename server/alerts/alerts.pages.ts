@@ -63,15 +63,24 @@ export function alertPages(d: PageDeps & { alerts: AlertsService }): Router {
     const situation = await d.situations.get(slug);
     const user = res.locals.user as AuthUser | undefined;
     const editor = hasRole(user, 'editor');
-    const [list, rules, locations] = await Promise.all([alerts.list({ slug, limit: 100 }), alerts.rules(slug, { includeDeleted: editor }), locationsRepository.list(d.storage.db, situation.country)]);
+    const [list, rules, locations] = await Promise.all([
+      alerts.list({ slug, limit: 100 }),
+      alerts.rules(slug, { includeDeleted: editor }),
+      locationsRepository.list(d.storage.db, situation.country),
+    ]);
     res.status(status).render('alerts/index', {
       title: `${res.locals.t('alerts.title')} · ${situation.title}`,
-      situation, alerts: list, rules: rules.filter((x) => !x.deletedAt), deletedRules: rules.filter((x) => x.deletedAt), locations,
+      situation,
+      alerts: list,
+      rules: rules.filter((x) => !x.deletedAt),
+      deletedRules: rules.filter((x) => x.deletedAt),
+      locations,
       webhooks: editor ? await alerts.webhooks(slug) : [],
       deliveries: editor ? await alerts.deliveries(slug, 50) : [],
       subscribed: user ? await alerts.isSubscribed(slug, user) : false,
       emailEnabled: !!d.config.SMTP_URL,
-      kinds: RULE_KINDS, categories: CATEGORIES,
+      kinds: RULE_KINDS,
+      categories: CATEGORIES,
       values: form?.values ?? { kind: 'threshold', location: situation.country, category: 'new_displacement' },
       errors: form?.errors ?? [],
       fieldErrors: byField(form?.errors ?? []),
@@ -166,7 +175,13 @@ export function alertPages(d: PageDeps & { alerts: AlertsService }): Router {
         updated: a.acknowledgedAt ?? a.triggeredAt,
         published: a.triggeredAt,
         link: `${b}${slugPath(a.situation)}/alerts#alert-${a.id}`,
-        summary: [a.message, a.source ? t('alerts.feed.source', { organisation: a.source.organisation, url: a.source.sourceUrl }) : null, a.acknowledgedAt ? t('alerts.feed.acknowledged', { by: a.acknowledgedBy ?? '', note: a.acknowledgementNote ?? '' }) : null].filter(Boolean).join(' '),
+        summary: [
+          a.message,
+          a.source ? t('alerts.feed.source', { organisation: a.source.organisation, url: a.source.sourceUrl }) : null,
+          a.acknowledgedAt ? t('alerts.feed.acknowledged', { by: a.acknowledgedBy ?? '', note: a.acknowledgementNote ?? '' }) : null,
+        ]
+          .filter(Boolean)
+          .join(' '),
       })),
     });
     res.type('application/atom+xml; charset=utf-8').send(xml);

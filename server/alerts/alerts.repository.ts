@@ -102,7 +102,12 @@ export const alertsRepository = {
   },
 
   async countRules(db: Tx, situationId: number): Promise<number> {
-    const r = await db.selectFrom('alert_rules').select((eb) => eb.fn.countAll().as('n')).where('situation_id', '=', situationId).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
+    const r = await db
+      .selectFrom('alert_rules')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('situation_id', '=', situationId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   },
 
@@ -111,8 +116,19 @@ export const alertsRepository = {
     const row = await db
       .insertInto('alert_rules')
       .values({
-        situation_id: r.situationId, kind: r.kind, location_code: r.location, category: r.category, params: JSON.stringify(r.params), origin: r.origin,
-        open_key: null, created_by: r.actor, created_at: r.at, updated_by: r.actor, updated_at: r.at, version: 1, deleted_at: null,
+        situation_id: r.situationId,
+        kind: r.kind,
+        location_code: r.location,
+        category: r.category,
+        params: JSON.stringify(r.params),
+        origin: r.origin,
+        open_key: null,
+        created_by: r.actor,
+        created_at: r.at,
+        updated_by: r.actor,
+        updated_at: r.at,
+        version: 1,
+        deleted_at: null,
       })
       .onConflict((oc) => oc.columns(['situation_id', 'origin']).doNothing())
       .returning('id')
@@ -123,7 +139,15 @@ export const alertsRepository = {
   async updateRule(db: Tx, id: number, version: number, set: { location: string; category: Category | null; params: RuleParams; actor: string; at: string }): Promise<boolean> {
     const r = await db
       .updateTable('alert_rules')
-      .set({ location_code: set.location, category: set.category, params: JSON.stringify(set.params), open_key: null, updated_by: set.actor, updated_at: set.at, version: version + 1 })
+      .set({
+        location_code: set.location,
+        category: set.category,
+        params: JSON.stringify(set.params),
+        open_key: null,
+        updated_by: set.actor,
+        updated_at: set.at,
+        version: version + 1,
+      })
       .where('id', '=', id)
       .where('version', '=', version)
       .executeTakeFirst();
@@ -131,7 +155,12 @@ export const alertsRepository = {
   },
 
   async setRuleDeleted(db: Tx, id: number, version: number, deletedAt: string | null, actor: string, at: string): Promise<boolean> {
-    const r = await db.updateTable('alert_rules').set({ deleted_at: deletedAt, open_key: null, updated_by: actor, updated_at: at, version: version + 1 }).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+    const r = await db
+      .updateTable('alert_rules')
+      .set({ deleted_at: deletedAt, open_key: null, updated_by: actor, updated_at: at, version: version + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   },
 
@@ -149,9 +178,21 @@ export const alertsRepository = {
     const row = await db
       .insertInto('alerts')
       .values({
-        situation_id: a.situationId, rule_id: a.ruleId, crossing_key: a.key, kind: a.kind, location_code: a.location, category: a.category, value: a.value,
-        observed_on: a.observedOn, message: a.message, detail: JSON.stringify(a.detail), figure_ids: JSON.stringify(a.figureIds), triggered_at: a.at,
-        acknowledged_by: null, acknowledged_at: null, acknowledgement_note: null,
+        situation_id: a.situationId,
+        rule_id: a.ruleId,
+        crossing_key: a.key,
+        kind: a.kind,
+        location_code: a.location,
+        category: a.category,
+        value: a.value,
+        observed_on: a.observedOn,
+        message: a.message,
+        detail: JSON.stringify(a.detail),
+        figure_ids: JSON.stringify(a.figureIds),
+        triggered_at: a.at,
+        acknowledged_by: null,
+        acknowledged_at: null,
+        acknowledgement_note: null,
       })
       .onConflict((oc) => oc.columns(['rule_id', 'crossing_key']).doNothing())
       .returning('id')
@@ -183,7 +224,12 @@ export const alertsRepository = {
 
   /** Sets the acknowledgement once: false when someone acknowledged it first. */
   async acknowledge(db: Tx, id: number, by: string, at: string, note: string | null): Promise<boolean> {
-    const r = await db.updateTable('alerts').set({ acknowledged_by: by, acknowledged_at: at, acknowledgement_note: note }).where('id', '=', id).where('acknowledged_at', 'is', null).executeTakeFirst();
+    const r = await db
+      .updateTable('alerts')
+      .set({ acknowledged_by: by, acknowledged_at: at, acknowledgement_note: note })
+      .where('id', '=', id)
+      .where('acknowledged_at', 'is', null)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   },
 
@@ -245,7 +291,15 @@ export const alertsRepository = {
         .orderBy('id')
         .limit(20)
         .execute();
-      out.push({ location: g.location_code, date: g.period_end, category: g.category as Category, role: g.location_role, low: Number(g.low), high: Number(g.high), ids: ids.map((r) => r.id) });
+      out.push({
+        location: g.location_code,
+        date: g.period_end,
+        category: g.category as Category,
+        role: g.location_role,
+        low: Number(g.low),
+        high: Number(g.high),
+        ids: ids.map((r) => r.id),
+      });
     }
     return out;
   },
@@ -258,7 +312,11 @@ export const alertsRepository = {
   },
 
   async insertWebhook(db: Tx, situationId: number, url: string, secret: string, actor: string, at: string): Promise<number> {
-    const r = await db.insertInto('alert_webhooks').values({ situation_id: situationId, url, secret, created_by: actor, created_at: at, deleted_at: null }).returning('id').executeTakeFirstOrThrow();
+    const r = await db
+      .insertInto('alert_webhooks')
+      .values({ situation_id: situationId, url, secret, created_by: actor, created_at: at, deleted_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return r.id;
   },
 
@@ -312,7 +370,20 @@ export const alertsRepository = {
     for (const d of rows) {
       const r = await db
         .insertInto('alert_deliveries')
-        .values({ alert_id: d.alertId, situation_id: d.situationId, channel: d.channel, target_id: d.targetId, target: d.target, status: 'pending', attempts: 0, next_attempt_at: d.at, last_status: null, last_error: null, created_at: d.at, updated_at: d.at })
+        .values({
+          alert_id: d.alertId,
+          situation_id: d.situationId,
+          channel: d.channel,
+          target_id: d.targetId,
+          target: d.target,
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: d.at,
+          last_status: null,
+          last_error: null,
+          created_at: d.at,
+          updated_at: d.at,
+        })
         .onConflict((oc) => oc.columns(['alert_id', 'channel', 'target_id']).doNothing())
         .returning('id')
         .executeTakeFirst();
@@ -336,7 +407,11 @@ export const alertsRepository = {
     return Number(r.numUpdatedRows) === 1;
   },
 
-  async finishAttempt(db: Tx, id: number, set: { status: Delivery['status']; attempts: number; nextAttemptAt: string | null; lastStatus: number | null; lastError: string | null; at: string }) {
+  async finishAttempt(
+    db: Tx,
+    id: number,
+    set: { status: Delivery['status']; attempts: number; nextAttemptAt: string | null; lastStatus: number | null; lastError: string | null; at: string },
+  ) {
     await db
       .updateTable('alert_deliveries')
       .set({ status: set.status, attempts: set.attempts, next_attempt_at: set.nextAttemptAt, last_status: set.lastStatus, last_error: set.lastError, updated_at: set.at })
@@ -364,12 +439,21 @@ export const alertsRepository = {
     return (await db.selectFrom('alert_deliveries').selectAll().where('situation_id', '=', situationId).orderBy('id', 'desc').limit(limit).execute()).map(toDelivery);
   },
 
-  async addHistory(db: Tx, h: { situationId: number; entity: 'rule' | 'alert' | 'webhook' | 'subscription'; entityId: number; action: string; actor: string; at: string; before: unknown; after: unknown }) {
+  async addHistory(
+    db: Tx,
+    h: { situationId: number; entity: 'rule' | 'alert' | 'webhook' | 'subscription'; entityId: number; action: string; actor: string; at: string; before: unknown; after: unknown },
+  ) {
     await db
       .insertInto('alert_history')
       .values({
-        situation_id: h.situationId, entity: h.entity, entity_id: h.entityId, action: h.action, actor: h.actor, at: h.at,
-        before: h.before == null ? null : JSON.stringify(h.before), after: h.after == null ? null : JSON.stringify(h.after),
+        situation_id: h.situationId,
+        entity: h.entity,
+        entity_id: h.entityId,
+        action: h.action,
+        actor: h.actor,
+        at: h.at,
+        before: h.before == null ? null : JSON.stringify(h.before),
+        after: h.after == null ? null : JSON.stringify(h.after),
       })
       .execute();
   },

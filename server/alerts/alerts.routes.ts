@@ -22,10 +22,18 @@ export function alertsApi(alerts: AlertsService): Router {
     res.json({ data: await alerts.rules(slug(req.params.slug), { includeDeleted }) });
   });
   r.post('/situations/:slug/alert-rules', requireRole('editor'), async (req, res) => res.status(201).json(await alerts.createRule(slug(req.params.slug), req.body, req.user!)));
-  r.patch('/situations/:slug/alert-rules/:id', requireRole('editor'), async (req, res) => res.json(await alerts.updateRule(slug(req.params.slug), positiveId(req.params.id), req.body, req.user!)));
-  r.delete('/situations/:slug/alert-rules/:id', requireRole('editor'), async (req, res) => res.json(await alerts.setRuleDeleted(slug(req.params.slug), positiveId(req.params.id), req.user!, true)));
-  r.post('/situations/:slug/alert-rules/:id/restore', requireRole('editor'), async (req, res) => res.json(await alerts.setRuleDeleted(slug(req.params.slug), positiveId(req.params.id), req.user!, false)));
-  r.get('/situations/:slug/alert-rules/:id/history', requireRole('viewer'), async (req, res) => res.json({ data: await alerts.ruleHistory(slug(req.params.slug), positiveId(req.params.id)) }));
+  r.patch('/situations/:slug/alert-rules/:id', requireRole('editor'), async (req, res) =>
+    res.json(await alerts.updateRule(slug(req.params.slug), positiveId(req.params.id), req.body, req.user!)),
+  );
+  r.delete('/situations/:slug/alert-rules/:id', requireRole('editor'), async (req, res) =>
+    res.json(await alerts.setRuleDeleted(slug(req.params.slug), positiveId(req.params.id), req.user!, true)),
+  );
+  r.post('/situations/:slug/alert-rules/:id/restore', requireRole('editor'), async (req, res) =>
+    res.json(await alerts.setRuleDeleted(slug(req.params.slug), positiveId(req.params.id), req.user!, false)),
+  );
+  r.get('/situations/:slug/alert-rules/:id/history', requireRole('viewer'), async (req, res) =>
+    res.json({ data: await alerts.ruleHistory(slug(req.params.slug), positiveId(req.params.id)) }),
+  );
 
   r.get('/situations/:slug/alerts', async (req, res) => {
     const q = parseOrThrow(listQuery, req.query);
@@ -40,7 +48,9 @@ export function alertsApi(alerts: AlertsService): Router {
 
   r.get('/situations/:slug/webhooks', requireRole('editor'), async (req, res) => res.json({ data: await alerts.webhooks(slug(req.params.slug)) }));
   r.post('/situations/:slug/webhooks', requireRole('editor'), async (req, res) => res.status(201).json(await alerts.createWebhook(slug(req.params.slug), req.body, req.user!)));
-  r.delete('/situations/:slug/webhooks/:id', requireRole('editor'), async (req, res) => res.json(await alerts.deleteWebhook(slug(req.params.slug), positiveId(req.params.id), req.user!)));
+  r.delete('/situations/:slug/webhooks/:id', requireRole('editor'), async (req, res) =>
+    res.json(await alerts.deleteWebhook(slug(req.params.slug), positiveId(req.params.id), req.user!)),
+  );
   r.get('/situations/:slug/alert-deliveries', requireRole('editor'), async (req, res) => {
     const q = parseOrThrow(listQuery.pick({ limit: true }), req.query);
     res.json({ data: await alerts.deliveries(slug(req.params.slug), q.limit) });

@@ -12,10 +12,7 @@ import { scenariosRepository } from '../scenarios/scenarios.repository';
 import type { Situation } from '../situations/situation';
 import type { I18n } from '../i18n/i18n';
 import { alertsRepository } from './alerts.repository';
-import {
-  acknowledgeSchema, MAX_RULES, MAX_WEBHOOKS, ruleCreateSchema, ruleParts, ruleUpdateSchema, webhookCreateSchema,
-  type Alert, type AlertRule, type RuleKind,
-} from './alert';
+import { acknowledgeSchema, MAX_RULES, MAX_WEBHOOKS, ruleCreateSchema, ruleParts, ruleUpdateSchema, webhookCreateSchema, type Alert, type AlertRule, type RuleKind } from './alert';
 import { daysSince, rangeReach, seriesCrossing, type Point, type RangePoint } from './evaluate';
 import { postWebhook } from './webhook';
 import type { Mailer } from './mailer';
@@ -103,12 +100,30 @@ export class AlertsService {
    */
   async ensureDefaults(s: Situation): Promise<void> {
     const at = this.at();
-    await alertsRepository.insertRule(this.db, { situationId: s.id, kind: 'stale', location: s.country, category: null, params: { days: 14 }, origin: 'default-stale', actor: SYSTEM, at });
+    await alertsRepository.insertRule(this.db, {
+      situationId: s.id,
+      kind: 'stale',
+      location: s.country,
+      category: null,
+      params: { days: 14 },
+      origin: 'default-stale',
+      actor: SYSTEM,
+      at,
+    });
     const ceiling = (await scenariosRepository.list(this.db, s.id))
       .filter((c) => c.kind === 'ceiling')
       .sort((a, b) => b.publishedOn.localeCompare(a.publishedOn) || b.value - a.value)[0];
     if (ceiling)
-      await alertsRepository.insertRule(this.db, { situationId: s.id, kind: 'threshold', location: ceiling.location, category: ceiling.category, params: { threshold: ceiling.value }, origin: 'default-threshold', actor: SYSTEM, at });
+      await alertsRepository.insertRule(this.db, {
+        situationId: s.id,
+        kind: 'threshold',
+        location: ceiling.location,
+        category: ceiling.category,
+        params: { threshold: ceiling.value },
+        origin: 'default-threshold',
+        actor: SYSTEM,
+        at,
+      });
   }
 
   async rules(slug: string, opts: { includeDeleted?: boolean } = {}): Promise<AlertRule[]> {
@@ -129,9 +144,19 @@ export class AlertsService {
     const location = parts.location ?? s.country;
     await this.checkLocation(s, location);
     const rule = await this.db.transaction().execute(async (trx) => {
-      if ((await alertsRepository.countRules(trx, s.id)) >= MAX_RULES) throw validationFailed([{ path: 'kind', message: `a situation has at most ${MAX_RULES} rules; delete one first` }]);
+      if ((await alertsRepository.countRules(trx, s.id)) >= MAX_RULES)
+        throw validationFailed([{ path: 'kind', message: `a situation has at most ${MAX_RULES} rules; delete one first` }]);
       const at = this.at();
-      const id = (await alertsRepository.insertRule(trx, { situationId: s.id, kind: parts.kind, location, category: parts.category, params: parts.params, origin: null, actor: user.email, at }))!;
+      const id = (await alertsRepository.insertRule(trx, {
+        situationId: s.id,
+        kind: parts.kind,
+        location,
+        category: parts.category,
+        params: parts.params,
+        origin: null,
+        actor: user.email,
+        at,
+      }))!;
       const created = (await alertsRepository.getRule(trx, s.id, id))!;
       await alertsRepository.addHistory(trx, { situationId: s.id, entity: 'rule', entityId: id, action: 'create', actor: user.email, at, before: null, after: created });
       return created;
@@ -147,13 +172,22 @@ export class AlertsService {
     const current = await alertsRepository.getRule(this.db, s.id, id);
     if (!current || current.deletedAt) throw notFound(`Alert rule ${id} of ${slug}`);
     if ('kind' in patch && patch.kind !== current.kind) throw validationFailed([{ path: 'kind', message: 'cannot be changed; delete the rule and create another' }]);
-    const merged = parseOrThrow(ruleCreateSchema, { kind: current.kind, location: current.location, ...(current.category ? { category: current.category } : {}), ...current.params, ...patch });
+    const merged = parseOrThrow(ruleCreateSchema, {
+      kind: current.kind,
+      location: current.location,
+      ...(current.category ? { category: current.category } : {}),
+      ...current.params,
+      ...patch,
+    });
     const parts = ruleParts(merged);
     const location = parts.location ?? s.country;
     await this.checkLocation(s, location);
     const rule = await this.db.transaction().execute(async (trx) => {
       const at = this.at();
-      if (version !== current.version || !(await alertsRepository.updateRule(trx, id, current.version, { location, category: parts.category, params: parts.params, actor: user.email, at })))
+      if (
+        version !== current.version ||
+        !(await alertsRepository.updateRule(trx, id, current.version, { location, category: parts.category, params: parts.params, actor: user.email, at }))
+      )
         throw new HttpError(409, 'version_conflict', `Alert rule ${id} was changed by someone else (your version ${version}, current ${current.version})`, { current });
       const after = (await alertsRepository.getRule(trx, s.id, id))!;
       await alertsRepository.addHistory(trx, { situationId: s.id, entity: 'rule', entityId: id, action: 'update', actor: user.email, at, before: current, after });
@@ -168,13 +202,24 @@ export class AlertsService {
     const rule = await this.db.transaction().execute(async (trx) => {
       const current = await alertsRepository.getRule(trx, s.id, id);
       if (!current) throw notFound(`Alert rule ${id} of ${slug}`);
-      if (deleted === !!current.deletedAt) throw new HttpError(409, deleted ? 'already_deleted' : 'not_deleted', `Alert rule ${id} is ${deleted ? 'already deleted' : 'not deleted'}`, { current });
-      if (!deleted && (await alertsRepository.countRules(trx, s.id)) >= MAX_RULES) throw validationFailed([{ path: 'id', message: `a situation has at most ${MAX_RULES} rules; delete one first` }]);
+      if (deleted === !!current.deletedAt)
+        throw new HttpError(409, deleted ? 'already_deleted' : 'not_deleted', `Alert rule ${id} is ${deleted ? 'already deleted' : 'not deleted'}`, { current });
+      if (!deleted && (await alertsRepository.countRules(trx, s.id)) >= MAX_RULES)
+        throw validationFailed([{ path: 'id', message: `a situation has at most ${MAX_RULES} rules; delete one first` }]);
       const at = this.at();
       if (!(await alertsRepository.setRuleDeleted(trx, id, current.version, deleted ? at : null, user.email, at)))
         throw new HttpError(409, 'version_conflict', `Alert rule ${id} was changed by someone else at the same moment`);
       const after = (await alertsRepository.getRule(trx, s.id, id))!;
-      await alertsRepository.addHistory(trx, { situationId: s.id, entity: 'rule', entityId: id, action: deleted ? 'delete' : 'restore', actor: user.email, at, before: current, after });
+      await alertsRepository.addHistory(trx, {
+        situationId: s.id,
+        entity: 'rule',
+        entityId: id,
+        action: deleted ? 'delete' : 'restore',
+        actor: user.email,
+        at,
+        before: current,
+        after,
+      });
       return after;
     });
     if (!deleted) this.schedule(slug);
@@ -255,7 +300,11 @@ export class AlertsService {
     let projectionMet: boolean | null = null;
 
     if (rule.kind === 'threshold' || rule.kind === 'change_7d' || rule.kind === 'yearly_high' || rule.kind === 'projection') {
-      const x = await this.analysis.analyse(s.slug, { location: rule.location, category: rule.category!, ...(rule.kind === 'projection' ? { horizon: rule.params.horizonDays ?? this.opts.horizonDays } : {}) });
+      const x = await this.analysis.analyse(s.slug, {
+        location: rule.location,
+        category: rule.category!,
+        ...(rule.kind === 'projection' ? { horizon: rule.params.horizonDays ?? this.opts.horizonDays } : {}),
+      });
       const points: Point[] = x.analysis.series.points.map((p) => ({ date: p.date, value: p.value, sources: p.sources }));
       if (rule.kind === 'projection') {
         const reach = rangeReach(projectionRange(x.analysis), rule.params.threshold!);
@@ -263,18 +312,41 @@ export class AlertsService {
         projectionMet = !!(reach && last);
         if (reach && last) {
           const text = reach.latest
-            ? t('alerts.message.projection', { location: loc, category: cat, threshold: f.number(rule.params.threshold!), from: f.dateWords(reach.earliest), to: f.dateWords(reach.latest) })
+            ? t('alerts.message.projection', {
+                location: loc,
+                category: cat,
+                threshold: f.number(rule.params.threshold!),
+                from: f.dateWords(reach.earliest),
+                to: f.dateWords(reach.latest),
+              })
             : t('alerts.message.projectionOpen', { location: loc, category: cat, threshold: f.number(rule.params.threshold!), from: f.dateWords(reach.earliest) });
-          fired.push({ key: `from:${last.date}`, value: last.value, observedOn: last.date, message: text, detail: { threshold: rule.params.threshold!, ...reach }, figureIds: last.sources.map((x) => x.figureId) });
+          fired.push({
+            key: `from:${last.date}`,
+            value: last.value,
+            observedOn: last.date,
+            message: text,
+            detail: { threshold: rule.params.threshold!, ...reach },
+            figureIds: last.sources.map((x) => x.figureId),
+          });
         }
       } else {
         const c = seriesCrossing(rule.kind, rule.params, points);
         if (c) {
           const v = { location: loc, category: cat, value: f.number(c.point.value), date: f.dateWords(c.point.date) };
           const message =
-            rule.kind === 'threshold' ? t('alerts.message.threshold', { ...v, threshold: f.number(rule.params.threshold!) })
-              : rule.kind === 'change_7d' ? t('alerts.message.change_7d', { ...v, change: f.number(Number(c.detail.change)), percent: c.detail.percent == null ? '–' : f.number(Number(c.detail.percent), 1) })
-                : t('alerts.message.yearly_high', { ...v, percent: c.detail.percent == null ? '–' : f.number(Number(c.detail.percent), 1), lowest: f.number(Number(c.detail.lowest)) });
+            rule.kind === 'threshold'
+              ? t('alerts.message.threshold', { ...v, threshold: f.number(rule.params.threshold!) })
+              : rule.kind === 'change_7d'
+                ? t('alerts.message.change_7d', {
+                    ...v,
+                    change: f.number(Number(c.detail.change)),
+                    percent: c.detail.percent == null ? '–' : f.number(Number(c.detail.percent), 1),
+                  })
+                : t('alerts.message.yearly_high', {
+                    ...v,
+                    percent: c.detail.percent == null ? '–' : f.number(Number(c.detail.percent), 1),
+                    lowest: f.number(Number(c.detail.lowest)),
+                  });
           fired.push({ key: c.key, value: c.point.value, observedOn: c.point.date, message, detail: c.detail, figureIds: c.point.sources.map((x) => x.figureId) });
         }
       }
@@ -283,15 +355,34 @@ export class AlertsService {
       const last = await alertsRepository.lastReport(this.db, s.id, codes, rule.category);
       const days = last ? daysSince(last.date, this.now()) : null;
       if (last && days != null && days > rule.params.days!)
-        fired.push({ key: `after:${last.date}`, value: days, observedOn: last.date, message: t('alerts.message.stale', { location: loc, category: cat, days: rule.params.days!, date: f.dateWords(last.date) }), detail: { days: rule.params.days!, daysSince: days, lastReport: last.date }, figureIds: last.ids });
+        fired.push({
+          key: `after:${last.date}`,
+          value: days,
+          observedOn: last.date,
+          message: t('alerts.message.stale', { location: loc, category: cat, days: rule.params.days!, date: f.dateWords(last.date) }),
+          detail: { days: rule.params.days!, daysSince: days, lastReport: last.date },
+          figureIds: last.ids,
+        });
     } else if (rule.kind === 'conflict') {
       const { codes } = await analysisScope(this.db, s.country, rule.location);
       for (const g of await alertsRepository.conflicts(this.db, s.id, codes, rule.category, rule.params.percent!, MAX_NEW_PER_RULE)) {
         const place = (await locationsRepository.get(this.db, g.location))?.name ?? g.location;
         fired.push({
-          key: `${g.location}|${g.category}|${g.date}|${g.role}`, value: g.high, observedOn: g.date, location: g.location, category: g.category,
-          message: t('alerts.message.conflict', { location: place, category: f.label('category', g.category), date: f.dateWords(g.date), low: f.number(g.low), high: f.number(g.high), percent: rule.params.percent! }),
-          detail: { low: g.low, high: g.high, percent: rule.params.percent!, role: g.role }, figureIds: g.ids,
+          key: `${g.location}|${g.category}|${g.date}|${g.role}`,
+          value: g.high,
+          observedOn: g.date,
+          location: g.location,
+          category: g.category,
+          message: t('alerts.message.conflict', {
+            location: place,
+            category: f.label('category', g.category),
+            date: f.dateWords(g.date),
+            low: f.number(g.low),
+            high: f.number(g.high),
+            percent: rule.params.percent!,
+          }),
+          detail: { low: g.low, high: g.high, percent: rule.params.percent!, role: g.role },
+          figureIds: g.ids,
         });
       }
     }
@@ -303,11 +394,31 @@ export class AlertsService {
         if (rule.kind === 'projection' && (await alertsRepository.openKey(trx, rule.id))) return undefined;
         const at = this.at();
         const newId = await alertsRepository.insertAlert(trx, {
-          situationId: s.id, ruleId: rule.id, key: x.key, kind: rule.kind, location: x.location ?? rule.location, category: x.category ?? rule.category,
-          value: x.value, observedOn: x.observedOn, message: x.message, detail: x.detail, figureIds: x.figureIds, at,
+          situationId: s.id,
+          ruleId: rule.id,
+          key: x.key,
+          kind: rule.kind,
+          location: x.location ?? rule.location,
+          category: x.category ?? rule.category,
+          value: x.value,
+          observedOn: x.observedOn,
+          message: x.message,
+          detail: x.detail,
+          figureIds: x.figureIds,
+          at,
         });
         if (rule.kind === 'projection') await alertsRepository.setOpenKey(trx, rule.id, x.key);
-        if (newId) await alertsRepository.addHistory(trx, { situationId: s.id, entity: 'alert', entityId: newId, action: 'fire', actor: SYSTEM, at, before: null, after: { rule: rule.id, key: x.key, value: x.value, figureIds: x.figureIds, message: x.message } });
+        if (newId)
+          await alertsRepository.addHistory(trx, {
+            situationId: s.id,
+            entity: 'alert',
+            entityId: newId,
+            action: 'fire',
+            actor: SYSTEM,
+            at,
+            before: null,
+            after: { rule: rule.id, key: x.key, value: x.value, figureIds: x.figureIds, message: x.message },
+          });
         return newId;
       });
       if (id) created.push(id);
@@ -369,7 +480,8 @@ export class AlertsService {
     const input = parseOrThrow(webhookCreateSchema, body);
     const s = await this.situation(slug);
     return this.db.transaction().execute(async (trx) => {
-      if ((await alertsRepository.listWebhooks(trx, s.id)).length >= MAX_WEBHOOKS) throw validationFailed([{ path: 'url', message: `a situation has at most ${MAX_WEBHOOKS} webhooks; delete one first` }]);
+      if ((await alertsRepository.listWebhooks(trx, s.id)).length >= MAX_WEBHOOKS)
+        throw validationFailed([{ path: 'url', message: `a situation has at most ${MAX_WEBHOOKS} webhooks; delete one first` }]);
       const at = this.at();
       const id = await alertsRepository.insertWebhook(trx, s.id, input.url, input.secret, user.email, at);
       const after = { id, situation: slug, url: input.url, createdBy: user.email, createdAt: at, deletedAt: null };
@@ -387,7 +499,16 @@ export class AlertsService {
       const at = this.at();
       await alertsRepository.setWebhookDeleted(trx, id, at);
       const { secret: _s, ...before } = w;
-      await alertsRepository.addHistory(trx, { situationId: s.id, entity: 'webhook', entityId: id, action: 'delete', actor: user.email, at, before, after: { ...before, deletedAt: at } });
+      await alertsRepository.addHistory(trx, {
+        situationId: s.id,
+        entity: 'webhook',
+        entityId: id,
+        action: 'delete',
+        actor: user.email,
+        at,
+        before,
+        after: { ...before, deletedAt: at },
+      });
       return { ...before, deletedAt: at };
     });
   }
@@ -407,7 +528,17 @@ export class AlertsService {
     await this.db.transaction().execute(async (trx) => {
       const at = this.at();
       const id = await alertsRepository.insertSubscription(trx, s.id, user.id, randomBytes(24).toString('base64url'), at);
-      if (id) await alertsRepository.addHistory(trx, { situationId: s.id, entity: 'subscription', entityId: id, action: 'subscribe', actor: user.email, at, before: null, after: { situation: slug, user: user.email } });
+      if (id)
+        await alertsRepository.addHistory(trx, {
+          situationId: s.id,
+          entity: 'subscription',
+          entityId: id,
+          action: 'subscribe',
+          actor: user.email,
+          at,
+          before: null,
+          after: { situation: slug, user: user.email },
+        });
     });
     return { subscribed: true };
   }
@@ -435,7 +566,16 @@ export class AlertsService {
   private async removeSubscription(situationId: number, id: number, slug: string, email: string) {
     await this.db.transaction().execute(async (trx) => {
       await alertsRepository.deleteSubscription(trx, id);
-      await alertsRepository.addHistory(trx, { situationId, entity: 'subscription', entityId: id, action: 'unsubscribe', actor: email, at: this.at(), before: { situation: slug, user: email }, after: null });
+      await alertsRepository.addHistory(trx, {
+        situationId,
+        entity: 'subscription',
+        entityId: id,
+        action: 'unsubscribe',
+        actor: email,
+        at: this.at(),
+        before: { situation: slug, user: email },
+        after: null,
+      });
     });
   }
 
@@ -444,7 +584,20 @@ export class AlertsService {
     const base = this.opts.publicUrl;
     return {
       event: 'alert',
-      alert: { id: a.id, rule: a.ruleId, kind: a.kind, location: a.location, locationName: a.locationName, category: a.category, value: a.value, observedOn: a.observedOn, message: a.message, detail: a.detail, figureIds: a.figureIds, triggeredAt: a.triggeredAt },
+      alert: {
+        id: a.id,
+        rule: a.ruleId,
+        kind: a.kind,
+        location: a.location,
+        locationName: a.locationName,
+        category: a.category,
+        value: a.value,
+        observedOn: a.observedOn,
+        message: a.message,
+        detail: a.detail,
+        figureIds: a.figureIds,
+        triggeredAt: a.triggeredAt,
+      },
       situation: { slug: a.situation, title: a.situationTitle },
       url: `${base}/situations/${encodeURIComponent(a.situation)}/alerts#alert-${a.id}`,
     };
@@ -490,7 +643,14 @@ export class AlertsService {
     const giveUp = final || attempts >= MAX_ATTEMPTS;
     const delay = this.opts.retryBaseMs * 4 ** (attempts - 1);
     const next = r.ok || giveUp ? null : new Date(Date.now() + delay).toISOString();
-    await alertsRepository.finishAttempt(this.db, id, { status: r.ok ? 'delivered' : giveUp ? 'failed' : 'pending', attempts, nextAttemptAt: next, lastStatus: r.status, lastError: r.error?.slice(0, 500) ?? null, at: new Date().toISOString() });
+    await alertsRepository.finishAttempt(this.db, id, {
+      status: r.ok ? 'delivered' : giveUp ? 'failed' : 'pending',
+      attempts,
+      nextAttemptAt: next,
+      lastStatus: r.status,
+      lastError: r.error?.slice(0, 500) ?? null,
+      at: new Date().toISOString(),
+    });
     if (next && !this.stopped) {
       // In-process retry; the hourly sweep picks up retries a stopped process left behind.
       this.track(
@@ -534,7 +694,12 @@ export class AlertsService {
     const out: Alert[] = [];
     for (const s of await situationsRepository.list(this.db)) {
       if (this.stopped) break;
-      out.push(...(await this.evaluate(s.slug, ['stale']).catch((err) => { this.opts.logger.warn({ err, slug: s.slug }, 'alerts: hourly evaluation failed'); return []; })));
+      out.push(
+        ...(await this.evaluate(s.slug, ['stale']).catch((err) => {
+          this.opts.logger.warn({ err, slug: s.slug }, 'alerts: hourly evaluation failed');
+          return [];
+        })),
+      );
     }
     for (const id of await alertsRepository.dueDeliveries(this.db, new Date().toISOString(), 500)) await this.track(this.attempt(id)).catch(() => undefined);
     return out;
@@ -560,4 +725,3 @@ export class AlertsService {
     this.opts.mailer?.close();
   }
 }
-

@@ -24,8 +24,7 @@ export interface AtomFeed {
 
 // XML 1.0 forbids most control characters even escaped; user text could carry them, so they are dropped.
 const INVALID_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-export const xmlEscape = (s: string) =>
-  s.replace(INVALID_XML, '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+export const xmlEscape = (s: string) => s.replace(INVALID_XML, '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 export function atom(f: AtomFeed): string {
   const e = xmlEscape;

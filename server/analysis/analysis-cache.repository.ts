@@ -9,13 +9,7 @@ import { nowIso } from '../storage/database';
 export const analysisCacheRepository = {
   /** The stored JSON for this key if it was computed at `stamp`, else undefined. */
   async get(db: Tx, situationId: number, key: string, stamp: string): Promise<string | undefined> {
-    const r = await db
-      .selectFrom('analysis_cache')
-      .select('result')
-      .where('situation_id', '=', situationId)
-      .where('key', '=', key)
-      .where('stamp', '=', stamp)
-      .executeTakeFirst();
+    const r = await db.selectFrom('analysis_cache').select('result').where('situation_id', '=', situationId).where('key', '=', key).where('stamp', '=', stamp).executeTakeFirst();
     return r?.result;
   },
 

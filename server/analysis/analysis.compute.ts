@@ -24,9 +24,13 @@ export async function analysisScope(db: Db, country: string, location: string): 
   const locations = await locationsRepository.list(db, country);
   if (!locations.some((l) => l.code === location)) throw validationFailed([{ path: 'location', message: `unknown location ${location} in ${country}` }]);
   const codes = new Set([location]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
-    for (const l of locations) if (l.parentCode && codes.has(l.parentCode) && !codes.has(l.code)) { codes.add(l.code); grew = true; }
+    for (const l of locations)
+      if (l.parentCode && codes.has(l.parentCode) && !codes.has(l.code)) {
+        codes.add(l.code);
+        grew = true;
+      }
   }
   return { locations, codes: [...codes] };
 }

@@ -17,9 +17,22 @@ export const analysisRepository = {
       .selectFrom('figures as f')
       .innerJoin('organisations as o', 'o.id', 'f.organisation_id')
       .select([
-        'f.id', 'f.location_code', 'f.location_role', 'f.category', 'f.period_start', 'f.period_end', 'f.value', 'f.value_low',
-        'f.value_high', 'f.quantifier', 'f.published_on', 'f.role', 'f.status', 'f.deleted_at',
-        'o.short_name as organisation_short_name', 'o.reliability as organisation_reliability',
+        'f.id',
+        'f.location_code',
+        'f.location_role',
+        'f.category',
+        'f.period_start',
+        'f.period_end',
+        'f.value',
+        'f.value_low',
+        'f.value_high',
+        'f.quantifier',
+        'f.published_on',
+        'f.role',
+        'f.status',
+        'f.deleted_at',
+        'o.short_name as organisation_short_name',
+        'o.reliability as organisation_reliability',
       ])
       .where('f.situation_id', '=', q.situationId)
       .where('f.deleted_at', 'is', null)

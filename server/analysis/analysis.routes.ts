@@ -34,7 +34,12 @@ export function projectionsBody(p: AnalyseResult['projections']) {
 export const analysisQuerySchema = z.strictObject({
   location: locationCode().optional(),
   category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
-  horizon: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(365, 'must be at most 365 days').optional(),
+  horizon: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(365, 'must be at most 365 days')
+    .optional(),
   // Not after today (nothing is known of the future; a far asOf once built years of points), not before 1900.
   asOf: isoDate({ notFuture: true }).optional(),
   thresholds: z
@@ -72,7 +77,11 @@ export function analysisApi(analysis: AnalysisService): Router {
     const q = query(req);
     const x = await analysis.analyse(String(req.params.slug), q);
     const p = x.analysis.projections;
-    res.json({ ...head(x), asOf: q.asOf ?? null, ...withMessages({ horizonDays: x.analysis.input.horizonDays, trackRecord: p.range.trackRecord, origins: p.backtest.past, methods: p.backtest.methods }) });
+    res.json({
+      ...head(x),
+      asOf: q.asOf ?? null,
+      ...withMessages({ horizonDays: x.analysis.input.horizonDays, trackRecord: p.range.trackRecord, origins: p.backtest.past, methods: p.backtest.methods }),
+    });
   });
   return r;
 }

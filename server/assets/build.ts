@@ -54,9 +54,7 @@ export async function buildAssets(opts: { log?: (msg: string) => void } = {}): P
   };
   for (const out of result.outputFiles) write(path.basename(out.path), out.contents);
   write('favicon.svg', fs.readFileSync(path.join(SRC, 'favicon.svg')));
-  const inputs = [...Object.keys(result.metafile.inputs).filter((i) => !i.includes('node_modules')), 'public/src/favicon.svg'].map((i) =>
-    path.relative(ROOT, path.resolve(i)),
-  );
+  const inputs = [...Object.keys(result.metafile.inputs).filter((i) => !i.includes('node_modules')), 'public/src/favicon.svg'].map((i) => path.relative(ROOT, path.resolve(i)));
   const manifest: Manifest = { files, inputs };
   const tmp = `${MANIFEST}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2));

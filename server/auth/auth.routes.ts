@@ -12,8 +12,13 @@ import { usersRepository } from './users.repository';
 export function authApi(storage: Storage, opts: { rateLimit?: number } = {}): Router {
   const r = Router();
   const tokens = new TokensService(storage);
-  const limiter = rateLimit({ windowMs: 15 * 60 * 1000, limit: opts.rateLimit ?? 20, standardHeaders: 'draft-8', legacyHeaders: false,
-    handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'Too many sign-in attempts; wait 15 minutes and try again')) });
+  const limiter = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: opts.rateLimit ?? 20,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', 'Too many sign-in attempts; wait 15 minutes and try again')),
+  });
   r.post('/auth/tokens', limiter, async (req, res) => {
     const { email, password, ...options } = parseOrThrow(tokenRequestSchema, req.body);
     const user = await usersRepository.verify(storage.db, email, password);

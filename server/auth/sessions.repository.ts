@@ -10,7 +10,10 @@ export const sessionsRepository = {
   async create(db: Tx, userId: number, now = new Date()): Promise<{ id: string; expiresAt: Date }> {
     const id = newToken('ses');
     const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-    await db.insertInto('sessions').values({ id: tokenHash(id), user_id: userId, created_at: now.toISOString(), expires_at: expiresAt.toISOString() }).execute();
+    await db
+      .insertInto('sessions')
+      .values({ id: tokenHash(id), user_id: userId, created_at: now.toISOString(), expires_at: expiresAt.toISOString() })
+      .execute();
     return { id, expiresAt };
   },
   /** The signed-in user of a live session; undefined when the session is unknown, expired or the user is disabled. */

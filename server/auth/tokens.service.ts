@@ -35,7 +35,8 @@ export class TokensService {
   /** Admin (or the CLI): the account can no longer sign in; its tokens are revoked and its sessions ended. */
   async disableUser(input: unknown, by: AuthUser | 'cli'): Promise<{ email: string; alreadyDisabled: boolean }> {
     const { email } = parseOrThrow(disableUserSchema, input);
-    if (by !== 'cli' && by.email === email) throw new HttpError(400, 'validation_failed', 'email: an admin cannot disable their own account', { fields: [{ path: 'email', message: 'is your own account' }] });
+    if (by !== 'cli' && by.email === email)
+      throw new HttpError(400, 'validation_failed', 'email: an admin cannot disable their own account', { fields: [{ path: 'email', message: 'is your own account' }] });
     const done = await this.storage.db.transaction().execute((trx) => usersRepository.disable(trx, email));
     if (!done) throw notFound(`User ${email}`);
     return { email: done.email, alreadyDisabled: done.alreadyDisabled };

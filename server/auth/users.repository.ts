@@ -49,7 +49,10 @@ export const usersRepository = {
   /** A new token for the user, valid until `expiresAt` (ISO timestamp); only its SHA-256 is stored. */
   async createToken(db: Tx, userId: number, label: string | null, expiresAt: string = defaultTokenExpiry()): Promise<string> {
     const token = newToken('dt');
-    await db.insertInto('api_tokens').values({ user_id: userId, token_hash: tokenHash(token), label, created_at: nowIso(), expires_at: expiresAt }).execute();
+    await db
+      .insertInto('api_tokens')
+      .values({ user_id: userId, token_hash: tokenHash(token), label, created_at: nowIso(), expires_at: expiresAt })
+      .execute();
     return token;
   },
   /** The user of a live token: not revoked, not expired (tokens made before expiry existed have none), user not disabled. */

@@ -10,9 +10,7 @@ import type { ChartPayload, ReportedPoint } from './types';
 import { SCENARIO_COLOUR } from './palette';
 
 /** What a dataset stands for; read by tooltips, the legend filter and the plugins below. */
-export type Kind =
-  | 'reported' | 'reconciled' | 'band-low' | 'band-high' | 'projection-central' | 'range-low' | 'range-high'
-  | 'curve' | 'scenario' | 'past' | 'bar';
+export type Kind = 'reported' | 'reconciled' | 'band-low' | 'band-high' | 'projection-central' | 'range-low' | 'range-high' | 'curve' | 'scenario' | 'past' | 'bar';
 export interface Meta {
   kind: Kind;
   /** Helper datasets (the lower edge of a band) stay out of the legend and tooltips. */
@@ -55,7 +53,7 @@ export function wrap(text: string, width = 64, maxLines = 6): string[] {
   return lines;
 }
 
-export const meta = (ds: unknown): Meta => ((ds as { dt?: Meta }).dt ?? { kind: 'bar' });
+export const meta = (ds: unknown): Meta => (ds as { dt?: Meta }).dt ?? { kind: 'bar' };
 
 /** Fills the canvas white first: a PNG pasted into a report must not be transparent. */
 export const background: Plugin = {

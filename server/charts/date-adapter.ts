@@ -10,21 +10,60 @@
  */
 import { _adapters } from 'chart.js';
 import {
-  toDate, isValid, addYears, addQuarters, addMonths, addWeeks, addDays, addHours, addMinutes, addSeconds, addMilliseconds,
-  differenceInYears, differenceInQuarters, differenceInMonths, differenceInWeeks, differenceInDays, differenceInHours, differenceInMinutes,
-  differenceInSeconds, differenceInMilliseconds, startOfYear, startOfQuarter, startOfMonth, startOfWeek, startOfDay, startOfHour, startOfMinute,
-  startOfSecond, endOfYear, endOfQuarter, endOfMonth, endOfWeek, endOfDay, endOfHour, endOfMinute, endOfSecond,
+  toDate,
+  isValid,
+  addYears,
+  addQuarters,
+  addMonths,
+  addWeeks,
+  addDays,
+  addHours,
+  addMinutes,
+  addSeconds,
+  addMilliseconds,
+  differenceInYears,
+  differenceInQuarters,
+  differenceInMonths,
+  differenceInWeeks,
+  differenceInDays,
+  differenceInHours,
+  differenceInMinutes,
+  differenceInSeconds,
+  differenceInMilliseconds,
+  startOfYear,
+  startOfQuarter,
+  startOfMonth,
+  startOfWeek,
+  startOfDay,
+  startOfHour,
+  startOfMinute,
+  startOfSecond,
+  endOfYear,
+  endOfQuarter,
+  endOfMonth,
+  endOfWeek,
+  endOfDay,
+  endOfHour,
+  endOfMinute,
+  endOfSecond,
 } from 'date-fns';
 
 // Chart.js asks for a format per unit and hands it back to format(); here the "format" is a set of Intl options.
 const FORMATS: Record<string, Intl.DateTimeFormatOptions> = {
-  datetime: { dateStyle: 'medium', timeStyle: 'medium' }, millisecond: { timeStyle: 'medium' }, second: { timeStyle: 'medium' },
-  minute: { timeStyle: 'short' }, hour: { hour: 'numeric' }, day: { month: 'short', day: 'numeric' }, week: { dateStyle: 'medium' },
-  month: { month: 'short', year: 'numeric' }, quarter: { month: 'short', year: 'numeric' }, year: { year: 'numeric' },
+  datetime: { dateStyle: 'medium', timeStyle: 'medium' },
+  millisecond: { timeStyle: 'medium' },
+  second: { timeStyle: 'medium' },
+  minute: { timeStyle: 'short' },
+  hour: { hour: 'numeric' },
+  day: { month: 'short', day: 'numeric' },
+  week: { dateStyle: 'medium' },
+  month: { month: 'short', year: 'numeric' },
+  quarter: { month: 'short', year: 'numeric' },
+  year: { year: 'numeric' },
 };
 const formatters = new Map<Intl.DateTimeFormatOptions, Intl.DateTimeFormat>();
 const formatTime = (time: number, options: Intl.DateTimeFormatOptions | string) => {
-  const o = typeof options === 'string' ? FORMATS[options] ?? FORMATS.datetime : options;
+  const o = typeof options === 'string' ? (FORMATS[options] ?? FORMATS.datetime) : options;
   let f = formatters.get(o);
   if (!f) formatters.set(o, (f = new Intl.DateTimeFormat(undefined, o)));
   return f.format(time);
@@ -36,8 +75,28 @@ const parseIsoDate = (s: string) => {
 };
 
 type Unit = 'millisecond' | 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year' | 'isoWeek';
-const ADD = { millisecond: addMilliseconds, second: addSeconds, minute: addMinutes, hour: addHours, day: addDays, week: addWeeks, month: addMonths, quarter: addQuarters, year: addYears };
-const DIFF = { millisecond: differenceInMilliseconds, second: differenceInSeconds, minute: differenceInMinutes, hour: differenceInHours, day: differenceInDays, week: differenceInWeeks, month: differenceInMonths, quarter: differenceInQuarters, year: differenceInYears };
+const ADD = {
+  millisecond: addMilliseconds,
+  second: addSeconds,
+  minute: addMinutes,
+  hour: addHours,
+  day: addDays,
+  week: addWeeks,
+  month: addMonths,
+  quarter: addQuarters,
+  year: addYears,
+};
+const DIFF = {
+  millisecond: differenceInMilliseconds,
+  second: differenceInSeconds,
+  minute: differenceInMinutes,
+  hour: differenceInHours,
+  day: differenceInDays,
+  week: differenceInWeeks,
+  month: differenceInMonths,
+  quarter: differenceInQuarters,
+  year: differenceInYears,
+};
 const START = { second: startOfSecond, minute: startOfMinute, hour: startOfHour, day: startOfDay, month: startOfMonth, quarter: startOfQuarter, year: startOfYear };
 const END = { second: endOfSecond, minute: endOfMinute, hour: endOfHour, day: endOfDay, week: endOfWeek, month: endOfMonth, quarter: endOfQuarter, year: endOfYear };
 

@@ -3,7 +3,20 @@
  * (esbuild drops the rest of Chart.js); the PNG renderer registers the same list so both draw alike.
  */
 import {
-  Chart, LineController, BarController, LineElement, PointElement, BarElement, LinearScale, CategoryScale, TimeScale, Legend, Tooltip, Filler, Title, SubTitle,
+  Chart,
+  LineController,
+  BarController,
+  LineElement,
+  PointElement,
+  BarElement,
+  LinearScale,
+  CategoryScale,
+  TimeScale,
+  Legend,
+  Tooltip,
+  Filler,
+  Title,
+  SubTitle,
 } from 'chart.js';
 
 export function registerChartParts(): typeof Chart {

@@ -25,48 +25,140 @@ export function seriesChart(payload: ChartPayload, target: Target): ChartConfigu
         type: 'line',
         label: t('chart.series.reported', { organisation: org }),
         data: s.reported.filter((p) => p.organisation === org).map((p): Pt => ({ x: toMs(p.date), y: p.value, figure: p })),
-        showLine: false, pointStyle: shape, pointRadius: 6, pointHoverRadius: 8, pointHitRadius: 8,
-        backgroundColor: colour, borderColor: '#1a1a1a', borderWidth: 1, order: 0,
+        showLine: false,
+        pointStyle: shape,
+        pointRadius: 6,
+        pointHoverRadius: 8,
+        pointHitRadius: 8,
+        backgroundColor: colour,
+        borderColor: '#1a1a1a',
+        borderWidth: 1,
+        order: 0,
       },
       { kind: 'reported' },
     );
   }
   add(
-    { type: 'line', label: t('chart.series.reconciled'), data: s.reconciled.map((p) => ({ x: toMs(p.date), y: p.value })), borderColor: SERIES_COLOUR, backgroundColor: SERIES_COLOUR, borderWidth: 2.5, ...line, order: 1 },
+    {
+      type: 'line',
+      label: t('chart.series.reconciled'),
+      data: s.reconciled.map((p) => ({ x: toMs(p.date), y: p.value })),
+      borderColor: SERIES_COLOUR,
+      backgroundColor: SERIES_COLOUR,
+      borderWidth: 2.5,
+      ...line,
+      order: 1,
+    },
     { kind: 'reconciled' },
   );
   // Bands are two datasets: the lower edge (a helper), then the upper edge filled down to it.
   const band = (kindLow: Kind, kindHigh: Kind, label: string, rows: { x: number; lo: number; hi: number }[], fill: string, border: string, dash: number[], order: number) => {
     const los = Object.fromEntries(rows.map((r) => [r.x, r.lo]));
     const his = Object.fromEntries(rows.map((r) => [r.x, r.hi]));
-    add({ type: 'line', label: `${label} (low)`, data: rows.map((r) => ({ x: r.x, y: r.lo })), borderColor: border, borderWidth: 1, borderDash: dash, backgroundColor: fill, fill: false, ...line, order }, { kind: kindLow, helper: true, pair: his });
-    add({ type: 'line', label, data: rows.map((r) => ({ x: r.x, y: r.hi })), borderColor: border, borderWidth: 1, borderDash: dash, backgroundColor: fill, fill: '-1', ...line, pointStyle: 'rect', order }, { kind: kindHigh, pair: los });
+    add(
+      {
+        type: 'line',
+        label: `${label} (low)`,
+        data: rows.map((r) => ({ x: r.x, y: r.lo })),
+        borderColor: border,
+        borderWidth: 1,
+        borderDash: dash,
+        backgroundColor: fill,
+        fill: false,
+        ...line,
+        order,
+      },
+      { kind: kindLow, helper: true, pair: his },
+    );
+    add(
+      {
+        type: 'line',
+        label,
+        data: rows.map((r) => ({ x: r.x, y: r.hi })),
+        borderColor: border,
+        borderWidth: 1,
+        borderDash: dash,
+        backgroundColor: fill,
+        fill: '-1',
+        ...line,
+        pointStyle: 'rect',
+        order,
+      },
+      { kind: kindHigh, pair: los },
+    );
   };
   if (s.band.some((b) => b.high > b.low))
-    band('band-low', 'band-high', t('chart.series.band'), s.band.map((b) => ({ x: toMs(b.date), lo: b.low, hi: b.high })), 'rgba(0, 0, 0, 0.12)', 'rgba(0, 0, 0, 0.35)', [], 3);
+    band(
+      'band-low',
+      'band-high',
+      t('chart.series.band'),
+      s.band.map((b) => ({ x: toMs(b.date), lo: b.low, hi: b.high })),
+      'rgba(0, 0, 0, 0.12)',
+      'rgba(0, 0, 0, 0.35)',
+      [],
+      3,
+    );
 
   const projection = s.projection;
   if (projection) {
     const pts = projection.points.map((p) => ({ ...p, x: toMs(p.date) }));
-    band('range-low', 'range-high', t('chart.series.range80'), pts.map((p) => ({ x: p.x, lo: p.low, hi: p.high })), withAlpha(PROJECTION_COLOUR, 0.22), withAlpha(PROJECTION_COLOUR, 0.45), [2, 3], 6);
+    band(
+      'range-low',
+      'range-high',
+      t('chart.series.range80'),
+      pts.map((p) => ({ x: p.x, lo: p.low, hi: p.high })),
+      withAlpha(PROJECTION_COLOUR, 0.22),
+      withAlpha(PROJECTION_COLOUR, 0.45),
+      [2, 3],
+      6,
+    );
     add(
-      { type: 'line', label: t('chart.series.central'), data: pts.map((p) => ({ x: p.x, y: p.central })), borderColor: PROJECTION_COLOUR, backgroundColor: PROJECTION_COLOUR, borderWidth: 2, borderDash: [8, 5], ...line, order: 4 },
+      {
+        type: 'line',
+        label: t('chart.series.central'),
+        data: pts.map((p) => ({ x: p.x, y: p.central })),
+        borderColor: PROJECTION_COLOUR,
+        backgroundColor: PROJECTION_COLOUR,
+        borderWidth: 2,
+        borderDash: [8, 5],
+        ...line,
+        order: 4,
+      },
       { kind: 'projection-central' },
     );
   }
   if (s.past.length) {
     add(
       {
-        type: 'line', label: t('chart.series.past'), data: s.past.map((p) => ({ x: toMs(p.target), y: p.central })),
-        showLine: false, pointStyle: 'circle', pointRadius: 4, pointHoverRadius: 6, pointHitRadius: 6,
-        backgroundColor: '#ffffff', borderColor: PROJECTION_COLOUR, borderWidth: 1.5, order: 2,
+        type: 'line',
+        label: t('chart.series.past'),
+        data: s.past.map((p) => ({ x: toMs(p.target), y: p.central })),
+        showLine: false,
+        pointStyle: 'circle',
+        pointRadius: 4,
+        pointHoverRadius: 6,
+        pointHitRadius: 6,
+        backgroundColor: '#ffffff',
+        borderColor: PROJECTION_COLOUR,
+        borderWidth: 1.5,
+        order: 2,
       },
       { kind: 'past' },
     );
   }
   for (const c of s.curves) {
     add(
-      { type: 'line', label: c.label, data: c.points.map((p) => ({ x: toMs(p.date), y: p.value })), borderColor: HIGH_COLOUR, backgroundColor: HIGH_COLOUR, borderWidth: 1.5, borderDash: [2, 4], ...line, order: 5 },
+      {
+        type: 'line',
+        label: c.label,
+        data: c.points.map((p) => ({ x: toMs(p.date), y: p.value })),
+        borderColor: HIGH_COLOUR,
+        backgroundColor: HIGH_COLOUR,
+        borderWidth: 1.5,
+        borderDash: [2, 4],
+        ...line,
+        order: 5,
+      },
       { kind: 'curve' },
     );
   }
@@ -76,7 +168,20 @@ export function seriesChart(payload: ChartPayload, target: Target): ChartConfigu
   for (const sc of s.scenarios) {
     const label = t(`chart.series.scenario.${sc.kind}`, { organisation: sc.organisation, value: f.compactLong(sc.value) });
     add(
-      { type: 'line', label, data: [{ x: xMin, y: sc.value }, { x: xMax, y: sc.value }], borderColor: SCENARIO_COLOUR, backgroundColor: SCENARIO_COLOUR, borderWidth: 1.5, borderDash: [10, 4, 2, 4], ...line, order: 2 },
+      {
+        type: 'line',
+        label,
+        data: [
+          { x: xMin, y: sc.value },
+          { x: xMax, y: sc.value },
+        ],
+        borderColor: SCENARIO_COLOUR,
+        backgroundColor: SCENARIO_COLOUR,
+        borderWidth: 1.5,
+        borderDash: [10, 4, 2, 4],
+        ...line,
+        order: 2,
+      },
       { kind: 'scenario', value: sc.value },
     );
   }
@@ -95,7 +200,11 @@ export function seriesChart(payload: ChartPayload, target: Target): ChartConfigu
     }
     if (m.kind === 'past') {
       const p = pastByX.get(raw.x);
-      if (p) return [t('chart.tooltip.pastSaid', { date: f.dateWords(p.date), central: f.number(p.central), range: fmtRange(p.low, p.high) }), t(p.held ? 'chart.tooltip.pastHeld' : 'chart.tooltip.pastMissed', { actual: f.number(p.actual) })];
+      if (p)
+        return [
+          t('chart.tooltip.pastSaid', { date: f.dateWords(p.date), central: f.number(p.central), range: fmtRange(p.low, p.high) }),
+          t(p.held ? 'chart.tooltip.pastHeld' : 'chart.tooltip.pastMissed', { actual: f.number(p.actual) }),
+        ];
     }
     if (m.pair) {
       const other = m.pair[raw.x];
@@ -116,7 +225,9 @@ export function seriesChart(payload: ChartPayload, target: Target): ChartConfigu
       interaction: { mode: 'nearest', intersect: true },
       scales: {
         x: {
-          type: 'time', min: xMin, max: xMax,
+          type: 'time',
+          min: xMin,
+          max: xMax,
           time: { unit: 'day', tooltipFormat: undefined },
           ticks: { maxRotation: 0, autoSkipPadding: 16, callback: (v) => f.dateShort(toIso(Number(v))) },
           title: { display: true, text: t('chart.axis.date') },

@@ -36,7 +36,11 @@ void runCli(
     const head = ['date', 'target', 'central', 'low', 'high', 'reported', 'held'];
     const table = p.backtest.past.map((o) => [o.date, o.target, num(o.central), num(o.low), num(o.high), num(o.actual), o.held ? 'yes' : 'no']);
     const widths = head.map((_, i) => Math.max(head[i].length, ...table.map((r) => r[i].length)));
-    const line = (r: string[]) => r.map((c, i) => (i < 2 || i === 6 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+    const line = (r: string[]) =>
+      r
+        .map((c, i) => (i < 2 || i === 6 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+        .join('  ')
+        .trimEnd();
     out.push('', line(head), ...table.map(line), '');
     const tr = p.range.trackRecord;
     if (tr.n === 0) out.push(`No track record: ${reasonText(tr.reason, en)}.`);
@@ -44,7 +48,11 @@ void runCli(
       `${name.padEnd(34)} n ${String(s.n).padStart(4)}  MAPE ${num(s.mape, 2).padStart(7)}%  MASE ${num(s.mase, 3).padStart(6)}  held ${s.held}/${s.n} (${num(s.coverage == null ? null : s.coverage * 100, 0)}%)`;
     out.push(stat('published (combined)', tr), stat('baseline: last rate (naive)', tr.baselines.naive), stat('baseline: average of last 8 (drift8)', tr.baselines.drift8));
     for (const m of Object.values(p.backtest.methods ?? {})) {
-      out.push(m.n ? stat(`method: ${m.method}`, { n: m.n, mape: m.mape, mase: m.mase, held: Math.round((m.coverage80 ?? 0) * m.n), coverage: m.coverage80 }) : `${`method: ${m.method}`.padEnd(34)} ${reasonText(m.reason, en)}`);
+      out.push(
+        m.n
+          ? stat(`method: ${m.method}`, { n: m.n, mape: m.mape, mase: m.mase, held: Math.round((m.coverage80 ?? 0) * m.n), coverage: m.coverage80 })
+          : `${`method: ${m.method}`.padEnd(34)} ${reasonText(m.reason, en)}`,
+      );
     }
     process.stdout.write(out.join('\n') + '\n');
   },

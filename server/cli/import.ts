@@ -19,9 +19,19 @@ import { usersRepository } from '../auth/users.repository';
  */
 void runCli(
   {
-    situation: { type: 'string' }, commit: { type: 'boolean' }, status: { type: 'string' }, map: { type: 'string', multiple: true },
-    'country-filter': { type: 'boolean' }, organisation: { type: 'string' }, 'source-url': { type: 'string' }, quote: { type: 'string' },
-    'published-on': { type: 'string' }, location: { type: 'string' }, category: { type: 'string' }, quantifier: { type: 'string' }, unit: { type: 'string' },
+    situation: { type: 'string' },
+    commit: { type: 'boolean' },
+    status: { type: 'string' },
+    map: { type: 'string', multiple: true },
+    'country-filter': { type: 'boolean' },
+    organisation: { type: 'string' },
+    'source-url': { type: 'string' },
+    quote: { type: 'string' },
+    'published-on': { type: 'string' },
+    location: { type: 'string' },
+    category: { type: 'string' },
+    quantifier: { type: 'string' },
+    unit: { type: 'string' },
     as: { type: 'string' },
   },
   async ({ values, positionals, storage }) => {
@@ -29,11 +39,23 @@ void runCli(
     if (!file) throw new HttpError(400, 'validation_failed', 'Name the CSV file: npm run import -- <file.csv> --situation <slug>');
     if (!values.situation) throw new HttpError(400, 'validation_failed', '--situation <slug> is required');
     let size: number;
-    try { size = fs.statSync(file).size; } catch { throw new HttpError(400, 'validation_failed', `Cannot read ${file}`); }
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      throw new HttpError(400, 'validation_failed', `Cannot read ${file}`);
+    }
     const opts = parseOrThrow(importOptionsSchema, {
-      status: values.status, map: values.map, countryFilter: values['country-filter'] ? 'true' : undefined, organisation: values.organisation,
-      sourceUrl: values['source-url'], quote: values.quote, publishedOn: values['published-on'], location: values.location,
-      category: values.category, quantifier: values.quantifier, unit: values.unit,
+      status: values.status,
+      map: values.map,
+      countryFilter: values['country-filter'] ? 'true' : undefined,
+      organisation: values.organisation,
+      sourceUrl: values['source-url'],
+      quote: values.quote,
+      publishedOn: values['published-on'],
+      location: values.location,
+      category: values.category,
+      quantifier: values.quantifier,
+      unit: values.unit,
     });
     // History names the operator. Importing as approved skips the second pair of eyes, so it needs --as naming an
     // active admin account; otherwise the operator imports as an editor would (drafts).
@@ -46,7 +68,10 @@ void runCli(
     if (opts.status === 'approved' && user.role !== 'admin')
       throw new HttpError(403, 'forbidden', '--status approved needs --as <email of an admin account>; without it figures are imported as drafts for another editor to approve');
     const lines = size > 200_000 ? Math.round(size / 120) : 0; // a rough row estimate for the bar; corrected as rows arrive
-    const bar = lines && process.stderr.isTTY !== undefined ? new SingleBar({ format: '{phase} |{bar}| {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic) : undefined;
+    const bar =
+      lines && process.stderr.isTTY !== undefined
+        ? new SingleBar({ format: '{phase} |{bar}| {value}/{total} rows | {speed} rows/s | ETA {eta_formatted}', stream: process.stderr }, Presets.shades_classic)
+        : undefined;
     const phase = values.commit ? 'importing' : 'checking';
     const started = Date.now();
     const progress = (n: number) => {
@@ -70,8 +95,16 @@ void runCli(
       }
     } else report = await service.preview(values.situation as string, source, options, user);
     bar?.stop();
-    console.log(`File ${report.filename} (${report.layout ?? 'unknown layout'}${report.hxl ? ', HXL' : ''}): ${report.rowsRead} rows, ${report.figuresInFile} figures, ${report.newFigures} new, ${report.duplicates} already present.`);
-    if (report.newLocations.length) console.log(`New locations: ${report.newLocations.length} (${report.newLocations.slice(0, 5).map((l) => `${l.code} ${l.name}`).join(', ')}${report.newLocations.length > 5 ? ', …' : ''})`);
+    console.log(
+      `File ${report.filename} (${report.layout ?? 'unknown layout'}${report.hxl ? ', HXL' : ''}): ${report.rowsRead} rows, ${report.figuresInFile} figures, ${report.newFigures} new, ${report.duplicates} already present.`,
+    );
+    if (report.newLocations.length)
+      console.log(
+        `New locations: ${report.newLocations.length} (${report.newLocations
+          .slice(0, 5)
+          .map((l) => `${l.code} ${l.name}`)
+          .join(', ')}${report.newLocations.length > 5 ? ', …' : ''})`,
+      );
     if (report.newOrganisations.length) console.log(`New organisations (reliability medium): ${report.newOrganisations.join(', ')}`);
     for (const n of report.notes) console.log(`Note: ${n}`);
     if (report.errorCount) {

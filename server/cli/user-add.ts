@@ -11,8 +11,17 @@ function promptPassword(question: string): Promise<string> {
     const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
     const out = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WritableStream };
     let asked = false;
-    out._writeToOutput = (s: string) => { if (!asked) { out.output.write(s); asked = true; } };
-    rl.question(question, (answer) => { rl.close(); process.stdout.write('\n'); resolve(answer); });
+    out._writeToOutput = (s: string) => {
+      if (!asked) {
+        out.output.write(s);
+        asked = true;
+      }
+    };
+    rl.question(question, (answer) => {
+      rl.close();
+      process.stdout.write('\n');
+      resolve(answer);
+    });
   });
 }
 

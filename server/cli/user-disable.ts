@@ -8,5 +8,7 @@ import { TokensService } from '../auth/tokens.service';
  */
 void runCli({ email: { type: 'string' } }, async ({ values, storage }) => {
   const done = await new TokensService(storage).disableUser({ email: values.email }, 'cli');
-  console.log(done.alreadyDisabled ? `${done.email} was already disabled; any remaining tokens and sessions are revoked.` : `Disabled ${done.email}: tokens revoked, sessions ended.`);
+  console.log(
+    done.alreadyDisabled ? `${done.email} was already disabled; any remaining tokens and sessions are revoked.` : `Disabled ${done.email}: tokens revoked, sessions ended.`,
+  );
 });

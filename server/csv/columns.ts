@@ -34,10 +34,19 @@ const STRINGIFY = { record_delimiter: 'windows', quote_record_delimiter: true, c
  * string per batch, each made by csv-stringify. Batching keeps the per-row cost of streams out of million-row
  * exports; memory holds one batch. An empty export still has its header (and HXL) rows.
  */
-export async function* csvChunks<T>(columns: readonly Column<T>[], opts: CsvStreamOptions, batches: AsyncIterable<readonly CellValue[][]> | Iterable<readonly CellValue[][]>): AsyncGenerator<string> {
+export async function* csvChunks<T>(
+  columns: readonly Column<T>[],
+  opts: CsvStreamOptions,
+  batches: AsyncIterable<readonly CellValue[][]> | Iterable<readonly CellValue[][]>,
+): AsyncGenerator<string> {
   const head = [columns.map((c) => c.header), ...(opts.hxl ? [columns.map((c) => c.hxl ?? '')] : [])];
   yield stringify(head, { ...STRINGIFY, bom: opts.bom });
-  for await (const rows of batches) if (rows.length) yield stringify(rows.map((r) => r.map(formatCell)), STRINGIFY);
+  for await (const rows of batches)
+    if (rows.length)
+      yield stringify(
+        rows.map((r) => r.map(formatCell)),
+        STRINGIFY,
+      );
 }
 
 /** A CSV download of object rows: each column's `value` gives its cell. Pipe it to the response or a file. */

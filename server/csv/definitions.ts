@@ -32,12 +32,12 @@ export function definitionsText(text?: ReadableText): string {
   para(
     "Spreadsheet safety: a text cell that starts with =, +, -, @, a tab or a carriage return is written with a leading apostrophe (') so that spreadsheets show it as text instead of running it as a formula. Plain numbers such as -12 or +3.5 are left as they are. The import removes that apostrophe again.",
   );
+  para('Byte order mark: with bom=1 the file starts with a UTF-8 byte order mark, which Excel on Windows needs to show non-English names correctly.');
   para(
-    'Byte order mark: with bom=1 the file starts with a UTF-8 byte order mark, which Excel on Windows needs to show non-English names correctly.',
-  );
-  para(
-    'HXL: with hxl=1 a second row holds HXL hashtags (https://hxlstandard.org), so HDX tools and HXL-aware imports can recognise the columns whatever their names. Population columns carry the category\'s tag when a file holds a single category (' +
-      Object.entries(CATEGORY_TAGS).map(([c, t]) => `${c} ${t}`).join(', ') +
+    "HXL: with hxl=1 a second row holds HXL hashtags (https://hxlstandard.org), so HDX tools and HXL-aware imports can recognise the columns whatever their names. Population columns carry the category's tag when a file holds a single category (" +
+      Object.entries(CATEGORY_TAGS)
+        .map(([c, t]) => `${c} ${t}`)
+        .join(', ') +
       ') and the plain #affected tag when rows mix categories, in which case the category column (#meta+category) says which population a row counts. Location columns carry #country (admin level 0), #adm1 or #adm2 when all rows are at one level, else #loc. Tags shown below are those of a file that mixes categories and levels; for a single-category file read #affected+idps (for example) in place of #affected.',
   );
   for (const [name, ex] of Object.entries(EXPORTS)) {

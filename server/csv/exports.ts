@@ -117,15 +117,45 @@ export interface SeriesExportRow {
 export function seriesColumns(opts: TagOptions = {}): Column<SeriesExportRow>[] {
   const pop = categoryTag(opts.category);
   return [
-    { key: 'date', header: 'date', hxl: '#date+reported', description: 'Date of the point (YYYY-MM-DD): the as-of date for stocks, the running total to this day for flows.', value: (r) => r.date },
+    {
+      key: 'date',
+      header: 'date',
+      hxl: '#date+reported',
+      description: 'Date of the point (YYYY-MM-DD): the as-of date for stocks, the running total to this day for flows.',
+      value: (r) => r.date,
+    },
     { key: 'location', header: 'location', hxl: locationTag(opts.adminLevel, 'code'), description: 'Location code (p-code, ISO 3166-2 or ISO3).', value: (r) => r.location },
     { key: 'category', header: 'category', hxl: '#meta+category', description: 'Category of the series (see the figures export).', value: (r) => r.category },
-    { key: 'value', header: 'value', hxl: pop, description: 'Reconciled value in people: the approved recommended figure of the date, or, when derived, the sum of the child locations.', value: (r) => r.value },
-    { key: 'quantifier', header: 'quantifier', hxl: '#meta+quantifier', description: "Quantifier of the figure the point comes from (more_than: a lower bound); empty for derived points.", value: (r) => r.quantifier },
+    {
+      key: 'value',
+      header: 'value',
+      hxl: pop,
+      description: 'Reconciled value in people: the approved recommended figure of the date, or, when derived, the sum of the child locations.',
+      value: (r) => r.value,
+    },
+    {
+      key: 'quantifier',
+      header: 'quantifier',
+      hxl: '#meta+quantifier',
+      description: 'Quantifier of the figure the point comes from (more_than: a lower bound); empty for derived points.',
+      value: (r) => r.quantifier,
+    },
     { key: 'bandLow', header: 'bandLow', hxl: `${pop}+min`, description: 'Lowest approved figure of the date, any role (triangulation band).', value: (r) => r.bandLow },
     { key: 'bandHigh', header: 'bandHigh', hxl: `${pop}+max`, description: 'Highest approved figure of the date, any role (triangulation band).', value: (r) => r.bandHigh },
-    { key: 'derived', header: 'derived', hxl: '#meta+derived', description: "true when the value is the sum of child locations' latest values (not older than the staleness window), false when the location has its own figure.", value: (r) => (r.derived ? 'true' : 'false') },
-    { key: 'sources', header: 'sources', hxl: '#meta+source', description: 'Organisations whose figures make the point and its band, separated by "; ".', value: (r) => r.sources.join('; ') },
+    {
+      key: 'derived',
+      header: 'derived',
+      hxl: '#meta+derived',
+      description: "true when the value is the sum of child locations' latest values (not older than the staleness window), false when the location has its own figure.",
+      value: (r) => (r.derived ? 'true' : 'false'),
+    },
+    {
+      key: 'sources',
+      header: 'sources',
+      hxl: '#meta+source',
+      description: 'Organisations whose figures make the point and its band, separated by "; ".',
+      value: (r) => r.sources.join('; '),
+    },
   ];
 }
 
@@ -163,24 +193,77 @@ export interface ProjectionExportRow {
 /** The projections export. */
 export function projectionColumns(opts: TagOptions = {}): Column<ProjectionExportRow>[] {
   const p = `${categoryTag(opts.category)}+projected`;
-  const v = <K extends keyof ProjectionExportRow>(k: K) => (r: ProjectionExportRow) => (r[k] ?? null) as never;
+  const v =
+    <K extends keyof ProjectionExportRow>(k: K) =>
+    (r: ProjectionExportRow) =>
+      (r[k] ?? null) as never;
   return [
-    { key: 'kind', header: 'kind', hxl: '#meta+kind', description: 'published: the published projection on a day; trackRecord: scores at the horizon; past: what the published projection said at a past report; scenario: a scenario beside the range; curve: an alternative method.', value: (r) => r.kind },
-    { key: 'method', header: 'method', hxl: '#meta+method', description: 'combined (the published rule), naive, drift8 (its baselines), linear, drift, loglinear, logistic, holt (alternative methods), or the scenario kind (loglinear, logistic, ceiling, planning_figure, expected).', value: (r) => r.method },
-    { key: 'date', header: 'date', hxl: '#date+projected', description: 'published, scenario, curve: the projected date; past: the report the projection was made from (YYYY-MM-DD).', value: v('date') },
+    {
+      key: 'kind',
+      header: 'kind',
+      hxl: '#meta+kind',
+      description:
+        'published: the published projection on a day; trackRecord: scores at the horizon; past: what the published projection said at a past report; scenario: a scenario beside the range; curve: an alternative method.',
+      value: (r) => r.kind,
+    },
+    {
+      key: 'method',
+      header: 'method',
+      hxl: '#meta+method',
+      description:
+        'combined (the published rule), naive, drift8 (its baselines), linear, drift, loglinear, logistic, holt (alternative methods), or the scenario kind (loglinear, logistic, ceiling, planning_figure, expected).',
+      value: (r) => r.method,
+    },
+    {
+      key: 'date',
+      header: 'date',
+      hxl: '#date+projected',
+      description: 'published, scenario, curve: the projected date; past: the report the projection was made from (YYYY-MM-DD).',
+      value: v('date'),
+    },
     { key: 'target', header: 'target', hxl: '#date+target', description: 'past: the date that projection was for (the report date plus the horizon).', value: v('target') },
-    { key: 'central', header: 'central', hxl: p, description: 'Central projection, in people (scenario rows: the scenario\'s value).', value: v('central') },
+    { key: 'central', header: 'central', hxl: p, description: "Central projection, in people (scenario rows: the scenario's value).", value: v('central') },
     { key: 'low80', header: 'low80', hxl: `${p}+min`, description: 'Low end of the 80% range.', value: v('low80') },
     { key: 'high80', header: 'high80', hxl: `${p}+max`, description: 'High end of the 80% range.', value: v('high80') },
     { key: 'low95', header: 'low95', hxl: `${p}+min+pi95`, description: 'curve: lower bound of the 95% prediction interval.', value: v('low95') },
     { key: 'high95', header: 'high95', hxl: `${p}+max+pi95`, description: 'curve: upper bound of the 95% prediction interval.', value: v('high95') },
-    { key: 'actual', header: 'actual', hxl: `${categoryTag(opts.category)}+reported`, description: 'past: the value reported at the target date (interpolated between reports).', value: v('actual') },
-    { key: 'held', header: 'held', hxl: '#meta+held', description: 'past: true when the reported value fell inside the 80% range.', value: (r) => (r.held == null ? null : r.held ? 'true' : 'false') },
-    { key: 'horizonDays', header: 'horizonDays', hxl: '#meta+horizon', description: 'trackRecord: days between a report and the date its projection was for.', value: v('horizonDays') },
+    {
+      key: 'actual',
+      header: 'actual',
+      hxl: `${categoryTag(opts.category)}+reported`,
+      description: 'past: the value reported at the target date (interpolated between reports).',
+      value: v('actual'),
+    },
+    {
+      key: 'held',
+      header: 'held',
+      hxl: '#meta+held',
+      description: 'past: true when the reported value fell inside the 80% range.',
+      value: (r) => (r.held == null ? null : r.held ? 'true' : 'false'),
+    },
+    {
+      key: 'horizonDays',
+      header: 'horizonDays',
+      hxl: '#meta+horizon',
+      description: 'trackRecord: days between a report and the date its projection was for.',
+      value: v('horizonDays'),
+    },
     { key: 'n', header: 'n', hxl: '#meta+count', description: 'trackRecord: past projections scored.', value: v('n') },
     { key: 'mape', header: 'mape', hxl: '#meta+mape', description: 'trackRecord: average error of the central, in percent of the reported value.', value: v('mape') },
-    { key: 'mase', header: 'mase', hxl: '#meta+mase', description: 'trackRecord: average error divided by that of continuing the last rate (below 1: better than that).', value: v('mase') },
-    { key: 'coverage80', header: 'coverage80', hxl: '#meta+coverage', description: 'trackRecord: share of past projections whose 80% range held the reported value.', value: v('coverage80') },
+    {
+      key: 'mase',
+      header: 'mase',
+      hxl: '#meta+mase',
+      description: 'trackRecord: average error divided by that of continuing the last rate (below 1: better than that).',
+      value: v('mase'),
+    },
+    {
+      key: 'coverage80',
+      header: 'coverage80',
+      hxl: '#meta+coverage',
+      description: 'trackRecord: share of past projections whose 80% range held the reported value.',
+      value: v('coverage80'),
+    },
   ];
 }
 
@@ -215,18 +298,73 @@ export function summaryColumns(opts: TagOptions = {}): Column<SummaryExportRow>[
     { key: 'locationName', header: 'locationName', hxl: locationTag(opts.adminLevel, 'name'), description: 'Location name.', value: (r) => r.locationName },
     { key: 'category', header: 'category', hxl: '#meta+category', description: 'Category (see the figures export).', value: (r) => r.category },
     { key: 'latestValue', header: 'latestValue', hxl: pop, description: 'Latest reconciled value, in people.', value: (r) => r.latestValue },
-    { key: 'latestQuantifier', header: 'latestQuantifier', hxl: '#meta+quantifier', description: 'How the source qualified the latest value: exact, approximately, more_than (a lower bound), less_than (an upper bound); empty for a value summed from sub-locations.', value: (r) => r.latestQuantifier },
+    {
+      key: 'latestQuantifier',
+      header: 'latestQuantifier',
+      hxl: '#meta+quantifier',
+      description:
+        'How the source qualified the latest value: exact, approximately, more_than (a lower bound), less_than (an upper bound); empty for a value summed from sub-locations.',
+      value: (r) => r.latestQuantifier,
+    },
     { key: 'latestDate', header: 'latestDate', hxl: '#date+reported', description: 'Date of the latest value (YYYY-MM-DD).', value: (r) => r.latestDate },
-    { key: 'change7d', header: 'change7d', hxl: `${pop}+change_7d`, description: 'Time-weighted 7-day rate: (y(t) − y(t−7 days, interpolated)) / 7, people per day.', value: (r) => r.change7d },
-    { key: 'projectedLow', header: 'projectedLow', hxl: `${pop}+projected+min`, description: 'Published projection at the horizon: low end of its 80% range (from its own past errors at that horizon).', value: (r) => r.projectedLow },
-    { key: 'projectedCentral', header: 'projectedCentral', hxl: `${pop}+projected`, description: 'Published projection at the horizon: the median of the last rate continued, the average rate of the last 8 reports and a damped trend of the last 4.', value: (r) => r.projectedCentral },
-    { key: 'projectedHigh', header: 'projectedHigh', hxl: `${pop}+projected+max`, description: 'Published projection at the horizon: high end of its 80% range. Scenarios are not part of it.', value: (r) => r.projectedHigh },
-    { key: 'horizonDate', header: 'horizonDate', hxl: '#date+projected', description: 'Horizon of the projection (YYYY-MM-DD), by default 30 days after the latest date.', value: (r) => r.horizonDate },
+    {
+      key: 'change7d',
+      header: 'change7d',
+      hxl: `${pop}+change_7d`,
+      description: 'Time-weighted 7-day rate: (y(t) − y(t−7 days, interpolated)) / 7, people per day.',
+      value: (r) => r.change7d,
+    },
+    {
+      key: 'projectedLow',
+      header: 'projectedLow',
+      hxl: `${pop}+projected+min`,
+      description: 'Published projection at the horizon: low end of its 80% range (from its own past errors at that horizon).',
+      value: (r) => r.projectedLow,
+    },
+    {
+      key: 'projectedCentral',
+      header: 'projectedCentral',
+      hxl: `${pop}+projected`,
+      description: 'Published projection at the horizon: the median of the last rate continued, the average rate of the last 8 reports and a damped trend of the last 4.',
+      value: (r) => r.projectedCentral,
+    },
+    {
+      key: 'projectedHigh',
+      header: 'projectedHigh',
+      hxl: `${pop}+projected+max`,
+      description: 'Published projection at the horizon: high end of its 80% range. Scenarios are not part of it.',
+      value: (r) => r.projectedHigh,
+    },
+    {
+      key: 'horizonDate',
+      header: 'horizonDate',
+      hxl: '#date+projected',
+      description: 'Horizon of the projection (YYYY-MM-DD), by default 30 days after the latest date.',
+      value: (r) => r.horizonDate,
+    },
     { key: 'centralMethod', header: 'centralMethod', hxl: '#meta+method', description: 'Method of the published projection (combined).', value: (r) => r.centralMethod },
-    { key: 'trackRecordN', header: 'trackRecordN', hxl: '#meta+track+count', description: 'Past projections at the same horizon scored against what was reported.', value: (r) => r.trackRecordN },
+    {
+      key: 'trackRecordN',
+      header: 'trackRecordN',
+      hxl: '#meta+track+count',
+      description: 'Past projections at the same horizon scored against what was reported.',
+      value: (r) => r.trackRecordN,
+    },
     { key: 'trackRecordHeld', header: 'trackRecordHeld', hxl: '#meta+track+held', description: 'How many of them the 80% range held.', value: (r) => r.trackRecordHeld },
-    { key: 'trackRecordMape', header: 'trackRecordMape', hxl: '#meta+track+mape', description: 'Their average error of the central, in percent.', value: (r) => (r.trackRecordMape == null ? null : Math.round(r.trackRecordMape * 100) / 100) },
-    { key: 'sourceCount', header: 'sourceCount', hxl: '#meta+source_count', description: 'Number of organisations with approved figures for this location and category.', value: (r) => r.sourceCount },
+    {
+      key: 'trackRecordMape',
+      header: 'trackRecordMape',
+      hxl: '#meta+track+mape',
+      description: 'Their average error of the central, in percent.',
+      value: (r) => (r.trackRecordMape == null ? null : Math.round(r.trackRecordMape * 100) / 100),
+    },
+    {
+      key: 'sourceCount',
+      header: 'sourceCount',
+      hxl: '#meta+source_count',
+      description: 'Number of organisations with approved figures for this location and category.',
+      value: (r) => r.sourceCount,
+    },
   ];
 }
 
@@ -243,14 +381,23 @@ export interface ReadableText {
  */
 export function readableSummaryColumns(x: ReadableText): Column<SummaryExportRow>[] {
   const people = (n: number | null) => (n == null ? null : x.people(n));
-  const col = (key: string, value: (r: SummaryExportRow) => CellValue): Column<SummaryExportRow> => ({ key, header: x.t(`csvReadable.${key}`), description: x.t(`csvReadable.${key}.description`), value });
+  const col = (key: string, value: (r: SummaryExportRow) => CellValue): Column<SummaryExportRow> => ({
+    key,
+    header: x.t(`csvReadable.${key}`),
+    description: x.t(`csvReadable.${key}.description`),
+    value,
+  });
   return [
     col('location', (r) => (r.locationName ? `${r.locationName} (${r.location})` : r.location)),
     col('category', (r) => x.label('category', r.category)),
-    col('latest', (r) => (r.latestValue == null ? null : r.latestQuantifier ? x.t(`chart.quantified.${r.latestQuantifier}`, { value: x.people(r.latestValue) }) : x.people(r.latestValue))),
+    col('latest', (r) =>
+      r.latestValue == null ? null : r.latestQuantifier ? x.t(`chart.quantified.${r.latestQuantifier}`, { value: x.people(r.latestValue) }) : x.people(r.latestValue),
+    ),
     col('asOf', (r) => r.latestDate),
     // Words, not a sign: a cell starting with + or - would be taken for a formula and neutralised.
-    col('change7d', (r) => (r.change7d == null ? null : x.t(r.change7d < 0 ? 'csvReadable.down' : r.change7d > 0 ? 'csvReadable.up' : 'csvReadable.unchanged', { value: x.people(Math.abs(r.change7d)) }))),
+    col('change7d', (r) =>
+      r.change7d == null ? null : x.t(r.change7d < 0 ? 'csvReadable.down' : r.change7d > 0 ? 'csvReadable.up' : 'csvReadable.unchanged', { value: x.people(Math.abs(r.change7d)) }),
+    ),
     col('rangeLow', (r) => people(r.projectedLow)),
     col('central', (r) => people(r.projectedCentral)),
     col('rangeHigh', (r) => people(r.projectedHigh)),
@@ -261,10 +408,38 @@ export function readableSummaryColumns(x: ReadableText): Column<SummaryExportRow
 
 /** The exports by name, with the file name and purpose README.txt states. */
 export const EXPORTS = {
-  figures: { file: 'figures.csv', title: 'Figures', purpose: 'Every figure as its source published it, with provenance and review status. Re-importable: the import recognises this file by its headers or by its HXL row.', columns: figureColumns },
-  series: { file: 'series.csv', title: 'Reconciled series', purpose: 'The reconciled series per location and category: one value per date, with the triangulation band.', columns: seriesColumns },
-  projections: { file: 'projections.csv', title: 'Projections', purpose: 'The published projection per day with its 80% range, its track record at the same horizon, what it said at each past report, the scenarios beside it, and every alternative method\'s curve.', columns: projectionColumns },
-  summary: { file: 'summary.csv', title: 'Summary', purpose: 'Headline numbers per location and category: latest value, 7-day change, projected range at the horizon.', columns: summaryColumns },
-  'summary-readable': { file: 'summary-readable.csv', title: 'Summary for reading', purpose: 'The summary\'s rows for people rather than programs: headers in words, numbers rounded for publication, the quantifier in words ("more than 370,000"). Use summary.csv for tools; this file has no HXL row.', columns: summaryColumns, readable: true },
+  figures: {
+    file: 'figures.csv',
+    title: 'Figures',
+    purpose: 'Every figure as its source published it, with provenance and review status. Re-importable: the import recognises this file by its headers or by its HXL row.',
+    columns: figureColumns,
+  },
+  series: {
+    file: 'series.csv',
+    title: 'Reconciled series',
+    purpose: 'The reconciled series per location and category: one value per date, with the triangulation band.',
+    columns: seriesColumns,
+  },
+  projections: {
+    file: 'projections.csv',
+    title: 'Projections',
+    purpose:
+      "The published projection per day with its 80% range, its track record at the same horizon, what it said at each past report, the scenarios beside it, and every alternative method's curve.",
+    columns: projectionColumns,
+  },
+  summary: {
+    file: 'summary.csv',
+    title: 'Summary',
+    purpose: 'Headline numbers per location and category: latest value, 7-day change, projected range at the horizon.',
+    columns: summaryColumns,
+  },
+  'summary-readable': {
+    file: 'summary-readable.csv',
+    title: 'Summary for reading',
+    purpose:
+      'The summary\'s rows for people rather than programs: headers in words, numbers rounded for publication, the quantifier in words ("more than 370,000"). Use summary.csv for tools; this file has no HXL row.',
+    columns: summaryColumns,
+    readable: true,
+  },
 } as const;
 export type ExportName = keyof typeof EXPORTS;

@@ -33,7 +33,11 @@ export function parseTag(cell: string): HxlTag | undefined {
 /** Parses a pattern; `-attr` parts become exclusions. */
 export function parsePattern(spec: string): HxlPattern | undefined {
   if (!isHashtag(spec)) return undefined;
-  const parts = spec.replace(/\s+/g, '').toLowerCase().match(/[#+-][a-z0-9_]+/g) ?? [];
+  const parts =
+    spec
+      .replace(/\s+/g, '')
+      .toLowerCase()
+      .match(/[#+-][a-z0-9_]+/g) ?? [];
   const [head = '#', ...rest] = parts;
   return {
     tag: head.slice(1),
@@ -49,11 +53,7 @@ export function tagText(t: HxlTag): string {
 
 /** HXL matching: same tag, all pattern attributes present, no excluded attribute present. */
 export function tagMatches(pattern: HxlPattern, column: HxlTag): boolean {
-  return (
-    pattern.tag === column.tag &&
-    pattern.attributes.every((a) => column.attributes.includes(a)) &&
-    !pattern.excluded.some((a) => column.attributes.includes(a))
-  );
+  return pattern.tag === column.tag && pattern.attributes.every((a) => column.attributes.includes(a)) && !pattern.excluded.some((a) => column.attributes.includes(a));
 }
 
 /**

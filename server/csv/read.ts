@@ -55,8 +55,19 @@ export async function* readFigures(readable: Readable, options: ReadOptions = {}
 /** readFigures in batches of events (one per chunk of the file): what a million-row import iterates. */
 export async function* readFigureBatches(readable: Readable, options: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
   const summary: ReadSummary = {
-    type: 'summary', layout: null, hxl: false, headerRow: null, rowsRead: 0, rowsOk: 0, rowsWithErrors: 0,
-    figures: 0, locations: 0, skippedOtherCountry: 0, skippedEmptyValues: 0, fileErrors: [], notes: [],
+    type: 'summary',
+    layout: null,
+    hxl: false,
+    headerRow: null,
+    rowsRead: 0,
+    rowsOk: 0,
+    rowsWithErrors: 0,
+    figures: 0,
+    locations: 0,
+    skippedOtherCountry: 0,
+    skippedEmptyValues: 0,
+    fileErrors: [],
+    notes: [],
   };
   const guard = new Utf8Guard();
   const fileError = (row: number, message: string, column = ''): ReadItem => {
@@ -106,12 +117,14 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
     // Layout.
     const found = detectLayout(file, options.map);
     if (!found) {
-      yield [fileError(
-        headerRec.row,
-        "the layout is not recognised: expected the tracker's figures export (headers location, category, periodEnd, value…), " +
-          'an IOM DTM or IDMC GIDD file from HDX, or an HXL-tagged file with a population tag (#affected+idps, #affected+displaced, ' +
-          '#affected+returnees, #affected+refugees) and a date (#date+reported); otherwise map your columns, e.g. --map "Date=periodEnd" --map "IDPs=value"',
-      )];
+      yield [
+        fileError(
+          headerRec.row,
+          "the layout is not recognised: expected the tracker's figures export (headers location, category, periodEnd, value…), " +
+            'an IOM DTM or IDMC GIDD file from HDX, or an HXL-tagged file with a population tag (#affected+idps, #affected+displaced, ' +
+            '#affected+returnees, #affected+refugees) and a date (#date+reported); otherwise map your columns, e.g. --map "Date=periodEnd" --map "IDPs=value"',
+        ),
+      ];
       return;
     }
     summary.layout = found.layout.name as LayoutName;
@@ -123,7 +136,11 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
       return;
     }
     const ctx: LayoutContext = {
-      file, columns: found.columns, options, notes: summary.notes, locations: new LocationTracker(),
+      file,
+      columns: found.columns,
+      options,
+      notes: summary.notes,
+      locations: new LocationTracker(),
       counters: { skippedOtherCountry: 0, skippedEmptyValues: 0 },
     };
     const reader = found.layout.create(ctx);

@@ -57,7 +57,9 @@ export async function* readRecordBatches(readable: Readable, guard: Utf8Guard = 
   };
   // A failing source (a read error, a dropped upload) must fail the import, never end it early as if the file were shorter.
   let failure: Error | undefined;
-  pipeline(readable, guard, parser, (err) => { if (err) failure = err; });
+  pipeline(readable, guard, parser, (err) => {
+    if (err) failure = err;
+  });
   for await (const records of drain(parser)) {
     const batch: RawRecord[] = [];
     for (const cells of records as string[][]) {

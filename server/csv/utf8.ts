@@ -9,7 +9,11 @@
 import { Transform, type TransformCallback } from 'node:stream';
 
 export class NotUtf8Error extends Error {
-  constructor(readonly byte: number, readonly offset: number, readonly line: number) {
+  constructor(
+    readonly byte: number,
+    readonly offset: number,
+    readonly line: number,
+  ) {
     super(
       `file is not UTF-8 (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} at offset ${offset}, line ${line}); ` +
         'save it as "CSV UTF-8" (Excel: File › Save As › CSV UTF-8) and import it again',

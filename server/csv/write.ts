@@ -7,7 +7,20 @@
 export { neutraliseCell, formatCell, formatNumber, formatDate, type CellValue } from './cells';
 export { csvStream, csvChunks, type Column, type CsvStreamOptions } from './columns';
 export {
-  figureColumns, seriesColumns, projectionColumns, summaryColumns, readableSummaryColumns, categoryTag, CATEGORY_TAGS, EXPORTS,
-  type ExportName, type TagOptions, type FigureExportRow, type SeriesExportRow, type ProjectionExportRow, type SummaryExportRow, type ReadableText,
+  figureColumns,
+  seriesColumns,
+  projectionColumns,
+  summaryColumns,
+  readableSummaryColumns,
+  categoryTag,
+  CATEGORY_TAGS,
+  EXPORTS,
+  type ExportName,
+  type TagOptions,
+  type FigureExportRow,
+  type SeriesExportRow,
+  type ProjectionExportRow,
+  type SummaryExportRow,
+  type ReadableText,
 } from './exports';
 export { definitionsText } from './definitions';

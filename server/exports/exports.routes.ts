@@ -8,7 +8,10 @@ import { isoDate, locationCode, parseOrThrow } from '../validation';
 import { definitionsText } from '../csv/write';
 import { EXPORT_NAMES, type ExportsService } from './exports.service';
 
-const flag = z.enum(['1', '0', 'true', 'false']).transform((v) => v === '1' || v === 'true').optional();
+const flag = z
+  .enum(['1', '0', 'true', 'false'])
+  .transform((v) => v === '1' || v === 'true')
+  .optional();
 const exportQuery = z.strictObject({
   hxl: flag,
   bom: flag,
@@ -33,12 +36,29 @@ export function exportRoutes(exports: ExportsService): Router {
   r.get('/situations/:slug/export/:file', async (req, res) => {
     const m = /^([a-z-]+)\.csv$/.exec(String(req.params.file));
     const name = m?.[1] as (typeof EXPORT_NAMES)[number] | undefined;
-    if (!name || !EXPORT_NAMES.includes(name)) throw new HttpError(404, 'not_found', `No export ${String(req.params.file)}; there are ${EXPORT_NAMES.map((n) => `${n}.csv`).join(', ')} and README.txt`);
+    if (!name || !EXPORT_NAMES.includes(name))
+      throw new HttpError(404, 'not_found', `No export ${String(req.params.file)}; there are ${EXPORT_NAMES.map((n) => `${n}.csv`).join(', ')} and README.txt`);
     const q = parseOrThrow(exportQuery, req.query);
     if (q.status && q.status !== 'approved' && !hasRole(req.user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can export figures that are not approved');
     const slug = String(req.params.slug);
-    const stream = await exports.open(slug, { name, hxl: q.hxl ?? false, bom: q.bom ?? false, status: q.status ?? 'approved', location: q.location, category: q.category, horizon: q.horizon, organisation: q.organisation, from: q.from, to: q.to, accounts: !!req.user });
-    res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${exports.fileName(slug, name, q.hxl ?? false)}"`).set('Cache-Control', 'no-store');
+    const stream = await exports.open(slug, {
+      name,
+      hxl: q.hxl ?? false,
+      bom: q.bom ?? false,
+      status: q.status ?? 'approved',
+      location: q.location,
+      category: q.category,
+      horizon: q.horizon,
+      organisation: q.organisation,
+      from: q.from,
+      to: q.to,
+      accounts: !!req.user,
+    });
+    res
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="${exports.fileName(slug, name, q.hxl ?? false)}"`)
+      .set('Cache-Control', 'no-store');
     await pipeline(stream, res);
   });
   return r;

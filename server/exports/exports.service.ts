@@ -9,8 +9,20 @@ import { locationsRepository } from '../locations/locations.repository';
 import { organisationsRepository } from '../organisations/organisations.repository';
 import type { AnalysisService } from '../analysis/analysis.service';
 import {
-  csvChunks, csvStream, figureColumns, projectionColumns, readableSummaryColumns, seriesColumns, summaryColumns, EXPORTS,
-  type CellValue, type ExportName, type ProjectionExportRow, type ReadableText, type SeriesExportRow, type SummaryExportRow,
+  csvChunks,
+  csvStream,
+  figureColumns,
+  projectionColumns,
+  readableSummaryColumns,
+  seriesColumns,
+  summaryColumns,
+  EXPORTS,
+  type CellValue,
+  type ExportName,
+  type ProjectionExportRow,
+  type ReadableText,
+  type SeriesExportRow,
+  type SummaryExportRow,
 } from '../csv/write';
 
 export interface ExportRequest {
@@ -57,7 +69,11 @@ export class ExportsService {
         organisationId = org?.id ?? -1;
       }
       const filter = { situationId: situation.id, status: req.status, location: req.location, category: req.category, organisationId, from: req.from, to: req.to };
-      const query = figuresRepository.exportQuery(this.storage.db, filter, columns.map((c) => c.key));
+      const query = figuresRepository.exportQuery(
+        this.storage.db,
+        filter,
+        columns.map((c) => c.key),
+      );
       // 200 rows a batch: csv-stringify's garbage for one batch then dies young; at 2,000 it was promoted, and the
       // export ran ~40% slower with ~80 MB more memory (measured on 200,000 rows).
       return Readable.from(csvChunks(columns, opts, this.storage.streamRows(query, 200) as AsyncIterable<CellValue[][]>));
@@ -73,8 +89,14 @@ export class ExportsService {
       if (req.name === 'series') {
         const band = new Map(analysis.series.band.map((b) => [b.date, b]));
         const rows: SeriesExportRow[] = analysis.series.points.map((p) => ({
-          date: p.date, location, category, value: p.value, quantifier: p.derived ? null : p.quantifier,
-          bandLow: band.get(p.date)?.low ?? null, bandHigh: band.get(p.date)?.high ?? null, derived: p.derived,
+          date: p.date,
+          location,
+          category,
+          value: p.value,
+          quantifier: p.derived ? null : p.quantifier,
+          bandLow: band.get(p.date)?.low ?? null,
+          bandHigh: band.get(p.date)?.high ?? null,
+          derived: p.derived,
           sources: [...new Set([...p.sources, ...(band.get(p.date)?.sources ?? [])].map((s) => s.organisation))],
         }));
         return csvStream(seriesColumns(tags), opts, rows);
@@ -89,7 +111,8 @@ export class ExportsService {
       track('naive', tr.baselines.naive);
       track('drift8', tr.baselines.drift8);
       for (const m of Object.values(pr.backtest.methods ?? {})) track(m.method, { n: m.n, mape: m.mape, mase: m.mase, coverage: m.coverage80 });
-      for (const p of pr.backtest.past) rows.push({ kind: 'past', method: 'combined', date: p.date, target: p.target, central: p.central, low80: p.low, high80: p.high, actual: p.actual, held: p.held });
+      for (const p of pr.backtest.past)
+        rows.push({ kind: 'past', method: 'combined', date: p.date, target: p.target, central: p.central, low80: p.low, high80: p.high, actual: p.actual, held: p.held });
       for (const s of pr.scenarios) {
         if (s.points) for (const p of s.points) rows.push({ kind: 'scenario', method: s.kind, date: p.date, central: p.value });
         else rows.push({ kind: 'scenario', method: s.kind, date: s.horizonDate ?? null, central: s.value ?? null });
@@ -109,11 +132,21 @@ export class ExportsService {
         const last = a.series.points.at(-1);
         const end = a.projections.range.points?.at(-1);
         yield {
-          location: c.location_code, locationName: locations.get(c.location_code)?.name ?? null, category,
-          latestValue: last?.value ?? null, latestQuantifier: last && !last.derived ? last.quantifier : null, latestDate: last?.date ?? null, change7d: a.trend.sevenDayRate.value == null ? null : Math.round(a.trend.sevenDayRate.value * 7),
-          projectedLow: end ? Math.round(end.low) : null, projectedCentral: end ? Math.round(end.central) : null, projectedHigh: end ? Math.round(end.high) : null,
-          horizonDate: end?.date ?? null, centralMethod: end ? a.projections.range.method : null,
-          trackRecordN: a.projections.range.trackRecord.n, trackRecordHeld: a.projections.range.trackRecord.held, trackRecordMape: a.projections.range.trackRecord.mape,
+          location: c.location_code,
+          locationName: locations.get(c.location_code)?.name ?? null,
+          category,
+          latestValue: last?.value ?? null,
+          latestQuantifier: last && !last.derived ? last.quantifier : null,
+          latestDate: last?.date ?? null,
+          change7d: a.trend.sevenDayRate.value == null ? null : Math.round(a.trend.sevenDayRate.value * 7),
+          projectedLow: end ? Math.round(end.low) : null,
+          projectedCentral: end ? Math.round(end.central) : null,
+          projectedHigh: end ? Math.round(end.high) : null,
+          horizonDate: end?.date ?? null,
+          centralMethod: end ? a.projections.range.method : null,
+          trackRecordN: a.projections.range.trackRecord.n,
+          trackRecordHeld: a.projections.range.trackRecord.held,
+          trackRecordMape: a.projections.range.trackRecord.mape,
           sourceCount: Number(c.sources),
         };
       }

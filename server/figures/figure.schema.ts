@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import {
-  CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS, isFlow, type Category,
-} from './figure';
+import { CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS, isFlow, type Category } from './figure';
 import { MAX_PEOPLE, enumOf, httpUrl, isoDate, locationCode, optionalText, people, requiredText } from '../validation';
 
 /** People per household: published averages run from about 2 to 12; outside 1–30 it is a typo, not a household. */
@@ -51,14 +49,12 @@ export function checkFigure(f: FigureFields, ctx: z.RefinementCtx): void {
       // (A household size out of range is already reported on its own field.)
       const sizeOk = f.householdSize >= MIN_HOUSEHOLD_SIZE && f.householdSize <= MAX_HOUSEHOLD_SIZE;
       if (computed > MAX_PEOPLE && sizeOk) add('reportedValue', `× householdSize is ${computed.toLocaleString('en')} people, more than ${MAX_PEOPLE.toLocaleString('en')}`);
-      else if (sizeOk && f.value != null && f.value !== computed)
-        add('value', `must equal reportedValue × householdSize = ${computed} (or be left out)`);
+      else if (sizeOk && f.value != null && f.value !== computed) add('value', `must equal reportedValue × householdSize = ${computed} (or be left out)`);
     }
   } else {
     if (f.value == null) add('value', 'is required');
     if (f.householdSize != null) add('householdSize', 'must be empty when unit is people');
-    if (f.reportedValue != null && f.value != null && f.reportedValue !== f.value)
-      add('reportedValue', 'must equal value when unit is people (or be left out)');
+    if (f.reportedValue != null && f.value != null && f.reportedValue !== f.value) add('reportedValue', 'must equal value when unit is people (or be left out)');
   }
   const value = peopleValue(f);
   if (f.valueLow != null && value != null && f.valueLow > value) add('valueLow', `must be at most value (${value})`);

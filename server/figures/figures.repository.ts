@@ -9,11 +9,40 @@ import type { CompiledQuery, Insertable, SelectQueryBuilder, Selectable, Updatea
 import type { Database, FiguresTable } from '../storage/schema';
 
 const figureColumns = [
-  'f.id', 'f.situation_id', 'f.location_code', 'f.location_role', 'f.category', 'f.period_start', 'f.period_end', 'f.value',
-  'f.value_low', 'f.value_high', 'f.quantifier', 'f.unit', 'f.reported_value', 'f.household_size', 'f.organisation_id',
-  'f.source_url', 'f.source_title', 'f.published_on', 'f.quote', 'f.role', 'f.status', 'f.notes', 'f.external_id',
-  'f.import_id', 'f.created_by', 'f.created_at', 'f.updated_by', 'f.updated_at', 'f.version', 'f.deleted_at', 'f.changed_by',
-  's.slug as situation_slug', 'o.short_name as organisation_short_name', 'o.reliability as organisation_reliability',
+  'f.id',
+  'f.situation_id',
+  'f.location_code',
+  'f.location_role',
+  'f.category',
+  'f.period_start',
+  'f.period_end',
+  'f.value',
+  'f.value_low',
+  'f.value_high',
+  'f.quantifier',
+  'f.unit',
+  'f.reported_value',
+  'f.household_size',
+  'f.organisation_id',
+  'f.source_url',
+  'f.source_title',
+  'f.published_on',
+  'f.quote',
+  'f.role',
+  'f.status',
+  'f.notes',
+  'f.external_id',
+  'f.import_id',
+  'f.created_by',
+  'f.created_at',
+  'f.updated_by',
+  'f.updated_at',
+  'f.version',
+  'f.deleted_at',
+  'f.changed_by',
+  's.slug as situation_slug',
+  'o.short_name as organisation_short_name',
+  'o.reliability as organisation_reliability',
 ] as const;
 
 type FigureRow = Selectable<FiguresTable> & { situation_slug: string; organisation_short_name: string; organisation_reliability: string };
@@ -27,8 +56,22 @@ export interface FigureRecord extends Figure {
 /** The columns the statistics read (analysis.repository.ts selects only these). */
 export type FigureLikeRow = Pick<
   FigureRow,
-  | 'id' | 'location_code' | 'location_role' | 'category' | 'period_start' | 'period_end' | 'value' | 'value_low' | 'value_high'
-  | 'quantifier' | 'organisation_short_name' | 'organisation_reliability' | 'published_on' | 'role' | 'status' | 'deleted_at'
+  | 'id'
+  | 'location_code'
+  | 'location_role'
+  | 'category'
+  | 'period_start'
+  | 'period_end'
+  | 'value'
+  | 'value_low'
+  | 'value_high'
+  | 'quantifier'
+  | 'organisation_short_name'
+  | 'organisation_reliability'
+  | 'published_on'
+  | 'role'
+  | 'status'
+  | 'deleted_at'
 >;
 
 /** A row as the statistics see a figure: the fields of `FigureLike`, numbers as numbers. */
@@ -105,19 +148,61 @@ function toRow(situation: Situation, f: FigureCreate, organisationId: number) {
 
 /** The columns of `toRow`, in the order the bulk insert of an import writes them. */
 const BULK_COLUMNS = [
-  'situation_id', 'location_code', 'location_role', 'category', 'period_start', 'period_end', 'value', 'value_low', 'value_high', 'quantifier',
-  'unit', 'reported_value', 'household_size', 'organisation_id', 'source_url', 'source_title', 'published_on', 'quote', 'role', 'status', 'notes',
+  'situation_id',
+  'location_code',
+  'location_role',
+  'category',
+  'period_start',
+  'period_end',
+  'value',
+  'value_low',
+  'value_high',
+  'quantifier',
+  'unit',
+  'reported_value',
+  'household_size',
+  'organisation_id',
+  'source_url',
+  'source_title',
+  'published_on',
+  'quote',
+  'role',
+  'status',
+  'notes',
   'external_id',
 ] as const;
 
 /** Where each field of the figures export comes from. */
 const EXPORT_COLUMNS: Readonly<Record<string, string>> = {
-  id: 'f.id', situation: 's.slug', location: 'f.location_code', locationName: 'l.name', locationRole: 'f.location_role', category: 'f.category',
-  periodStart: 'f.period_start', periodEnd: 'f.period_end', value: 'f.value', valueLow: 'f.value_low', valueHigh: 'f.value_high',
-  quantifier: 'f.quantifier', unit: 'f.unit', reportedValue: 'f.reported_value', householdSize: 'f.household_size', organisation: 'o.short_name',
-  sourceUrl: 'f.source_url', sourceTitle: 'f.source_title', publishedOn: 'f.published_on', quote: 'f.quote', role: 'f.role', status: 'f.status',
-  notes: 'f.notes', createdBy: 'f.created_by', createdAt: 'f.created_at', updatedBy: 'f.updated_by', updatedAt: 'f.updated_at',
-  version: 'f.version', externalId: 'f.external_id',
+  id: 'f.id',
+  situation: 's.slug',
+  location: 'f.location_code',
+  locationName: 'l.name',
+  locationRole: 'f.location_role',
+  category: 'f.category',
+  periodStart: 'f.period_start',
+  periodEnd: 'f.period_end',
+  value: 'f.value',
+  valueLow: 'f.value_low',
+  valueHigh: 'f.value_high',
+  quantifier: 'f.quantifier',
+  unit: 'f.unit',
+  reportedValue: 'f.reported_value',
+  householdSize: 'f.household_size',
+  organisation: 'o.short_name',
+  sourceUrl: 'f.source_url',
+  sourceTitle: 'f.source_title',
+  publishedOn: 'f.published_on',
+  quote: 'f.quote',
+  role: 'f.role',
+  status: 'f.status',
+  notes: 'f.notes',
+  createdBy: 'f.created_by',
+  createdAt: 'f.created_at',
+  updatedBy: 'f.updated_by',
+  updatedAt: 'f.updated_at',
+  version: 'f.version',
+  externalId: 'f.external_id',
 };
 
 export interface FigureFilter {
@@ -140,11 +225,7 @@ export interface FigureFilter {
 /** Figure rows mapped to domain objects. The handle is passed in so a service can use a transaction. */
 export const figuresRepository = {
   select(db: Tx) {
-    return db
-      .selectFrom('figures as f')
-      .innerJoin('situations as s', 's.id', 'f.situation_id')
-      .innerJoin('organisations as o', 'o.id', 'f.organisation_id')
-      .select(figureColumns);
+    return db.selectFrom('figures as f').innerJoin('situations as s', 's.id', 'f.situation_id').innerJoin('organisations as o', 'o.id', 'f.organisation_id').select(figureColumns);
   },
 
   async get(db: Tx, id: number): Promise<FigureRecord | undefined> {
@@ -192,11 +273,13 @@ export const figuresRepository = {
       .innerJoin('situations as s', 's.id', 'f.situation_id')
       .innerJoin('organisations as o', 'o.id', 'f.organisation_id')
       .leftJoin('locations as l', 'l.code', 'f.location_code')
-      .select(keys.map((k) => {
-        const column = EXPORT_COLUMNS[k];
-        if (!column) throw new Error(`no figures column for export field ${k}`);
-        return sql.ref(column).as(k);
-      }));
+      .select(
+        keys.map((k) => {
+          const column = EXPORT_COLUMNS[k];
+          if (!column) throw new Error(`no figures column for export field ${k}`);
+          return sql.ref(column).as(k);
+        }),
+      );
     return this.where(base, q).compile();
   },
 
@@ -208,7 +291,16 @@ export const figuresRepository = {
     const { actor, at } = audit;
     const { id } = await db
       .insertInto('figures')
-      .values({ ...toRow(situation, input, organisationId), created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null, import_id: audit.importId })
+      .values({
+        ...toRow(situation, input, organisationId),
+        created_by: actor,
+        created_at: at,
+        updated_by: actor,
+        updated_at: at,
+        version: 1,
+        deleted_at: null,
+        import_id: audit.importId,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return (await this.get(db, id))!;
@@ -269,12 +361,7 @@ export const figuresRepository = {
   },
 
   async findByExternalId(db: Tx, situationId: number, externalId: string): Promise<number | undefined> {
-    const row = await db
-      .selectFrom('figures')
-      .select('id')
-      .where('situation_id', '=', situationId)
-      .where('external_id', '=', externalId)
-      .executeTakeFirst();
+    const row = await db.selectFrom('figures').select('id').where('situation_id', '=', situationId).where('external_id', '=', externalId).executeTakeFirst();
     return row?.id;
   },
 
@@ -308,7 +395,16 @@ export const figuresRepository = {
     if (!rows.length) return;
     await db
       .insertInto('figure_history')
-      .values(rows.map((r) => ({ figure_id: r.figureId, action: r.action, actor: r.actor, at: r.at, before: r.before == null ? null : JSON.stringify(r.before), after: r.after == null ? null : JSON.stringify(r.after) })))
+      .values(
+        rows.map((r) => ({
+          figure_id: r.figureId,
+          action: r.action,
+          actor: r.actor,
+          at: r.at,
+          before: r.before == null ? null : JSON.stringify(r.before),
+          after: r.after == null ? null : JSON.stringify(r.after),
+        })),
+      )
       .execute();
   },
 

@@ -32,16 +32,26 @@ export function figuresApi(figures: FiguresService): Router {
 
   r.get('/situations/:slug/figures', async (req, res) => {
     const q = parseOrThrow(figureListQuery, req.query);
-    const { figures: page, nextAfter } = await figures.list(String(req.params.slug), {
-      location: q.location, category: q.category, status: q.status, organisation: q.organisation, from: q.from, to: q.to,
-      includeDeleted: q.includeDeleted === 'true', afterId: q.cursor ? decodeCursor(q.cursor) : undefined, limit: q.limit,
-    }, req.user);
+    const { figures: page, nextAfter } = await figures.list(
+      String(req.params.slug),
+      {
+        location: q.location,
+        category: q.category,
+        status: q.status,
+        organisation: q.organisation,
+        from: q.from,
+        to: q.to,
+        includeDeleted: q.includeDeleted === 'true',
+        afterId: q.cursor ? decodeCursor(q.cursor) : undefined,
+        limit: q.limit,
+      },
+      req.user,
+    );
     const nextCursor = nextAfter == null ? null : encodeCursor(nextAfter);
     linkNext(req, res, nextCursor);
     res.json({ data: page.map((f) => forReader(f, req.user)), nextCursor });
   });
-  r.post('/situations/:slug/figures', requireRole('editor'), async (req, res) =>
-    {
+  r.post('/situations/:slug/figures', requireRole('editor'), async (req, res) => {
     const f = await figures.create(String(req.params.slug), req.body, req.user!);
     res.status(201).location(`/api/v1/figures/${f.id}`).json(f);
   });

@@ -94,8 +94,24 @@ export interface FigureListFilter {
 // Fields whose change alters what the figure says or where it comes from: changing one of them sends an approved
 // figure back to review, and makes the editor who changed it the one who may not approve it.
 const SUBSTANTIVE = [
-  'location', 'locationRole', 'category', 'periodStart', 'periodEnd', 'value', 'valueLow', 'valueHigh', 'quantifier', 'unit', 'reportedValue',
-  'householdSize', 'organisation', 'role', 'sourceUrl', 'sourceTitle', 'publishedOn', 'quote',
+  'location',
+  'locationRole',
+  'category',
+  'periodStart',
+  'periodEnd',
+  'value',
+  'valueLow',
+  'valueHigh',
+  'quantifier',
+  'unit',
+  'reportedValue',
+  'householdSize',
+  'organisation',
+  'role',
+  'sourceUrl',
+  'sourceTitle',
+  'publishedOn',
+  'quote',
 ] as const;
 
 /** Four eyes: the last person who changed what a figure says may not approve it, unless an admin. */
@@ -129,8 +145,18 @@ export class FiguresService {
     }
     const limit = filter.limit;
     const rows = await figuresRepository.list(this.storage.db, {
-      situationId: situation.id, location: filter.location, locations: filter.locations, category: filter.category, status, organisationId,
-      from: filter.from, to: filter.to, includeDeleted: filter.includeDeleted, afterId: filter.afterId, newestFirst: filter.newestFirst, limit: limit == null ? undefined : limit + 1,
+      situationId: situation.id,
+      location: filter.location,
+      locations: filter.locations,
+      category: filter.category,
+      status,
+      organisationId,
+      from: filter.from,
+      to: filter.to,
+      includeDeleted: filter.includeDeleted,
+      afterId: filter.afterId,
+      newestFirst: filter.newestFirst,
+      limit: limit == null ? undefined : limit + 1,
     });
     if (limit == null || rows.length <= limit) return { situation, figures: rows, nextAfter: null };
     const figures = rows.slice(0, limit);
@@ -174,7 +200,12 @@ export class FiguresService {
       const current = await figuresRepository.get(trx, id);
       if (!current || current.deletedAt) throw notFound(`Figure ${id}`);
       if (patch.version !== current.version)
-        throw new HttpError(409, 'version_conflict', `Figure ${id} was changed by someone else (your version ${patch.version}, current ${current.version}); review the current record and apply your change again`, { current });
+        throw new HttpError(
+          409,
+          'version_conflict',
+          `Figure ${id} was changed by someone else (your version ${patch.version}, current ${current.version}); review the current record and apply your change again`,
+          { current },
+        );
       const { version: _v, ...changes } = patch;
       const given = Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([k]) => k !== 'version'));
       if ('status' in given && given.status === 'approved' && current.status !== 'approved')
@@ -182,7 +213,10 @@ export class FiguresService {
       const base = toInput(current);
       // A new value in people replaces the stored one; households recompute it.
       if ('value' in given && current.unit === 'people') delete base.reportedValue;
-      if ('unit' in given && given.unit === 'people') { delete base.reportedValue; delete base.householdSize; }
+      if ('unit' in given && given.unit === 'people') {
+        delete base.reportedValue;
+        delete base.householdSize;
+      }
       if ('unit' in given && given.unit === 'households') delete base.value;
       const merged = parseOrThrow(figureCreateSchema, { ...base, ...Object.fromEntries(Object.keys(given).map((k) => [k, (changes as Record<string, unknown>)[k]])) });
       const situation = await this.situation(trx, current.situation);
@@ -192,10 +226,24 @@ export class FiguresService {
         throw validationFailed([{ path: 'externalId', message: `a figure with externalId ${merged.externalId} already exists in this situation` }]);
       const row = figuresRepository.toRow(situation, merged, organisationId!);
       const after: Record<string, unknown> = {
-        location: row.location_code, locationRole: row.location_role, category: row.category, periodStart: row.period_start,
-        periodEnd: row.period_end, value: row.value, valueLow: row.value_low, valueHigh: row.value_high, quantifier: row.quantifier,
-        unit: row.unit, reportedValue: row.reported_value, householdSize: row.household_size, organisation: merged.organisation, role: row.role,
-        sourceUrl: row.source_url, sourceTitle: row.source_title, publishedOn: row.published_on, quote: row.quote,
+        location: row.location_code,
+        locationRole: row.location_role,
+        category: row.category,
+        periodStart: row.period_start,
+        periodEnd: row.period_end,
+        value: row.value,
+        valueLow: row.value_low,
+        valueHigh: row.value_high,
+        quantifier: row.quantifier,
+        unit: row.unit,
+        reportedValue: row.reported_value,
+        householdSize: row.household_size,
+        organisation: merged.organisation,
+        role: row.role,
+        sourceUrl: row.source_url,
+        sourceTitle: row.source_title,
+        publishedOn: row.published_on,
+        quote: row.quote,
       };
       const changedSubstance = SUBSTANTIVE.some((k) => (current[k] ?? null) !== (after[k] ?? null));
       // An admin's change may stay approved: an admin may approve on their own.
@@ -260,7 +308,11 @@ export class FiguresService {
       if (f.deletedAt) throw notFound(`Figure ${id}`);
       if (f.status === 'approved') throw new HttpError(409, 'already_approved', `Figure ${id} is already approved`);
       if (!mayApprove(f, user))
-        throw new HttpError(403, 'forbidden', 'A figure must be approved by an editor other than the last person who changed what it says (its author until someone edits it), or by an admin');
+        throw new HttpError(
+          403,
+          'forbidden',
+          'A figure must be approved by an editor other than the last person who changed what it says (its author until someone edits it), or by an admin',
+        );
       return { status: 'approved' };
     });
   }
@@ -286,17 +338,30 @@ export class FiguresService {
       const at = nowIso();
       let approved = 0;
       let skipped = 0;
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         // Batches of 500: memory stays flat whatever the import's size.
         const batch = await figuresRepository.importDrafts(trx, importId, after, 500);
         if (!batch.length) break;
         after = batch[batch.length - 1].id;
         const mine = batch.filter((f) => mayApprove(f, user));
         skipped += batch.length - mine.length;
-        approved += await figuresRepository.approveMany(trx, mine.map((f) => f.id), actorOf(user), at);
-        await figuresRepository.addHistoryMany(trx, mine.map((f) => ({
-          figureId: f.id, action: 'approve', actor: actorOf(user), at, before: f, after: { ...f, status: 'approved', updatedBy: actorOf(user), updatedAt: at, version: f.version + 1 },
-        })));
+        approved += await figuresRepository.approveMany(
+          trx,
+          mine.map((f) => f.id),
+          actorOf(user),
+          at,
+        );
+        await figuresRepository.addHistoryMany(
+          trx,
+          mine.map((f) => ({
+            figureId: f.id,
+            action: 'approve',
+            actor: actorOf(user),
+            at,
+            before: f,
+            after: { ...f, status: 'approved', updatedBy: actorOf(user), updatedAt: at, version: f.version + 1 },
+          })),
+        );
       }
       if (approved) await situationsRepository.touch(trx, situation.id, at);
       return { approved, skipped };

@@ -16,8 +16,19 @@ export const hapiRepository = {
       .leftJoin('locations as p', 'p.code', 'l.parent_code')
       .leftJoin('locations as c', 'c.code', 'l.country')
       .select([
-        'f.id', 'f.value', 'f.period_end', 'f.source_url', 'f.published_on', 'o.short_name as organisation',
-        'l.code', 'l.name', 'l.admin_level', 'l.country', 'p.code as parent_code', 'p.name as parent_name', 'c.name as country_name',
+        'f.id',
+        'f.value',
+        'f.period_end',
+        'f.source_url',
+        'f.published_on',
+        'o.short_name as organisation',
+        'l.code',
+        'l.name',
+        'l.admin_level',
+        'l.country',
+        'p.code as parent_code',
+        'p.name as parent_name',
+        'c.name as country_name',
       ])
       .where('f.category', '=', category)
       .where('f.status', '=', 'approved')
@@ -28,7 +39,9 @@ export const hapiRepository = {
     if (q.location_code) query = query.where('l.country', '=', q.location_code);
     if (q.admin_level != null) query = query.where('l.admin_level', '=', q.admin_level);
     if (q.admin1_code)
-      query = query.where((eb) => eb.or([eb.and([eb('l.admin_level', '=', 1), eb('l.code', '=', q.admin1_code!)]), eb.and([eb('l.admin_level', '=', 2), eb('l.parent_code', '=', q.admin1_code!)])]));
+      query = query.where((eb) =>
+        eb.or([eb.and([eb('l.admin_level', '=', 1), eb('l.code', '=', q.admin1_code!)]), eb.and([eb('l.admin_level', '=', 2), eb('l.parent_code', '=', q.admin1_code!)])]),
+      );
     if (q.admin2_code) query = query.where('l.admin_level', '=', 2).where('l.code', '=', q.admin2_code);
     if (q.start_date) query = query.where('f.period_end', '>=', q.start_date);
     if (q.end_date) query = query.where('f.period_end', '<=', q.end_date);

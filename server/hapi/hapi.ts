@@ -9,9 +9,19 @@ export const HAPI_CATEGORIES = { idps: 'idps', refugees: 'refugees', returnees: 
 export type HapiTheme = keyof typeof HAPI_CATEGORIES;
 
 export const hapiQuerySchema = z.strictObject({
-  location_code: z.string().regex(/^[A-Za-z]{3}$/, 'must be an ISO 3166 alpha-3 country code such as SDN').transform((s) => s.toUpperCase()).optional(),
-  admin1_code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, 'must be an admin 1 p-code').optional(),
-  admin2_code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, 'must be an admin 2 p-code').optional(),
+  location_code: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, 'must be an ISO 3166 alpha-3 country code such as SDN')
+    .transform((s) => s.toUpperCase())
+    .optional(),
+  admin1_code: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, 'must be an admin 1 p-code')
+    .optional(),
+  admin2_code: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, 'must be an admin 2 p-code')
+    .optional(),
   admin_level: z.enum(['0', '1', '2'], { error: 'must be 0, 1 or 2' }).transform(Number).optional(),
   start_date: isoDate().optional(),
   end_date: isoDate().optional(),
@@ -54,7 +64,11 @@ export const HAPI_FIELDS = (theme: HapiTheme): { field: keyof HapiRow; hxl: stri
   { field: 'admin2_code', hxl: '#adm2+code', description: 'Admin 2 p-code (empty at admin levels 0 and 1)' },
   { field: 'admin2_name', hxl: '#adm2+name', description: 'Admin 2 name' },
   { field: 'admin_level', hxl: '#adm+level', description: 'Administrative level of the figure: 0, 1 or 2' },
-  { field: 'provider_admin1_name', hxl: '#adm1+name+provider', description: "Admin 1 name as the source gave it (this server keeps its locations' names, so the same as admin1_name)" },
+  {
+    field: 'provider_admin1_name',
+    hxl: '#adm1+name+provider',
+    description: "Admin 1 name as the source gave it (this server keeps its locations' names, so the same as admin1_name)",
+  },
   { field: 'provider_admin2_name', hxl: '#adm2+name+provider', description: 'Admin 2 name as the source gave it (as above)' },
   { field: 'operation', hxl: '#operation+name', description: 'DTM operation (empty until figures carry it)' },
   { field: 'reporting_round', hxl: '#round+code', description: 'DTM reporting round (empty until figures carry it)' },

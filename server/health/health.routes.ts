@@ -10,7 +10,10 @@ export function healthRoutes(storage: Storage): Router {
       await ping(storage.db);
       res.json({ status: 'ok', database: storage.dialect });
     } catch (err) {
-      res.status(503).set('Retry-After', String(RETRY_AFTER_SECONDS[503])).json({ status: 'unavailable', database: storage.dialect, error: (err as Error).message });
+      res
+        .status(503)
+        .set('Retry-After', String(RETRY_AFTER_SECONDS[503]))
+        .json({ status: 'unavailable', database: storage.dialect, error: (err as Error).message });
     }
   });
   return r;

@@ -14,11 +14,19 @@ export function reasonText(r: Reason | null | undefined, i18n: I18n): string {
   const params: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(r)) {
     if (k === 'code' || v == null) continue;
-    params[k] = typeof v === 'number' ? (k === 'figure' || k === 'used' ? String(v) : k === 'ceiling' || k === 'value' ? i18n.people(v) : i18n.number(v)) : /^\d{4}-\d{2}-\d{2}$/.test(v) ? i18n.dateWords(v) : v;
+    params[k] =
+      typeof v === 'number'
+        ? k === 'figure' || k === 'used'
+          ? String(v)
+          : k === 'ceiling' || k === 'value'
+            ? i18n.people(v)
+            : i18n.number(v)
+        : /^\d{4}-\d{2}-\d{2}$/.test(v)
+          ? i18n.dateWords(v)
+          : v;
   }
   return i18n.t(`reason.${r.code}`, params);
 }
-
 
 /** The same in English for the API: `{ ...reason, message }` beside the code other tools read. */
 export function withMessage<T extends Reason | null>(r: T, i18n: I18n): T extends null ? null : Reason & { message: string } {
@@ -32,4 +40,3 @@ export function scenarioLabel(s: ScenarioLine, i18n: I18n): string {
   if (l.code === 'loglinear') return i18n.t('scenarioLine.loglinear', { doubling: i18n.number(Number(l.doublingDays), 1), days: Number(l.days) });
   return i18n.t('scenarioLine.logistic', { ceiling: i18n.compactLong(Number(l.ceiling)) });
 }
-

@@ -33,7 +33,10 @@ export const naturalKey = (f: { sourceUrl: string; location: string; category: s
 
 function keysOf(f: FigureCreate): FigureKeys {
   const value = peopleValue(f) ?? 0;
-  return { natural: naturalKey({ sourceUrl: f.sourceUrl, location: f.location, category: f.category, periodEnd: f.periodEnd, value }), external: f.externalId ? digest(f.externalId) : undefined };
+  return {
+    natural: naturalKey({ sourceUrl: f.sourceUrl, location: f.location, category: f.category, periodEnd: f.periodEnd, value }),
+    external: f.externalId ? digest(f.externalId) : undefined,
+  };
 }
 export type CheckedEvent = CheckedRow | ReadSummary;
 
@@ -66,7 +69,12 @@ export async function* checkedBatches(readable: Readable, opts: CheckOptions): A
       const parsed = figureCreateSchema.safeParse({ ...ev.figure, status: opts.status });
       if (parsed.success) out.push({ type: 'row', row: ev.row, errors: [], location: ev.location, figure: parsed.data, keys: keysOf(parsed.data) });
       else {
-        const errors = toFieldErrors(parsed.error).map((fe) => ({ row: ev.row, column: fe.path, value: cellText((ev.figure as unknown as Record<string, unknown>)[fe.path]), message: fe.message }));
+        const errors = toFieldErrors(parsed.error).map((fe) => ({
+          row: ev.row,
+          column: fe.path,
+          value: cellText((ev.figure as unknown as Record<string, unknown>)[fe.path]),
+          message: fe.message,
+        }));
         out.push({ type: 'row', row: ev.row, errors, location: ev.location });
       }
     }

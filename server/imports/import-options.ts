@@ -7,14 +7,27 @@ export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 /** Import options as the API query string, the import form and the CLI give them; one schema for all three. */
 export const importOptionsSchema = z.strictObject({
-  commit: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  commit: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
   status: z.enum(['draft', 'approved'], { error: 'must be draft or approved' }).optional(),
-  countryFilter: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
+  countryFilter: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
   map: z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .pipe(z.array(z.string().regex(/^[^=]+=[A-Za-z]+$/, 'must be column=field, e.g. "IDPs=value"')))
-    .transform((pairs) => Object.fromEntries(pairs.map((p) => { const i = p.lastIndexOf('='); return [p.slice(0, i), p.slice(i + 1)]; })))
+    .transform((pairs) =>
+      Object.fromEntries(
+        pairs.map((p) => {
+          const i = p.lastIndexOf('=');
+          return [p.slice(0, i), p.slice(i + 1)];
+        }),
+      ),
+    )
     .optional(),
   organisation: requiredText(120).optional(),
   sourceUrl: httpUrl().optional(),
@@ -38,5 +51,14 @@ export const toImportOptions = (o: ImportOptionsInput, filename: string, bytes: 
   countryFilter: o.countryFilter,
   map: o.map,
   // Defaults for what a file lacks; publishedOn set here dates every row, otherwise a file without the column takes each row's own date.
-  defaults: { organisation: o.organisation, sourceUrl: o.sourceUrl, quote: o.quote, publishedOn: o.publishedOn, location: o.location, category: o.category, quantifier: o.quantifier, unit: o.unit },
+  defaults: {
+    organisation: o.organisation,
+    sourceUrl: o.sourceUrl,
+    quote: o.quote,
+    publishedOn: o.publishedOn,
+    location: o.location,
+    category: o.category,
+    quantifier: o.quantifier,
+    unit: o.unit,
+  },
 });

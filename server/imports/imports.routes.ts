@@ -19,7 +19,10 @@ export function* pieces(buffer: Buffer, size: number): Generator<Buffer> {
  */
 export function importsApi(imports: ImportsService, figures: FiguresService): Router {
   const r = Router();
-  const single = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, parts: 41, fieldSize: 200 * 1024, fieldNameSize: 100 } }).single('file');
+  const single = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, parts: 41, fieldSize: 200 * 1024, fieldNameSize: 100 },
+  }).single('file');
   r.post(
     '/situations/:slug/imports',
     requireRole('editor'),
@@ -29,12 +32,17 @@ export function importsApi(imports: ImportsService, figures: FiguresService): Ro
     async (req, res) => {
       const opts = parseOrThrow(importOptionsSchema, req.query);
       const buffer: Buffer | undefined = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
-      if (!buffer) throw new HttpError(400, 'validation_failed', 'Send the CSV as the request body (Content-Type: text/csv) or as the multipart field "file"', { fields: [{ path: 'file', message: 'is required' }] });
+      if (!buffer)
+        throw new HttpError(400, 'validation_failed', 'Send the CSV as the request body (Content-Type: text/csv) or as the multipart field "file"', {
+          fields: [{ path: 'file', message: 'is required' }],
+        });
       // In 64 KB pieces, as a file is read from disk: one 3 MB chunk was parsed in one synchronous go (blocking
       // every other request for a second) and overflowed the call stack at 150,000 rows.
       const source = () => Readable.from(pieces(buffer, 64 * 1024));
       const options = toImportOptions(opts, req.file?.originalname ?? 'upload.csv', buffer.length);
-      const report = opts.commit ? await imports.commit(String(req.params.slug), source, options, req.user!) : await imports.preview(String(req.params.slug), source, options, req.user!);
+      const report = opts.commit
+        ? await imports.commit(String(req.params.slug), source, options, req.user!)
+        : await imports.preview(String(req.params.slug), source, options, req.user!);
       res.status(report.committed ? 201 : 200).json(report);
     },
   );

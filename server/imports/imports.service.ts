@@ -78,8 +78,13 @@ export class ImportRejected extends HttpError {
   constructor(readonly report: ImportReport) {
     super(400, 'import_invalid', `The file has ${report.errorCount} problem(s); nothing was imported. Fix them and import again.`, {
       fields: [
-        ...report.otherCountries.map((c) => ({ path: 'country', message: `${c.rows} rows are for ${c.name ? `${c.name} (${c.country})` : c.country}, not the situation's country; skip them with countryFilter=true` })),
-        ...report.errors.slice(0, 50).map((e) => ({ path: `row ${e.row}${e.column ? `, ${e.column}` : ''}`, message: `${e.message}${e.value ? ` (value: ${e.value.slice(0, 80)})` : ''}` })),
+        ...report.otherCountries.map((c) => ({
+          path: 'country',
+          message: `${c.rows} rows are for ${c.name ? `${c.name} (${c.country})` : c.country}, not the situation's country; skip them with countryFilter=true`,
+        })),
+        ...report.errors
+          .slice(0, 50)
+          .map((e) => ({ path: `row ${e.row}${e.column ? `, ${e.column}` : ''}`, message: `${e.message}${e.value ? ` (value: ${e.value.slice(0, 80)})` : ''}` })),
       ],
     });
   }
@@ -124,7 +129,9 @@ export class ImportsService {
     // Four eyes: figures imported as approved are public at once, so only an admin may do it; an editor's import
     // lands as drafts for a second editor to approve ("approve all from this import").
     if (opts.status === 'approved' && !hasRole(user, 'admin'))
-      throw new HttpError(403, 'forbidden', 'status: only an admin can import figures as approved; import them as drafts and ask another editor to approve the import', { fields: [{ path: 'status', message: 'approved needs an admin' }] });
+      throw new HttpError(403, 'forbidden', 'status: only an admin can import figures as approved; import them as drafts and ask another editor to approve the import', {
+        fields: [{ path: 'status', message: 'approved needs an admin' }],
+      });
     return situationOr404(this.storage.db, slug);
   }
 
@@ -140,7 +147,12 @@ export class ImportsService {
   private async pass(db: Tx, situation: Situation, source: Source, opts: ImportOptions, writer?: FigureWriter): Promise<Pass> {
     const fileHash = createHash('sha256');
     // Hash while reading, through a pass-through: a 'data' listener would start the flow before the reader is attached.
-    const stream = new Transform({ transform(chunk: Buffer, _enc, cb) { fileHash.update(chunk); cb(null, chunk); } });
+    const stream = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        fileHash.update(chunk);
+        cb(null, chunk);
+      },
+    });
     pipeline(source(), stream, () => undefined);
     const errors: RowError[] = [];
     let errorCount = 0;
@@ -167,20 +179,35 @@ export class ImportsService {
     let rows = 0;
     const sample: FigureCreate[] = [];
     let summary: ReadSummary | undefined;
-    const check = { read: { situationCountry: situation.country, countryFilter: opts.countryFilter, map: opts.map, defaults: opts.defaults }, status: opts.status ?? 'draft' } as const;
+    const check = {
+      read: { situationCountry: situation.country, countryFilter: opts.countryFilter, map: opts.map, defaults: opts.defaults },
+      status: opts.status ?? 'draft',
+    } as const;
     for await (const batch of opts.parallel ? checkedBatchesInWorker(stream, check) : checkedBatches(stream, check)) {
       for (const ev of batch) {
-        if (ev.type === 'summary') { summary = ev; break; }
+        if (ev.type === 'summary') {
+          summary = ev;
+          break;
+        }
         rows++;
         ev.errors.forEach(addError);
         if (ev.location) {
           const l = ev.location;
           const existing = known.get(l.code);
-          if (existing && existing.country !== l.country) addError({ row: ev.row, column: 'location', value: l.code, message: `location ${l.code} exists in ${existing.country}, not ${l.country}` });
+          if (existing && existing.country !== l.country)
+            addError({ row: ev.row, column: 'location', value: l.code, message: `location ${l.code} exists in ${existing.country}, not ${l.country}` });
           else if (!existing && !newLocations.has(l.code)) {
-            if (l.country !== situation.country) addError({ row: ev.row, column: 'location', value: l.code, message: `location ${l.code} is in ${l.country}, not in the situation's country ${situation.country}`, otherCountry: l.country });
+            if (l.country !== situation.country)
+              addError({
+                row: ev.row,
+                column: 'location',
+                value: l.code,
+                message: `location ${l.code} is in ${l.country}, not in the situation's country ${situation.country}`,
+                otherCountry: l.country,
+              });
             else if (!l.name) addError({ row: ev.row, column: 'location', value: l.code, message: `unknown location ${l.code} and the file gives no name for it` });
-            else if (l.parentCode && !known.has(l.parentCode) && !newLocations.has(l.parentCode)) addError({ row: ev.row, column: 'location', value: l.code, message: `parent location ${l.parentCode} of ${l.code} is unknown` });
+            else if (l.parentCode && !known.has(l.parentCode) && !newLocations.has(l.parentCode))
+              addError({ row: ev.row, column: 'location', value: l.code, message: `parent location ${l.parentCode} of ${l.code} is unknown` });
             else {
               newLocations.set(l.code, l);
               writer?.location(toLocation(l));
@@ -192,12 +219,22 @@ export class ImportsService {
         for (const e of checkAgainstSituation(situation, f)) addError({ row: ev.row, column: e.path, value: f.periodEnd, message: e.message });
         const loc = known.get(f.location) ?? newLocations.get(f.location);
         if (!loc) addError({ row: ev.row, column: 'location', value: f.location, message: `unknown location code ${f.location}; add a name column or create the location first` });
-        else if (loc.country !== situation.country) addError({ row: ev.row, column: 'location', value: f.location, message: `${f.location} is in ${loc.country}, not in the situation's country ${situation.country}`, otherCountry: loc.country });
+        else if (loc.country !== situation.country)
+          addError({
+            row: ev.row,
+            column: 'location',
+            value: f.location,
+            message: `${f.location} is in ${loc.country}, not in the situation's country ${situation.country}`,
+            otherCountry: loc.country,
+          });
         if (!orgs.has(f.organisation) && !newOrganisations.has(f.organisation)) {
           newOrganisations.add(f.organisation);
           if (writer) orgs.set(f.organisation, await organisationsRepository.insert(db, { name: f.organisation, shortName: f.organisation, reliability: 'medium' }, writer.at));
         }
-        if (isDuplicate(seen, ev.keys!)) { duplicates++; continue; }
+        if (isDuplicate(seen, ev.keys!)) {
+          duplicates++;
+          continue;
+        }
         newCount++;
         if (sample.length < 20) sample.push(f);
         // Once a row has failed nothing will be kept, so writing stops; reading goes on to report every problem.
@@ -220,12 +257,24 @@ export class ImportsService {
 
 function report(opts: ImportOptions, pass: Pass, importId: number | null): ImportReport {
   return {
-    filename: opts.filename, sha256: pass.sha256, layout: pass.summary.layout, hxl: pass.summary.hxl, rowsRead: pass.summary.rowsRead,
-    figuresInFile: pass.summary.figures, newFigures: pass.newCount, duplicates: pass.duplicates, newLocations: [...pass.newLocations.values()],
-    newOrganisations: [...pass.newOrganisations], errorCount: pass.errorCount, errors: pass.errors, notes: pass.summary.notes,
+    filename: opts.filename,
+    sha256: pass.sha256,
+    layout: pass.summary.layout,
+    hxl: pass.summary.hxl,
+    rowsRead: pass.summary.rowsRead,
+    figuresInFile: pass.summary.figures,
+    newFigures: pass.newCount,
+    duplicates: pass.duplicates,
+    newLocations: [...pass.newLocations.values()],
+    newOrganisations: [...pass.newOrganisations],
+    errorCount: pass.errorCount,
+    errors: pass.errors,
+    notes: pass.summary.notes,
     otherCountries: [...pass.otherCountries].map(([country, c]) => ({ country, name: pass.countryNames.get(country) ?? null, rows: c.rows })),
     skippedOtherCountry: pass.summary.skippedOtherCountry,
-    sample: pass.sample, committed: importId != null, importId,
+    sample: pass.sample,
+    committed: importId != null,
+    importId,
   };
 }
 
@@ -238,7 +287,13 @@ class FigureWriter {
   private locations: Location[] = [];
   private readonly insert: ReturnType<typeof figuresRepository.bulkInsert>;
 
-  constructor(private readonly trx: Tx, private readonly situation: Situation, importId: number, actor: string, readonly at: string) {
+  constructor(
+    private readonly trx: Tx,
+    private readonly situation: Situation,
+    importId: number,
+    actor: string,
+    readonly at: string,
+  ) {
     this.insert = figuresRepository.bulkInsert(trx, { import_id: importId, created_by: actor, created_at: at, updated_by: actor, updated_at: at, version: 1, deleted_at: null });
   }
 
@@ -262,9 +317,20 @@ class FigureWriter {
   }
 }
 
-const toLocation = (l: LocationCandidate): Location => ({ code: l.code, name: l.name, adminLevel: l.adminLevel, parentCode: l.parentCode, country: l.country, isArea: false, pcode: l.code });
+const toLocation = (l: LocationCandidate): Location => ({
+  code: l.code,
+  name: l.name,
+  adminLevel: l.adminLevel,
+  parentCode: l.parentCode,
+  country: l.country,
+  isArea: false,
+  pcode: l.code,
+});
 
-interface Keys { external: Set<string>; natural: Set<string> }
+interface Keys {
+  external: Set<string>;
+  natural: Set<string>;
+}
 
 /** Keys of the situation's figures (deleted ones too: a deleted figure is restored, not imported again). */
 async function existingKeys(db: Tx, situationId: number): Promise<Keys> {

@@ -37,7 +37,10 @@ interface PendingRecord {
 
 /** A client file name made safe to show and store: no directories, no control characters, at most 200 characters. */
 export const cleanFilename = (name: unknown) =>
-  (typeof name === 'string' ? path.basename(name.replace(/\\/g, '/')) : '').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200) || 'upload.csv';
+  (typeof name === 'string' ? path.basename(name.replace(/\\/g, '/')) : '')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200) || 'upload.csv';
 
 /** Uploaded files waiting between preview and commit: a private temp directory, one file and one record per id. */
 export class PendingUploads {
@@ -133,4 +136,3 @@ export class PendingUploads {
     for (const r of records.slice(0, Math.max(0, records.length - (MAX_PENDING - 1)))) await this.remove(r.id);
   }
 }
-

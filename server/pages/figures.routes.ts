@@ -36,10 +36,26 @@ const listQuery = z.preprocess(
 function formValues(f: FigureRecord): Record<string, string> {
   const s = (v: unknown) => (v == null ? '' : String(v));
   return {
-    location: f.location, locationRole: f.locationRole, category: f.category, periodStart: s(f.periodStart), periodEnd: f.periodEnd, unit: f.unit,
-    value: f.unit === 'people' ? s(f.value) : '', reportedValue: f.unit === 'households' ? s(f.reportedValue) : '', householdSize: s(f.householdSize),
-    quantifier: f.quantifier, valueLow: s(f.valueLow), valueHigh: s(f.valueHigh), organisation: f.organisation, sourceUrl: f.sourceUrl,
-    sourceTitle: s(f.sourceTitle), publishedOn: f.publishedOn, quote: f.quote, role: f.role, status: f.status, notes: s(f.notes),
+    location: f.location,
+    locationRole: f.locationRole,
+    category: f.category,
+    periodStart: s(f.periodStart),
+    periodEnd: f.periodEnd,
+    unit: f.unit,
+    value: f.unit === 'people' ? s(f.value) : '',
+    reportedValue: f.unit === 'households' ? s(f.reportedValue) : '',
+    householdSize: s(f.householdSize),
+    quantifier: f.quantifier,
+    valueLow: s(f.valueLow),
+    valueHigh: s(f.valueHigh),
+    organisation: f.organisation,
+    sourceUrl: f.sourceUrl,
+    sourceTitle: s(f.sourceTitle),
+    publishedOn: f.publishedOn,
+    quote: f.quote,
+    role: f.role,
+    status: f.status,
+    notes: s(f.notes),
   };
 }
 
@@ -55,7 +71,12 @@ function changes(before: Record<string, unknown> | null, after: Record<string, u
 }
 
 /** The figures export with the list's filters: every row the filters select (all pages), not only this page. */
-function figuresCsvHref(slug: string, q: { location?: string; category?: string; organisation?: string; from?: string; to?: string; status?: string }, editor: boolean, bom = false): string {
+function figuresCsvHref(
+  slug: string,
+  q: { location?: string; category?: string; organisation?: string; from?: string; to?: string; status?: string },
+  editor: boolean,
+  bom = false,
+): string {
   const p = new URLSearchParams();
   for (const k of ['location', 'category', 'organisation', 'from', 'to'] as const) if (q[k]) p.set(k, q[k]!);
   // Readers' lists hold approved figures only, as the export does by default; an editor's list defaults to every status.
@@ -111,14 +132,22 @@ function figureListPage(d: PageDeps): Router {
     let next: string | null = null;
     if (parsed.success) {
       try {
-        const page = await d.figures.list(situation.slug, {
-          location: q.location, category: q.category, organisation: q.organisation, from: q.from, to: q.to,
-          // Readers see approved figures (the service refuses them others); editors see every status unless they choose.
-          status: q.status ?? (editor ? 'all' : 'approved'),
-          includeDeleted: q.deleted === 'on',
-          newestFirst: { before: q.before ? { periodEnd: q.before.slice(0, 10), id: Number(q.before.slice(11)) } : undefined },
-          limit: PAGE_SIZE,
-        }, req.user);
+        const page = await d.figures.list(
+          situation.slug,
+          {
+            location: q.location,
+            category: q.category,
+            organisation: q.organisation,
+            from: q.from,
+            to: q.to,
+            // Readers see approved figures (the service refuses them others); editors see every status unless they choose.
+            status: q.status ?? (editor ? 'all' : 'approved'),
+            includeDeleted: q.deleted === 'on',
+            newestFirst: { before: q.before ? { periodEnd: q.before.slice(0, 10), id: Number(q.before.slice(11)) } : undefined },
+            limit: PAGE_SIZE,
+          },
+          req.user,
+        );
         figures = page.figures;
         if (page.nextAfter != null) {
           const last = figures[figures.length - 1];
@@ -135,8 +164,16 @@ function figureListPage(d: PageDeps): Router {
     const [locations, organisations] = await Promise.all([d.locations.list(situation.country), d.organisations.list()]);
     res.status(errors.length ? 400 : 200).render('figures/list', {
       title: `${res.locals.t('figures.title')} · ${situation.title}`,
-      situation, figures, next, errors, fieldErrors: byField(errors), filters: echo(req.query as FormBody, ['location', 'category', 'status', 'organisation', 'from', 'to', 'deleted']),
-      locations, organisations, categories: CATEGORIES, statuses: STATUSES,
+      situation,
+      figures,
+      next,
+      errors,
+      fieldErrors: byField(errors),
+      filters: echo(req.query as FormBody, ['location', 'category', 'status', 'organisation', 'from', 'to', 'deleted']),
+      locations,
+      organisations,
+      categories: CATEGORIES,
+      statuses: STATUSES,
       locationNames: Object.fromEntries(locations.map((l) => [l.code, l.name])),
       csvHref: parsed.success ? figuresCsvHref(situation.slug, q, editor) : null,
       csvExcelHref: parsed.success ? figuresCsvHref(situation.slug, q, editor, true) : null,
@@ -152,7 +189,15 @@ function figureFormPages(d: PageDeps): Router {
   r.get('/situations/:slug/figures/new', requirePageRole('editor'), async (req, res) => {
     const situation = await d.situations.get(String(req.params.slug));
     // No quantifier is chosen for the user: "exact" and "more than" publish different numbers.
-    const values: Record<string, string> = { location: situation.country, locationRole: 'unknown', category: await d.analysis.headlineCategory(situation), unit: 'people', quantifier: '', role: 'recommended', status: 'draft' };
+    const values: Record<string, string> = {
+      location: situation.country,
+      locationRole: 'unknown',
+      category: await d.analysis.headlineCategory(situation),
+      unit: 'people',
+      quantifier: '',
+      role: 'recommended',
+      status: 'draft',
+    };
     await renderForm(d, res, 200, { situation, values });
   });
 
@@ -223,7 +268,10 @@ function figureDetailPages(d: PageDeps): Router {
     } catch (err) {
       if (!(err instanceof HttpError) || ![403, 409].includes(err.status)) throw err;
       const f = await d.figures.get(id, { includeDeleted: true });
-      const message = err.status === 409 && err.code === 'version_conflict' ? res.locals.t('figure.changedMeanwhile', { version: version ?? '?', current: f.version, by: f.updatedBy }) : err.message;
+      const message =
+        err.status === 409 && err.code === 'version_conflict'
+          ? res.locals.t('figure.changedMeanwhile', { version: version ?? '?', current: f.version, by: f.updatedBy })
+          : err.message;
       return renderDetail(d, req, res, f, err.status, message);
     }
     res.redirect(303, `/figures/${id}?done=${DONE[name]}`);

@@ -23,8 +23,26 @@ const NULLABLE = new Set(['valueLow', 'valueHigh', 'householdSize', 'periodStart
 
 /** The fields of the figure form, in form order. */
 export const FIGURE_FORM_FIELDS = [
-  'location', 'locationRole', 'category', 'periodStart', 'periodEnd', 'unit', 'value', 'reportedValue', 'householdSize', 'quantifier',
-  'valueLow', 'valueHigh', 'organisation', 'sourceUrl', 'sourceTitle', 'publishedOn', 'quote', 'role', 'status', 'notes',
+  'location',
+  'locationRole',
+  'category',
+  'periodStart',
+  'periodEnd',
+  'unit',
+  'value',
+  'reportedValue',
+  'householdSize',
+  'quantifier',
+  'valueLow',
+  'valueHigh',
+  'organisation',
+  'sourceUrl',
+  'sourceTitle',
+  'publishedOn',
+  'quote',
+  'role',
+  'status',
+  'notes',
 ] as const;
 
 /**

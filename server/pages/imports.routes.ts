@@ -29,7 +29,20 @@ import { hasRole } from '../auth/user';
  */
 
 /** The fields of the import form, in form order (`file` is the upload itself). */
-export const IMPORT_FORM_FIELDS = ['file', 'status', 'countryFilter', 'map', 'organisation', 'sourceUrl', 'quote', 'publishedOn', 'location', 'category', 'quantifier', 'unit'] as const;
+export const IMPORT_FORM_FIELDS = [
+  'file',
+  'status',
+  'countryFilter',
+  'map',
+  'organisation',
+  'sourceUrl',
+  'quote',
+  'publishedOn',
+  'location',
+  'category',
+  'quantifier',
+  'unit',
+] as const;
 const OPTION_FIELDS = IMPORT_FORM_FIELDS.filter((f) => f !== 'file');
 
 /**
@@ -77,7 +90,10 @@ function optionsInput(body: FormBody): Record<string, unknown> {
   }
   const map = body.map;
   if (typeof map === 'string') {
-    const lines = map.split(/\r\n|\r|\n/).map((l) => l.trim()).filter(Boolean);
+    const lines = map
+      .split(/\r\n|\r|\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
     if (lines.length) out.map = lines;
   } else if (map !== undefined && map !== null) out.map = map;
   return out;
@@ -118,7 +134,10 @@ export function importPages(d: PageDeps, uploads: PendingUploads): Router {
   const render = (res: Response, status: number, s: FormState) => {
     const errors = s.errors ?? [];
     // The summary lists the form's fields first, in form order.
-    const order = (p: string) => { const i = (IMPORT_FORM_FIELDS as readonly string[]).indexOf(p.split('.')[0]); return i < 0 ? 99 : i; };
+    const order = (p: string) => {
+      const i = (IMPORT_FORM_FIELDS as readonly string[]).indexOf(p.split('.')[0]);
+      return i < 0 ? 99 : i;
+    };
     const sorted = [...errors].sort((a, b) => order(a.path) - order(b.path));
     res.status(status).render('imports/form', {
       title: `${res.locals.t('import.title')} · ${s.situation.title}`,
@@ -174,8 +193,7 @@ export function importPages(d: PageDeps, uploads: PendingUploads): Router {
     return { ok: true, situation, values, upload, options: toImportOptions(parsed.data, upload.filename, upload.size), commit: body.action === 'commit' };
   };
 
-  const preview = (req: Request, form: ReadyForm, file: string) =>
-    d.imports.preview(form.situation.slug, () => fs.createReadStream(file), form.options, req.user!);
+  const preview = (req: Request, form: ReadyForm, file: string) => d.imports.preview(form.situation.slug, () => fs.createReadStream(file), form.options, req.user!);
 
   /** Checks the file and shows the report; keeps the file for the commit only when there is something to import. */
   const previewStep = async (req: Request, res: Response, form: ReadyForm) => {
@@ -187,7 +205,13 @@ export function importPages(d: PageDeps, uploads: PendingUploads): Router {
       // A refusal of the service (never a 5xx) shown on the form; the file is kept for another try.
       if (!(err instanceof HttpError) || err.status >= 500) throw err;
       const fields = err.details.fields ?? [];
-      return render(res, err.status, { situation, values, upload: pending, errors: fields.length && err.code === 'validation_failed' ? formErrors(fields) : [], problem: err.message });
+      return render(res, err.status, {
+        situation,
+        values,
+        upload: pending,
+        errors: fields.length && err.code === 'validation_failed' ? formErrors(fields) : [],
+        problem: err.message,
+      });
     }
     // Nothing to commit: the file is not kept (problems must be fixed in the file itself).
     const keep = report.errorCount === 0 && report.newFigures > 0;

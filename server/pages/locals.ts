@@ -7,7 +7,28 @@ import { hasRole, type Role } from '../auth/user';
 import { navFor } from './nav';
 
 /** Outcomes a redirect may announce (?done=…); anything else is ignored, so the query cannot put text on the page. */
-const NOTICES = new Set(['signedOut', 'created', 'updated', 'approved', 'rejected', 'deleted', 'restored', 'scenarioCreated', 'scenarioDeleted', 'scenarioRestored', 'situationCreated', 'situationUpdated', 'ruleCreated', 'ruleDeleted', 'ruleRestored', 'webhookCreated', 'webhookDeleted', 'subscribed', 'unsubscribed', 'acknowledged']);
+const NOTICES = new Set([
+  'signedOut',
+  'created',
+  'updated',
+  'approved',
+  'rejected',
+  'deleted',
+  'restored',
+  'scenarioCreated',
+  'scenarioDeleted',
+  'scenarioRestored',
+  'situationCreated',
+  'situationUpdated',
+  'ruleCreated',
+  'ruleDeleted',
+  'ruleRestored',
+  'webhookCreated',
+  'webhookDeleted',
+  'subscribed',
+  'unsubscribed',
+  'acknowledged',
+]);
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -65,7 +86,8 @@ export function pageLocals(i18n: I18n, asset: (name: string) => string | null, c
       dateBoth: (iso: string | null | undefined) =>
         iso ? `<time datetime="${escapeHtml(iso)}">${escapeHtml(f.dateWords(iso))}</time> <span class="muted">(${escapeHtml(iso.slice(0, 10))})</span>` : '–',
       /** An ISO date in a table cell, with the words as its accessible title. */
-      dateIso: (iso: string | null | undefined) => (iso ? `<time datetime="${escapeHtml(iso)}" title="${escapeHtml(f.dateWords(iso))}">${escapeHtml(iso.slice(0, 10))}</time>` : '–'),
+      dateIso: (iso: string | null | undefined) =>
+        iso ? `<time datetime="${escapeHtml(iso)}" title="${escapeHtml(f.dateWords(iso))}">${escapeHtml(iso.slice(0, 10))}</time>` : '–',
       /** A value with its quantifier in words: "more than 370,000". */
       quantified: (quantifier: string, value: number, rounded = false) => i18n.t(`chart.quantified.${quantifier}`, { value: rounded ? f.people(value) : f.number(value) }),
       /** A statistics reason code in words (`reason.<code>` in the catalogue). */

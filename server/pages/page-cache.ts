@@ -74,7 +74,14 @@ export function renderShared(res: Response, view: string, locals: Record<string,
   return new Promise((resolve, reject) =>
     res.app.render(
       view,
-      { ...res.locals, ...locals, csrfToken: () => { shareable = false; return csrfToken ? csrfToken() : ''; } },
+      {
+        ...res.locals,
+        ...locals,
+        csrfToken: () => {
+          shareable = false;
+          return csrfToken ? csrfToken() : '';
+        },
+      },
       (err, html) => (err ? reject(err) : resolve({ html, shareable })),
     ),
   );

@@ -18,7 +18,13 @@ export function scenarioPages(d: PageDeps): Router {
     const [locations, organisations] = await Promise.all([d.locations.list(situation.country), d.organisations.list()]);
     res.status(status).render('situations/scenarios', {
       title: `${res.locals.t('scenarios.title')} · ${situation.title}`,
-      situation, scenarios, deleted, locations, organisations, kinds: SCENARIO_KINDS, categories: CATEGORIES,
+      situation,
+      scenarios,
+      deleted,
+      locations,
+      organisations,
+      kinds: SCENARIO_KINDS,
+      categories: CATEGORIES,
       values: form?.values ?? { location: situation.country, category: 'new_displacement' },
       errors: form?.errors ?? [],
       fieldErrors: byField(form?.errors ?? []),

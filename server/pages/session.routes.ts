@@ -10,7 +10,13 @@ import { safeNext } from './guards';
 export function sessionRoutes(storage: Storage, opts: { attempts?: number } = {}): Router {
   const r = Router();
   const render = (res: import('express').Response, status: number, data: { email?: string; next?: string; problem?: string | null; fields?: Record<string, string> }) =>
-    res.status(status).render('session/sign-in', { title: res.locals.t('signIn.title'), email: data.email ?? '', next: safeNext(data.next), problem: data.problem ?? null, fields: data.fields ?? {} });
+    res.status(status).render('session/sign-in', {
+      title: res.locals.t('signIn.title'),
+      email: data.email ?? '',
+      next: safeNext(data.next),
+      problem: data.problem ?? null,
+      fields: data.fields ?? {},
+    });
 
   const limiter = rateLimit({
     windowMs: 15 * 60 * 1000,

@@ -40,7 +40,8 @@ export function sitrepPages(d: PageDeps): Router {
     const here = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
     res.render('situations/sitrep', {
       title: `${i18n.t('sitrep.title')} · ${v.situation.title}`,
-      v, box,
+      v,
+      box,
       messages: keyMessages(scope, i18n),
       chartSrc: `${slugPath}/charts/series.png${chartQuery}`,
       keyFigures,
@@ -64,7 +65,10 @@ export function sitrepPages(d: PageDeps): Router {
       i18n.t('sitrep.sourceLine', { organisations: box.organisations.join(', ') || '–', app: i18n.t('app.name'), date: i18n.dateWords(new Date().toISOString()) }),
       `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl.replace(/\.txt(?=\?|$)/, '')}`,
     ];
-    res.type('text/plain; charset=utf-8').set('Cache-Control', 'no-cache').send(lines.join('\n') + '\n');
+    res
+      .type('text/plain; charset=utf-8')
+      .set('Cache-Control', 'no-cache')
+      .send(lines.join('\n') + '\n');
   };
 
   r.get('/situations/:slug/sitrep', page);

@@ -51,7 +51,12 @@ export function projectionSentence(a: AnalyseResult, i18n: I18n, short = false):
   const end = range.points?.at(-1);
   if (!end) return i18n.t('projection.none', { reason: reasonText(range.reason, i18n) });
   const tr = range.trackRecord;
-  const record = tr.n > 0 ? i18n.t('projection.heldRecord', { held: tr.held, n: tr.n }) : short ? i18n.t('projection.noRecordShort') : i18n.t('projection.noRecord', { reason: reasonText(tr.reason, i18n) });
+  const record =
+    tr.n > 0
+      ? i18n.t('projection.heldRecord', { held: tr.held, n: tr.n })
+      : short
+        ? i18n.t('projection.noRecordShort')
+        : i18n.t('projection.noRecord', { reason: reasonText(tr.reason, i18n) });
   return i18n.t('projection.sentence', { low: i18n.people(end.low), high: i18n.people(end.high), date: i18n.dateWords(end.date), record });
 }
 
@@ -60,7 +65,16 @@ export function sitrepBox(x: Scope, i18n: I18n): SitrepBox {
   const points = a.series.points;
   const last = points.at(-1);
   if (!last) {
-    return { latest: null, latestSource: null, change: null, projection: '', ceilingNotes: [], scenarios: [], organisations: [], noData: i18n.t('sitrep.noData', { category: i18n.label('category', x.category).toLowerCase(), place: x.location.name }) };
+    return {
+      latest: null,
+      latestSource: null,
+      change: null,
+      projection: '',
+      ceilingNotes: [],
+      scenarios: [],
+      organisations: [],
+      noData: i18n.t('sitrep.noData', { category: i18n.label('category', x.category).toLowerCase(), place: x.location.name }),
+    };
   }
   const value = last.derived ? i18n.people(last.value) : i18n.t(`chart.quantified.${last.quantifier}`, { value: i18n.people(last.value) });
   const since = isFlow(x.category) ? i18n.dateWords(x.situation.onsetDate) : null;
@@ -86,7 +100,11 @@ export function sitrepBox(x: Scope, i18n: I18n): SitrepBox {
 
   const scenarios = a.projections.scenarios
     .filter((s) => s.value !== undefined && s.organisation)
-    .map((s) => i18n.t(`sitrep.scenario.${s.kind}`, { organisation: s.organisation!, value: i18n.people(s.value!) }) + (s.horizonDate ? ` ${i18n.t('sitrep.scenarioBy', { date: i18n.dateWords(s.horizonDate) })}` : ''));
+    .map(
+      (s) =>
+        i18n.t(`sitrep.scenario.${s.kind}`, { organisation: s.organisation!, value: i18n.people(s.value!) }) +
+        (s.horizonDate ? ` ${i18n.t('sitrep.scenarioBy', { date: i18n.dateWords(s.horizonDate) })}` : ''),
+    );
 
   return {
     latest,

@@ -80,5 +80,9 @@ export function situationFormPages(d: PageDeps): Router {
 }
 
 const valuesOf = (s: Situation): Record<string, string> => ({
-  title: s.title, onsetDate: s.onsetDate, description: s.description ?? '', headlineCategory: s.headlineCategory ?? '', version: String(s.version),
+  title: s.title,
+  onsetDate: s.onsetDate,
+  description: s.description ?? '',
+  headlineCategory: s.headlineCategory ?? '',
+  version: String(s.version),
 });

@@ -17,7 +17,12 @@ import type { Situation } from '../situations/situation';
 export const viewQuerySchema = z.object({
   location: locationCode().optional(),
   category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
-  horizon: z.coerce.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(365, 'must be at most 365 days').optional(),
+  horizon: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(365, 'must be at most 365 days')
+    .optional(),
   /** `all`: every row of the long tables (the page shows the latest ones and links here). */
   rows: z.enum(['all'], { error: 'must be all' }).optional(),
 });
@@ -61,9 +66,13 @@ export const shiftIso = (iso: string, days: number) => new Date(Date.parse(`${is
 /** The latest approved figure per child location and location role (origin and destination never added together). */
 export function latestByChild(children: Location[], figures: FigureRecord[]): LocationBar[] {
   const better = (a: FigureRecord, b: FigureRecord) =>
-    a.periodEnd !== b.periodEnd ? a.periodEnd > b.periodEnd
-      : a.role !== b.role ? a.role === 'recommended'
-        : a.publishedOn !== b.publishedOn ? a.publishedOn > b.publishedOn : a.id > b.id;
+    a.periodEnd !== b.periodEnd
+      ? a.periodEnd > b.periodEnd
+      : a.role !== b.role
+        ? a.role === 'recommended'
+        : a.publishedOn !== b.publishedOn
+          ? a.publishedOn > b.publishedOn
+          : a.id > b.id;
   const bars: LocationBar[] = [];
   const byLocation = new Map<string, FigureRecord[]>();
   for (const f of figures) byLocation.set(f.location, [...(byLocation.get(f.location) ?? []), f]);
@@ -171,8 +180,10 @@ export function analysisPage(v: SituationView, q: ViewQuery, i18n: I18n, csvName
     const band = bandByDate.get(date) ?? null;
     const srcs = point ? point.sources : (band?.sources ?? []);
     const sources =
-      srcs.slice(0, 8).map((s) => `${s.organisation} ${i18n.number(s.value)}${s.location !== v.location.code ? ` (${locName.get(s.location) ?? s.location})` : ''}`).join('; ') +
-      (srcs.length > 8 ? `; ${i18n.t('col.moreSources', { count: i18n.number(srcs.length - 8) })}` : '');
+      srcs
+        .slice(0, 8)
+        .map((s) => `${s.organisation} ${i18n.number(s.value)}${s.location !== v.location.code ? ` (${locName.get(s.location) ?? s.location})` : ''}`)
+        .join('; ') + (srcs.length > 8 ? `; ${i18n.t('col.moreSources', { count: i18n.number(srcs.length - 8) })}` : '');
     return { date, point, band, sources };
   });
 
@@ -198,7 +209,11 @@ export function analysisPage(v: SituationView, q: ViewQuery, i18n: I18n, csvName
     : [];
   const beats =
     tr.n && tr.mape != null && tr.baselines.naive.mape != null && tr.baselines.drift8.mape != null
-      ? i18n.t(tr.mape < tr.baselines.naive.mape && tr.mape < tr.baselines.drift8.mape ? 'backtest.beats' : 'backtest.doesNotBeat', { mape: i18n.number(tr.mape, 1), naive: i18n.number(tr.baselines.naive.mape, 1), drift8: i18n.number(tr.baselines.drift8.mape, 1) })
+      ? i18n.t(tr.mape < tr.baselines.naive.mape && tr.mape < tr.baselines.drift8.mape ? 'backtest.beats' : 'backtest.doesNotBeat', {
+          mape: i18n.number(tr.mape, 1),
+          naive: i18n.number(tr.baselines.naive.mape, 1),
+          drift8: i18n.number(tr.baselines.drift8.mape, 1),
+        })
       : null;
 
   const scenarios = pr.scenarios.map((s) => {
@@ -210,7 +225,13 @@ export function analysisPage(v: SituationView, q: ViewQuery, i18n: I18n, csvName
       by: quoted ? (s.horizonDate ? s.horizonDate : null) : (s.points?.at(-1)?.date ?? null),
       quote: s.quote ?? null,
       // A quoted value: when the published central would reach it; a curve: when it reaches each threshold.
-      when: quoted ? (s.timeToThreshold[0]?.date ? i18n.t('scenarioLine.centralReaches', { date: i18n.dateWords(s.timeToThreshold[0].date) }) : i18n.t('scenarioLine.centralNotReached')) : reach.length ? reach.join('; ') : i18n.t('projection.notReached'),
+      when: quoted
+        ? s.timeToThreshold[0]?.date
+          ? i18n.t('scenarioLine.centralReaches', { date: i18n.dateWords(s.timeToThreshold[0].date) })
+          : i18n.t('scenarioLine.centralNotReached')
+        : reach.length
+          ? reach.join('; ')
+          : i18n.t('projection.notReached'),
     };
   });
 
@@ -224,8 +245,21 @@ export function analysisPage(v: SituationView, q: ViewQuery, i18n: I18n, csvName
       range80: last ? i18n.t('chart.range', { low: i18n.number(last.lo80), high: i18n.number(last.hi80) }) : null,
       range95: last ? i18n.t('chart.range', { low: i18n.number(last.lo95), high: i18n.number(last.hi95) }) : null,
       reason: last ? null : reasonText(m.reason, i18n),
-      parameters: m.parameters ? Object.entries(m.parameters).map(([k, x]) => `${k} ${i18n.number(x, Math.abs(x) < 10 ? 4 : 0)}`).join(', ') : '',
-      track: bt && bt.n ? { n: bt.n, mape: bt.mape == null ? '–' : `${i18n.number(bt.mape, 1)} %`, mase: bt.mase == null ? '–' : i18n.number(bt.mase, 2), cov80: i18n.percent(bt.coverage80), cov95: i18n.percent(bt.coverage95) } : null,
+      parameters: m.parameters
+        ? Object.entries(m.parameters)
+            .map(([k, x]) => `${k} ${i18n.number(x, Math.abs(x) < 10 ? 4 : 0)}`)
+            .join(', ')
+        : '',
+      track:
+        bt && bt.n
+          ? {
+              n: bt.n,
+              mape: bt.mape == null ? '–' : `${i18n.number(bt.mape, 1)} %`,
+              mase: bt.mase == null ? '–' : i18n.number(bt.mase, 2),
+              cov80: i18n.percent(bt.coverage80),
+              cov95: i18n.percent(bt.coverage95),
+            }
+          : null,
       trackReason: bt && !bt.n ? reasonText(bt.reason, i18n) : null,
     };
   });
@@ -242,7 +276,11 @@ export function analysisPage(v: SituationView, q: ViewQuery, i18n: I18n, csvName
     if (q.category) qs.set('category', q.category);
     if (q.horizon) qs.set('horizon', String(q.horizon));
     qs.set('rows', 'all');
-    return { text: i18n.t('rows.latest', { shown: i18n.number(ROWS), total: i18n.number(total) }), href: `${action}?${qs}#${anchor}`, link: i18n.t('rows.showAll', { total: i18n.number(total) }) };
+    return {
+      text: i18n.t('rows.latest', { shown: i18n.number(ROWS), total: i18n.number(total) }),
+      href: `${action}?${qs}#${anchor}`,
+      link: i18n.t('rows.showAll', { total: i18n.number(total) }),
+    };
   };
   // The location list: the country, its first level, and the chosen location's own line (ancestors, itself, children);
   // deeper places are reached from the links under "Locations" (all of them with ?rows=all).

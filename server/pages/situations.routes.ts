@@ -36,10 +36,15 @@ const analysisLocals = (v: SituationView, q: ViewQuery, i18n: I18n) => ({
 
 /** The analysis part of a page (rendered once per view and options: SituationViews.analysisPart). */
 function renderAnalysis(views: SituationViews, res: Response, v: SituationView, q: ViewQuery, opts: { controlsAction: string; showLocationSelect: boolean }): Promise<string> {
-  return views.analysisPart(v, JSON.stringify([opts, q]), () =>
-    new Promise<string>((resolve, reject) =>
-      res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), ...opts }, (err, out) => (err ? reject(err) : resolve(out))),
-    ),
+  return views.analysisPart(
+    v,
+    JSON.stringify([opts, q]),
+    () =>
+      new Promise<string>((resolve, reject) =>
+        res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), ...opts }, (err, out) =>
+          err ? reject(err) : resolve(out),
+        ),
+      ),
   );
 }
 
@@ -87,7 +92,14 @@ export function situationPages(d: PageDeps): Router {
     if (!q.category && summaries.length) q.category = summaries.reduce((best, s) => (s.lastDate > best.lastDate ? s : best)).category;
     const v = await d.views.load(slug, q, d.i18n);
     const { figures } = await d.figures.list(slug, { location: code, status: 'approved' }, undefined);
-    res.render('situations/location', { title: `${loc.name} · ${situation.title}`, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), summaries, figures, scripts: ['charts.js'] });
+    res.render('situations/location', {
+      title: `${loc.name} · ${situation.title}`,
+      ...analysisLocals(v, q, res.locals.i18n as I18n),
+      chartJson: jsonForScript(v.payload),
+      summaries,
+      figures,
+      scripts: ['charts.js'],
+    });
   });
 
   return r;

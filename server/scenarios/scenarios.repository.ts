@@ -44,9 +44,20 @@ export const scenariosRepository = {
     const { id } = await db
       .insertInto('scenarios')
       .values({
-        situation_id: situationId, location_code: input.location, category: input.category, organisation_id: organisationId, kind: input.kind, value: input.value,
-        horizon_date: input.horizonDate ?? null, published_on: input.publishedOn, source_url: input.sourceUrl, quote: input.quote,
-        notes: input.notes ?? null, created_by: actor, created_at: at, deleted_at: null,
+        situation_id: situationId,
+        location_code: input.location,
+        category: input.category,
+        organisation_id: organisationId,
+        kind: input.kind,
+        value: input.value,
+        horizon_date: input.horizonDate ?? null,
+        published_on: input.publishedOn,
+        source_url: input.sourceUrl,
+        quote: input.quote,
+        notes: input.notes ?? null,
+        created_by: actor,
+        created_at: at,
+        deleted_at: null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

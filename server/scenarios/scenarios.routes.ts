@@ -13,13 +13,15 @@ export function scenariosApi(scenarios: ScenariosService): Router {
     if (includeDeleted && !hasRole(req.user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can list deleted scenarios');
     res.json({ data: (await scenarios.list(String(req.params.slug), { includeDeleted })).map((s) => forReader(s, req.user)) });
   });
-  r.post('/situations/:slug/scenarios', requireRole('editor'), async (req, res) =>
-    res.status(201).json(await scenarios.create(String(req.params.slug), req.body, req.user!)));
+  r.post('/situations/:slug/scenarios', requireRole('editor'), async (req, res) => res.status(201).json(await scenarios.create(String(req.params.slug), req.body, req.user!)));
   r.delete('/situations/:slug/scenarios/:id', requireRole('editor'), async (req, res) =>
-    res.json(await scenarios.delete(String(req.params.slug), positiveId(req.params.id), req.user!)));
+    res.json(await scenarios.delete(String(req.params.slug), positiveId(req.params.id), req.user!)),
+  );
   r.post('/situations/:slug/scenarios/:id/restore', requireRole('editor'), async (req, res) =>
-    res.json(await scenarios.restore(String(req.params.slug), positiveId(req.params.id), req.user!)));
+    res.json(await scenarios.restore(String(req.params.slug), positiveId(req.params.id), req.user!)),
+  );
   r.get('/situations/:slug/scenarios/:id/history', requireRole('viewer'), async (req, res) =>
-    res.json({ data: await scenarios.history(String(req.params.slug), positiveId(req.params.id), req.user) }));
+    res.json({ data: await scenarios.history(String(req.params.slug), positiveId(req.params.id), req.user) }),
+  );
   return r;
 }

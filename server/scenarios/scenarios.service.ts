@@ -68,7 +68,8 @@ export class ScenariosService {
       const location = await locationsRepository.get(trx, locationCode);
       const org = await organisationsRepository.byShortName(trx, input.organisation);
       const errors: FieldError[] = [];
-      if (!location || location.country !== s.country) errors.push({ path: 'location', message: location ? `${locationCode} is not in ${s.country}` : `unknown location code ${locationCode}` });
+      if (!location || location.country !== s.country)
+        errors.push({ path: 'location', message: location ? `${locationCode} is not in ${s.country}` : `unknown location code ${locationCode}` });
       if (!org) errors.push({ path: 'organisation', message: `unknown organisation "${input.organisation}"` });
       if (errors.length) throw validationFailed(errors);
       const at = nowIso();

@@ -39,7 +39,10 @@ const servicesOf = (storage: Storage) => ({
 export async function loadReferenceLocations(storage: Storage): Promise<number> {
   const locationsService = new LocationsService(storage);
   let n = 0;
-  for (const file of fs.readdirSync(REFERENCE_DIR).filter((f) => f.startsWith('locations-') && f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(REFERENCE_DIR)
+    .filter((f) => f.startsWith('locations-') && f.endsWith('.json'))
+    .sort()) {
     const { locations } = JSON.parse(fs.readFileSync(path.join(REFERENCE_DIR, file), 'utf8')) as { locations: Location[] };
     await locationsService.ensure(locations);
     n += locations.length;
@@ -63,11 +66,13 @@ export async function seed(storage: Storage): Promise<{ situations: number; figu
   await loadReferenceLocations(storage);
   const s = servicesOf(storage);
   const added = { situations: 0, figures: 0, scenarios: 0 };
-  for (const file of fs.readdirSync(SEEDS_DIR).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(SEEDS_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const data = JSON.parse(fs.readFileSync(path.join(SEEDS_DIR, file), 'utf8')) as SeedFile;
     if (data.locations) await s.locations.ensure(data.locations);
-    for (const o of data.organisations)
-      if (!(await s.organisations.byShortName(o.shortName))) await named(`${file}: organisation ${o.shortName}`, () => s.organisations.create(o));
+    for (const o of data.organisations) if (!(await s.organisations.byShortName(o.shortName))) await named(`${file}: organisation ${o.shortName}`, () => s.organisations.create(o));
     const slug = data.situation.slug;
     if (!(await s.situations.list()).some((x) => x.slug === slug)) {
       await named(`${file}: situation ${slug}`, () => s.situations.create(data.situation, SEED_USER));

@@ -29,7 +29,13 @@ export function headlineCategoryOf(s: Pick<Situation, 'headlineCategory'>, lates
 
 const headlineCategory = () =>
   z
-    .preprocess((v) => (v === '' ? null : v), z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).nullable().optional())
+    .preprocess(
+      (v) => (v === '' ? null : v),
+      z
+        .enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` })
+        .nullable()
+        .optional(),
+    )
     .describe('Category the dashboard and the situation page open on; empty: the category with the most recent approved figures');
 
 export const situationCreateSchema = z

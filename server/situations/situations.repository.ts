@@ -60,7 +60,14 @@ export const situationsRepository = {
   },
   async history(db: Tx, situationId: number) {
     const rows = await db.selectFrom('situation_history').selectAll().where('situation_id', '=', situationId).orderBy('id').execute();
-    return rows.map((r) => ({ id: r.id, action: r.action, actor: r.actor, at: r.at, before: r.before ? (JSON.parse(r.before) as Situation) : null, after: r.after ? (JSON.parse(r.after) as Situation) : null }));
+    return rows.map((r) => ({
+      id: r.id,
+      action: r.action,
+      actor: r.actor,
+      at: r.at,
+      before: r.before ? (JSON.parse(r.before) as Situation) : null,
+      after: r.after ? (JSON.parse(r.after) as Situation) : null,
+    }));
   },
   /**
    * Per category, the date of the latest approved figure (one index seek each: figures_latest_by_category). Which
@@ -91,7 +98,7 @@ export const situationsRepository = {
    * conditional UPDATE waits on the row lock of a concurrent write, so two writers never end on one stamp.
    */
   async touch(db: Tx, id: number, at: string): Promise<string> {
-    for (let next = at; ; ) {
+    for (let next = at; ;) {
       const r = await db.updateTable('situations').set({ updated_at: next }).where('id', '=', id).where('updated_at', '<', next).executeTakeFirst();
       if (Number(r.numUpdatedRows) > 0) return next;
       const row = await db.selectFrom('situations').select('updated_at').where('id', '=', id).executeTakeFirst();

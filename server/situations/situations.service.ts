@@ -31,17 +31,24 @@ export class SituationsService {
   async create(body: unknown, user: AuthUser): Promise<Situation> {
     const input = parseOrThrow(situationCreateSchema, body);
     const created = await this.storage.db.transaction().execute(async (trx) => {
-      if (await situationsRepository.bySlug(trx, input.slug))
-        throw new HttpError(409, 'conflict', `A situation with slug ${input.slug} already exists`);
+      if (await situationsRepository.bySlug(trx, input.slug)) throw new HttpError(409, 'conflict', `A situation with slug ${input.slug} already exists`);
       const country = await locationsRepository.get(trx, input.country);
       if (country && country.adminLevel !== 0)
         throw validationFailed([{ path: 'country', message: `${input.country} is a location code of admin level ${country.adminLevel}, not a country` }]);
       if (!country)
-        await locationsRepository.ensure(trx, [{ code: input.country, name: input.countryName ?? input.country, adminLevel: 0, parentCode: null, country: input.country, isArea: false, pcode: input.country }]);
+        await locationsRepository.ensure(trx, [
+          { code: input.country, name: input.countryName ?? input.country, adminLevel: 0, parentCode: null, country: input.country, isArea: false, pcode: input.country },
+        ]);
       const at = nowIso();
       const id = await situationsRepository.insert(trx, {
-        slug: input.slug, title: input.title, country: input.country, onsetDate: input.onsetDate, description: input.description ?? null,
-        headlineCategory: input.headlineCategory ?? null, createdAt: at, updatedAt: at,
+        slug: input.slug,
+        title: input.title,
+        country: input.country,
+        onsetDate: input.onsetDate,
+        description: input.description ?? null,
+        headlineCategory: input.headlineCategory ?? null,
+        createdAt: at,
+        updatedAt: at,
       });
       const created = (await situationsRepository.bySlug(trx, input.slug))!;
       await situationsRepository.addHistory(trx, id, 'create', user.email, at, null, created);
@@ -61,7 +68,8 @@ export class SituationsService {
     const updated = await this.storage.db.transaction().execute(async (trx) => {
       const before = await situationsRepository.bySlug(trx, slug);
       if (!before) throw notFound(`Situation ${slug}`);
-      const stale = () => new HttpError(409, 'version_conflict', `Situation ${slug} was changed by someone else (version ${before.version}, yours ${input.version})`, { current: before });
+      const stale = () =>
+        new HttpError(409, 'version_conflict', `Situation ${slug} was changed by someone else (version ${before.version}, yours ${input.version})`, { current: before });
       if (before.version !== input.version) throw stale();
       const next = {
         title: input.title ?? before.title,
@@ -85,5 +93,4 @@ export class SituationsService {
     const s = await this.get(slug);
     return situationsRepository.history(this.storage.db, s.id);
   }
-
 }

@@ -111,8 +111,7 @@ export function analyse(input: AnalyseInput): AnalyseResult {
   const asOfDay = input.asOf !== undefined ? toDay(input.asOf) : null;
   const cumulative = isFlow(input.category);
 
-  const figures =
-    asOfDay === null ? input.figures : input.figures.filter((f) => toDay(f.periodEnd) <= asOfDay && toDay(f.publishedOn) <= asOfDay);
+  const figures = asOfDay === null ? input.figures : input.figures.filter((f) => toDay(f.periodEnd) <= asOfDay && toDay(f.publishedOn) <= asOfDay);
   const series = rollUp({
     figures,
     locations: input.locations,
@@ -148,9 +147,7 @@ export function analyse(input: AnalyseInput): AnalyseResult {
   const range: PublishedRange = { ...published, notes: ceiling ? ceilingNotes(published, ceiling) : [] };
   const bt = backtest({ points, horizonDays, ceiling: options.ceiling, cumulative });
   const last = points.length ? points[points.length - 1].value : 0;
-  const specs: ThresholdSpec[] = input.thresholds
-    ? [...input.thresholds.map((v): ThresholdSpec => ({ value: v, source: 'given' }))]
-    : defaultThresholds(last, null);
+  const specs: ThresholdSpec[] = input.thresholds ? [...input.thresholds.map((v): ThresholdSpec => ({ value: v, source: 'given' }))] : defaultThresholds(last, null);
   if (ceiling && !specs.some((s) => s.value === ceiling.value)) specs.push({ value: ceiling.value, source: 'ceiling' });
   else if (ceiling) specs.find((s) => s.value === ceiling.value)!.source = 'ceiling';
   specs.sort((a, b) => a.value - b.value);

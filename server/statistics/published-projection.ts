@@ -79,7 +79,6 @@ const emptyStats = (): TrackStats => ({ n: 0, mape: null, mase: null, held: 0, c
 
 type Kind = 0 | 1 | 2; // combined, naive, drift8
 
-
 /**
  * The published projection: the one range that pages, CSV and the API publish, with its track record at the
  * same horizon and the projections it would have published at each past report ("what we said then").
@@ -110,7 +109,16 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
   const base = { method: 'combined' as const, level: LEVEL, horizonDays: H };
   if (n < MIN_POINTS) {
     const reason: Reason = { code: 'too_few_points', needed: MIN_POINTS, got: n };
-    return { ...base, points: null, components: null, empirical: false, errorsUsed: 0, trackRecord: { horizonDays: H, ...emptyStats(), baselines: { naive: emptyStats(), drift8: emptyStats() }, reason }, past: [], reason };
+    return {
+      ...base,
+      points: null,
+      components: null,
+      empirical: false,
+      errorsUsed: 0,
+      trackRecord: { horizonDays: H, ...emptyStats(), baselines: { naive: emptyStats(), drift8: emptyStats() }, reason },
+      past: [],
+      reason,
+    };
   }
   const scratch = zeros(MAX_ERRORS);
   const fc = new Forecasts(t, y, n);
@@ -164,7 +172,17 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
 }
 
 /** Rolling origin at horizon H: every origin's central and range as they were published then, against what followed. */
-function track(t: number[], y: number[], n: number, dates: string[], firstDay: number, H: number, floorAt: (i: number) => number, scratch: number[], fc: Forecasts): { trackRecord: TrackRecord; past: PastProjection[] } {
+function track(
+  t: number[],
+  y: number[],
+  n: number,
+  dates: string[],
+  firstDay: number,
+  H: number,
+  floorAt: (i: number) => number,
+  scratch: number[],
+  fc: Forecasts,
+): { trackRecord: TrackRecord; past: PastProjection[] } {
   const last = n - 1;
   const origins: number[] = [];
   for (let i = MIN_POINTS - 1; i < n && t[i] + H <= t[last]; i++) origins.push(i);

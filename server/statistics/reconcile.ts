@@ -112,9 +112,15 @@ export function reconcile(input: ReconcileInput): ReconciledSeries {
     if (rec.length > 1) {
       const w = rec[0].f;
       warnings.push({
-        code: 'several_recommended', location, date: fromDay(d), count: rec.length,
+        code: 'several_recommended',
+        location,
+        date: fromDay(d),
+        count: rec.length,
         figures: rec.map((r) => `#${r.f.id} ${r.f.organisation} ${r.f.value}`).join('; '),
-        used: w.id, organisation: w.organisation, reliability: w.organisationReliability, published: w.publishedOn,
+        used: w.id,
+        organisation: w.organisation,
+        reliability: w.organisationReliability,
+        published: w.publishedOn,
       });
     }
   }
@@ -171,7 +177,17 @@ export function reconcile(input: ReconcileInput): ReconciledSeries {
     const quantifier = reported ? w.f.quantifier : combineQuantifiers(parts.map((p) => p.f.quantifier));
     const sources = [source(w.f), ...parts.filter((p) => p !== w).map((p) => source(p.f))];
     pointValue.set(d, value);
-    points.push({ date: fromDay(d), value, quantifier, ...describeBound(quantifier), kind: reported ? 'reported' : 'accumulated', derived: false, role: null, childrenMissing: [], sources });
+    points.push({
+      date: fromDay(d),
+      value,
+      quantifier,
+      ...describeBound(quantifier),
+      kind: reported ? 'reported' : 'accumulated',
+      derived: false,
+      role: null,
+      childrenMissing: [],
+      sources,
+    });
   }
 
   const band: BandPoint[] = [];

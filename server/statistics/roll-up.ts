@@ -77,9 +77,7 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
     }
     visiting.add(code);
     const roles = role === undefined ? ROLES : [role];
-    const kidSeries = roles.map((r) =>
-      kids.map((k) => seriesFor(k, r).points.map((p): Dated => ({ day: toDay(p.date), point: p }))),
-    );
+    const kidSeries = roles.map((r) => kids.map((k) => seriesFor(k, r).points.map((p): Dated => ({ day: toDay(p.date), point: p }))));
     visiting.delete(code);
 
     const ownDays = new Map<number, SeriesPoint>();
@@ -148,8 +146,7 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
       };
       points.push(point);
     }
-    if (below.count)
-      extraWarnings.push({ code: 'children_below_parent', location: code, dates: below.count, ...below.first! });
+    if (below.count) extraWarnings.push({ code: 'children_below_parent', location: code, dates: below.count, ...below.first! });
     const result: ReconciledSeries = { points, band: own.band, warnings: [...own.warnings, ...extraWarnings] };
     memo.set(key, result);
     return result;

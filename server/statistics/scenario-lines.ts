@@ -96,7 +96,11 @@ export function scenarioLines(input: ScenarioLinesInput): ScenarioLine[] {
     }
   }
   if (K !== null && last > 0 && last < K && y.slice(f).every((v) => v > 0 && v < K)) {
-    const r = olsFit(tt, y.slice(f).map((v) => Math.log(v / (K - v))), n - f).slope;
+    const r = olsFit(
+      tt,
+      y.slice(f).map((v) => Math.log(v / (K - v))),
+      n - f,
+    ).slope;
     if (r > 0 && Number.isFinite(r)) {
       const z0 = Math.log(last / (K - last));
       const pts = curve(input.horizonDays, (h) => (h === 0 ? last : K / (1 + Math.exp(-(z0 + r * h)))));

@@ -56,7 +56,8 @@ export class BulkInsert<T extends keyof Database & string, C extends keyof Inser
       // Placeholder values only fix the statement's shape: one parameter per column and row, in `columns` order.
       const template = Object.fromEntries(this.columns.map((c) => [c, 0]));
       q = (this.db.insertInto(this.table) as unknown as { values(v: unknown[]): { compile(): CompiledQuery } }).values(Array.from({ length: n }, () => template)).compile();
-      if (q.parameters.length !== n * this.columns.length) throw new Error(`bulk insert into ${this.table}: expected ${n * this.columns.length} parameters, got ${q.parameters.length}`);
+      if (q.parameters.length !== n * this.columns.length)
+        throw new Error(`bulk insert into ${this.table}: expected ${n * this.columns.length} parameters, got ${q.parameters.length}`);
       this.compiled.set(n, q);
     }
     return q;

@@ -1,7 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, sql, type Transaction, Migrator, PostgresDialect, SqliteDialect, type DatabaseConnection, type Driver, type Migration, type MigrationProvider } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  sql,
+  type Transaction,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Driver,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { initial } from './migrations/001-initial';
@@ -110,7 +122,15 @@ export async function openStorage(opts: OpenOptions): Promise<Storage> {
       throw new StorageError(`Cannot reach PostgreSQL at ${redact(url)}: ${(err as Error).message}`);
     }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', schema: opts.pgSchema, describe: `PostgreSQL ${redact(url)}`, options: opts, streamRows: (q, n) => pgRows(pool, q, n), close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      schema: opts.pgSchema,
+      describe: `PostgreSQL ${redact(url)}`,
+      options: opts,
+      streamRows: (q, n) => pgRows(pool, q, n),
+      close: () => db.destroy(),
+    };
   }
   const file = url ? url.replace(/^(file|sqlite):(\/\/)?/, '') : (opts.sqlitePath ?? ':memory:');
   let sqlite: BetterSqlite3.Database;
@@ -127,18 +147,31 @@ export async function openStorage(opts: OpenOptions): Promise<Storage> {
     throw new StorageError(`Cannot open the SQLite database file ${file}: ${(err as Error).message}`);
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', describe: `SQLite ${file}`, options: opts, streamRows: (q, n) => sqliteRows(file === ':memory:' ? sqlite : file, q, n), close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    describe: `SQLite ${file}`,
+    options: opts,
+    streamRows: (q, n) => sqliteRows(file === ':memory:' ? sqlite : file, q, n),
+    close: () => db.destroy(),
+  };
 }
 
 async function* sqliteRows(where: string | BetterSqlite3.Database, query: CompiledQuery, batchSize = 2000): AsyncGenerator<unknown[][]> {
   // An in-memory database has no file to open twice; its rows come from the one connection, all at once.
   if (typeof where !== 'string') {
-    const rows = where.prepare(query.sql).raw(true).all(...query.parameters) as unknown[][];
+    const rows = where
+      .prepare(query.sql)
+      .raw(true)
+      .all(...query.parameters) as unknown[][];
     for (let i = 0; i < rows.length; i += batchSize) yield rows.slice(i, i + batchSize);
     return;
   }
   const conn = new BetterSqlite3(where, { readonly: true, fileMustExist: true });
-  const it = conn.prepare(query.sql).raw(true).iterate(...query.parameters) as IterableIterator<unknown[]>;
+  const it = conn
+    .prepare(query.sql)
+    .raw(true)
+    .iterate(...query.parameters) as IterableIterator<unknown[]>;
   try {
     for (;;) {
       const rows: unknown[][] = [];
@@ -175,7 +208,14 @@ async function* pgRows(pool: pg.Pool, query: CompiledQuery, batchSize = 2000): A
 
 /** All migrations in order; names sort lexically. */
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '001-initial': initial(dialect), '002-analysis-cache': analysisCache(), '003-scenario-history': scenarioHistory(dialect), '004-trust': trust(), '005-situation-edit': situationEdit(dialect), '006-alerts': alerts(dialect) };
+  return {
+    '001-initial': initial(dialect),
+    '002-analysis-cache': analysisCache(),
+    '003-scenario-history': scenarioHistory(dialect),
+    '004-trust': trust(),
+    '005-situation-edit': situationEdit(dialect),
+    '006-alerts': alerts(dialect),
+  };
 }
 
 /** Runs pending migrations; throws with the failing migration's name. */

@@ -9,12 +9,32 @@ import { verify } from '../../server/alerts/webhook';
 import { alertApp, SLUG } from './helpers';
 import { signedIn } from '../pages/helpers';
 
-type Alert = { id: number; ruleId: number; kind: string; value: number; observedOn: string; figureIds: number[]; message: string; acknowledgedBy: string | null; source: { organisation: string } | null };
+type Alert = {
+  id: number;
+  ruleId: number;
+  kind: string;
+  value: number;
+  observedOn: string;
+  figureIds: number[];
+  message: string;
+  acknowledgedBy: string | null;
+  source: { organisation: string } | null;
+};
 
 /** A figure at the country, approved at once (the admin creates it). */
 const figure = (category: string, periodEnd: string, value: number, extra: Record<string, unknown> = {}) => ({
-  location: 'SYR', locationRole: 'unknown', category, periodEnd, value, quantifier: 'exact', organisation: 'OCHA',
-  sourceUrl: 'https://reliefweb.int/report/example', publishedOn: periodEnd, quote: `${value} people as of ${periodEnd}.`, status: 'approved', ...extra,
+  location: 'SYR',
+  locationRole: 'unknown',
+  category,
+  periodEnd,
+  value,
+  quantifier: 'exact',
+  organisation: 'OCHA',
+  sourceUrl: 'https://reliefweb.int/report/example',
+  publishedOn: periodEnd,
+  quote: `${value} people as of ${periodEnd}.`,
+  status: 'approved',
+  ...extra,
 });
 
 describe.each(DATABASES)('alerts on %s', (kind) => {
@@ -102,7 +122,25 @@ describe.each(DATABASES)('alerts on %s', (kind) => {
   test('when one rule cannot be evaluated, then the write that triggered it still succeeds and the other rules still fire', async () => {
     const s = await t.storage.db.selectFrom('situations').select('id').where('slug', '=', SLUG).executeTakeFirstOrThrow();
     // A rule for a place the analysis does not know (only possible by writing the table directly).
-    const { id: broken } = await t.storage.db.insertInto('alert_rules').values({ situation_id: s.id, kind: 'threshold', location_code: 'XX-NOWHERE', category: 'idps', params: JSON.stringify({ threshold: 1 }), origin: null, open_key: null, created_by: 'test', created_at: 'x', updated_by: 'test', updated_at: 'x', version: 1, deleted_at: null }).returning('id').executeTakeFirstOrThrow();
+    const { id: broken } = await t.storage.db
+      .insertInto('alert_rules')
+      .values({
+        situation_id: s.id,
+        kind: 'threshold',
+        location_code: 'XX-NOWHERE',
+        category: 'idps',
+        params: JSON.stringify({ threshold: 1 }),
+        origin: null,
+        open_key: null,
+        created_by: 'test',
+        created_at: 'x',
+        updated_by: 'test',
+        updated_at: 'x',
+        version: 1,
+        deleted_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const rule = await addRule({ kind: 'threshold', category: 'returnees', threshold: 10 });
     await addFigure(figure('returnees', '2024-12-02', 50));
     expect(await alertsOf(rule.id)).toHaveLength(1);
@@ -205,7 +243,11 @@ describe.each(DATABASES)('alerts on %s', (kind) => {
   test('when a signed-in user acknowledges an alert with a note, then it is shown and audited, and a second acknowledgement is a 409', async () => {
     const [a] = (await request(x.app).get(`/api/v1/situations/${SLUG}/alerts?limit=1`).expect(200)).body.data;
     await request(x.app).post(`/api/v1/alerts/${a.id}/acknowledge`).send({ note: 'x' }).expect(401);
-    await request(x.app).post(`/api/v1/alerts/${a.id}/acknowledge`).set(viewer.auth).send({ note: 'x'.repeat(1001) }).expect(400);
+    await request(x.app)
+      .post(`/api/v1/alerts/${a.id}/acknowledge`)
+      .set(viewer.auth)
+      .send({ note: 'x'.repeat(1001) })
+      .expect(400);
     const done = await request(x.app).post(`/api/v1/alerts/${a.id}/acknowledge`).set(viewer.auth).send({ note: 'Checked with OCHA' }).expect(200);
     expect(done.body).toMatchObject({ acknowledgedBy: viewer.user.email, acknowledgementNote: 'Checked with OCHA' });
     await request(x.app).post(`/api/v1/alerts/${a.id}/acknowledge`).set(editor.auth).send({}).expect(409);
@@ -329,7 +371,13 @@ describe.each(DATABASES)('alert deliveries on %s', (kind) => {
       // a random token starting with two hex digits after "=" would otherwise be mangled in the header).
       const split = mails[0].search(/\r?\n\r?\n/);
       const headers = mails[0].slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
-      const text = headers + '\n\n' + mails[0].slice(split).replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+      const text =
+        headers +
+        '\n\n' +
+        mails[0]
+          .slice(split)
+          .replace(/=\r?\n/g, '')
+          .replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
       expect(text).toMatch(new RegExp(`^To: ${reader.user.email}`, 'm'));
       expect(text).toContain('reached the threshold of 300,000');
       const link = /http:\/\/tracker\.test(\/alerts\/unsubscribe\?token=[A-Za-z0-9_-]+)/.exec(text);
@@ -400,7 +448,24 @@ describe.each(DATABASES)('alert deliveries on %s', (kind) => {
       const s = await t.storage.db.selectFrom('situations').select('id').where('slug', '=', SLUG).executeTakeFirstOrThrow();
       for (const r of rules) {
         const { kind: k, category, ...params } = r;
-        await t.storage.db.insertInto('alert_rules').values({ situation_id: s.id, kind: k, location_code: 'SYR', category, params: JSON.stringify(params), origin: null, open_key: null, created_by: 'test', created_at: 'x', updated_by: 'test', updated_at: 'x', version: 1, deleted_at: null }).execute();
+        await t.storage.db
+          .insertInto('alert_rules')
+          .values({
+            situation_id: s.id,
+            kind: k,
+            location_code: 'SYR',
+            category,
+            params: JSON.stringify(params),
+            origin: null,
+            open_key: null,
+            created_by: 'test',
+            created_at: 'x',
+            updated_by: 'test',
+            updated_at: 'x',
+            version: 1,
+            deleted_at: null,
+          })
+          .execute();
       }
       const results = await Promise.all([a.alerts.evaluate(SLUG), b.alerts.evaluate(SLUG), a.alerts.evaluate(SLUG), b.alerts.evaluate(SLUG)]);
       await Promise.all([a.alerts.settled(), b.alerts.settled()]);

@@ -32,11 +32,19 @@ describe.each(DATABASES)('alert pages on %s', (kind) => {
     expect((await request(x.app).get(`/situations/${SLUG}`).expect(200)).text).toContain('No alerts so far.');
     const agent = await signedIn(x.app, editor.user.email, editor.password);
     const form = await agent.get(path).expect(200);
-    const bad = await agent.post(`${path}/rules`).type('form').send({ _csrf: csrfFrom(form.text), kind: 'threshold', location: 'SYR', category: 'new_displacement', threshold: 'lots' }).expect(400);
+    const bad = await agent
+      .post(`${path}/rules`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), kind: 'threshold', location: 'SYR', category: 'new_displacement', threshold: 'lots' })
+      .expect(400);
     expect(bad.text).toContain('Threshold (people): must be a number');
     expect(bad.text).toContain('value="lots"');
     // Fields of other kinds on the form are ignored; "300,000" is read as a number.
-    await agent.post(`${path}/rules`).type('form').send({ _csrf: csrfFrom(form.text), kind: 'threshold', location: 'SYR', category: 'new_displacement', threshold: '300,000', days: '9', percent: '' }).expect(303);
+    await agent
+      .post(`${path}/rules`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), kind: 'threshold', location: 'SYR', category: 'new_displacement', threshold: '300,000', days: '9', percent: '' })
+      .expect(303);
     await x.alerts.settled();
     const page = await agent.get(path).expect(200);
     expect(page.text).toContain('threshold: 300,000');
@@ -50,17 +58,33 @@ describe.each(DATABASES)('alert pages on %s', (kind) => {
     const agent = await signedIn(x.app, viewer.user.email, viewer.password);
     const page = await agent.get(path).expect(200);
     const id = /action="\/alerts\/(\d+)\/acknowledge"/.exec(page.text)![1];
-    await agent.post(`/alerts/${id}/acknowledge`).type('form').send({ _csrf: csrfFrom(page.text), note: 'Seen, <b>checking</b>' }).expect(303);
+    await agent
+      .post(`/alerts/${id}/acknowledge`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), note: 'Seen, <b>checking</b>' })
+      .expect(303);
     const after = await agent.get(path).expect(200);
     expect(after.text).toContain(`Acknowledged by ${viewer.user.email}`);
     expect(after.text).toContain('Seen, &lt;b&gt;checking&lt;/b&gt;');
-    await agent.post(`${path}/subscribe`).type('form').send({ _csrf: csrfFrom(after.text) }).expect(303);
+    await agent
+      .post(`${path}/subscribe`)
+      .type('form')
+      .send({ _csrf: csrfFrom(after.text) })
+      .expect(303);
     const subscribed = await agent.get(path).expect(200);
     expect(subscribed.text).toContain(`Alerts of this situation are emailed to ${viewer.user.email}`);
     expect(subscribed.text).toContain('no SMTP configured');
-    await agent.post(`${path}/unsubscribe`).type('form').send({ _csrf: csrfFrom(subscribed.text) }).expect(303);
+    await agent
+      .post(`${path}/unsubscribe`)
+      .type('form')
+      .send({ _csrf: csrfFrom(subscribed.text) })
+      .expect(303);
     expect((await agent.get(path).expect(200)).text).toContain('Subscribe by email');
     // A viewer cannot add rules.
-    await agent.post(`${path}/rules`).type('form').send({ _csrf: csrfFrom(subscribed.text), kind: 'stale', days: '3' }).expect(403);
+    await agent
+      .post(`${path}/rules`)
+      .type('form')
+      .send({ _csrf: csrfFrom(subscribed.text), kind: 'stale', days: '3' })
+      .expect(403);
   });
 });

@@ -15,7 +15,11 @@ describe.each(DATABASES)('alerts on the real Sudan DTM file on %s', (kind) => {
     t = await freshDb(kind, { seed: true });
     x = alertApp(t.storage, {}, '2024-04-20T00:00:00Z');
     editor = await makeUser(t.storage, 'admin'); // importing as approved needs an admin
-    await request(x.app).post('/api/v1/situations').set(editor.auth).send({ slug: SUDAN, title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' }).expect(201);
+    await request(x.app)
+      .post('/api/v1/situations')
+      .set(editor.auth)
+      .send({ slug: SUDAN, title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' })
+      .expect(201);
     await x.alerts.settled();
   });
   afterAll(async () => {
@@ -24,10 +28,22 @@ describe.each(DATABASES)('alerts on the real Sudan DTM file on %s', (kind) => {
   });
 
   test('when the weekly admin 0 IDP file is imported as approved, then a one-year-high rule with a 50 % rise fires once, where the series first meets it', async () => {
-    const rule = (await request(x.app).post(`/api/v1/situations/${SUDAN}/alert-rules`).set(editor.auth).send({ kind: 'yearly_high', location: 'SDN', category: 'idps', percent: 50 }).expect(201)).body;
+    const rule = (
+      await request(x.app)
+        .post(`/api/v1/situations/${SUDAN}/alert-rules`)
+        .set(editor.auth)
+        .send({ kind: 'yearly_high', location: 'SDN', category: 'idps', percent: 50 })
+        .expect(201)
+    ).body;
     await x.alerts.settled();
     const csv = fs.readFileSync(realFile('iom-dtm', 'subset_SDN_armed_clashes_weekly_admin0.csv'));
-    await request(x.app).post(`/api/v1/situations/${SUDAN}/imports`).query({ commit: 'true', status: 'approved' }).set(editor.auth).set('Content-Type', 'text/csv').send(csv).expect(201);
+    await request(x.app)
+      .post(`/api/v1/situations/${SUDAN}/imports`)
+      .query({ commit: 'true', status: 'approved' })
+      .set(editor.auth)
+      .set('Content-Type', 'text/csv')
+      .send(csv)
+      .expect(201);
     await x.alerts.settled();
     const fired = (await request(x.app).get(`/api/v1/situations/${SUDAN}/alerts`).expect(200)).body.data.filter((a: { ruleId: number }) => a.ruleId === rule.id);
     expect(fired).toHaveLength(1);
@@ -46,7 +62,13 @@ describe.each(DATABASES)('alerts on the real Sudan DTM file on %s', (kind) => {
     // Every later point keeps the same crossing: the series only rises to new highs from there (else the rule would fire again).
     expect(points.slice(i).every((_p, k) => meets(i + k))).toBe(true);
     // Importing the same file again changes nothing and fires nothing.
-    await request(x.app).post(`/api/v1/situations/${SUDAN}/imports`).query({ commit: 'true', status: 'approved' }).set(editor.auth).set('Content-Type', 'text/csv').send(csv).expect(201);
+    await request(x.app)
+      .post(`/api/v1/situations/${SUDAN}/imports`)
+      .query({ commit: 'true', status: 'approved' })
+      .set(editor.auth)
+      .set('Content-Type', 'text/csv')
+      .send(csv)
+      .expect(201);
     await x.alerts.settled();
     expect((await request(x.app).get(`/api/v1/situations/${SUDAN}/alerts`).expect(200)).body.data.filter((a: { ruleId: number }) => a.ruleId === rule.id)).toHaveLength(1);
   });

@@ -36,8 +36,16 @@ describe.each(DATABASES)('analysis cache on %s', (kind) => {
       const codes = locations.map((l) => l.code); // a superset of the location's subtree: roll-up ignores the rest
       const figures = await figuresRepository.list(t.storage.db, { situationId: situation.id, category, status: 'approved', locations: codes });
       const expected = analyse({
-        figures, scenarios, locations, onset: situation.onsetDate, location: x.location, category,
-        horizonDays: q.horizon ?? OPTS.horizonDays, asOf: q.asOf, stalenessDays: OPTS.stalenessDays, thresholds: q.thresholds,
+        figures,
+        scenarios,
+        locations,
+        onset: situation.onsetDate,
+        location: x.location,
+        category,
+        horizonDays: q.horizon ?? OPTS.horizonDays,
+        asOf: q.asOf,
+        stalenessDays: OPTS.stalenessDays,
+        thresholds: q.thresholds,
       });
       expect(x.analysis).toEqual(expected);
     }
@@ -51,7 +59,10 @@ describe.each(DATABASES)('analysis cache on %s', (kind) => {
     expect(read).not.toHaveBeenCalled();
     expect(restarted.analysis).toEqual(first.analysis);
     expect(restarted.analysis.series.points.map((p) => [p.date, p.value])).toEqual([
-      ['2024-11-28', 14000], ['2024-11-30', 48500], ['2024-12-05', 178000], ['2024-12-06', 370000],
+      ['2024-11-28', 14000],
+      ['2024-11-30', 48500],
+      ['2024-12-05', 178000],
+      ['2024-12-06', 370000],
     ]);
   });
 
@@ -61,10 +72,21 @@ describe.each(DATABASES)('analysis cache on %s', (kind) => {
     const before = await other.analyse(SLUG);
     expect(before.analysis.series.points.at(-1)).toMatchObject({ date: '2024-12-06', value: 370000 });
     const [editor, admin] = await Promise.all([makeUser(t.storage, 'editor'), makeUser(t.storage, 'admin')]);
-    const f = await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send({
-      location: 'SYR', category: 'new_displacement', periodEnd: '2024-12-08', value: 880000, quantifier: 'more_than', organisation: 'OCHA',
-      sourceUrl: 'https://example.org/flash-update-4', publishedOn: '2024-12-08', quote: 'At least 880,000 people have been displaced.',
-    }).expect(201);
+    const f = await request(app)
+      .post(`/api/v1/situations/${SLUG}/figures`)
+      .set(editor.auth)
+      .send({
+        location: 'SYR',
+        category: 'new_displacement',
+        periodEnd: '2024-12-08',
+        value: 880000,
+        quantifier: 'more_than',
+        organisation: 'OCHA',
+        sourceUrl: 'https://example.org/flash-update-4',
+        publishedOn: '2024-12-08',
+        quote: 'At least 880,000 people have been displaced.',
+      })
+      .expect(201);
     await request(app).post(`/api/v1/figures/${f.body.id}/approve`).set(admin.auth).expect(200);
 
     const situation = await other.situation(SLUG);

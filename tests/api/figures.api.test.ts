@@ -27,11 +27,24 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
   beforeAll(async () => {
     t = await freshDb(kind, { seed: true });
     app = testApp(t.storage);
-    [editor, editor2, viewer, admin] = await Promise.all([makeUser(t.storage, 'editor'), makeUser(t.storage, 'editor'), makeUser(t.storage, 'viewer'), makeUser(t.storage, 'admin')]);
+    [editor, editor2, viewer, admin] = await Promise.all([
+      makeUser(t.storage, 'editor'),
+      makeUser(t.storage, 'editor'),
+      makeUser(t.storage, 'viewer'),
+      makeUser(t.storage, 'admin'),
+    ]);
   });
   afterAll(() => t.cleanup());
 
-  const countFigures = async () => Number((await t.storage.db.selectFrom('figures').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const countFigures = async () =>
+    Number(
+      (
+        await t.storage.db
+          .selectFrom('figures')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   test('when the database is seeded, then the Syria situation lists WFP 280,000 with its quote and the 1.5 million ceiling scenario', async () => {
     const list = await request(app).get('/api/v1/situations').expect(200);
@@ -52,7 +65,9 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
   test('when the database is seeded, then the seeded scenario and figures have their creation in the history, by the seed actor', async () => {
     const [wfp] = (await request(app).get(`/api/v1/situations/${SLUG}/scenarios`).expect(200)).body.data;
     const history = await request(app).get(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}/history`).set(viewer.auth).expect(200);
-    expect(history.body.data).toEqual([expect.objectContaining({ action: 'create', actor: 'seed@system', before: null, after: expect.objectContaining({ id: wfp.id, value: 1500000 }) })]);
+    expect(history.body.data).toEqual([
+      expect.objectContaining({ action: 'create', actor: 'seed@system', before: null, after: expect.objectContaining({ id: wfp.id, value: 1500000 }) }),
+    ]);
     const [figure] = (await request(app).get(`/api/v1/situations/${SLUG}/figures?limit=1`).expect(200)).body.data;
     const figureHistory = await request(app).get(`/api/v1/figures/${figure.id}/history`).set(viewer.auth).expect(200);
     expect(figureHistory.body.data).toEqual([expect.objectContaining({ action: 'create', actor: 'seed@system', before: null })]);
@@ -107,7 +122,11 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
   });
 
   test('when the location belongs to another country, then 400 on location', async () => {
-    await request(app).post('/api/v1/situations').set(editor.auth).send({ slug: `sudan-${kind}`, title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' }).expect(201);
+    await request(app)
+      .post('/api/v1/situations')
+      .set(editor.auth)
+      .send({ slug: `sudan-${kind}`, title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' })
+      .expect(201);
     const before = await countFigures();
     const res = await request(app).post(`/api/v1/situations/sudan-${kind}/figures`).set(editor.auth).send(valid()).expect(400);
     expect(res.body.error.fields).toEqual([{ path: 'location', message: expect.stringContaining('not in the situation') }]);
@@ -144,14 +163,21 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
     const list = await request(app).get(`/api/v1/situations/${SLUG}/figures?limit=1000`).expect(200);
     expect(list.body.data.some((f: { id: number }) => f.id === created.id)).toBe(false);
     const restored = (await request(app).post(`/api/v1/figures/${created.id}/restore`).set(editor.auth).expect(200)).body;
-    const strip = (f: Record<string, unknown>) => { const { version: _v, updatedAt: _u, updatedBy: _b, deletedAt: _d, ...rest } = f; return rest; };
+    const strip = (f: Record<string, unknown>) => {
+      const { version: _v, updatedAt: _u, updatedBy: _b, deletedAt: _d, ...rest } = f;
+      return rest;
+    };
     expect(strip(restored)).toEqual(strip(approved));
     expect(restored.deletedAt).toBeNull();
     await request(app).post(`/api/v1/figures/${created.id}/restore`).set(editor.auth).expect(409);
     const h = await request(app).get(`/api/v1/figures/${created.id}/history`).set(viewer.auth).expect(200);
     expect(h.body.data.map((e: { action: string }) => e.action)).toEqual(['create', 'approve', 'delete', 'restore']);
     expect(h.body.data[0]).toMatchObject({ actor: editor.user.email, before: null, after: expect.objectContaining({ value: 50000 }) });
-    expect(h.body.data[1]).toMatchObject({ actor: editor2.user.email, before: expect.objectContaining({ status: 'draft' }), after: expect.objectContaining({ status: 'approved' }) });
+    expect(h.body.data[1]).toMatchObject({
+      actor: editor2.user.email,
+      before: expect.objectContaining({ status: 'draft' }),
+      after: expect.objectContaining({ status: 'approved' }),
+    });
     await request(app).get(`/api/v1/figures/${created.id}/history`).expect(401);
   });
 
@@ -164,7 +190,11 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
     await request(app).post(`/api/v1/figures/${a.id}/approve`).set(editor2.auth).expect(409);
     const b = (await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(admin.auth).send(valid()).expect(201)).body;
     await request(app).post(`/api/v1/figures/${b.id}/approve`).set(admin.auth).expect(200);
-    await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send({ ...valid(), status: 'approved' }).expect(403);
+    await request(app)
+      .post(`/api/v1/situations/${SLUG}/figures`)
+      .set(editor.auth)
+      .send({ ...valid(), status: 'approved' })
+      .expect(403);
   });
 
   test('when an approved figure’s value is edited by an editor, then it goes back to draft for review', async () => {
@@ -182,7 +212,11 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const res: request.Response = await request(app).get(`/api/v1/situations/${SLUG}/figures`).query({ limit: 3, status: 'all', ...(cursor ? { cursor } : {}) }).set(editor.auth).expect(200);
+      const res: request.Response = await request(app)
+        .get(`/api/v1/situations/${SLUG}/figures`)
+        .query({ limit: 3, status: 'all', ...(cursor ? { cursor } : {}) })
+        .set(editor.auth)
+        .expect(200);
       seen.push(...res.body.data.map((f: { id: number }) => f.id));
       cursor = res.body.nextCursor;
     } while (cursor);
@@ -192,7 +226,10 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
   });
 
   test('when filtering by location, category, organisation and dates, then only matching approved figures come back', async () => {
-    const res = await request(app).get(`/api/v1/situations/${SLUG}/figures`).query({ location: 'SYR', category: 'new_displacement', organisation: 'OCHA', from: '2024-12-01', to: '2024-12-06' }).expect(200);
+    const res = await request(app)
+      .get(`/api/v1/situations/${SLUG}/figures`)
+      .query({ location: 'SYR', category: 'new_displacement', organisation: 'OCHA', from: '2024-12-01', to: '2024-12-06' })
+      .expect(200);
     expect(res.body.data.map((f: { value: number }) => f.value).sort()).toEqual([178000, 370000]);
     const bad = await request(app).get(`/api/v1/situations/${SLUG}/figures?category=nope&from=12/01/2024`).expect(400);
     expect(bad.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['category', 'from']);
@@ -216,13 +253,32 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
 
   test('when creating scenarios and organisations, then they validate and are listed', async () => {
     await request(app).post(`/api/v1/situations/${SLUG}/scenarios`).set(editor.auth).send({ organisation: 'OCHA', kind: 'guess', value: 1 }).expect(400);
-    const sc = await request(app).post(`/api/v1/situations/${SLUG}/scenarios`).set(editor.auth)
-      .send({ organisation: 'OCHA', kind: 'planning_figure', value: 1000000, horizonDate: '2025-03-31', publishedOn: '2024-12-10', sourceUrl: 'https://example.org/plan', quote: 'Partners plan for up to 1 million people.' }).expect(201);
+    const sc = await request(app)
+      .post(`/api/v1/situations/${SLUG}/scenarios`)
+      .set(editor.auth)
+      .send({
+        organisation: 'OCHA',
+        kind: 'planning_figure',
+        value: 1000000,
+        horizonDate: '2025-03-31',
+        publishedOn: '2024-12-10',
+        sourceUrl: 'https://example.org/plan',
+        quote: 'Partners plan for up to 1 million people.',
+      })
+      .expect(201);
     expect(sc.body).toMatchObject({ location: 'SYR', category: 'new_displacement', kind: 'planning_figure', deletedAt: null });
     const created = await request(app).get(`/api/v1/situations/${SLUG}/scenarios/${sc.body.id}/history`).set(viewer.auth).expect(200);
     expect(created.body.data).toEqual([expect.objectContaining({ action: 'create', actor: editor.user.email, before: null, after: expect.objectContaining({ value: 1000000 }) })]);
-    await request(app).post('/api/v1/organisations').set(editor.auth).send({ name: 'Test NGO', shortName: `TNGO-${kind}`, reliability: 'medium' }).expect(201);
-    await request(app).post('/api/v1/organisations').set(editor.auth).send({ name: 'Test NGO', shortName: `TNGO-${kind}`, reliability: 'medium' }).expect(409);
+    await request(app)
+      .post('/api/v1/organisations')
+      .set(editor.auth)
+      .send({ name: 'Test NGO', shortName: `TNGO-${kind}`, reliability: 'medium' })
+      .expect(201);
+    await request(app)
+      .post('/api/v1/organisations')
+      .set(editor.auth)
+      .send({ name: 'Test NGO', shortName: `TNGO-${kind}`, reliability: 'medium' })
+      .expect(409);
     await request(app).post('/api/v1/organisations').set(editor.auth).send({ name: 'X', shortName: 'X', reliability: 'great' }).expect(400);
     const orgs = await request(app).get('/api/v1/organisations').expect(200);
     expect(orgs.body.data.find((o: { shortName: string }) => o.shortName === 'WFP')).toMatchObject({ reliability: 'high' });
@@ -252,7 +308,11 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
     await request(app).post(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}/restore`).set(editor2.auth).expect(409);
     expect(await ceilingOf()).toMatchObject({ value: 1500000 });
     const history = await request(app).get(`/api/v1/situations/${SLUG}/scenarios/${wfp.id}/history`).set(viewer.auth).expect(200);
-    expect(history.body.data.map((h: { action: string; actor: string }) => [h.action, h.actor])).toEqual([['create', 'seed@system'], ['delete', editor.user.email], ['restore', editor2.user.email]]);
+    expect(history.body.data.map((h: { action: string; actor: string }) => [h.action, h.actor])).toEqual([
+      ['create', 'seed@system'],
+      ['delete', editor.user.email],
+      ['restore', editor2.user.email],
+    ]);
     expect(history.body.data[1]).toMatchObject({ before: { deletedAt: null, value: 1500000 }, after: { deletedAt: deleted.body.deletedAt } });
 
     const bad = await request(app).delete(`/api/v1/situations/${SLUG}/scenarios/abc`).set(editor.auth).expect(400);
@@ -265,7 +325,9 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
     expect((await request(app).get('/healthz').expect(200)).body).toEqual({ status: 'ok', database: kind });
     const doc = (await request(app).get('/api/v1/openapi.json').expect(200)).body;
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.schemas.FigureCreate.required).toEqual(expect.arrayContaining(['location', 'category', 'periodEnd', 'organisation', 'sourceUrl', 'publishedOn', 'quote']));
+    expect(doc.components.schemas.FigureCreate.required).toEqual(
+      expect.arrayContaining(['location', 'category', 'periodEnd', 'organisation', 'sourceUrl', 'publishedOn', 'quote']),
+    );
     expect(doc.components.schemas.FigureCreate.properties.category.enum).toContain('cross_border_outflow');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/figures/{id}/history', '/api/v1/situations/{slug}/projections']));
     const bad = await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).set('Content-Type', 'application/json').send('{"value": ').expect(400);

@@ -28,11 +28,18 @@ describe.each(DATABASES)('HTTP conventions for integrators on %s', (kind) => {
     expect(first.headers.vary).toMatch(/Authorization/);
     const again = await request(app).get('/api/v1/situations').set('If-None-Match', etag).expect(304);
     expect(again.text ?? '').toBe('');
-    await request(app).post('/api/v1/situations').set(editor.auth).send({ slug: 'etag-check', title: 'ETag check', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' }).expect(201);
+    await request(app)
+      .post('/api/v1/situations')
+      .set(editor.auth)
+      .send({ slug: 'etag-check', title: 'ETag check', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' })
+      .expect(201);
     const changed = await request(app).get('/api/v1/situations').set('If-None-Match', etag).expect(200);
     expect(changed.headers.etag).not.toBe(etag);
     const figures = await request(app).get(`/api/v1/situations/${SLUG}/figures?limit=3`).expect(200);
-    await request(app).get(`/api/v1/situations/${SLUG}/figures?limit=3`).set('If-None-Match', figures.headers.etag as string).expect(304);
+    await request(app)
+      .get(`/api/v1/situations/${SLUG}/figures?limit=3`)
+      .set('If-None-Match', figures.headers.etag as string)
+      .expect(304);
   });
 
   test('when a figures list has a next page, then Link rel="next" carries the same query with the next cursor, and the last page has none', async () => {
@@ -63,7 +70,12 @@ describe.each(DATABASES)('HTTP conventions for integrators on %s', (kind) => {
     expect(preflightGet.headers['access-control-allow-methods']).toBe('GET,HEAD');
     expect(preflightGet.headers['access-control-allow-headers']).toBe('If-None-Match');
 
-    const post = await request(app).post('/api/v1/situations').set('Origin', ORIGIN).set(editor.auth).send({ slug: 'cors-post', title: 'CORS post', country: 'SDN', onsetDate: '2023-04-15' }).expect(201);
+    const post = await request(app)
+      .post('/api/v1/situations')
+      .set('Origin', ORIGIN)
+      .set(editor.auth)
+      .send({ slug: 'cors-post', title: 'CORS post', country: 'SDN', onsetDate: '2023-04-15' })
+      .expect(201);
     expect(post.headers['access-control-allow-origin']).toBeUndefined();
     const preflightPost = await request(app).options('/api/v1/situations').set('Origin', ORIGIN).set('Access-Control-Request-Method', 'POST');
     expect(preflightPost.headers['access-control-allow-origin']).toBeUndefined();
@@ -100,8 +112,17 @@ describe.each(DATABASES)('HTTP conventions for integrators on %s', (kind) => {
 
 describe('Retry-After on 503 and CORS_ORIGINS validation', () => {
   test('when the database does not answer, then /healthz is 503 with Retry-After', async () => {
-    const down = { dialect: 'sqlite', db: { getExecutor: () => { throw new Error('database is down'); } } } as unknown as Storage;
-    const res = await request(express().use(healthRoutes(down))).get('/healthz').expect(503);
+    const down = {
+      dialect: 'sqlite',
+      db: {
+        getExecutor: () => {
+          throw new Error('database is down');
+        },
+      },
+    } as unknown as Storage;
+    const res = await request(express().use(healthRoutes(down)))
+      .get('/healthz')
+      .expect(503);
     expect(res.headers['retry-after']).toBe('30');
   });
 

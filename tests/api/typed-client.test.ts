@@ -11,8 +11,16 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 // Loaded by path, not imported: the client is type-checked against generated types by the test below, not by `npm run typecheck`
 // (tsconfig.json excludes it, since ./api exists only in the test's temporary directory).
 interface TaskResults {
-  slugs: string[]; latest: { periodEnd: string; value: number; organisation: string }[]; nextCursor: string | null; figureId: number; draftStatus?: string; approvedStatus?: string; approvedVersion: number;
-  projection: { date: string; low: number; central: number; high: number } | null; refusedStatus: number; refusedFields: string[];
+  slugs: string[];
+  latest: { periodEnd: string; value: number; organisation: string }[];
+  nextCursor: string | null;
+  figureId: number;
+  draftStatus?: string;
+  approvedStatus?: string;
+  approvedVersion: number;
+  projection: { date: string; low: number; central: number; high: number } | null;
+  refusedStatus: number;
+  refusedFields: string[];
   importPreview: { newFigures: number; errorCount: number; committed: boolean };
   responses: Record<'listSituations' | 'createFigure' | 'approveFigure' | 'getProjections' | 'importFigures', unknown>;
 }
@@ -28,13 +36,24 @@ type Doc = { paths: Record<string, Record<string, { operationId: string; respons
 /** Types from the served document (the openapi-typescript CLI, an ES module; fields with a default stay optional in request bodies), beside a copy of the client; the TypeScript compiler's diagnostics. */
 function typeCheckClient(doc: unknown, dir: string): string[] {
   fs.writeFileSync(path.join(dir, 'openapi.json'), JSON.stringify(doc));
-  const gen = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'openapi-typescript'), ['openapi.json', '--output', 'api.ts', '--default-non-nullable', 'false'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  const gen = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'openapi-typescript'), ['openapi.json', '--output', 'api.ts', '--default-non-nullable', 'false'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (gen.status !== 0) return [`openapi-typescript: ${gen.stderr}`];
   fs.copyFileSync(path.join(__dirname, 'typed-client', 'client.ts'), path.join(dir, 'client.ts'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   const program = ts.createProgram([path.join(dir, 'client.ts')], {
-    strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
-    esModuleInterop: true, skipLibCheck: true, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [],
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    types: [],
   });
   return ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? path.basename(d.file.fileName) : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }
@@ -44,7 +63,8 @@ function responseValidator(doc: Doc) {
   const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
   ajv.addSchema(doc as object, 'doc');
   const where = new Map<string, string>();
-  for (const [p, item] of Object.entries(doc.paths)) for (const [method, o] of Object.entries(item)) where.set(o.operationId, `${p.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}`);
+  for (const [p, item] of Object.entries(doc.paths))
+    for (const [method, o] of Object.entries(item)) where.set(o.operationId, `${p.replace(/~/g, '~0').replace(/\//g, '~1')}/${method}`);
   return (operationId: string, status: number, body: unknown) => {
     const at = where.get(operationId);
     if (!at) return [`no operation ${operationId}`];
@@ -124,11 +144,18 @@ describe.each(DATABASES)('the typed client against a test server on %s', (kind) 
       return { status: res.status, body: await res.json() };
     };
     const reads: [string, string, string?][] = [
-      ['getSituation', `/api/v1/situations/${SLUG}`], ['listFigures', `/api/v1/situations/${SLUG}/figures?limit=5`], ['getFigure', `/api/v1/figures/${r.figureId}`],
-      ['getFigureHistory', `/api/v1/figures/${r.figureId}/history`, editor.token], ['listScenarios', `/api/v1/situations/${SLUG}/scenarios`],
+      ['getSituation', `/api/v1/situations/${SLUG}`],
+      ['listFigures', `/api/v1/situations/${SLUG}/figures?limit=5`],
+      ['getFigure', `/api/v1/figures/${r.figureId}`],
+      ['getFigureHistory', `/api/v1/figures/${r.figureId}/history`, editor.token],
+      ['listScenarios', `/api/v1/situations/${SLUG}/scenarios`],
       ['getScenarioHistory', `/api/v1/situations/${SLUG}/scenarios/1/history`, editor.token],
-      ['getSeries', `/api/v1/situations/${SLUG}/series`], ['getTrend', `/api/v1/situations/${SLUG}/trend`], ['listLocations', '/api/v1/locations?country=SYR'],
-      ['listOrganisations', '/api/v1/organisations'], ['getCurrentUser', '/api/v1/me', editor.token], ['getHealth', '/healthz'],
+      ['getSeries', `/api/v1/situations/${SLUG}/series`],
+      ['getTrend', `/api/v1/situations/${SLUG}/trend`],
+      ['listLocations', '/api/v1/locations?country=SYR'],
+      ['listOrganisations', '/api/v1/organisations'],
+      ['getCurrentUser', '/api/v1/me', editor.token],
+      ['getHealth', '/healthz'],
     ];
     for (const [op, url, token] of reads) {
       const res = await get(url, token);

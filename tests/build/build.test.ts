@@ -47,7 +47,7 @@ describe('compiled server', () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       let health: Awaited<ReturnType<typeof get>> = null;
-      for (const t0 = Date.now(); !health && Date.now() - t0 < 30000 && child.exitCode === null; ) {
+      for (const t0 = Date.now(); !health && Date.now() - t0 < 30000 && child.exitCode === null;) {
         health = await get(port, '/healthz');
         if (!health) await new Promise((r) => setTimeout(r, 50));
       }
@@ -85,11 +85,17 @@ describe('compiled server', () => {
     const csv = path.join(dir, 'large.csv');
     const header = 'location,category,periodStart,periodEnd,value,quantifier,organisation,sourceUrl,publishedOn,quote\n';
     const quote = 'A quote long enough to make the file large: '.padEnd(300, 'x');
-    const rows = Array.from({ length: 12000 }, (_, i) => `SY-HL,new_displacement,2024-11-27,2024-12-0${(i % 6) + 1},${1000 + i},exact,OCHA,https://example.org/large/${i},2024-12-06,"${quote} ${i}"\n`);
+    const rows = Array.from(
+      { length: 12000 },
+      (_, i) => `SY-HL,new_displacement,2024-11-27,2024-12-0${(i % 6) + 1},${1000 + i},exact,OCHA,https://example.org/large/${i},2024-12-06,"${quote} ${i}"\n`,
+    );
     fs.writeFileSync(csv, header + rows.join(''));
     expect(fs.statSync(csv).size).toBeGreaterThan(4 * 1024 * 1024);
     const env = { ...process.env, SQLITE_PATH: path.join(dir, 'tracker.db'), DATABASE_URL: '' };
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(DIST_DIR, 'cli', 'import.js'), csv, '--situation', 'syria-2024-offensive', '--commit'], { cwd: os.tmpdir(), env });
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(DIST_DIR, 'cli', 'import.js'), csv, '--situation', 'syria-2024-offensive', '--commit'], {
+      cwd: os.tmpdir(),
+      env,
+    });
     expect(stdout).toMatch(/Imported 12000 figure\(s\) as draft/);
     const db = new BetterSqlite3(path.join(dir, 'tracker.db'), { readonly: true });
     const stored = db.prepare(`select count(*) as n, sum(value) as total from figures where source_url like 'https://example.org/large/%'`).get() as { n: number; total: number };

@@ -49,7 +49,9 @@ describe('DTM admin 1: Sudan states', () => {
     expect(states.every((s) => s.parentCode === 'SDN' && s.country === 'SDN')).toBe(true);
     // 6476,Armed Clashes in Sudan,Sudan,SDN,Khartoum,SD01,13545,2023-04-28T00:00:00,2023,4,2,BA
     expect(figures.find((f) => f.externalId === 'dtm:6476')).toMatchObject({
-      location: 'SD01', periodEnd: '2023-04-28', value: 13545,
+      location: 'SD01',
+      periodEnd: '2023-04-28',
+      value: 13545,
       quote: 'IOM DTM round 2 (BA): 13,545 IDPs present in Khartoum, Sudan as of 2023-04-28',
     });
     expect(states.find((s) => s.code === 'SD01')).toEqual({ code: 'SD01', name: 'Khartoum', adminLevel: 1, parentCode: 'SDN', country: 'SDN' });
@@ -73,7 +75,14 @@ describe('situation country', () => {
     expect(figures.every((f) => f.location === 'SDN')).toBe(true);
     expect(summary.rowsWithErrors).toBe(summary.rowsRead - figures.length);
     // first data row: 1080,Haiti Earthquake,Haiti,HTI,1068882,2010-11-30T00:00:00,…
-    expect(errors[0]).toEqual({ row: 3, column: 'admin0Pcode', value: 'HTI', message: "country HTI does not match the situation's country SDN", otherCountry: 'HTI', otherCountryName: 'Haiti' });
+    expect(errors[0]).toEqual({
+      row: 3,
+      column: 'admin0Pcode',
+      value: 'HTI',
+      message: "country HTI does not match the situation's country SDN",
+      otherCountry: 'HTI',
+      otherCountryName: 'Haiti',
+    });
   });
 
   it('when countryFilter is on, then other countries are skipped and counted, not errors', async () => {

@@ -11,7 +11,7 @@ describe('IDMC GIDD', () => {
     expect(figures.filter((f) => f.category === 'new_displacement')).toHaveLength(796);
     expect(figures.filter((f) => f.category === 'idps')).toHaveLength(898);
     expect(summary.figures).toBe(1694);
-    expect(summary.skippedEmptyValues).toBe((961 - 796) + (961 - 898));
+    expect(summary.skippedEmptyValues).toBe(961 - 796 + (961 - 898));
     expect(summary.notes).toContain('228 empty value cells skipped (an empty cell is no figure; 0 is a figure)');
   });
 
@@ -32,7 +32,10 @@ describe('IDMC GIDD', () => {
       quote: 'IDMC GIDD: 6,038,666 internal displacements by conflict and violence in Sudan in 2023',
     });
     expect(figures.find((f) => f.externalId === 'idmc:SDN:2023:total')).toMatchObject({
-      category: 'idps', periodStart: null, periodEnd: '2023-12-31', value: 9052822,
+      category: 'idps',
+      periodStart: null,
+      periodEnd: '2023-12-31',
+      value: 9052822,
       quote: 'IDMC GIDD: 9,052,822 people internally displaced by conflict and violence in Sudan at the end of 2023',
     });
   });
@@ -44,7 +47,7 @@ describe('IDMC GIDD', () => {
     expect(figures.find((f) => f.externalId === 'idmc:AGO:2009:total')).toBeUndefined();
   });
 
-  it("when IDMC uses its own code for an area without ISO3 (AB9, Abyei), then it is kept as the location code", async () => {
+  it('when IDMC uses its own code for an area without ISO3 (AB9, Abyei), then it is kept as the location code', async () => {
     // AB9,,2015,0,,82000,82000
     const { figures } = await readFile(FILE);
     expect(figures.find((f) => f.externalId === 'idmc:AB9:2015:total')).toMatchObject({ location: 'AB9', value: 82000 });
@@ -90,7 +93,10 @@ describe('generic HXL: UNHCR refugees from Ukraine (HDX series)', () => {
       'organisation: the file has no #meta+source column and no default organisation was given',
       'sourceUrl: the file has no #meta+url column and no default source URL was given',
     ]);
-    expect(items[0]!.errors.map((e) => [e.row, e.column])).toEqual([[1, 'organisation'], [1, 'sourceUrl']]);
+    expect(items[0]!.errors.map((e) => [e.row, e.column])).toEqual([
+      [1, 'organisation'],
+      [1, 'sourceUrl'],
+    ]);
   });
 });
 
@@ -99,8 +105,12 @@ describe('explicit map: UNHCR daily refugees (no HXL row)', () => {
     const { summary, figures } = await readFile('ukraine/unhcr-refugees-from-ukraine-daily-2022.csv', {
       map: { data_date: 'periodEnd', individuals: 'value' },
       defaults: {
-        category: 'refugees', location: 'UKR', organisation: 'UNHCR', sourceUrl: 'https://data.unhcr.org/en/situations/ukraine',
-        publishedOn: '2022-05-30', quote: 'Refugees fleeing Ukraine (since 24 February 2022)',
+        category: 'refugees',
+        location: 'UKR',
+        organisation: 'UNHCR',
+        sourceUrl: 'https://data.unhcr.org/en/situations/ukraine',
+        publishedOn: '2022-05-30',
+        quote: 'Refugees fleeing Ukraine (since 24 February 2022)',
       },
     });
     expect(summary).toMatchObject({ layout: 'mapped', hxl: false, rowsRead: 95, rowsOk: 95, figures: 95 });

@@ -69,9 +69,11 @@ describe('cell values', () => {
 
   it('when an enum value is not one of figure.ts, then the message lists the allowed values', async () => {
     const { errors } = await readAll(
-      ['location,category,periodEnd,value,organisation,sourceUrl,publishedOn,quote,status,quantifier',
+      [
+        'location,category,periodEnd,value,organisation,sourceUrl,publishedOn,quote,status,quantifier',
         'SYR,idp,2024-12-01,100,WFP,https://x.org,2024-12-05,q,approved,about',
-        'SYR,idps,2024-12-01,100,WFP,https://x.org,2024-12-05,q,Approved,exact'].join('\n'),
+        'SYR,idps,2024-12-01,100,WFP,https://x.org,2024-12-05,q,Approved,exact',
+      ].join('\n'),
     );
     expect(errors).toEqual([
       { row: 2, column: 'category', value: 'idp', message: 'must be one of new_displacement, return, cross_border_outflow, idps, returnees, refugees' },
@@ -144,20 +146,17 @@ describe('files that are not CSV figures', () => {
     ].join('\n');
     const { figures, errors } = await readAll(text);
     expect(figures.map((f) => [f.periodEnd, f.value])).toEqual([['2020-02-29', 50]]);
-    expect(errors.map((e) => [e.row, e.column])).toEqual([[3, 'numPresentIdpInd'], [3, '']]);
+    expect(errors.map((e) => [e.row, e.column])).toEqual([
+      [3, 'numPresentIdpInd'],
+      [3, ''],
+    ]);
     expect(errors[1]!.message).toBe('the figure for Chad on 2020-01-31 (round 3) was not imported: it is the sum of 2 rows and this row has errors, so the sum would be short');
   });
 });
 
 describe('HXL hashtag row', () => {
   it('when title rows precede the header and hashtag rows, then the hashtag row is found within 25 rows and the header is the row above it', async () => {
-    const text = [
-      'Displacement in Sudan, compiled by OCHA,,',
-      ',,',
-      'State,IDPs,As of',
-      '#adm1+code,#affected+idps,#date+reported',
-      'SD01,13545,2023-04-28',
-    ].join('\n');
+    const text = ['Displacement in Sudan, compiled by OCHA,,', ',,', 'State,IDPs,As of', '#adm1+code,#affected+idps,#date+reported', 'SD01,13545,2023-04-28'].join('\n');
     const { summary, figures } = await readAll(text, { situationCountry: 'SDN', defaults: { organisation: 'OCHA', sourceUrl: 'https://www.unocha.org/sudan' } });
     expect(summary).toMatchObject({ layout: 'hxl', hxl: true, headerRow: 3, rowsRead: 1 });
     expect(figures[0]).toMatchObject({ location: 'SD01', category: 'idps', value: 13545, periodEnd: '2023-04-28' });

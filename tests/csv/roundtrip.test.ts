@@ -15,19 +15,48 @@ async function exportText(rows: FigureExportRow[], hxl: boolean): Promise<string
 /** What the import must give back for an exported figure: the create-figure fields, audit fields dropped. */
 const candidateOf = (f: FigureExportRow): FigureCandidate => ({
   externalId: f.externalId ?? undefined,
-  location: f.location, locationRole: f.locationRole, category: f.category, periodStart: f.periodStart, periodEnd: f.periodEnd,
-  value: f.value, valueLow: f.valueLow, valueHigh: f.valueHigh, quantifier: f.quantifier, unit: f.unit, reportedValue: f.reportedValue,
-  householdSize: f.householdSize, organisation: f.organisation, sourceUrl: f.sourceUrl, sourceTitle: f.sourceTitle,
-  publishedOn: f.publishedOn, quote: f.quote, role: f.role, status: f.status, notes: f.notes,
+  location: f.location,
+  locationRole: f.locationRole,
+  category: f.category,
+  periodStart: f.periodStart,
+  periodEnd: f.periodEnd,
+  value: f.value,
+  valueLow: f.valueLow,
+  valueHigh: f.valueHigh,
+  quantifier: f.quantifier,
+  unit: f.unit,
+  reportedValue: f.reportedValue,
+  householdSize: f.householdSize,
+  organisation: f.organisation,
+  sourceUrl: f.sourceUrl,
+  sourceTitle: f.sourceTitle,
+  publishedOn: f.publishedOn,
+  quote: f.quote,
+  role: f.role,
+  status: f.status,
+  notes: f.notes,
 });
 
 const rows: FigureExportRow[] = [
   sampleFigure(),
   sampleFigure({
-    id: 8, location: 'SY07', locationName: 'Homs', category: 'idps', periodStart: null, periodEnd: '2024-12-06', value: 900000,
-    valueLow: 800000, valueHigh: 1000000, quantifier: 'more_than', organisation: 'OCHA', sourceTitle: null,
-    quote: '=HYPERLINK("http://evil.example","800,000 to 1 million")', notes: '-x @SUM(1) +44 20 "quoted", with comma\nand a new line',
-    role: 'triangulation', status: 'draft', externalId: 'dtm:1126',
+    id: 8,
+    location: 'SY07',
+    locationName: 'Homs',
+    category: 'idps',
+    periodStart: null,
+    periodEnd: '2024-12-06',
+    value: 900000,
+    valueLow: 800000,
+    valueHigh: 1000000,
+    quantifier: 'more_than',
+    organisation: 'OCHA',
+    sourceTitle: null,
+    quote: '=HYPERLINK("http://evil.example","800,000 to 1 million")',
+    notes: '-x @SUM(1) +44 20 "quoted", with comma\nand a new line',
+    role: 'triangulation',
+    status: 'draft',
+    externalId: 'dtm:1126',
   }),
   sampleFigure({ id: 9, unit: 'households', reportedValue: 30000, householdSize: 3.4, value: 102000, quote: "'=already quoted", notes: null }),
 ];
@@ -43,7 +72,13 @@ describe('figures export round trip', () => {
   it('when the headers are renamed but the HXL row is kept, then the file is still read by its tags', async () => {
     const text = await exportText(rows, true);
     const lines = text.split('\r\n');
-    lines[0] = '\uFEFF' + lines[0]!.replace(/^\uFEFF/, '').split(',').map((_, i) => `Spalte ${i + 1}`).join(',');
+    lines[0] =
+      '\uFEFF' +
+      lines[0]!
+        .replace(/^\uFEFF/, '')
+        .split(',')
+        .map((_, i) => `Spalte ${i + 1}`)
+        .join(',');
     const { summary, figures } = await readAll(lines.join('\r\n'));
     expect(summary.layout).toBe('figures-export');
     expect(figures).toEqual(rows.map(candidateOf));

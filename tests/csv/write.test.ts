@@ -4,7 +4,15 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse/sync';
 import { sampleFigure } from './helpers';
 import {
-  csvStream, definitionsText, EXPORTS, figureColumns, formatCell, neutraliseCell, projectionColumns, seriesColumns, summaryColumns,
+  csvStream,
+  definitionsText,
+  EXPORTS,
+  figureColumns,
+  formatCell,
+  neutraliseCell,
+  projectionColumns,
+  seriesColumns,
+  summaryColumns,
   type Column,
 } from '../../server/csv/write';
 
@@ -14,7 +22,6 @@ async function write<T>(columns: Column<T>[], rows: T[], opts = { hxl: false, bo
   await pipeline(csvStream(columns, opts, rows), sink);
   return Buffer.concat(chunks).toString('utf8');
 }
-
 
 describe('neutraliseCell', () => {
   it.each(['=1+1', '@SUM(A1:A2)', '+44 20 7946 0000', '-x', '\tfoo', '\rbar', "'=already"])('when a cell is %j, then it gets a leading apostrophe', (v) => {
@@ -41,7 +48,11 @@ describe('csvStream', () => {
   ];
 
   it('when rows are written, then RFC 4180 CRLF text with the header first and every cell neutralised', async () => {
-    const text = await write(cols, [{ a: '=1+1', n: -12 }, { a: 'Idleb, "north"', n: 1234567 }, { a: 'two\nlines', n: null }]);
+    const text = await write(cols, [
+      { a: '=1+1', n: -12 },
+      { a: 'Idleb, "north"', n: 1234567 },
+      { a: 'two\nlines', n: null },
+    ]);
     expect(text).toBe('a,n\r\n\'=1+1,-12\r\n"Idleb, ""north""",1234567\r\n"two\nlines",\r\n');
   });
 
@@ -65,9 +76,35 @@ describe('csvStream', () => {
     const text = await write(figureColumns(), [sampleFigure()], { hxl: true, bom: false });
     const [header, tags] = parse(text) as string[][];
     expect(header).toEqual([
-      'id', 'situation', 'location', 'locationName', 'locationRole', 'category', 'periodStart', 'periodEnd', 'value', 'valueLow', 'valueHigh',
-      'quantifier', 'unit', 'reportedValue', 'householdSize', 'organisation', 'sourceUrl', 'sourceTitle', 'publishedOn', 'quote', 'role',
-      'status', 'notes', 'createdBy', 'createdAt', 'updatedBy', 'updatedAt', 'version', 'externalId',
+      'id',
+      'situation',
+      'location',
+      'locationName',
+      'locationRole',
+      'category',
+      'periodStart',
+      'periodEnd',
+      'value',
+      'valueLow',
+      'valueHigh',
+      'quantifier',
+      'unit',
+      'reportedValue',
+      'householdSize',
+      'organisation',
+      'sourceUrl',
+      'sourceTitle',
+      'publishedOn',
+      'quote',
+      'role',
+      'status',
+      'notes',
+      'createdBy',
+      'createdAt',
+      'updatedBy',
+      'updatedAt',
+      'version',
+      'externalId',
     ]);
     expect(tags!.every((t) => t.startsWith('#'))).toBe(true);
     expect(new Set(tags).size).toBe(tags!.length);
@@ -81,7 +118,9 @@ describe('csvStream', () => {
     expect(tags(summaryColumns({ category: 'idps', adminLevel: 0 }))).toEqual(
       expect.arrayContaining(['#country+code', '#country+name', '#affected+idps+projected+min', '#affected+idps+projected', '#affected+idps+projected+max']),
     );
-    expect(tags(projectionColumns({ category: 'idps' }))).toEqual(expect.arrayContaining(['#affected+idps+projected', '#affected+idps+projected+min', '#affected+idps+projected+max']));
+    expect(tags(projectionColumns({ category: 'idps' }))).toEqual(
+      expect.arrayContaining(['#affected+idps+projected', '#affected+idps+projected+min', '#affected+idps+projected+max']),
+    );
   });
 });
 

@@ -47,10 +47,23 @@ describe.each(DATABASES)('CSV downloads on %s', (kind) => {
 
   test('when a quote or note looks like a formula, then the cell is neutralised with an apostrophe', async () => {
     const admin = await makeUser(t.storage, 'admin');
-    await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(admin.auth).send({
-      location: 'SY-HM', category: 'new_displacement', periodEnd: '2024-12-06', value: 1000, organisation: 'OCHA', status: 'approved',
-      sourceUrl: 'https://example.org/x', publishedOn: '2024-12-06', quote: '=HYPERLINK("http://evil.example","click")', notes: '@SUM(A1:A9)', sourceTitle: '-2+3',
-    }).expect(201);
+    await request(app)
+      .post(`/api/v1/situations/${SLUG}/figures`)
+      .set(admin.auth)
+      .send({
+        location: 'SY-HM',
+        category: 'new_displacement',
+        periodEnd: '2024-12-06',
+        value: 1000,
+        organisation: 'OCHA',
+        status: 'approved',
+        sourceUrl: 'https://example.org/x',
+        publishedOn: '2024-12-06',
+        quote: '=HYPERLINK("http://evil.example","click")',
+        notes: '@SUM(A1:A9)',
+        sourceTitle: '-2+3',
+      })
+      .expect(201);
     const rows = rowsOf((await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv`).expect(200)).text);
     const r = rows.find((x) => x.location === 'SY-HM')!;
     expect(r.quote).toBe(`'=HYPERLINK("http://evil.example","click")`);
@@ -73,8 +86,10 @@ describe.each(DATABASES)('CSV downloads on %s', (kind) => {
     expect(Number(syr.projectedCentral)).toBeLessThanOrEqual(Number(syr.projectedHigh));
     const series = rowsOf((await request(app).get(`/api/v1/situations/${SLUG}/export/series.csv`).expect(200)).text);
     expect(series.map((r) => [r.date, r.value, r.bandLow, r.bandHigh])).toEqual([
-      ['2024-11-28', '14000', '14000', '14000'], ['2024-11-30', '48500', '48500', '48500'],
-      ['2024-12-05', '178000', '178000', '280000'], ['2024-12-06', '370000', '280000', '370000'],
+      ['2024-11-28', '14000', '14000', '14000'],
+      ['2024-11-30', '48500', '48500', '48500'],
+      ['2024-12-05', '178000', '178000', '280000'],
+      ['2024-12-06', '370000', '280000', '370000'],
     ]);
     const proj = rowsOf((await request(app).get(`/api/v1/situations/${SLUG}/export/projections.csv?hxl=1&horizon=10`).expect(200)).text);
     expect(proj[0].kind).toMatch(/^#meta/);
@@ -83,7 +98,11 @@ describe.each(DATABASES)('CSV downloads on %s', (kind) => {
     expect(published.at(-1)).toMatchObject({ method: 'combined', date: '2024-12-16' });
     for (const r of published) expect(Number(r.low80) <= Number(r.central) && Number(r.central) <= Number(r.high80)).toBe(true);
     // 4 reports: no track record yet (8 are needed), said with n = 0; the methods have none to list.
-    expect(proj.filter((r) => r.kind === 'trackRecord').map((r) => [r.method, r.n])).toEqual([['combined', '0'], ['naive', '0'], ['drift8', '0']]);
+    expect(proj.filter((r) => r.kind === 'trackRecord').map((r) => [r.method, r.n])).toEqual([
+      ['combined', '0'],
+      ['naive', '0'],
+      ['drift8', '0'],
+    ]);
     expect(proj.find((r) => r.kind === 'scenario' && r.method === 'ceiling')).toMatchObject({ central: '1500000' });
     expect(proj.some((r) => r.kind === 'curve' && r.method === 'linear')).toBe(true);
   });
@@ -100,7 +119,10 @@ describe.each(DATABASES)('CSV downloads on %s', (kind) => {
   test('when figures.csv holds more rows than one read batch and a download stops early, then rows stream in id order and no read is left open', async () => {
     const before = rowsOf((await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv`).expect(200)).text).length;
     const header = 'location,category,periodStart,periodEnd,value,quantifier,organisation,sourceUrl,publishedOn,quote\n';
-    const body = Array.from({ length: 4500 }, (_, i) => `SY-HM,new_displacement,2024-11-27,2024-12-05,${100 + i},exact,OCHA,https://example.org/batch/${i},2024-12-06,"Row ${i}"\n`).join('');
+    const body = Array.from(
+      { length: 4500 },
+      (_, i) => `SY-HM,new_displacement,2024-11-27,2024-12-05,${100 + i},exact,OCHA,https://example.org/batch/${i},2024-12-06,"Row ${i}"\n`,
+    ).join('');
     await new ImportsService(t.storage).commit(SLUG, () => Readable.from([header + body]), { filename: 'batch.csv', status: 'approved' }, { ...editor.user, role: 'admin' }); // importing as approved needs an admin
     const res = await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv`).expect(200);
     const rows = rowsOf(res.text);

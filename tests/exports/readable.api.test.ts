@@ -25,7 +25,18 @@ describe.each(DATABASES)('CSV for people on %s', (kind) => {
     expect(res.headers['content-disposition']).toBe(`attachment; filename="${SLUG}-summary-readable-${today}.csv"`);
     expect(res.text.startsWith('\uFEFF')).toBe(true);
     const rows = rowsOf(res.text);
-    expect(Object.keys(rows[0])).toEqual(['Location', 'Category', 'Latest figure', 'As of', 'Change over 7 days', '80% range, low', 'Central projection', '80% range, high', 'Projection for', 'Sources']);
+    expect(Object.keys(rows[0])).toEqual([
+      'Location',
+      'Category',
+      'Latest figure',
+      'As of',
+      'Change over 7 days',
+      '80% range, low',
+      'Central projection',
+      '80% range, high',
+      'Projection for',
+      'Sources',
+    ]);
     const country = rows.find((r) => r.Location === 'Syrian Arab Republic (SYR)' && r.Category === 'New displacement')!;
     // OCHA, 6 Dec 2024: "more than 370,000".
     expect(country['Latest figure']).toBe('more than 370,000');

@@ -30,12 +30,15 @@ describe.each(DATABASES)('hostile input to the alert and HAPI APIs on %s', (kind
 
   test('when rules and webhooks are created from mutated bodies, then nothing answers 5xx, a 400 names fields, and every stored rule is valid', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...RULES).chain((r) => mutated(r, ['people', 'percent', 'days', 'threshold'])), async (body) => {
-        const res = await request(app).post(`/api/v1/situations/${SLUG}/alert-rules`).set(editor.auth).send(body);
-        expect([201, 400]).toContain(res.status);
-        if (res.status === 400) expect(res.body.error.fields.length).toBeGreaterThan(0);
-        if (res.status === 201) await request(app).delete(`/api/v1/situations/${SLUG}/alert-rules/${res.body.id}`).set(editor.auth).expect(200);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...RULES).chain((r) => mutated(r, ['people', 'percent', 'days', 'threshold'])),
+        async (body) => {
+          const res = await request(app).post(`/api/v1/situations/${SLUG}/alert-rules`).set(editor.auth).send(body);
+          expect([201, 400]).toContain(res.status);
+          if (res.status === 400) expect(res.body.error.fields.length).toBeGreaterThan(0);
+          if (res.status === 201) await request(app).delete(`/api/v1/situations/${SLUG}/alert-rules/${res.body.id}`).set(editor.auth).expect(200);
+        },
+      ),
       { numRuns: FUZZ_RUNS },
     );
     await fc.assert(
@@ -47,7 +50,8 @@ describe.each(DATABASES)('hostile input to the alert and HAPI APIs on %s', (kind
       { numRuns: FUZZ_RUNS },
     );
     const rules = (await request(app).get(`/api/v1/situations/${SLUG}/alert-rules?includeDeleted=true`).set(editor.auth).expect(200)).body.data;
-    for (const r of rules) expect(ruleCreateSchema.safeParse({ kind: r.kind, location: r.location, ...(r.category ? { category: r.category } : {}), ...r.params }).success).toBe(true);
+    for (const r of rules)
+      expect(ruleCreateSchema.safeParse({ kind: r.kind, location: r.location, ...(r.category ? { category: r.category } : {}), ...r.params }).success).toBe(true);
     const hooks = (await request(app).get(`/api/v1/situations/${SLUG}/webhooks`).set(editor.auth).expect(200)).body.data;
     for (const h of hooks) expect(webhookCreateSchema.shape.url.safeParse(h.url).success).toBe(true);
   });
@@ -55,7 +59,9 @@ describe.each(DATABASES)('hostile input to the alert and HAPI APIs on %s', (kind
   test('when HAPI queries and acknowledgements are hostile, then nothing answers 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(mutated(HAPI), async (query) => {
-        const res = await request(app).get('/api/v1/hapi/affected-people/idps').query(query as Record<string, string>);
+        const res = await request(app)
+          .get('/api/v1/hapi/affected-people/idps')
+          .query(query as Record<string, string>);
         // 431 is Node refusing a 100,000-character URL before the app sees it.
         expect([200, 400, 431]).toContain(res.status);
         if (res.status === 400) expect(res.body.error.fields.length).toBeGreaterThan(0);
@@ -64,7 +70,10 @@ describe.each(DATABASES)('hostile input to the alert and HAPI APIs on %s', (kind
     );
     await fc.assert(
       fc.asyncProperty(fc.record({ note: hostileValue() }), fc.oneof(fc.constant('1'), fc.string({ maxLength: 12 })), async (body, id) => {
-        const res = await request(app).post(`/api/v1/alerts/${encodeURIComponent(id)}/acknowledge`).set(editor.auth).send(body);
+        const res = await request(app)
+          .post(`/api/v1/alerts/${encodeURIComponent(id)}/acknowledge`)
+          .set(editor.auth)
+          .send(body);
         expect(res.status).toBeLessThan(500);
       }),
       { numRuns: FUZZ_RUNS },

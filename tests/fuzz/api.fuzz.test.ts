@@ -6,13 +6,50 @@ import { figureFields } from '../../server/figures/figure.schema';
 
 const SLUG = 'syria-2024-offensive';
 const validFigure = {
-  location: 'SY-HM', locationRole: 'origin', category: 'new_displacement', periodStart: '2024-11-27', periodEnd: '2024-12-05', value: 12000,
-  valueLow: 10000, valueHigh: 15000, quantifier: 'approximately', unit: 'people', organisation: 'OCHA', sourceUrl: 'https://example.org/a',
-  sourceTitle: 'Flash update', publishedOn: '2024-12-05', quote: 'About 12,000 people fled Hama.', role: 'recommended', status: 'draft', notes: 'n',
+  location: 'SY-HM',
+  locationRole: 'origin',
+  category: 'new_displacement',
+  periodStart: '2024-11-27',
+  periodEnd: '2024-12-05',
+  value: 12000,
+  valueLow: 10000,
+  valueHigh: 15000,
+  quantifier: 'approximately',
+  unit: 'people',
+  organisation: 'OCHA',
+  sourceUrl: 'https://example.org/a',
+  sourceTitle: 'Flash update',
+  publishedOn: '2024-12-05',
+  quote: 'About 12,000 people fled Hama.',
+  role: 'recommended',
+  status: 'draft',
+  notes: 'n',
 };
 const FIELD_NAMES = new Set([
-  ...Object.keys(figureFields.shape), 'version', '(body)', 'id', 'slug', 'title', 'country', 'countryName', 'onsetDate', 'description', 'kind', 'horizonDate',
-  'email', 'password', 'label', 'status', 'from', 'to', 'limit', 'cursor', 'horizon', 'asOf', 'thresholds', 'includeDeleted',
+  ...Object.keys(figureFields.shape),
+  'version',
+  '(body)',
+  'id',
+  'slug',
+  'title',
+  'country',
+  'countryName',
+  'onsetDate',
+  'description',
+  'kind',
+  'horizonDate',
+  'email',
+  'password',
+  'label',
+  'status',
+  'from',
+  'to',
+  'limit',
+  'cursor',
+  'horizon',
+  'asOf',
+  'thresholds',
+  'includeDeleted',
 ]);
 
 describe.each(DATABASES)('hostile input to the JSON API on %s', (kind) => {
@@ -25,7 +62,15 @@ describe.each(DATABASES)('hostile input to the JSON API on %s', (kind) => {
     editor = await makeUser(t.storage, 'editor');
   });
   afterAll(() => t.cleanup());
-  const count = async () => Number((await t.storage.db.selectFrom('figures').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async () =>
+    Number(
+      (
+        await t.storage.db
+          .selectFrom('figures')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   /** Every stored figure must still satisfy the create schema: nothing invalid gets in. */
   const assertAllStoredValid = async () => {
@@ -73,7 +118,11 @@ describe.each(DATABASES)('hostile input to the JSON API on %s', (kind) => {
   test('when query strings, ids and other resources get hostile input, then nothing answers 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.dictionary(fc.constantFrom('location', 'category', 'status', 'organisation', 'from', 'to', 'limit', 'cursor', 'horizon', 'asOf', 'thresholds', 'other'), fc.string({ maxLength: 30 }), { maxKeys: 4 }),
+        fc.dictionary(
+          fc.constantFrom('location', 'category', 'status', 'organisation', 'from', 'to', 'limit', 'cursor', 'horizon', 'asOf', 'thresholds', 'other'),
+          fc.string({ maxLength: 30 }),
+          { maxKeys: 4 },
+        ),
         fc.string({ maxLength: 20 }),
         mutated({ slug: 'x-situation', title: 'X', country: 'SYR', onsetDate: '2024-01-01' }),
         mutated({ organisation: 'WFP', kind: 'ceiling', value: 10, publishedOn: '2024-12-06', sourceUrl: 'https://example.org', quote: 'q' }),
@@ -85,7 +134,13 @@ describe.each(DATABASES)('hostile input to the JSON API on %s', (kind) => {
           check(await request(app).post('/api/v1/situations').set(editor.auth).send(situation));
           check(await request(app).post(`/api/v1/situations/${SLUG}/scenarios`).set(editor.auth).send(scenario));
           check(await request(app).post('/api/v1/auth/tokens').send({ email: anything, password: anything }));
-          check(await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).set('Content-Type', 'application/json').send(JSON.stringify(anything) ?? 'undefined'));
+          check(
+            await request(app)
+              .post(`/api/v1/situations/${SLUG}/figures`)
+              .set(editor.auth)
+              .set('Content-Type', 'application/json')
+              .send(JSON.stringify(anything) ?? 'undefined'),
+          );
         },
       ),
       { numRuns: Math.max(10, Math.round(FUZZ_RUNS / 4)) },

@@ -42,13 +42,75 @@ const TAGS = [...new Set([...REAL.flatMap((r) => r.hxl ?? []), ...EXPORT.map((c)
 const junk = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 12 }),
-  fc.constantFrom('', ' ', '"', '""', '"a,b"', 'a"b', ',', '\n', '\r\n', '\r', '\t', '\u0000', '\u0007', '\u001b[31m', '\uFEFF', '\uFEFFid', '\u200b', '𝟘', '١٢٣', '=1+1', '#', '#affected', '# affected +idps', '#date+reported+foo'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '"',
+    '""',
+    '"a,b"',
+    'a"b',
+    ',',
+    '\n',
+    '\r\n',
+    '\r',
+    '\t',
+    '\u0000',
+    '\u0007',
+    '\u001b[31m',
+    '\uFEFF',
+    '\uFEFFid',
+    '\u200b',
+    '𝟘',
+    '١٢٣',
+    '=1+1',
+    '#',
+    '#affected',
+    '# affected +idps',
+    '#date+reported+foo',
+  ),
 );
 const cell = fc.oneof(
   junk,
   fc.constantFrom('2023-04-28T00:00:00', '2023-04-28', '2024-02-30', '2023-13-01', '99999-01-01', '0000-00-00', '2999-12-31', '1900-01-01', 'today'),
-  fc.constantFrom('334053', '0', '-5', '1.5', '1e21', '1,000', '1 000', '9'.repeat(40), '-0', 'NaN', 'Infinity', '0x10', '1_000', '٣٣٤٠٥٣', String(Number.MAX_SAFE_INTEGER), '1000000001'),
-  fc.constantFrom('SDN', 'SYR', 'HTI', 'SD01', 'SD99', 'SY-HL', 'XX', 'sdn', 'S', 'Sudan', 'IOM DTM', 'https://example.org/x', 'javascript:alert(1)', 'idps', 'new_displacement', 'approved', 'draft', 'households', 'people'),
+  fc.constantFrom(
+    '334053',
+    '0',
+    '-5',
+    '1.5',
+    '1e21',
+    '1,000',
+    '1 000',
+    '9'.repeat(40),
+    '-0',
+    'NaN',
+    'Infinity',
+    '0x10',
+    '1_000',
+    '٣٣٤٠٥٣',
+    String(Number.MAX_SAFE_INTEGER),
+    '1000000001',
+  ),
+  fc.constantFrom(
+    'SDN',
+    'SYR',
+    'HTI',
+    'SD01',
+    'SD99',
+    'SY-HL',
+    'XX',
+    'sdn',
+    'S',
+    'Sudan',
+    'IOM DTM',
+    'https://example.org/x',
+    'javascript:alert(1)',
+    'idps',
+    'new_displacement',
+    'approved',
+    'draft',
+    'households',
+    'people',
+  ),
   fc.integer().map(String),
   fc.double().map(String),
 );
@@ -57,7 +119,8 @@ const cell = fc.oneof(
 const written = (v: string, style: 'quoted' | 'raw' | 'stray') => (style === 'quoted' ? `"${v.replace(/"/g, '""')}"` : style === 'raw' ? v : `"${v}`);
 
 /** Often nothing, sometimes a few: so that clean files (which can be committed) are common too. */
-const few = <T>(arb: fc.Arbitrary<T>, max: number, weight = 3) => fc.oneof({ arbitrary: fc.constant<T[]>([]), weight }, { arbitrary: fc.array(arb, { minLength: 1, maxLength: max }), weight: 1 });
+const few = <T>(arb: fc.Arbitrary<T>, max: number, weight = 3) =>
+  fc.oneof({ arbitrary: fc.constant<T[]>([]), weight }, { arbitrary: fc.array(arb, { minLength: 1, maxLength: max }), weight: 1 });
 
 const csvFile = fc
   .record({
@@ -95,27 +158,49 @@ const csvFile = fc
       ? Array.from({ length: g.rowCount }, (_, i) => [...real.rows[i % real.rows.length].filter((_, j) => keep[j] ?? true), ...g.extraHeaders.map(() => '')])
       : g.randomRows.slice(1).map((r) => [...r]);
     // New numbers in the count columns, so a clean file is often new (not all duplicates of an earlier run).
-    if (g.renumber !== undefined) rows.forEach((row, i) => header.forEach((h, j) => { if (/IdpInd|displacement$|refugees|individuals|^value$/i.test(h)) row[j] = String(((g.renumber! + 1) * (i + 7919)) % 9_000_000); }));
-    for (const [r, c, v] of g.edits) if (rows.length) { const row = rows[r % rows.length]; row[c % Math.max(1, row.length + 1)] = v; }
+    if (g.renumber !== undefined)
+      rows.forEach((row, i) =>
+        header.forEach((h, j) => {
+          if (/IdpInd|displacement$|refugees|individuals|^value$/i.test(h)) row[j] = String(((g.renumber! + 1) * (i + 7919)) % 9_000_000);
+        }),
+      );
+    for (const [r, c, v] of g.edits)
+      if (rows.length) {
+        const row = rows[r % rows.length];
+        row[c % Math.max(1, row.length + 1)] = v;
+      }
     const cells = [header, ...(g.hxl !== 'none' && tags.some(Boolean) ? [tags] : []), ...rows];
     const total = cells.reduce((n, r) => n + r.length, 0);
     const broken = new Map(g.breaks.map(([i, style]) => [i % Math.max(1, total), style]));
     let k = 0;
     const lines = cells.map((r) => r.map((v) => written(v ?? '', broken.get(k++) ?? 'quoted')).join(','));
     let buf = Buffer.from((g.bom ? '\uFEFF' : '') + lines.join(g.eol) + (rows.length % 2 ? g.eol : ''), 'utf8');
-    for (const [at, bytes] of g.badBytes) { const i = at % (buf.length + 1); buf = Buffer.concat([buf.subarray(0, i), Buffer.from(bytes), buf.subarray(i)]); }
+    for (const [at, bytes] of g.badBytes) {
+      const i = at % (buf.length + 1);
+      buf = Buffer.concat([buf.subarray(0, i), Buffer.from(bytes), buf.subarray(i)]);
+    }
     // Random chunk boundaries, also inside multi-byte characters.
     const cuts = [...new Set(g.chunks.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
     const chunks: Buffer[] = [];
     let prev = 0;
-    for (const c of [...cuts, buf.length]) { if (c > prev) chunks.push(buf.subarray(prev, c)); prev = c; }
+    for (const c of [...cuts, buf.length]) {
+      if (c > prev) chunks.push(buf.subarray(prev, c));
+      prev = c;
+    }
     return { buf, chunks, description: `${real ? FILES[g.base!] : 'random headers'}, ${buf.length} bytes: ${JSON.stringify(buf.toString('latin1').slice(0, 300))}` };
   });
 
 const options = fc.record({
   countryFilter: fc.option(fc.constantFrom(true, true, false), { nil: undefined }),
   status: fc.option(fc.constantFrom<'draft' | 'approved'>('draft', 'approved'), { nil: undefined }),
-  map: fc.option(fc.dictionary(fc.oneof(fc.constantFrom(...HEADERS), fc.string({ minLength: 1, maxLength: 8 })), fc.constantFrom('value', 'periodEnd', 'location', 'organisation', 'category', 'quote', 'bogus', 'Value'), { maxKeys: 3 }), { nil: undefined }),
+  map: fc.option(
+    fc.dictionary(
+      fc.oneof(fc.constantFrom(...HEADERS), fc.string({ minLength: 1, maxLength: 8 })),
+      fc.constantFrom('value', 'periodEnd', 'location', 'organisation', 'category', 'quote', 'bogus', 'Value'),
+      { maxKeys: 3 },
+    ),
+    { nil: undefined },
+  ),
   defaults: fc.option(
     fc.record({
       organisation: fc.option(fc.constantFrom('IOM DTM', 'Fuzz Org', 'UNHCR'), { nil: undefined }),
@@ -140,18 +225,31 @@ describe.each(DATABASES)('generated CSV files through the importer on %s', (kind
     app = testApp(t.storage);
     service = new ImportsService(t.storage);
     editor = await makeUser(t.storage, 'editor');
-    await request(app).post('/api/v1/situations').set(editor.auth).send({ slug: 'sudan-fuzz', title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' }).expect(201);
+    await request(app)
+      .post('/api/v1/situations')
+      .set(editor.auth)
+      .send({ slug: 'sudan-fuzz', title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' })
+      .expect(201);
   });
   afterAll(() => t.cleanup());
 
-  const count = async () => Number((await t.storage.db.selectFrom('figures').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const count = async () =>
+    Number(
+      (
+        await t.storage.db
+          .selectFrom('figures')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   /** Runs one step; anything thrown must be an HttpError below 500. */
   const attempt = async (what: string, step: () => Promise<ImportReport>): Promise<ImportReport | HttpError> => {
     try {
       return await step();
     } catch (err) {
-      if (!(err instanceof HttpError) || err.status >= 500) throw new Error(`${what} threw ${err instanceof HttpError ? `HttpError ${err.status}` : String((err as Error)?.stack ?? err)}`);
+      if (!(err instanceof HttpError) || err.status >= 500)
+        throw new Error(`${what} threw ${err instanceof HttpError ? `HttpError ${err.status}` : String((err as Error)?.stack ?? err)}`);
       return err;
     }
   };

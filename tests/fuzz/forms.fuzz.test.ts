@@ -48,7 +48,12 @@ function check(res: request.Response, where: string, unshown: string[] = []) {
   }
   // Wherever a summary is shown, every entry points at a field that is on the page and shows its own message.
   for (const name of summaryLinks(html).filter((n) => !unshown.includes(n))) {
-    expect({ where, field: name, onPage: html.includes(`id="field-${name}"`), message: html.includes(`id="field-${name}-error"`) }).toEqual({ where, field: name, onPage: true, message: true });
+    expect({ where, field: name, onPage: html.includes(`id="field-${name}"`), message: html.includes(`id="field-${name}-error"`) }).toEqual({
+      where,
+      field: name,
+      onPage: true,
+      message: true,
+    });
   }
 }
 
@@ -70,7 +75,11 @@ describe.each(DATABASES)('hostile input to the page forms on %s', (kind) => {
     // Sign-in is rate limited per address; behind a trusted proxy each run comes from its own address.
     proxied = testApp(t.storage, { TRUST_PROXY: 'true' });
     [editor, editor2] = await Promise.all([makeUser(t.storage, 'editor'), makeUser(t.storage, 'editor')]);
-    await request(app).post('/api/v1/situations').set(editor.auth).send({ slug: SUDAN_SLUG, title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' }).expect(201);
+    await request(app)
+      .post('/api/v1/situations')
+      .set(editor.auth)
+      .send({ slug: SUDAN_SLUG, title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' })
+      .expect(201);
     ed = await signedIn(app, editor.user.email, editor.password);
     ed2 = await signedIn(app, editor2.user.email, editor2.password);
     token = await tokenFor(ed);
@@ -79,9 +88,26 @@ describe.each(DATABASES)('hostile input to the page forms on %s', (kind) => {
   afterAll(() => t.cleanup());
 
   const count = async (table: 'figures' | 'scenarios' | 'sessions' | 'imports' | 'organisations' | 'locations') =>
-    Number((await t.storage.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const counts = async () => ({ figures: await count('figures'), scenarios: await count('scenarios'), imports: await count('imports'), organisations: await count('organisations'), locations: await count('locations') });
-  const send = (agent: Agent, url: string, body: Body, csrf: string) => agent.post(url).type('form').send(urlencoded({ ...body, _csrf: csrf }));
+    Number(
+      (
+        await t.storage.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const counts = async () => ({
+    figures: await count('figures'),
+    scenarios: await count('scenarios'),
+    imports: await count('imports'),
+    organisations: await count('organisations'),
+    locations: await count('locations'),
+  });
+  const send = (agent: Agent, url: string, body: Body, csrf: string) =>
+    agent
+      .post(url)
+      .type('form')
+      .send(urlencoded({ ...body, _csrf: csrf }));
 
   /** Every stored figure and scenario still satisfies its create schema. */
   const assertAllStoredValid = async () => {
@@ -105,7 +131,11 @@ describe.each(DATABASES)('hostile input to the page forms on %s', (kind) => {
         const agent = request.agent(proxied);
         const page = await agent.get('/sign-in').set('X-Forwarded-For', ip).expect(200);
         const before = await count('sessions');
-        const res = await agent.post('/sign-in').set('X-Forwarded-For', ip).type('form').send(urlencoded({ ...body, _csrf: csrfFrom(page.text) }));
+        const res = await agent
+          .post('/sign-in')
+          .set('X-Forwarded-For', ip)
+          .type('form')
+          .send(urlencoded({ ...body, _csrf: csrfFrom(page.text) }));
         check(res, `sign-in ${JSON.stringify(body).slice(0, 200)}`);
         expect(await count('sessions')).toBe(res.status === 303 ? before + 1 : before);
         if (res.status === 303) expect(res.headers.location).toMatch(/^\/(?![/\\])/);
@@ -115,7 +145,13 @@ describe.each(DATABASES)('hostile input to the page forms on %s', (kind) => {
   });
 
   test('when the figure form (create and edit) gets hostile fields, then no 5xx, 400s name their fields, and only valid figures are stored', async () => {
-    const created = (await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send({ ...figureForm(), value: 50000, valueLow: null, valueHigh: null, sourceTitle: null, notes: null }).expect(201)).body;
+    const created = (
+      await request(app)
+        .post(`/api/v1/situations/${SLUG}/figures`)
+        .set(editor.auth)
+        .send({ ...figureForm(), value: 50000, valueLow: null, valueHigh: null, sourceTitle: null, notes: null })
+        .expect(201)
+    ).body;
     const extra = ['status', 'version', 'externalId', 'id', 'situation'];
     await fc.assert(
       fc.asyncProperty(mutated(figureForm(), extra), mutated({ ...figureForm(), version: 'current' }, extra), async (create, edit) => {
@@ -138,7 +174,16 @@ describe.each(DATABASES)('hostile input to the page forms on %s', (kind) => {
 
   test('when approve, reject, delete and restore get hostile fields and ids, then no 5xx and nothing is created', async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send({ ...figureForm({ value: String(7000 + i) }), value: 7000 + i, valueLow: null, valueHigh: null, sourceTitle: null, notes: null }).expect(201)).body.id);
+    for (let i = 0; i < 3; i++)
+      ids.push(
+        (
+          await request(app)
+            .post(`/api/v1/situations/${SLUG}/figures`)
+            .set(editor.auth)
+            .send({ ...figureForm({ value: String(7000 + i) }), value: 7000 + i, valueLow: null, valueHigh: null, sourceTitle: null, notes: null })
+            .expect(201)
+        ).body.id,
+      );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('approve', 'reject', 'delete', 'restore'),
@@ -160,7 +205,18 @@ describe.each(DATABASES)('hostile input to the page forms on %s', (kind) => {
   });
 
   test('when the scenario form gets hostile fields, then no 5xx, 400s name their fields, and only valid scenarios are stored', async () => {
-    const valid = { organisation: 'WFP', kind: 'ceiling', value: '2,000,000', location: 'SYR', category: 'new_displacement', horizonDate: '', publishedOn: '2024-12-06', sourceUrl: 'https://example.org/s', quote: 'Could reach two million.', notes: '' };
+    const valid = {
+      organisation: 'WFP',
+      kind: 'ceiling',
+      value: '2,000,000',
+      location: 'SYR',
+      category: 'new_displacement',
+      horizonDate: '',
+      publishedOn: '2024-12-06',
+      sourceUrl: 'https://example.org/s',
+      quote: 'Could reach two million.',
+      notes: '',
+    };
     await fc.assert(
       fc.asyncProperty(mutated(valid, ['id', 'situation']), async (body) => {
         const before = await counts();
@@ -174,7 +230,20 @@ describe.each(DATABASES)('hostile input to the page forms on %s', (kind) => {
   });
 
   test('when the import form gets hostile options (urlencoded without a file, and multipart with a real file), then no 5xx, 400s name their fields, and a preview stores nothing', async () => {
-    const valid = { action: 'preview', status: 'draft', countryFilter: 'true', map: '', organisation: 'IOM DTM', sourceUrl: 'https://dtm.iom.int/sudan', quote: 'Figures from the DTM weekly update.', publishedOn: '2024-05-01', location: 'SDN', category: 'idps', quantifier: 'exact', unit: 'people' };
+    const valid = {
+      action: 'preview',
+      status: 'draft',
+      countryFilter: 'true',
+      map: '',
+      organisation: 'IOM DTM',
+      sourceUrl: 'https://dtm.iom.int/sudan',
+      quote: 'Figures from the DTM weekly update.',
+      publishedOn: '2024-05-01',
+      location: 'SDN',
+      category: 'idps',
+      quantifier: 'exact',
+      unit: 'people',
+    };
     const url = `/situations/${SUDAN_SLUG}/import`;
     await fc.assert(
       fc.asyncProperty(mutated({ ...valid, upload: '' }), mutated(valid), fc.constantFrom('preview', 'commit'), async (plain, multi, action) => {

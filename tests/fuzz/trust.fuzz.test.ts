@@ -33,10 +33,21 @@ describe.each(DATABASES)('fuzzing the analysis parameters and multipart uploads 
   test('when asOf, horizon and thresholds take any value, then no answer is 5xx or larger than the bound, and a 400 names the parameter', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ asOf: dateLike, horizon: horizonLike, thresholds: thresholdsLike, location: fc.constantFrom('SYR', 'SY-HM', 'XX'), category: fc.constantFrom('new_displacement', 'idps', 'x') }, { requiredKeys: [] }),
+        fc.record(
+          {
+            asOf: dateLike,
+            horizon: horizonLike,
+            thresholds: thresholdsLike,
+            location: fc.constantFrom('SYR', 'SY-HM', 'XX'),
+            category: fc.constantFrom('new_displacement', 'idps', 'x'),
+          },
+          { requiredKeys: [] },
+        ),
         fc.constantFrom('series', 'trend', 'projections'),
         async (query, path) => {
-          const res = await request(app).get(`/api/v1/situations/${SLUG}/${path}`).query(query as Record<string, string>);
+          const res = await request(app)
+            .get(`/api/v1/situations/${SLUG}/${path}`)
+            .query(query as Record<string, string>);
           expect(res.status).toBeLessThan(500);
           expect(res.text.length).toBeLessThanOrEqual(MAX_RESULT_BYTES);
           if (res.status === 400) for (const f of res.body.error.fields) expect(['asOf', 'horizon', 'thresholds', 'location', 'category']).toContain(f.path);
@@ -63,13 +74,27 @@ describe.each(DATABASES)('fuzzing the analysis parameters and multipart uploads 
         fc.constantFrom('multipart/form-data', 'multipart/mixed', 'text/csv', 'multipart/form-data; boundary='),
         fc.boolean(),
         async (parts, boundary, cut, type, commit) => {
-          let body = parts.map((p) => `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename != null ? `; filename="${p.filename}"` : ''}\r\n\r\n${p.content}\r\n`).join('') + `--${boundary}--\r\n`;
+          let body =
+            parts
+              .map((p) => `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename != null ? `; filename="${p.filename}"` : ''}\r\n\r\n${p.content}\r\n`)
+              .join('') + `--${boundary}--\r\n`;
           if (cut != null) body = body.slice(0, cut % (body.length + 1));
           const contentType = type === 'multipart/form-data' && boundary ? `${type}; boundary=${boundary}` : type;
-          const before = await t.storage.db.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-          const res = await request(app).post(`/api/v1/situations/${SLUG}/imports`).query(commit ? { commit: 'true' } : {}).set(editor.auth).set('Content-Type', contentType).send(body);
+          const before = await t.storage.db
+            .selectFrom('imports')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow();
+          const res = await request(app)
+            .post(`/api/v1/situations/${SLUG}/imports`)
+            .query(commit ? { commit: 'true' } : {})
+            .set(editor.auth)
+            .set('Content-Type', contentType)
+            .send(body);
           expect(res.status).toBeLessThan(500);
-          const after = await t.storage.db.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+          const after = await t.storage.db
+            .selectFrom('imports')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow();
           if (res.status !== 201) expect(Number(after.n)).toBe(Number(before.n));
         },
       ),

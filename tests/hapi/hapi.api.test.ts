@@ -5,8 +5,24 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 import { realFile } from '../helpers/fixtures';
 
 const FIELDS = [
-  'location_code', 'location_name', 'admin1_code', 'admin1_name', 'admin2_code', 'admin2_name', 'admin_level', 'provider_admin1_name', 'provider_admin2_name',
-  'operation', 'reporting_round', 'assessment_type', 'population', 'reference_period_start', 'reference_period_end', 'source_organisation', 'source_url', 'published_on',
+  'location_code',
+  'location_name',
+  'admin1_code',
+  'admin1_name',
+  'admin2_code',
+  'admin2_name',
+  'admin_level',
+  'provider_admin1_name',
+  'provider_admin2_name',
+  'operation',
+  'reporting_round',
+  'assessment_type',
+  'population',
+  'reference_period_start',
+  'reference_period_end',
+  'source_organisation',
+  'source_url',
+  'published_on',
 ];
 const IDPS = '/api/v1/hapi/affected-people/idps';
 
@@ -17,7 +33,12 @@ describe.each(DATABASES)('HAPI-shaped output on %s', (kind) => {
   let admin: Awaited<ReturnType<typeof makeUser>>;
   // Importing as approved needs an admin.
   const upload = (slug: string, body: Buffer | string) =>
-    request(app).post(`/api/v1/situations/${slug}/imports`).query({ commit: 'true', status: 'approved' }).set(admin.auth).set('Content-Type', 'text/csv').send(Buffer.isBuffer(body) ? body : Buffer.from(body));
+    request(app)
+      .post(`/api/v1/situations/${slug}/imports`)
+      .query({ commit: 'true', status: 'approved' })
+      .set(admin.auth)
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.isBuffer(body) ? body : Buffer.from(body));
 
   beforeAll(async () => {
     t = await freshDb(kind, { seed: true });
@@ -28,9 +49,26 @@ describe.each(DATABASES)('HAPI-shaped output on %s', (kind) => {
     await upload('sudan-2023', fs.readFileSync(realFile('iom-dtm', 'subset_SDN_armed_clashes_weekly_admin0.csv'))).expect(201);
     await upload('sudan-2023', fs.readFileSync(realFile('iom-dtm', 'subset_SDN_armed_clashes_weekly_admin1_states.csv'))).expect(201);
     // A draft and a triangulation figure: neither is in HAPI's output.
-    const base = { location: 'SDN', locationRole: 'unknown', category: 'idps', quantifier: 'exact', organisation: 'OCHA', sourceUrl: 'https://example.org/x', publishedOn: '2024-01-02', quote: 'q' };
-    await request(app).post('/api/v1/situations/sudan-2023/figures').set(editor.auth).send({ ...base, periodEnd: '2024-01-01', value: 1 }).expect(201);
-    await request(app).post('/api/v1/situations/sudan-2023/figures').set(admin.auth).send({ ...base, periodEnd: '2024-01-01', value: 2, role: 'triangulation', status: 'approved' }).expect(201);
+    const base = {
+      location: 'SDN',
+      locationRole: 'unknown',
+      category: 'idps',
+      quantifier: 'exact',
+      organisation: 'OCHA',
+      sourceUrl: 'https://example.org/x',
+      publishedOn: '2024-01-02',
+      quote: 'q',
+    };
+    await request(app)
+      .post('/api/v1/situations/sudan-2023/figures')
+      .set(editor.auth)
+      .send({ ...base, periodEnd: '2024-01-01', value: 1 })
+      .expect(201);
+    await request(app)
+      .post('/api/v1/situations/sudan-2023/figures')
+      .set(admin.auth)
+      .send({ ...base, periodEnd: '2024-01-01', value: 2, role: 'triangulation', status: 'approved' })
+      .expect(201);
   });
   afterAll(() => (app.locals.alerts as { stop(): void }).stop());
   afterAll(() => t.cleanup());
@@ -42,14 +80,27 @@ describe.each(DATABASES)('HAPI-shaped output on %s', (kind) => {
     expect(countryRows).toHaveLength(45);
     expect(all.data.every((r: { population: number }) => r.population > 2)).toBe(true);
     expect(Object.keys(all.data[0])).toEqual(FIELDS);
-    expect(countryRows[0]).toMatchObject({ location_code: 'SDN', location_name: 'Sudan', admin1_code: null, admin2_code: null, reference_period_start: '2023-04-28', reference_period_end: '2023-04-28', population: 334053, source_organisation: 'IOM DTM' });
+    expect(countryRows[0]).toMatchObject({
+      location_code: 'SDN',
+      location_name: 'Sudan',
+      admin1_code: null,
+      admin2_code: null,
+      reference_period_start: '2023-04-28',
+      reference_period_end: '2023-04-28',
+      population: 334053,
+      source_organisation: 'IOM DTM',
+    });
     const khartoum = (await request(app).get(IDPS).query({ admin1_code: 'SD01' }).expect(200)).body.data;
     expect(khartoum.length).toBeGreaterThan(0);
     expect(khartoum.every((r: { admin1_code: string; admin_level: number }) => r.admin1_code === 'SD01' && r.admin_level === 1)).toBe(true);
     expect(khartoum[0]).toMatchObject({ location_code: 'SDN', location_name: 'Sudan', admin1_name: 'Khartoum', provider_admin1_name: 'Khartoum' });
     const level1 = (await request(app).get(IDPS).query({ admin_level: '1', start_date: '2024-01-01', end_date: '2024-01-31' }).expect(200)).body.data;
     expect(level1.length).toBeGreaterThan(0);
-    expect(level1.every((r: { admin_level: number; reference_period_end: string }) => r.admin_level === 1 && r.reference_period_end >= '2024-01-01' && r.reference_period_end <= '2024-01-31')).toBe(true);
+    expect(
+      level1.every(
+        (r: { admin_level: number; reference_period_end: string }) => r.admin_level === 1 && r.reference_period_end >= '2024-01-01' && r.reference_period_end <= '2024-01-31',
+      ),
+    ).toBe(true);
     expect((await request(app).get('/api/v1/hapi/affected-people/refugees').expect(200)).body).toEqual({ data: [] });
     await request(app).get('/api/v1/hapi/affected-people/returnees').expect(200);
   });
@@ -70,14 +121,22 @@ describe.each(DATABASES)('HAPI-shaped output on %s', (kind) => {
 
   test('when a query parameter is bad, then 400 names it', async () => {
     for (const [query, path] of [
-      [{ limit: '10001' }, 'limit'], [{ limit: '0' }, 'limit'], [{ offset: '-1' }, 'offset'], [{ output_format: 'xml' }, 'output_format'],
-      [{ admin_level: '3' }, 'admin_level'], [{ start_date: '2024-02-30' }, 'start_date'], [{ location_code: 'SUDAN' }, 'location_code'], [{ colour: 'red' }, '(body)'],
+      [{ limit: '10001' }, 'limit'],
+      [{ limit: '0' }, 'limit'],
+      [{ offset: '-1' }, 'offset'],
+      [{ output_format: 'xml' }, 'output_format'],
+      [{ admin_level: '3' }, 'admin_level'],
+      [{ start_date: '2024-02-30' }, 'start_date'],
+      [{ location_code: 'SUDAN' }, 'location_code'],
+      [{ colour: 'red' }, '(body)'],
     ] as const) {
       const res = await request(app).get(IDPS).query(query).expect(400);
       expect(res.body.error.fields.map((f: { path: string }) => f.path)).toContain(path);
     }
     const doc = (await request(app).get('/api/v1/openapi.json').expect(200)).body;
-    expect(doc.paths['/api/v1/hapi/affected-people/idps'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['location_code', 'admin1_code', 'admin2_code', 'admin_level', 'start_date', 'end_date', 'output_format', 'limit', 'offset']));
+    expect(doc.paths['/api/v1/hapi/affected-people/idps'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['location_code', 'admin1_code', 'admin2_code', 'admin_level', 'start_date', 'end_date', 'output_format', 'limit', 'offset']),
+    );
     expect(doc.paths['/api/v1/hapi/affected-people/idps'].get.description).toContain('`population` #affected+idps');
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['AlertRuleCreate', 'WebhookCreate', 'AlertAcknowledge']));
   });
@@ -88,7 +147,8 @@ describe.each(DATABASES)('HAPI-shaped output on %s', (kind) => {
     const original = (await request(app).get(IDPS).query({ location_code: 'SDN' }).expect(200)).body.data;
     const res = await upload('sudan-copy', csv.text).expect(201);
     expect(res.body).toMatchObject({ committed: true, errorCount: 0 });
-    const key = (r: Record<string, unknown>) => [r.location_code, r.admin1_code, r.admin2_code, r.admin_level, r.population, r.reference_period_end, r.source_organisation, r.source_url, r.published_on].join('|');
+    const key = (r: Record<string, unknown>) =>
+      [r.location_code, r.admin1_code, r.admin2_code, r.admin_level, r.population, r.reference_period_end, r.source_organisation, r.source_url, r.published_on].join('|');
     const figures = (await request(app).get('/api/v1/situations/sudan-copy/figures?limit=1000').expect(200)).body.data;
     expect(figures).toHaveLength(original.length);
     // Both situations now answer the same rows: the copy's rows are the original's.

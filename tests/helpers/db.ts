@@ -47,7 +47,14 @@ export async function freshDb(kind: 'sqlite' | 'postgres', opts: { seed?: boolea
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dt-test-'));
     const file = path.join(dir, 'test.db');
     const storage = await openStorage({ sqlitePath: file });
-    t = { storage, where: file, cleanup: async () => { await storage.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+    t = {
+      storage,
+      where: file,
+      cleanup: async () => {
+        await storage.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   try {
     await migrate(t.storage);

@@ -7,7 +7,17 @@ const DAILY = fs.readFileSync(realFile('ukraine', 'unhcr-refugees-from-ukraine-d
 const SERIES = fs.readFileSync(realFile('ukraine', 'unhcr-refugees-from-ukraine-series-2022-2024.csv'));
 const UNHCR_URL = 'https://data.unhcr.org/en/situations/ukraine';
 
-interface Fig { periodEnd: string; value: number; publishedOn: string; category: string; location: string; quote: string; quantifier: string; organisation: string; status: string }
+interface Fig {
+  periodEnd: string;
+  value: number;
+  publishedOn: string;
+  category: string;
+  location: string;
+  quote: string;
+  quantifier: string;
+  organisation: string;
+  status: string;
+}
 
 // Real files as UNHCR and HDX publish them, imported with options only (the CLI flags, the API query, the form): no editing.
 describe.each(DATABASES)('imports with defaults for missing columns on %s', (kind) => {
@@ -15,12 +25,21 @@ describe.each(DATABASES)('imports with defaults for missing columns on %s', (kin
   let app: ReturnType<typeof testApp>;
   let editor: Awaited<ReturnType<typeof makeUser>>;
   const upload = (slug: string, body: Buffer | string, query: Record<string, string | string[]>) =>
-    request(app).post(`/api/v1/situations/${slug}/imports`).query(query).set(editor.auth).set('Content-Type', 'text/csv').send(Buffer.isBuffer(body) ? body : Buffer.from(body));
+    request(app)
+      .post(`/api/v1/situations/${slug}/imports`)
+      .query(query)
+      .set(editor.auth)
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.isBuffer(body) ? body : Buffer.from(body));
   const all = async (slug: string): Promise<Fig[]> => {
     const out: Fig[] = [];
     let cursor: string | null = null;
     do {
-      const res: request.Response = await request(app).get(`/api/v1/situations/${slug}/figures`).query({ status: 'all', limit: '1000', ...(cursor ? { cursor } : {}) }).set(editor.auth).expect(200);
+      const res: request.Response = await request(app)
+        .get(`/api/v1/situations/${slug}/figures`)
+        .query({ status: 'all', limit: '1000', ...(cursor ? { cursor } : {}) })
+        .set(editor.auth)
+        .expect(200);
       out.push(...res.body.data);
       cursor = res.body.nextCursor;
     } while (cursor);
@@ -42,7 +61,16 @@ describe.each(DATABASES)('imports with defaults for missing columns on %s', (kin
     expect(res.body).toMatchObject({ layout: 'mapped', rowsRead: 95, figuresInFile: 95, newFigures: 95, errorCount: 0, committed: true });
     const figs = await all('ukraine-daily');
     expect(figs).toHaveLength(95);
-    expect(figs[0]).toMatchObject({ periodEnd: '2022-02-24', value: 79209, publishedOn: '2022-02-24', category: 'refugees', location: 'UKR', organisation: 'UNHCR', quantifier: 'exact', status: 'draft' });
+    expect(figs[0]).toMatchObject({
+      periodEnd: '2022-02-24',
+      value: 79209,
+      publishedOn: '2022-02-24',
+      category: 'refugees',
+      location: 'UKR',
+      organisation: 'UNHCR',
+      quantifier: 'exact',
+      status: 'draft',
+    });
     expect(figs[0]!.quote).toBe('UNHCR: 79,209 refugees in UKR as of 2022-02-24 (file row 2, column individuals)');
     expect(figs[1]).toMatchObject({ periodEnd: '2022-02-25', value: 179525, publishedOn: '2022-02-25' });
     // the file's last row: 2022-05-29,6801987,30024
@@ -53,7 +81,14 @@ describe.each(DATABASES)('imports with defaults for missing columns on %s', (kin
   });
 
   test('when --published-on is given, then it dates every row instead', async () => {
-    const res = await upload('ukraine-dated', DAILY, { map: ['data_date=periodEnd', 'individuals=value'], category: 'refugees', organisation: 'UNHCR', sourceUrl: UNHCR_URL, publishedOn: '2022-05-30', commit: 'true' }).expect(201);
+    const res = await upload('ukraine-dated', DAILY, {
+      map: ['data_date=periodEnd', 'individuals=value'],
+      category: 'refugees',
+      organisation: 'UNHCR',
+      sourceUrl: UNHCR_URL,
+      publishedOn: '2022-05-30',
+      commit: 'true',
+    }).expect(201);
     expect(res.body.newFigures).toBe(95);
     const figs = await all('ukraine-dated');
     expect(new Set(figs.map((f) => f.publishedOn))).toEqual(new Set(['2022-05-30']));
@@ -69,7 +104,14 @@ describe.each(DATABASES)('imports with defaults for missing columns on %s', (kin
   });
 
   test('when a default is not one of the allowed values, then 400 names the option and nothing is stored', async () => {
-    const res = await upload('ukraine-daily', DAILY, { map: ['data_date=periodEnd', 'individuals=value'], category: 'refugee', unit: 'families', organisation: 'UNHCR', sourceUrl: UNHCR_URL, commit: 'true' }).expect(400);
+    const res = await upload('ukraine-daily', DAILY, {
+      map: ['data_date=periodEnd', 'individuals=value'],
+      category: 'refugee',
+      unit: 'families',
+      organisation: 'UNHCR',
+      sourceUrl: UNHCR_URL,
+      commit: 'true',
+    }).expect(400);
     expect(res.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['category', 'unit']);
     expect(await all('ukraine-daily')).toHaveLength(95);
   });

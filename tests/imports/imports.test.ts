@@ -17,20 +17,32 @@ describe.each(DATABASES)('imports on %s', (kind) => {
   let editor: Awaited<ReturnType<typeof makeUser>>;
   let admin: Awaited<ReturnType<typeof makeUser>>;
   const count = async (slug?: string) => {
-    let q = t.storage.db.selectFrom('figures').innerJoin('situations', 'situations.id', 'figures.situation_id').select((eb) => eb.fn.countAll().as('n'));
+    let q = t.storage.db
+      .selectFrom('figures')
+      .innerJoin('situations', 'situations.id', 'figures.situation_id')
+      .select((eb) => eb.fn.countAll().as('n'));
     if (slug) q = q.where('situations.slug', '=', slug);
     return Number((await q.executeTakeFirstOrThrow()).n);
   };
   // Importing as approved needs an admin; everything else is done as an editor.
   const upload = (slug: string, body: Buffer | string, query: Record<string, string | string[]> = {}) =>
-    request(app).post(`/api/v1/situations/${slug}/imports`).query(query).set(query.status === 'approved' ? admin.auth : editor.auth).set('Content-Type', 'text/csv').send(Buffer.isBuffer(body) ? body : Buffer.from(body));
+    request(app)
+      .post(`/api/v1/situations/${slug}/imports`)
+      .query(query)
+      .set(query.status === 'approved' ? admin.auth : editor.auth)
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.isBuffer(body) ? body : Buffer.from(body));
 
   beforeAll(async () => {
     t = await freshDb(kind, { seed: true });
     app = testApp(t.storage);
     editor = await makeUser(t.storage, 'editor');
     admin = await makeUser(t.storage, 'admin');
-    for (const [slug, country, name] of [['sudan-2023', 'SDN', 'Sudan'], ['iraq-conflict', 'IRQ', 'Iraq'], ['haiti-idps', 'HTI', 'Haiti']])
+    for (const [slug, country, name] of [
+      ['sudan-2023', 'SDN', 'Sudan'],
+      ['iraq-conflict', 'IRQ', 'Iraq'],
+      ['haiti-idps', 'HTI', 'Haiti'],
+    ])
       await request(app).post('/api/v1/situations').set(editor.auth).send({ slug, title: name, country, countryName: name, onsetDate: '2009-01-01' }).expect(201);
   });
   afterAll(() => t.cleanup());
@@ -44,7 +56,9 @@ describe.each(DATABASES)('imports on %s', (kind) => {
     expect(done.body).toMatchObject({ committed: true, newFigures: 45 });
     const list = await request(app).get('/api/v1/situations/sudan-2023/figures?status=all&limit=100').set(editor.auth).expect(200);
     expect(list.body.data).toHaveLength(45);
-    expect(list.body.data.every((f: { status: string; organisation: string; category: string }) => f.status === 'draft' && f.organisation === 'IOM DTM' && f.category === 'idps')).toBe(true);
+    expect(
+      list.body.data.every((f: { status: string; organisation: string; category: string }) => f.status === 'draft' && f.organisation === 'IOM DTM' && f.category === 'idps'),
+    ).toBe(true);
     const byDate = Object.fromEntries(list.body.data.map((f: { periodEnd: string; value: number }) => [f.periodEnd, f.value]));
     expect(byDate['2023-04-28']).toBe(334053);
     expect(byDate['2024-04-17']).toBe(6720136);
@@ -53,9 +67,21 @@ describe.each(DATABASES)('imports on %s', (kind) => {
     expect(await count('sudan-2023')).toBe(45);
     const first = list.body.data[0];
     const history = await request(app).get(`/api/v1/figures/${first.id}/history`).set(editor.auth).expect(200);
-    expect(history.body.data).toEqual([expect.objectContaining({ action: 'import', actor: editor.user.email, importId: done.body.importId, before: null, after: expect.objectContaining({ value: first.value, version: 1 }) })]);
+    expect(history.body.data).toEqual([
+      expect.objectContaining({
+        action: 'import',
+        actor: editor.user.email,
+        importId: done.body.importId,
+        before: null,
+        after: expect.objectContaining({ value: first.value, version: 1 }),
+      }),
+    ]);
     // After an edit, the import entry still shows the figure as imported, and the edit shows before and after.
-    await request(app).patch(`/api/v1/figures/${first.id}`).set(editor.auth).send({ version: 1, value: first.value + 1, reportedValue: first.value + 1 }).expect(200);
+    await request(app)
+      .patch(`/api/v1/figures/${first.id}`)
+      .set(editor.auth)
+      .send({ version: 1, value: first.value + 1, reportedValue: first.value + 1 })
+      .expect(200);
     const edited = await request(app).get(`/api/v1/figures/${first.id}/history`).set(editor.auth).expect(200);
     expect(edited.body.data.map((h: { action: string }) => h.action)).toEqual(['import', 'update']);
     expect(edited.body.data[0].after).toMatchObject({ value: first.value, version: 1 });
@@ -85,7 +111,11 @@ describe.each(DATABASES)('imports on %s', (kind) => {
     const res = await upload('haiti-idps', file('iom-dtm/global-iom-dtm-from-api-admin-0-to-2_AFG_HTI_TCD.csv'), { commit: '1', countryFilter: 'true' }).expect(201);
     expect(res.body.layout).toBe('dtm-admin-0-to-2');
     expect(res.body.errorCount).toBe(0);
-    const national = await request(app).get('/api/v1/situations/haiti-idps/figures').query({ status: 'all', location: 'HTI', from: '2024-12-31', to: '2024-12-31' }).set(editor.auth).expect(200);
+    const national = await request(app)
+      .get('/api/v1/situations/haiti-idps/figures')
+      .query({ status: 'all', location: 'HTI', from: '2024-12-31', to: '2024-12-31' })
+      .set(editor.auth)
+      .expect(200);
     // 1,041,229 = the sum of the 10 reason rows of Haiti admin0 on 2024-12-31 (checked with awk over the file).
     expect(national.body.data.map((f: { value: number }) => f.value)).toEqual([1041229]);
     const locs = (await request(app).get('/api/v1/locations?country=HTI').expect(200)).body.data;
@@ -106,7 +136,16 @@ describe.each(DATABASES)('imports on %s', (kind) => {
       ['future date', header + 'SY-HM,new_displacement,2024-11-27,2999-12-01,100,exact,OCHA,https://x.org,2999-12-01,q\n', /after today/i],
       ['empty file', '', /empty|no data/i],
       ['only a header', header, /no data/i],
-      ['non-UTF-8 file', Buffer.concat([Buffer.from(header), Buffer.from('SY-HM,new_displacement,2024-11-27,2024-12-01,100,exact,OCHA,https://x.org,2024-12-01,caf'), Buffer.from([0xe9]), Buffer.from('\n')]), /UTF-8/],
+      [
+        'non-UTF-8 file',
+        Buffer.concat([
+          Buffer.from(header),
+          Buffer.from('SY-HM,new_displacement,2024-11-27,2024-12-01,100,exact,OCHA,https://x.org,2024-12-01,caf'),
+          Buffer.from([0xe9]),
+          Buffer.from('\n'),
+        ]),
+        /UTF-8/,
+      ],
     ];
     for (const [label, body, message] of cases) {
       const res = await upload('syria-2024-offensive', body, { commit: 'true' });
@@ -124,7 +163,8 @@ describe.each(DATABASES)('imports on %s', (kind) => {
   test('when a file is read in a worker thread (large files), then the report, the stored figures and every problem are those of one thread', async () => {
     const service = new ImportsService(t.storage);
     const states = file('iom-dtm/subset_SDN_armed_clashes_weekly_admin1_states.csv');
-    for (const [slug] of [['sudan-one'], ['sudan-two']]) await request(app).post('/api/v1/situations').set(editor.auth).send({ slug, title: slug, country: 'SDN', onsetDate: '2009-01-01' }).expect(201);
+    for (const [slug] of [['sudan-one'], ['sudan-two']])
+      await request(app).post('/api/v1/situations').set(editor.auth).send({ slug, title: slug, country: 'SDN', onsetDate: '2009-01-01' }).expect(201);
     const one = await service.commit('sudan-one', () => Readable.from([states]), { filename: 's.csv', status: 'approved' }, admin.user);
     const started = importWorkers.started;
     const two = await service.commit('sudan-two', () => Readable.from([states]), { filename: 's.csv', status: 'approved', parallel: true }, admin.user);
@@ -132,24 +172,46 @@ describe.each(DATABASES)('imports on %s', (kind) => {
     expect(two).toMatchObject({ committed: true, newFigures: one.newFigures, duplicates: 0, errorCount: 0, rowsRead: one.rowsRead, sha256: one.sha256, layout: 'dtm-admin1' });
     expect(two.newFigures).toBe(800);
     const stored = async (slug: string) =>
-      (await t.storage.db.selectFrom('figures').innerJoin('situations', 'situations.id', 'figures.situation_id').select(['location_code', 'period_end', 'value', 'external_id']).where('situations.slug', '=', slug).orderBy('figures.id').execute());
+      await t.storage.db
+        .selectFrom('figures')
+        .innerJoin('situations', 'situations.id', 'figures.situation_id')
+        .select(['location_code', 'period_end', 'value', 'external_id'])
+        .where('situations.slug', '=', slug)
+        .orderBy('figures.id')
+        .execute();
     expect(await stored('sudan-two')).toEqual(await stored('sudan-one'));
     const again = await service.commit('sudan-two', () => Readable.from([states]), { filename: 's.csv', parallel: true }, editor.user);
     expect(again).toMatchObject({ newFigures: 0, duplicates: 800 });
 
     // Problems: the same rows, columns, values and messages; a read failure half-way rolls everything back.
     const header = 'location,category,periodStart,periodEnd,value,quantifier,organisation,sourceUrl,publishedOn,quote\n';
-    const bad = header + 'SY-HM,new_displacement,2024-11-27,2024-12-01,-100,exact,OCHA,https://x.org,2024-12-01,q\nSY-HM,evacuees,2024-11-27,2024-12-01,100,exact,OCHA,https://x.org,2024-12-01,q\n"oops\n';
+    const bad =
+      header +
+      'SY-HM,new_displacement,2024-11-27,2024-12-01,-100,exact,OCHA,https://x.org,2024-12-01,q\nSY-HM,evacuees,2024-11-27,2024-12-01,100,exact,OCHA,https://x.org,2024-12-01,q\n"oops\n';
     const inThread = await service.preview('syria-2024-offensive', () => Readable.from([bad]), { filename: 'b.csv' }, editor.user);
     const inWorker = await service.preview('syria-2024-offensive', () => Readable.from([bad]), { filename: 'b.csv', parallel: true }, editor.user);
     expect(inWorker.errors).toEqual(inThread.errors);
-    expect(inWorker.errors.map((e) => [e.row, e.column])).toEqual([[2, 'value'], [3, 'category'], [4, '']]);
+    expect(inWorker.errors.map((e) => [e.row, e.column])).toEqual([
+      [2, 'value'],
+      [3, 'category'],
+      [4, ''],
+    ]);
     const before = await count();
     const failing = () => {
       let sent = false;
-      return new Readable({ read() { if (sent) return; sent = true; this.push(states.subarray(0, Math.floor(states.length / 2))); setTimeout(() => this.destroy(new Error('disk read error')), 20); } });
+      return new Readable({
+        read() {
+          if (sent) return;
+          sent = true;
+          this.push(states.subarray(0, Math.floor(states.length / 2)));
+          setTimeout(() => this.destroy(new Error('disk read error')), 20);
+        },
+      });
     };
-    await expect(service.commit('sudan-one', failing, { filename: 'f.csv', parallel: true }, editor.user)).rejects.toMatchObject({ code: 'import_invalid', details: { fields: [{ message: expect.stringMatching(/disk read error/) }] } });
+    await expect(service.commit('sudan-one', failing, { filename: 'f.csv', parallel: true }, editor.user)).rejects.toMatchObject({
+      code: 'import_invalid',
+      details: { fields: [{ message: expect.stringMatching(/disk read error/) }] },
+    });
     expect(await count()).toBe(before);
   });
 
@@ -171,7 +233,9 @@ describe.each(DATABASES)('imports on %s', (kind) => {
     };
     await request(app).post('/api/v1/situations').set(editor.auth).send({ slug: 'iraq-2', title: 'Iraq 2', country: 'IRQ', onsetDate: '2014-01-01' }).expect(201);
     await expect(service.commit('iraq-2', source, { filename: 'x.csv' }, editor.user)).rejects.toMatchObject({
-      status: 400, code: 'import_invalid', details: { fields: [{ path: 'row 1', message: expect.stringMatching(/disk read error/) }] },
+      status: 400,
+      code: 'import_invalid',
+      details: { fields: [{ path: 'row 1', message: expect.stringMatching(/disk read error/) }] },
     });
     expect(await count()).toBe(before);
     const imports = await t.storage.db.selectFrom('imports').selectAll().where('filename', '=', 'x.csv').execute();
@@ -180,10 +244,27 @@ describe.each(DATABASES)('imports on %s', (kind) => {
 
   test('when the figures export is imported into an empty situation and exported again, then the rows are the same', async () => {
     const admin = await makeUser(t.storage, 'admin');
-    await request(app).post('/api/v1/situations/syria-2024-offensive/figures').set(admin.auth).send({
-      location: 'SY-HI', category: 'new_displacement', periodEnd: '2024-12-06', unit: 'households', reportedValue: 3000, householdSize: 4.5, valueLow: 10000, valueHigh: 15000,
-      quantifier: 'approximately', organisation: 'SOHR', sourceUrl: 'https://example.org/homs', publishedOn: '2024-12-06', quote: '=Thousands fled "Homs", overnight', notes: 'line one\nline two', status: 'approved',
-    }).expect(201);
+    await request(app)
+      .post('/api/v1/situations/syria-2024-offensive/figures')
+      .set(admin.auth)
+      .send({
+        location: 'SY-HI',
+        category: 'new_displacement',
+        periodEnd: '2024-12-06',
+        unit: 'households',
+        reportedValue: 3000,
+        householdSize: 4.5,
+        valueLow: 10000,
+        valueHigh: 15000,
+        quantifier: 'approximately',
+        organisation: 'SOHR',
+        sourceUrl: 'https://example.org/homs',
+        publishedOn: '2024-12-06',
+        quote: '=Thousands fled "Homs", overnight',
+        notes: 'line one\nline two',
+        status: 'approved',
+      })
+      .expect(201);
     const first = (await request(app).get('/api/v1/situations/syria-2024-offensive/export/figures.csv?hxl=1').expect(200)).text;
     const other = await freshDb(kind);
     try {
@@ -191,10 +272,22 @@ describe.each(DATABASES)('imports on %s', (kind) => {
       const otherAdmin = await makeUser(other.storage, 'admin');
       const { loadReferenceLocations } = await import('../../server/seeding/seed');
       await loadReferenceLocations(other.storage);
-      await request(otherApp).post('/api/v1/situations').set(otherAdmin.auth).send({ slug: 'syria-2024-offensive', title: 'Syria', country: 'SYR', onsetDate: '2024-11-27' }).expect(201);
+      await request(otherApp)
+        .post('/api/v1/situations')
+        .set(otherAdmin.auth)
+        .send({ slug: 'syria-2024-offensive', title: 'Syria', country: 'SYR', onsetDate: '2024-11-27' })
+        .expect(201);
       const { locationsRepository } = await import('../../server/locations/locations.repository');
-      await locationsRepository.ensure(other.storage.db, [{ code: 'SY-NES', name: 'North-east Syria (Al-Hasakah, Ar-Raqqa, Deir ez-Zor)', adminLevel: 1, parentCode: 'SYR', country: 'SYR', isArea: true, pcode: null }]);
-      const imported = await request(otherApp).post('/api/v1/situations/syria-2024-offensive/imports').query({ commit: 'true', status: 'approved' }).set(otherAdmin.auth).set('Content-Type', 'text/csv').send(Buffer.from(first)).expect(201);
+      await locationsRepository.ensure(other.storage.db, [
+        { code: 'SY-NES', name: 'North-east Syria (Al-Hasakah, Ar-Raqqa, Deir ez-Zor)', adminLevel: 1, parentCode: 'SYR', country: 'SYR', isArea: true, pcode: null },
+      ]);
+      const imported = await request(otherApp)
+        .post('/api/v1/situations/syria-2024-offensive/imports')
+        .query({ commit: 'true', status: 'approved' })
+        .set(otherAdmin.auth)
+        .set('Content-Type', 'text/csv')
+        .send(Buffer.from(first))
+        .expect(201);
       expect(imported.body.layout).toBe('figures-export');
       const second = (await request(otherApp).get('/api/v1/situations/syria-2024-offensive/export/figures.csv?hxl=1').expect(200)).text;
       // Audit columns describe each database (who recorded the row there, and when); the figures themselves must match.

@@ -48,9 +48,14 @@ describeInBrowser('pages in a browser (chromium, SQLite)', () => {
     const page = await context.newPage();
     const problems: string[] = [];
     const dialogs: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
     page.on('pageerror', (e) => problems.push(e.message));
-    page.on('dialog', async (dlg) => { dialogs.push(dlg.message()); await dlg.dismiss(); });
+    page.on('dialog', async (dlg) => {
+      dialogs.push(dlg.message());
+      await dlg.dismiss();
+    });
     return { page, problems, dialogs, close: () => context.close() };
   }
 
@@ -78,7 +83,10 @@ describeInBrowser('pages in a browser (chromium, SQLite)', () => {
     expect(problems).toEqual([]);
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     // The README screenshot: headline numbers and the main chart.
-    const chartBottom = await page.locator('figure.chart').first().evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);
+    const chartBottom = await page
+      .locator('figure.chart')
+      .first()
+      .evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);
     await page.screenshot({ path: SCREENSHOT, fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil(chartBottom) + 16 } });
     expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(20_000);
     // Keyboard: the first Tab lands on the skip link, with a visible focus outline.
@@ -153,10 +161,24 @@ describeInBrowser('pages in a browser (chromium, SQLite)', () => {
     const at = nowIso();
     await organisationsRepository.insert(t.storage.db, { name: XSS.org, shortName: XSS.org, reliability: 'low' }, at);
     const figures = new FiguresService(t.storage);
-    const f = await figures.create(SLUG, {
-      location: 'SY-HM', locationRole: 'origin', category: 'new_displacement', periodStart: '2024-11-27', periodEnd: '2024-12-05', value: 4321,
-      organisation: XSS.org, sourceUrl: 'https://example.org/x', publishedOn: '2024-12-05', quote: XSS.quote, notes: XSS.notes, status: 'approved',
-    }, admin.user);
+    const f = await figures.create(
+      SLUG,
+      {
+        location: 'SY-HM',
+        locationRole: 'origin',
+        category: 'new_displacement',
+        periodStart: '2024-11-27',
+        periodEnd: '2024-12-05',
+        value: 4321,
+        organisation: XSS.org,
+        sourceUrl: 'https://example.org/x',
+        publishedOn: '2024-12-05',
+        quote: XSS.quote,
+        notes: XSS.notes,
+        status: 'approved',
+      },
+      admin.user,
+    );
     const { page, problems, dialogs, close } = await open();
     for (const url of [`/situations/${SLUG}?location=SY-HM`, `/figures/${f.id}`, `/situations/${SLUG}/figures?location=SY-HM`, `/situations/${SLUG}/locations/SY-HM`]) {
       await page.goto(base + url);

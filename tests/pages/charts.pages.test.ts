@@ -43,7 +43,13 @@ describe.each(DATABASES)('chart PNGs on %s', (kind) => {
   });
 
   test.each([
-    ['width=299', 400], ['width=2001', 400], ['height=199', 400], ['height=1501', 400], ['width=abc', 400], ['width=300&height=200', 200], ['width=2000&height=1500', 200],
+    ['width=299', 400],
+    ['width=2001', 400],
+    ['height=199', 400],
+    ['height=1501', 400],
+    ['width=abc', 400],
+    ['width=300&height=200', 200],
+    ['width=2000&height=1500', 200],
   ])('when the size is %s, then %i', async (q, status) => {
     await request(app).get(`/situations/${SLUG}/charts/changes.png?${q}`).expect(status);
   });
@@ -58,7 +64,11 @@ describe('shared chart configuration', () => {
   let payload: ChartPayload;
   beforeAll(async () => {
     const t = await freshDb('sqlite', { seed: true });
-    const views = new SituationViews({ analysis: new AnalysisService(t.storage, { stalenessDays: 14, horizonDays: 30 }), figures: new FiguresService(t.storage), locations: new LocationsService(t.storage) });
+    const views = new SituationViews({
+      analysis: new AnalysisService(t.storage, { stalenessDays: 14, horizonDays: 30 }),
+      figures: new FiguresService(t.storage),
+      locations: new LocationsService(t.storage),
+    });
     const v = await views.load(SLUG, {}, createI18n('en'));
     payload = v.payload;
     await t.cleanup();
@@ -67,7 +77,17 @@ describe('shared chart configuration', () => {
   test('when the series chart is built, then reported points are per organisation, projections are dashed and labelled, and the scenario is a labelled line', () => {
     const cfg = chartConfig('series', payload, 'browser');
     const labels = cfg.data.datasets.map((d) => d.label);
-    expect(labels).toEqual(expect.arrayContaining(['Reported by OCHA', 'Reported by WFP', 'Reconciled series', 'Range of all sources', 'Projection, 80% range', 'Projection, central', 'WFP scenario: could reach 1.5 million']));
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'Reported by OCHA',
+        'Reported by WFP',
+        'Reconciled series',
+        'Range of all sources',
+        'Projection, 80% range',
+        'Projection, central',
+        'WFP scenario: could reach 1.5 million',
+      ]),
+    );
     // Scenario curves are lines of their own beside the range, starting at the last report.
     const curves = cfg.data.datasets.filter((d) => /^If growth continues|^S-curve/.test(String(d.label))) as unknown as { data: { y: number }[] }[];
     expect(curves).toHaveLength(2);

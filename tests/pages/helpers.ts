@@ -19,7 +19,11 @@ export function csrfFrom(html: string): string {
 export async function signedIn(app: Express, email: string, password: string) {
   const agent = request.agent(app);
   const page = await agent.get('/sign-in').expect(200);
-  await agent.post('/sign-in').type('form').send({ email, password, next: '/', _csrf: csrfFrom(page.text) }).expect(303);
+  await agent
+    .post('/sign-in')
+    .type('form')
+    .send({ email, password, next: '/', _csrf: csrfFrom(page.text) })
+    .expect(303);
   return agent;
 }
 
@@ -54,6 +58,8 @@ export const figureForm = (over: Record<string, string> = {}) => ({
 export const textOf = (html: string) =>
   html
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&(#\d+|[a-z]+);/g, (m, e: string) => (e[0] === '#' ? String.fromCharCode(Number(e.slice(1))) : ({ nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[e] ?? m))
+    .replace(/&(#\d+|[a-z]+);/g, (m, e: string) =>
+      e[0] === '#' ? String.fromCharCode(Number(e.slice(1))) : (({ nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"' } as Record<string, string>)[e] ?? m),
+    )
     .replace(/\s+/g, ' ')
     .trim();

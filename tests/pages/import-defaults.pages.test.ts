@@ -19,7 +19,11 @@ describe.each(DATABASES)('import page defaults on %s', (kind) => {
     t = await freshDb(kind, { seed: true });
     app = testApp(t.storage);
     const editor = await makeUser(t.storage, 'editor');
-    await request(app).post('/api/v1/situations').set(editor.auth).send({ slug: SLUG, title: 'Ukraine 2022', country: 'UKR', countryName: 'Ukraine', onsetDate: '2022-02-24' }).expect(201);
+    await request(app)
+      .post('/api/v1/situations')
+      .set(editor.auth)
+      .send({ slug: SLUG, title: 'Ukraine 2022', country: 'UKR', countryName: 'Ukraine', onsetDate: '2022-02-24' })
+      .expect(201);
     ed = await signedIn(app, editor.user.email, editor.password);
   });
   afterAll(() => t.cleanup());
@@ -28,7 +32,15 @@ describe.each(DATABASES)('import page defaults on %s', (kind) => {
     const form = await ed.get(PAGE).expect(200);
     for (const f of ['category', 'quantifier', 'unit']) expect(form.text).toContain(`id="field-${f}"`);
     expect(form.text).toMatch(/<option value="refugees">Refugees<\/option>/);
-    const fields = { action: 'preview', status: 'draft', map: 'data_date=periodEnd\nindividuals=value', category: 'refugees', quantifier: 'exact', organisation: 'UNHCR', sourceUrl: 'https://data.unhcr.org/en/situations/ukraine' };
+    const fields = {
+      action: 'preview',
+      status: 'draft',
+      map: 'data_date=periodEnd\nindividuals=value',
+      category: 'refugees',
+      quantifier: 'exact',
+      organisation: 'UNHCR',
+      sourceUrl: 'https://data.unhcr.org/en/situations/ukraine',
+    };
     let req = ed.post(PAGE).field('_csrf', csrfFrom(form.text));
     for (const [k, v] of Object.entries(fields)) req = req.field(k, v);
     const preview = await req.attach('file', DAILY, { filename: 'unhcr-daily.csv', contentType: 'text/csv' }).expect(200);
@@ -40,7 +52,13 @@ describe.each(DATABASES)('import page defaults on %s', (kind) => {
     expect(commitForm).toContain('name="category" value="refugees"');
 
     const again = await ed.get(PAGE).expect(200);
-    const bad = await ed.post(PAGE).field('_csrf', csrfFrom(again.text)).field('action', 'preview').field('category', 'refugee').attach('file', DAILY, { filename: 'unhcr-daily.csv', contentType: 'text/csv' }).expect(400);
+    const bad = await ed
+      .post(PAGE)
+      .field('_csrf', csrfFrom(again.text))
+      .field('action', 'preview')
+      .field('category', 'refugee')
+      .attach('file', DAILY, { filename: 'unhcr-daily.csv', contentType: 'text/csv' })
+      .expect(400);
     expect(bad.text).toContain('id="field-category-error"');
   });
 });

@@ -24,7 +24,11 @@ describeInBrowser('import page in a browser (chromium, SQLite)', () => {
     t = await freshDb('sqlite', { seed: true });
     const app = testApp(t.storage);
     editor = await makeUser(t.storage, 'editor');
-    await request(app).post('/api/v1/situations').set(editor.auth).send({ slug: 'sudan-2023', title: 'Sudan armed clashes', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' }).expect(201);
+    await request(app)
+      .post('/api/v1/situations')
+      .set(editor.auth)
+      .send({ slug: 'sudan-2023', title: 'Sudan armed clashes', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' })
+      .expect(201);
     session = await browserSession(app);
     ({ base, browser } = session);
   });
@@ -37,7 +41,9 @@ describeInBrowser('import page in a browser (chromium, SQLite)', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
     page.on('pageerror', (e) => problems.push(e.message));
 
     await page.goto(`${base}/sign-in?next=/import`);
@@ -53,7 +59,17 @@ describeInBrowser('import page in a browser (chromium, SQLite)', () => {
     await page.locator('#preview').waitFor();
     expect(await page.locator('#preview-new').textContent()).toBe('45');
     expect(await page.locator('#preview-duplicates').textContent()).toBe('0');
-    expect(Number((await t.storage.db.selectFrom('figures').select((eb) => eb.fn.countAll().as('n')).where('import_id', 'is not', null).executeTakeFirstOrThrow()).n)).toBe(0);
+    expect(
+      Number(
+        (
+          await t.storage.db
+            .selectFrom('figures')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('import_id', 'is not', null)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(0);
 
     await page.getByRole('button', { name: 'Import 45 figures' }).click();
     await page.waitForURL(/\/situations\/sudan-2023\/imports\/\d+$/);

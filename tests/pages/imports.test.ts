@@ -18,7 +18,9 @@ const uploadIdOf = (html: string) => /name="upload" value="([a-f0-9]{32})"/.exec
 const summaryFields = (html: string) => [...(/<div class="error-summary"[\s\S]*?<\/div>/.exec(html)?.[0] ?? '').matchAll(/href="#field-([\w]+)"/g)].map((m) => m[1]);
 /** Temp files of this size in the upload directory (the bodies below have distinctive sizes). */
 const tempFilesOfSize = (size: number) =>
-  (fs.existsSync(UPLOAD_DIR) ? fs.readdirSync(UPLOAD_DIR) : []).filter((n) => !n.endsWith('.json')).filter((n) => fs.statSync(path.join(UPLOAD_DIR, n), { throwIfNoEntry: false })?.size === size);
+  (fs.existsSync(UPLOAD_DIR) ? fs.readdirSync(UPLOAD_DIR) : [])
+    .filter((n) => !n.endsWith('.json'))
+    .filter((n) => fs.statSync(path.join(UPLOAD_DIR, n), { throwIfNoEntry: false })?.size === size);
 
 describe.each(DATABASES)('import page on %s', (kind) => {
   let t: TestDb;
@@ -28,9 +30,25 @@ describe.each(DATABASES)('import page on %s', (kind) => {
   let ed: Awaited<ReturnType<typeof signedIn>>;
 
   const count = async (table: 'figures' | 'imports' | 'organisations' | 'locations' = 'figures') =>
-    Number((await t.storage.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.storage.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const sudanFigures = async () =>
-    Number((await t.storage.db.selectFrom('figures').innerJoin('situations', 'situations.id', 'figures.situation_id').where('situations.slug', '=', SLUG).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.storage.db
+          .selectFrom('figures')
+          .innerJoin('situations', 'situations.id', 'figures.situation_id')
+          .where('situations.slug', '=', SLUG)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   /** A multipart post of the import form: token first, as the page's form sends it. */
   const post = (agent: ReturnType<typeof request.agent>, token: string | null, fields: Record<string, string>, file?: { body: Buffer | string; name?: string }) => {
@@ -47,7 +65,11 @@ describe.each(DATABASES)('import page on %s', (kind) => {
     t = await freshDb(kind, { seed: true });
     app = testApp(t.storage);
     [editor, viewer] = await Promise.all([makeUser(t.storage, 'editor'), makeUser(t.storage, 'viewer')]);
-    await request(app).post('/api/v1/situations').set(editor.auth).send({ slug: SLUG, title: 'Sudan armed clashes', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' }).expect(201);
+    await request(app)
+      .post('/api/v1/situations')
+      .set(editor.auth)
+      .send({ slug: SLUG, title: 'Sudan armed clashes', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' })
+      .expect(201);
     ed = await signedIn(app, editor.user.email, editor.password);
   });
   afterAll(() => t.cleanup());
@@ -70,13 +92,17 @@ describe.each(DATABASES)('import page on %s', (kind) => {
     expect(await sudanFigures()).toBe(0);
   });
 
-  test('when the form is posted without a CSRF token or with another session\'s, then 403, nothing is stored and the temp file is gone', async () => {
+  test("when the form is posted without a CSRF token or with another session's, then 403, nothing is stored and the temp file is gone", async () => {
     const body = `${SUDAN.toString('utf8')}\n`.padEnd(SUDAN.length + 777, ' ');
     await post(ed, null, { action: 'preview' }, { body }).expect(403);
     const other = csrfFrom((await request(app).get('/sign-in').expect(200)).text);
     await post(ed, other, { action: 'commit' }, { body }).expect(403);
     // The urlencoded commit form needs it too.
-    await ed.post(PAGE).type('form').send({ action: 'commit', upload: 'a'.repeat(32) }).expect(403);
+    await ed
+      .post(PAGE)
+      .type('form')
+      .send({ action: 'commit', upload: 'a'.repeat(32) })
+      .expect(403);
     await new Promise((r) => setTimeout(r, 50));
     expect(tempFilesOfSize(Buffer.byteLength(body))).toEqual([]);
     expect(await sudanFigures()).toBe(0);
@@ -113,7 +139,11 @@ describe.each(DATABASES)('import page on %s', (kind) => {
     expect(textOf(stolen.text)).toContain('The uploaded file is no longer available');
     expect(await sudanFigures()).toBe(0);
 
-    const done = await ed.post(PAGE).type('form').send({ _csrf: csrfFrom(commitForm), action: 'commit', upload: id, status: 'draft' }).expect(303);
+    const done = await ed
+      .post(PAGE)
+      .type('form')
+      .send({ _csrf: csrfFrom(commitForm), action: 'commit', upload: id, status: 'draft' })
+      .expect(303);
     expect(done.headers.location).toMatch(new RegExp(`^/situations/${SLUG}/imports/\\d+$`));
     expect(await sudanFigures()).toBe(45);
     expect(await count('imports')).toBe(before.imports + 1);
@@ -126,7 +156,11 @@ describe.each(DATABASES)('import page on %s', (kind) => {
     const drafts = await ed.get(`/situations/${SLUG}/figures?status=draft`).expect(200);
     expect(textOf(drafts.text)).toContain('Figures (45)');
     // Posting the used id again does nothing.
-    await ed.post(PAGE).type('form').send({ _csrf: csrfFrom(commitForm), action: 'commit', upload: id }).expect(400);
+    await ed
+      .post(PAGE)
+      .type('form')
+      .send({ _csrf: csrfFrom(commitForm), action: 'commit', upload: id })
+      .expect(400);
     expect(await sudanFigures()).toBe(45);
 
     const again = await post(ed, await tokenFor(ed, PAGE), { action: 'preview' }, { body: SUDAN }).expect(200);
@@ -161,7 +195,12 @@ describe.each(DATABASES)('import page on %s', (kind) => {
 
   test('when the options are invalid, then 400 with the summary naming each field, the input kept and the file kept for the next try', async () => {
     const token = await tokenFor(ed, PAGE);
-    const res = await post(ed, token, { action: 'preview', status: 'published', sourceUrl: 'javascript:alert(1)', publishedOn: '2024-13-45', map: 'IDPs=value\nno equals sign', quote: 'Kept <b>as typed</b>' }, { body: SUDAN, name: 'sudan.csv' }).expect(400);
+    const res = await post(
+      ed,
+      token,
+      { action: 'preview', status: 'published', sourceUrl: 'javascript:alert(1)', publishedOn: '2024-13-45', map: 'IDPs=value\nno equals sign', quote: 'Kept <b>as typed</b>' },
+      { body: SUDAN, name: 'sudan.csv' },
+    ).expect(400);
     expect(summaryFields(res.text).sort()).toEqual(['map', 'publishedOn', 'sourceUrl', 'status']);
     for (const f of ['status', 'sourceUrl', 'publishedOn', 'map']) expect(res.text).toContain(`id="field-${f}-error"`);
     expect(textOf(res.text)).toContain('line 2: must be column=field');
@@ -170,10 +209,18 @@ describe.each(DATABASES)('import page on %s', (kind) => {
     const id = uploadIdOf(res.text)!;
     expect(textOf(res.text)).toContain('Using the file you uploaded: sudan.csv');
     // Fixed options with the kept file: the preview runs without uploading again.
-    const ok = await ed.post(PAGE).type('form').send({ _csrf: csrfFrom(res.text), action: 'preview', upload: id, status: 'draft' }).expect(200);
+    const ok = await ed
+      .post(PAGE)
+      .type('form')
+      .send({ _csrf: csrfFrom(res.text), action: 'preview', upload: id, status: 'draft' })
+      .expect(200);
     expect(ok.text).toContain('id="preview-rows">45<');
     // No file at all: the file field says so.
-    const none = await ed.post(PAGE).type('form').send({ _csrf: csrfFrom(res.text), action: 'preview' }).expect(400);
+    const none = await ed
+      .post(PAGE)
+      .type('form')
+      .send({ _csrf: csrfFrom(res.text), action: 'preview' })
+      .expect(400);
     expect(summaryFields(none.text)).toEqual(['file']);
     expect(textOf(none.text)).toContain('Choose a CSV file.');
   });

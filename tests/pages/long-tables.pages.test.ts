@@ -23,13 +23,32 @@ describe.each(DATABASES)('long tables on the situation page on %s', (kind) => {
     // A running total reported daily at Hama for 45 days, and a district under it.
     for (let i = 0; i < DAYS; i++) {
       const day = new Date(Date.UTC(2024, 10, 1 + i)).toISOString().slice(0, 10);
-      await figures.create(SLUG, {
-        location: 'SY-HM', locationRole: 'origin', category: 'new_displacement', periodStart: '2024-11-01', periodEnd: day, value: 1000 + i * 1111,
-        organisation: 'OCHA', sourceUrl: `https://example.org/hama/${day}`, publishedOn: day, quote: `Day ${i}: ${1000 + i * 1111} people.`, status: 'approved',
-      }, admin.user);
+      await figures.create(
+        SLUG,
+        {
+          location: 'SY-HM',
+          locationRole: 'origin',
+          category: 'new_displacement',
+          periodStart: '2024-11-01',
+          periodEnd: day,
+          value: 1000 + i * 1111,
+          organisation: 'OCHA',
+          sourceUrl: `https://example.org/hama/${day}`,
+          publishedOn: day,
+          quote: `Day ${i}: ${1000 + i * 1111} people.`,
+          status: 'approved',
+        },
+        admin.user,
+      );
     }
-    await t.storage.db.insertInto('locations').values({ code: 'SY0200', name: 'Hama district (test)', admin_level: 2, parent_code: 'SY-HM', country: 'SYR', is_area: 0, pcode: 'SY0200' } as never).execute();
-    await t.storage.db.insertInto('locations').values({ code: 'SY0201', name: 'Far district (test)', admin_level: 2, parent_code: 'SY-HL', country: 'SYR', is_area: 0, pcode: 'SY0201' } as never).execute();
+    await t.storage.db
+      .insertInto('locations')
+      .values({ code: 'SY0200', name: 'Hama district (test)', admin_level: 2, parent_code: 'SY-HM', country: 'SYR', is_area: 0, pcode: 'SY0200' } as never)
+      .execute();
+    await t.storage.db
+      .insertInto('locations')
+      .values({ code: 'SY0201', name: 'Far district (test)', admin_level: 2, parent_code: 'SY-HL', country: 'SYR', is_area: 0, pcode: 'SY0201' } as never)
+      .execute();
   });
   afterAll(() => t.cleanup());
 
@@ -59,7 +78,7 @@ describe.each(DATABASES)('long tables on the situation page on %s', (kind) => {
     await request(app).get(`/situations/${SLUG}?rows=some`).expect(400);
   });
 
-  test('when the location list is shown, then it holds the country, its first level and the chosen location\'s line; ?rows=all holds every place', async () => {
+  test("when the location list is shown, then it holds the country, its first level and the chosen location's line; ?rows=all holds every place", async () => {
     const options = (html: string) => [.../<option value="([^"]+)"/g[Symbol.matchAll](/<select id="control-location"[\s\S]*?<\/select>/.exec(html)![0])].map((m) => m[1]);
     const country = options((await request(app).get(`/situations/${SLUG}`).expect(200)).text);
     expect(country).toEqual(expect.arrayContaining(['SYR', 'SY-HM', 'SY-HL']));

@@ -38,7 +38,12 @@ describe.each(DATABASES)('situation page cache on %s', (kind) => {
   test('when two people sign in after an anonymous reader, then each sees only their own name and form token, and the reader sees neither', async () => {
     const app = testApp(t.storage);
     const anonymous = await request(app).get(PAGE).expect(200);
-    expect(await request(app).get(PAGE).expect(200).then((r) => r.text)).toBe(anonymous.text);
+    expect(
+      await request(app)
+        .get(PAGE)
+        .expect(200)
+        .then((r) => r.text),
+    ).toBe(anonymous.text);
     const people = [];
     for (const name of ['Alice Cachetest', 'Bob Cachetest']) {
       const u = await makeUser(t.storage, 'editor');
@@ -73,10 +78,23 @@ describe.each(DATABASES)('situation page cache on %s', (kind) => {
     await request(app).get(`${PAGE}?location=SY-HM`).set('If-None-Match', before.headers.etag).expect(304);
     const admin = await makeUser(t.storage, 'admin');
     // A service without this app's change hook: the only signal is the situation's updated_at stamp, as with a second instance.
-    await new FiguresService(t.storage).create(SLUG, {
-      location: 'SY-HM', locationRole: 'origin', category: 'new_displacement', periodStart: '2024-11-27', periodEnd: '2024-12-06', value: 7654321,
-      organisation: 'OCHA', sourceUrl: 'https://example.org/cache-test', publishedOn: '2024-12-06', quote: 'Cache test: 7,654,321 people.', status: 'approved',
-    }, admin.user);
+    await new FiguresService(t.storage).create(
+      SLUG,
+      {
+        location: 'SY-HM',
+        locationRole: 'origin',
+        category: 'new_displacement',
+        periodStart: '2024-11-27',
+        periodEnd: '2024-12-06',
+        value: 7654321,
+        organisation: 'OCHA',
+        sourceUrl: 'https://example.org/cache-test',
+        publishedOn: '2024-12-06',
+        quote: 'Cache test: 7,654,321 people.',
+        status: 'approved',
+      },
+      admin.user,
+    );
     const after = await request(app).get(`${PAGE}?location=SY-HM`).set('If-None-Match', before.headers.etag).expect(200);
     expect(after.headers.etag).not.toBe(before.headers.etag);
     expect(after.text).toContain('7,654,321');
@@ -90,10 +108,22 @@ describe.each(DATABASES)('situation page cache on %s', (kind) => {
     const editor = await makeUser(t.storage, 'editor');
     const agent = await signedIn(app, editor.user.email, editor.password);
     const form = await agent.get(`${PAGE}/scenarios`).expect(200);
-    await agent.post(`${PAGE}/scenarios`).type('form').send({
-      _csrf: csrfFrom(form.text), location: 'SYR', category: 'new_displacement', kind: 'ceiling', value: '2,345,678', organisation: 'OCHA',
-      sourceUrl: 'https://example.org/scenario', publishedOn: '2024-12-06', quote: 'Could reach 2,345,678 people.', horizonDate: '',
-    }).expect(303);
+    await agent
+      .post(`${PAGE}/scenarios`)
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        location: 'SYR',
+        category: 'new_displacement',
+        kind: 'ceiling',
+        value: '2,345,678',
+        organisation: 'OCHA',
+        sourceUrl: 'https://example.org/scenario',
+        publishedOn: '2024-12-06',
+        quote: 'Could reach 2,345,678 people.',
+        horizonDate: '',
+      })
+      .expect(303);
     const after = await request(app).get(PAGE).expect(200);
     expect(after.headers.etag).not.toBe(before.headers.etag);
     expect(after.text).toContain('2,345,678');
@@ -103,11 +133,16 @@ describe.each(DATABASES)('situation page cache on %s', (kind) => {
     const app = testApp(t.storage);
     const plain = await request(app).get(PAGE).set('Accept-Encoding', 'identity').expect(200);
     expect(plain.headers['content-encoding']).toBeUndefined();
-    const zipped = await request(app).get(PAGE).set('Accept-Encoding', 'gzip').buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const zipped = await request(app)
+      .get(PAGE)
+      .set('Accept-Encoding', 'gzip')
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(zipped.headers['content-encoding']).toBe('gzip');
     expect(zipped.headers.etag).toBe(plain.headers.etag);
     // supertest may already have decoded it; either way it is the same HTML.

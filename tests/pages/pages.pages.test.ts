@@ -38,7 +38,16 @@ describe.each(DATABASES)('pages on %s', (kind) => {
   });
 
   test('when any page is served, then its CSP allows no inline script or style, and the HTML has neither', async () => {
-    const pages = ['/', `/situations/${SLUG}`, `/situations/${SLUG}/locations/SY-RA`, `/situations/${SLUG}/figures`, '/figures/1', `/situations/${SLUG}/scenarios`, '/sign-in', '/no-such-page'];
+    const pages = [
+      '/',
+      `/situations/${SLUG}`,
+      `/situations/${SLUG}/locations/SY-RA`,
+      `/situations/${SLUG}/figures`,
+      '/figures/1',
+      `/situations/${SLUG}/scenarios`,
+      '/sign-in',
+      '/no-such-page',
+    ];
     for (const p of pages) {
       const res = await request(app).get(p);
       const csp = String(res.headers['content-security-policy']);
@@ -107,7 +116,9 @@ describe.each(DATABASES)('pages on %s', (kind) => {
     for (const p of data.series.projection.points) expect(res.text).toContain(`data-value="${p.central}"`);
     expect(text).toContain('WFP scenario: could reach 1.5 million');
     // The projection in one sentence, its track record in words, and the ceiling it passes said in words.
-    expect(text).toMatch(/If the trend of the last reports continues, between 370,000 and [\d,]+ by December 13, 2024 \(80% range; not yet tested on this series: a test at 7 days needs 8 reports and a later one 7 days on; there are 4 reports\)\./);
+    expect(text).toMatch(
+      /If the trend of the last reports continues, between 370,000 and [\d,]+ by December 13, 2024 \(80% range; not yet tested on this series: a test at 7 days needs 8 reports and a later one 7 days on; there are 4 reports\)\./,
+    );
     expect(text).toMatch(/The high end of the 80% range passes WFP's quoted ceiling of 1,500,000 on December \d+, 2024\./);
     expect(text).not.toMatch(/degrees of freedom/);
     expect(text).toMatch(/Doubling time [\d.]+ days/);

@@ -42,29 +42,35 @@ describeInBrowser('sitrep pages in a browser (chromium, SQLite)', () => {
   test.each([
     ['desktop', { width: 1366, height: 900 }],
     ['phone', { width: 390, height: 844 }],
-  ])('when the Syria page opens on a %s, then the sitrep box with figure, source, change, 7-day range and its meaning, and the WFP scenario is visible without scrolling', async (_name, viewport) => {
-    const { page, close } = await open(viewport);
-    await page.goto(`${base}/situations/${SLUG}`);
-    const box = page.locator('.sitrep-box').first();
-    const text = (await box.innerText()).replace(/\s+/g, ' ');
-    expect(text).toContain('more than 370,000 people newly displaced since November 27, 2024');
-    expect(text).toContain('OCHA, December 6, 2024');
-    expect(text).toContain('Up about 356,000 between November 28, 2024 and December 6, 2024 (8 days; OCHA)');
-    expect(text).toMatch(/Next 7 days If the trend of the last reports continues, between 370,000 and [\d,]+ by December 13, 2024 \(80% range; not yet tested on this series\)/);
-    expect(text).toContain('WFP warns it could reach 1,500,000 (a scenario, not a projection of the reports)');
-    expect(await aboveFold(page, '.sitrep-box')).toBe(true);
-    // No horizontal overflow, and no table in a fixed-height box: the newest row is reached by scrolling the page only.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
-    expect(await page.evaluate(() => Array.from(document.querySelectorAll('.table-wrap')).every((w) => w.scrollHeight <= w.clientHeight + 1))).toBe(true);
-    await close();
-  });
+  ])(
+    'when the Syria page opens on a %s, then the sitrep box with figure, source, change, 7-day range and its meaning, and the WFP scenario is visible without scrolling',
+    async (_name, viewport) => {
+      const { page, close } = await open(viewport);
+      await page.goto(`${base}/situations/${SLUG}`);
+      const box = page.locator('.sitrep-box').first();
+      const text = (await box.innerText()).replace(/\s+/g, ' ');
+      expect(text).toContain('more than 370,000 people newly displaced since November 27, 2024');
+      expect(text).toContain('OCHA, December 6, 2024');
+      expect(text).toContain('Up about 356,000 between November 28, 2024 and December 6, 2024 (8 days; OCHA)');
+      expect(text).toMatch(/Next 7 days If the trend of the last reports continues, between 370,000 and [\d,]+ by December 13, 2024 \(80% range; not yet tested on this series\)/);
+      expect(text).toContain('WFP warns it could reach 1,500,000 (a scenario, not a projection of the reports)');
+      expect(await aboveFold(page, '.sitrep-box')).toBe(true);
+      // No horizontal overflow, and no table in a fixed-height box: the newest row is reached by scrolling the page only.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      expect(await page.evaluate(() => Array.from(document.querySelectorAll('.table-wrap')).every((w) => w.scrollHeight <= w.clientHeight + 1))).toBe(true);
+      await close();
+    },
+  );
 
   test('when JavaScript is off, then each chart is shown as the server-drawn image', async () => {
     const { page, close } = await open({ width: 1366, height: 900 }, false);
     await page.goto(`${base}/situations/${SLUG}`);
     const img = page.locator('img.chart-png').first();
     await img.scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => { const i = document.querySelector('img.chart-png') as HTMLImageElement | null; return !!i && i.complete && i.naturalWidth > 0; });
+    await page.waitForFunction(() => {
+      const i = document.querySelector('img.chart-png') as HTMLImageElement | null;
+      return !!i && i.complete && i.naturalWidth > 0;
+    });
     expect(await img.getAttribute('src')).toMatch(/\/charts\/series\.png/);
     await close();
   });
@@ -72,7 +78,10 @@ describeInBrowser('sitrep pages in a browser (chromium, SQLite)', () => {
   test('when the sitrep page is printed, then it is one A4 page with the chart image whole', async () => {
     const { page, close } = await open({ width: 1366, height: 900 });
     await page.goto(`${base}/situations/${SLUG}/sitrep`);
-    await page.waitForFunction(() => { const i = document.querySelector('.sitrep-chart img') as HTMLImageElement | null; return !!i && i.complete && i.naturalWidth > 0; });
+    await page.waitForFunction(() => {
+      const i = document.querySelector('.sitrep-chart img') as HTMLImageElement | null;
+      return !!i && i.complete && i.naturalWidth > 0;
+    });
     const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
     expect(pages).toBe(1);
@@ -89,14 +98,33 @@ describeInBrowser('sitrep pages in a browser (chromium, SQLite)', () => {
     await page.getByLabel('Email address').fill(editor.user.email);
     await page.getByLabel('Password').fill(editor.password);
     await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), page.getByRole('button', { name: 'Sign in' }).click()]);
-    const pages = ['/', `/situations/${SLUG}`, `/situations/${SLUG}/locations/SY-HL`, `/situations/${SLUG}/figures`, '/figures/1', `/situations/${SLUG}/figures/new`, `/situations/${SLUG}/import`, `/situations/${SLUG}/sitrep`];
+    const pages = [
+      '/',
+      `/situations/${SLUG}`,
+      `/situations/${SLUG}/locations/SY-HL`,
+      `/situations/${SLUG}/figures`,
+      '/figures/1',
+      `/situations/${SLUG}/figures/new`,
+      `/situations/${SLUG}/import`,
+      `/situations/${SLUG}/sitrep`,
+    ];
     const found: string[] = [];
     for (const p of pages) {
       await page.goto(`${base}${p}`);
       await page.addScriptTag({ content: AXE });
       const violations = await page.evaluate(async () => {
-        const r = await (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run({ resultTypes: ['violations'] });
-        return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+        const r = await (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run({
+          resultTypes: ['violations'],
+        });
+        return r.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map(
+            (v) =>
+              `${v.id} (${v.impact}) at ${v.nodes
+                .slice(0, 3)
+                .map((n) => n.target.join(' '))
+                .join(', ')}`,
+          );
       });
       found.push(...violations.map((v) => `${p}: ${v}`));
     }

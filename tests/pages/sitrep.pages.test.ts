@@ -21,7 +21,7 @@ describe.each(DATABASES)('sitrep on %s', (kind) => {
     expect(lines[2]).toBe('As of December 6, 2024: more than 370,000 people newly displaced since November 27, 2024 (OCHA, December 6, 2024).');
     expect(lines[3]).toBe('Up about 356,000 between November 28, 2024 and December 6, 2024 (8 days; OCHA).');
     expect(lines[4]).toMatch(/^If the trend of the last reports continues, between 370,000 and [\d,]+ by December 13, 2024 \(80% range; not yet tested on this series: /);
-    expect(res.text).toContain("WFP warns it could reach 1,500,000 (a scenario, not a projection of the reports).");
+    expect(res.text).toContain('WFP warns it could reach 1,500,000 (a scenario, not a projection of the reports).');
     expect(res.text).toMatch(/Source: OCHA, WFP; compiled by Displacement tracker on \w+ \d+, \d{4}\./);
     expect(res.text).toMatch(/http:\/\/127\.0\.0\.1:\d+\/situations\/syria-2024-offensive\/sitrep\n$/);
   });

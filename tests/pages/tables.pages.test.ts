@@ -21,10 +21,22 @@ describe.each(DATABASES)('figures list on %s', (kind) => {
     const days = Array.from({ length: 105 }, (_, i) => i).sort((a, b) => ((a * 37) % 105) - ((b * 37) % 105));
     for (const i of days) {
       const end = new Date(Date.UTC(2024, 0, 2 + i)).toISOString().slice(0, 10);
-      await request(app).post('/api/v1/situations/many/figures').set(editor.auth).send({
-        location: 'SYR', category: 'idps', periodEnd: end, value: 1000 + i, quantifier: 'exact', organisation: 'OCHA',
-        sourceUrl: `https://example.org/r/${i}`, sourceTitle: `Flash update ${i}`, publishedOn: end, quote: `${1000 + i} IDPs.`,
-      }).expect(201);
+      await request(app)
+        .post('/api/v1/situations/many/figures')
+        .set(editor.auth)
+        .send({
+          location: 'SYR',
+          category: 'idps',
+          periodEnd: end,
+          value: 1000 + i,
+          quantifier: 'exact',
+          organisation: 'OCHA',
+          sourceUrl: `https://example.org/r/${i}`,
+          sourceTitle: `Flash update ${i}`,
+          publishedOn: end,
+          quote: `${1000 + i} IDPs.`,
+        })
+        .expect(201);
     }
   });
   afterAll(() => t.cleanup());

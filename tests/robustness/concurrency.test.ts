@@ -7,7 +7,8 @@ const EDITS = 12;
 
 /** Many editors patch the same figure from the same version at the same moment. */
 async function race(targets: request.SuperTest<request.Test>[] | ((i: number) => request.Test), id: number, auth: Record<string, string>) {
-  const send = (i: number) => (typeof targets === 'function' ? targets(i) : targets[i % targets.length].patch(`/api/v1/figures/${id}`)).set(auth).send({ version: 1, notes: `edit ${i}` });
+  const send = (i: number) =>
+    (typeof targets === 'function' ? targets(i) : targets[i % targets.length].patch(`/api/v1/figures/${id}`)).set(auth).send({ version: 1, notes: `edit ${i}` });
   return Promise.all(Array.from({ length: EDITS }, (_, i) => send(i)));
 }
 

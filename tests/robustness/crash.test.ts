@@ -15,7 +15,8 @@ function writeCsv(file: string) {
   const header = 'location,category,periodStart,periodEnd,value,quantifier,organisation,sourceUrl,publishedOn,quote\n';
   const govs = ['SY-HL', 'SY-HM', 'SY-HI', 'SY-ID', 'SY-RA', 'SY-RD'];
   let body = '';
-  for (let i = 0; i < ROWS; i++) body += `${govs[i % govs.length]},new_displacement,2024-11-27,2024-12-0${(i % 6) + 1},${1000 + i},exact,OCHA,https://example.org/crash/${i},2024-12-06,"Row ${i}, verbatim"\n`;
+  for (let i = 0; i < ROWS; i++)
+    body += `${govs[i % govs.length]},new_displacement,2024-11-27,2024-12-0${(i % 6) + 1},${1000 + i},exact,OCHA,https://example.org/crash/${i},2024-12-06,"Row ${i}, verbatim"\n`;
   fs.writeFileSync(file, header + body);
 }
 
@@ -29,7 +30,14 @@ describe.each(DATABASES)('an import killed with SIGKILL on %s', (kind) => {
       for (let trial = 0; trial < TRIALS; trial++) {
         const t = await freshDb(kind, { seed: true });
         try {
-          const base = Number((await t.storage.db.selectFrom('figures').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+          const base = Number(
+            (
+              await t.storage.db
+                .selectFrom('figures')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
           // Every other trial reads the file in a worker thread, as large imports do.
           const mode = trial % 2 ? 'parallel' : 'one-thread';
           const child = spawn(TSX, [path.join(__dirname, 'fixtures', 'import-child.ts'), kind, t.where, SLUG, csv, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,8 +59,24 @@ describe.each(DATABASES)('an import killed with SIGKILL on %s', (kind) => {
             const rows = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(t.storage.db);
             expect(rows.rows.map((r) => r.integrity_check)).toEqual(['ok']);
           }
-          const n = Number((await t.storage.db.selectFrom('figures').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n) - base;
-          const imported = Number((await t.storage.db.selectFrom('figures').select((eb) => eb.fn.countAll().as('n')).where('import_id', 'is not', null).executeTakeFirstOrThrow()).n);
+          const n =
+            Number(
+              (
+                await t.storage.db
+                  .selectFrom('figures')
+                  .select((eb) => eb.fn.countAll().as('n'))
+                  .executeTakeFirstOrThrow()
+              ).n,
+            ) - base;
+          const imported = Number(
+            (
+              await t.storage.db
+                .selectFrom('figures')
+                .select((eb) => eb.fn.countAll().as('n'))
+                .where('import_id', 'is not', null)
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
           const imports = await t.storage.db.selectFrom('imports').select(['figure_count', 'sha256']).execute();
           expect([0, ROWS]).toContain(n);
           expect(imported).toBe(n);

@@ -22,9 +22,18 @@ describe('npm run backtest (the CLI)', () => {
     await migrate(storage);
     const app = testApp(storage);
     const editor = await makeUser(storage, 'admin'); // importing as approved needs an admin
-    await request(app).post('/api/v1/situations').set(editor.auth).send({ slug: 'sudan-2023', title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' }).expect(201);
-    await request(app).post('/api/v1/situations/sudan-2023/imports').query({ commit: '1', status: 'approved' }).set(editor.auth).set('Content-Type', 'text/csv')
-      .send(fs.readFileSync(realFile('iom-dtm', 'subset_SDN_armed_clashes_weekly_admin0.csv'))).expect(201);
+    await request(app)
+      .post('/api/v1/situations')
+      .set(editor.auth)
+      .send({ slug: 'sudan-2023', title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' })
+      .expect(201);
+    await request(app)
+      .post('/api/v1/situations/sudan-2023/imports')
+      .query({ commit: '1', status: 'approved' })
+      .set(editor.auth)
+      .set('Content-Type', 'text/csv')
+      .send(fs.readFileSync(realFile('iom-dtm', 'subset_SDN_armed_clashes_weekly_admin0.csv')))
+      .expect(201);
     await storage.close();
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

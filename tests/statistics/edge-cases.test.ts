@@ -99,7 +99,13 @@ describe('when all values are equal', () => {
     for (const p of out.range.points!) expect([p.low, p.central, p.high]).toEqual([5000, 5000, 5000]);
     // 5 reports give no track record at 7 days (8 are needed); 12 flat ones do: no error, and MASE has nothing to divide by.
     expect(out.bt.methods).toBeNull();
-    const flat = backtest({ points: series(Array.from({ length: 12 }, (_, i) => i * 2), Array(12).fill(5000)), horizonDays: 7 });
+    const flat = backtest({
+      points: series(
+        Array.from({ length: 12 }, (_, i) => i * 2),
+        Array(12).fill(5000),
+      ),
+      horizonDays: 7,
+    });
     expect(flat.methods!.drift).toMatchObject({ n: 1, mape: 0, mase: null, coverage80: 1 });
   });
 });
@@ -117,7 +123,13 @@ describe('when the series contains zeros', () => {
   });
   test('then a series of only zeros has no MAPE, with a reason', () => {
     runAll(series([0, 2, 4, 6, 8], [0, 0, 0, 0, 0]));
-    const zeros = backtest({ points: series(Array.from({ length: 10 }, (_, i) => i), Array(10).fill(0)), horizonDays: 2 });
+    const zeros = backtest({
+      points: series(
+        Array.from({ length: 10 }, (_, i) => i),
+        Array(10).fill(0),
+      ),
+      horizonDays: 2,
+    });
     expect(zeros.methods!.linear).toMatchObject({ n: 1, mape: null, mase: null });
   });
 });

@@ -31,7 +31,10 @@ const growingSeries = fc
   .chain((days) => fc.tuple(fc.constant(days.sort((a, b) => a - b)), fc.array(fc.integer({ min: 1, max: 50_000 }), { minLength: days.length, maxLength: days.length })))
   .map(([days, steps]) => {
     let v = 0;
-    return series(days, steps.map((s) => (v += s)));
+    return series(
+      days,
+      steps.map((s) => (v += s)),
+    );
   });
 
 const options = fc.record({
@@ -116,12 +119,16 @@ describe('when a growing series is projected without a ceiling', () => {
 describe('when the input order is shuffled', () => {
   test('then projections, trend and backtest are identical', () => {
     fc.assert(
-      fc.property(anySeries.chain((pts) => fc.tuple(fc.constant(pts), fc.shuffledSubarray(pts, { minLength: pts.length, maxLength: pts.length }))), options, ([pts, shuffled], o) => {
-        expect(all(shuffled, o)).toEqual(all(pts, o));
-        expect(trend(shuffled)).toEqual(trend(pts));
-        expect(backtest({ points: shuffled, horizonDays: 7, ceiling: o.ceiling })).toEqual(backtest({ points: pts, horizonDays: 7, ceiling: o.ceiling }));
-        expect(publishedProjection(shuffled, { horizonDays: 7 })).toEqual(publishedProjection(pts, { horizonDays: 7 }));
-      }),
+      fc.property(
+        anySeries.chain((pts) => fc.tuple(fc.constant(pts), fc.shuffledSubarray(pts, { minLength: pts.length, maxLength: pts.length }))),
+        options,
+        ([pts, shuffled], o) => {
+          expect(all(shuffled, o)).toEqual(all(pts, o));
+          expect(trend(shuffled)).toEqual(trend(pts));
+          expect(backtest({ points: shuffled, horizonDays: 7, ceiling: o.ceiling })).toEqual(backtest({ points: pts, horizonDays: 7, ceiling: o.ceiling }));
+          expect(publishedProjection(shuffled, { horizonDays: 7 })).toEqual(publishedProjection(pts, { horizonDays: 7 }));
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -72,8 +72,22 @@ describe('given the real Sudan DTM weekly admin0 file (45 rounds, an IDP stock)'
 const LOCATIONS: LocationLike[] = [{ code: 'XX', name: 'Country', parentCode: null, adminLevel: 0, isArea: false }];
 const asFigures = (points: readonly TimePoint[]): FigureLike[] =>
   points.map((p, i) => ({
-    id: i + 1, location: 'XX', locationRole: 'unknown', category: 'idps', periodStart: null, periodEnd: p.date, value: p.value, valueLow: null, valueHigh: null,
-    quantifier: 'exact', organisation: 'IOM DTM', organisationReliability: 'high', publishedOn: p.date, role: 'recommended', status: 'approved', deletedAt: null,
+    id: i + 1,
+    location: 'XX',
+    locationRole: 'unknown',
+    category: 'idps',
+    periodStart: null,
+    periodEnd: p.date,
+    value: p.value,
+    valueLow: null,
+    valueHigh: null,
+    quantifier: 'exact',
+    organisation: 'IOM DTM',
+    organisationReliability: 'high',
+    publishedOn: p.date,
+    role: 'recommended',
+    status: 'approved',
+    deletedAt: null,
   }));
 
 describe.each(REAL_SERIES)('given the real series $name, through analyse() at its horizon', (s) => {
@@ -138,7 +152,9 @@ describe('properties of the published projection', () => {
       fc.property(seriesArb, fc.option(fc.integer({ min: 1, max: 5_000_000 }), { nil: null }), ([days, values], ceiling) => {
         const pts = series(days, values);
         const figures = asFigures(pts);
-        const scenarios = ceiling ? [{ id: 1, location: 'XX', category: 'idps' as const, organisation: 'WFP', kind: 'ceiling' as const, value: ceiling, horizonDate: null, quote: 'q' }] : [];
+        const scenarios = ceiling
+          ? [{ id: 1, location: 'XX', category: 'idps' as const, organisation: 'WFP', kind: 'ceiling' as const, value: ceiling, horizonDate: null, quote: 'q' }]
+          : [];
         const a = analyse({ figures, scenarios, locations: LOCATIONS, onset: pts[0].date, location: 'XX', category: 'idps', horizonDays: 14 });
         for (const s of a.projections.scenarios) if (s.points) expect(s.points[0].value).toBeCloseTo(values.at(-1)!, 6);
         // Scenarios never widen the range: it is the same with and without them.
@@ -151,7 +167,10 @@ describe('properties of the published projection', () => {
   test('then the range at the horizon is empirical exactly when at least 8 past errors exist', () => {
     fc.assert(
       fc.property(fc.integer({ min: 3, max: 30 }), fc.integer({ min: 1, max: 10 }), (n, h) => {
-        const pts = series(Array.from({ length: n }, (_, i) => i * 2), Array.from({ length: n }, (_, i) => 1000 + 50 * i + (i % 3) * 20));
+        const pts = series(
+          Array.from({ length: n }, (_, i) => i * 2),
+          Array.from({ length: n }, (_, i) => 1000 + 50 * i + (i % 3) * 20),
+        );
         const p = publishedProjection(pts, { horizonDays: h });
         expect(p.empirical).toBe(p.errorsUsed >= 8);
         // Origins with ≥ 3 reports whose target (h days on) is on or before the last report, at most 20.

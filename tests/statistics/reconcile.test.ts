@@ -16,7 +16,14 @@ describe('when two recommended figures share a date', () => {
     expect(r.points[0]).toMatchObject({ date: '2024-12-05', value: 178_000, quantifier: 'more_than', bound: 'lower' });
     expect(r.points[0].boundNote).toMatch(/lower bound/);
     expect(r.warnings).toHaveLength(1);
-    expect(r.warnings[0]).toMatchObject({ code: 'several_recommended', count: 2, figures: '#102 OCHA 178000; #101 WFP 280000', used: 102, organisation: 'OCHA', reliability: 'high' });
+    expect(r.warnings[0]).toMatchObject({
+      code: 'several_recommended',
+      count: 2,
+      figures: '#102 OCHA 178000; #101 WFP 280000',
+      used: 102,
+      organisation: 'OCHA',
+      reliability: 'high',
+    });
   });
 
   test('then with equal reliability the later publication wins', () => {
@@ -44,9 +51,7 @@ describe('when a date has recommended and triangulation figures with published r
     ];
     const r = reconcile({ ...base, figures });
     expect(r.points.map((p) => p.value)).toEqual([178_000]);
-    expect(r.band).toEqual([
-      expect.objectContaining({ date: '2024-12-05', low: 60_000, high: 280_000, hasSeriesPoint: true }),
-    ]);
+    expect(r.band).toEqual([expect.objectContaining({ date: '2024-12-05', low: 60_000, high: 280_000, hasSeriesPoint: true })]);
     expect(r.band[0].sources.map((s) => s.figureId)).toEqual([301, 302, 303]);
   });
 });

@@ -3,15 +3,7 @@
  * (numpy.polyfit, statsmodels OLS get_prediction, scipy.stats.t.ppf, statsmodels Holt) as quoted in docs/statistics.md;
  * compared to at least 4 significant figures (toBeCloseTo with a precision finer than 1e-4 relative).
  */
-import {
-  linearProjection,
-  driftProjection,
-  loglinearProjection,
-  logisticProjection,
-  holtProjection,
-  trend,
-  tQuantile,
-} from '../../server/statistics';
+import { linearProjection, driftProjection, loglinearProjection, logisticProjection, holtProjection, trend, tQuantile } from '../../server/statistics';
 import { olsFit } from '../../server/statistics/ols';
 import { example, EXAMPLE_DAYS, EXAMPLE_VALUES } from './helpers';
 

@@ -1,15 +1,5 @@
 /** Trend, the methods' backtest at a horizon, thresholds and public rounding. */
-import {
-  trend,
-  backtest,
-  publishedProjection,
-  timeToThreshold,
-  defaultThresholds,
-  publicRound,
-  linearProjection,
-  driftProjection,
-  holtProjection,
-} from '../../server/statistics';
+import { trend, backtest, publishedProjection, timeToThreshold, defaultThresholds, publicRound, linearProjection, driftProjection, holtProjection } from '../../server/statistics';
 import { example, series } from './helpers';
 
 describe('when the trend of the example series is computed', () => {
@@ -25,7 +15,10 @@ describe('when the trend of the example series is computed', () => {
 describe('when a 12-report series is backtested at 4 days', () => {
   // Days 0, 2, …, 22: origins need 8 reports up to them and a report 4 days on: reports 7, 8, 9 (days 14, 16, 18).
   const values = [1000, 1180, 1390, 1500, 1720, 1950, 2010, 2300, 2420, 2700, 2810, 3100];
-  const pts = series(values.map((_, i) => i * 2), values);
+  const pts = series(
+    values.map((_, i) => i * 2),
+    values,
+  );
   const bt = backtest({ points: pts, horizonDays: 4 });
 
   test('then every method is scored at the same 3 origins, and the drift MAPE is the mean of its errors by hand', () => {
@@ -45,7 +38,11 @@ describe('when a 12-report series is backtested at 4 days', () => {
   });
 
   test('then coverage counts the reports inside the interval the method published at each origin', () => {
-    for (const [m, fn] of [['linear', linearProjection], ['drift', driftProjection], ['holt', holtProjection]] as const) {
+    for (const [m, fn] of [
+      ['linear', linearProjection],
+      ['drift', driftProjection],
+      ['holt', holtProjection],
+    ] as const) {
       let in80 = 0;
       let in95 = 0;
       for (const i of [7, 8, 9]) {
@@ -63,7 +60,10 @@ describe('when a 12-report series is backtested at 4 days', () => {
   });
 
   test('then a method that stops before the horizon has no record there (loglinear without a ceiling beyond 14 days)', () => {
-    const long = series(Array.from({ length: 40 }, (_, i) => i * 2), Array.from({ length: 40 }, (_, i) => 1000 + 30 * i));
+    const long = series(
+      Array.from({ length: 40 }, (_, i) => i * 2),
+      Array.from({ length: 40 }, (_, i) => 1000 + 30 * i),
+    );
     expect(backtest({ points: long, horizonDays: 20 }).methods!.loglinear).toMatchObject({ n: 0, reason: { code: 'beyond_method_horizon', maxDays: 14 } });
   });
 });

@@ -27,17 +27,30 @@ describe.each(DATABASES)('analysis parameters are bounded on %s', (kind) => {
     ['thresholds=<400 nines>', 'thresholds', /./],
     ['thresholds=0', 'thresholds', /between 1 and/],
   ])('when an anonymous reader asks projections?%s, then 400 names %s', async (qs, field, message) => {
-    const res = await request(app).get(`${URL}?${qs.replace('<400 nines>', '9'.repeat(400))}`).expect(400);
+    const res = await request(app)
+      .get(`${URL}?${qs.replace('<400 nines>', '9'.repeat(400))}`)
+      .expect(400);
     expect(res.body.error.fields).toEqual([{ path: field, message: expect.stringMatching(message) }]);
   });
 
   test('when the worst accepted parameters are sent (asOf today, horizon 365, 10 thresholds, a report from 1900), then time, memory, answer and stored analysis stay bounded', async () => {
     const [editor, admin] = await Promise.all([makeUser(t.storage, 'editor'), makeUser(t.storage, 'admin')]);
     // An old report makes the reconciled series and the gap to asOf as long as the date rules allow.
-    const f = await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send({
-      location: 'SYR', category: 'new_displacement', periodStart: '1900-01-01', periodEnd: '1900-01-02', value: 10, organisation: 'OCHA',
-      sourceUrl: 'https://example.org/old', publishedOn: '1900-01-03', quote: 'Ten people left.',
-    }).expect(201);
+    const f = await request(app)
+      .post(`/api/v1/situations/${SLUG}/figures`)
+      .set(editor.auth)
+      .send({
+        location: 'SYR',
+        category: 'new_displacement',
+        periodStart: '1900-01-01',
+        periodEnd: '1900-01-02',
+        value: 10,
+        organisation: 'OCHA',
+        sourceUrl: 'https://example.org/old',
+        publishedOn: '1900-01-03',
+        quote: 'Ten people left.',
+      })
+      .expect(201);
     await request(app).post(`/api/v1/figures/${f.body.id}/approve`).set(admin.auth).expect(200);
     const thresholds = Array.from({ length: 10 }, (_, i) => (i + 1) * 100_000_000).join(',');
     const rss0 = process.memoryUsage().rss;
@@ -55,11 +68,25 @@ describe.each(DATABASES)('analysis parameters are bounded on %s', (kind) => {
 
   test('when the last report is 126 years before asOf, then the daily curves still stop at the horizon after it (never more than MAX_CURVE_DAYS)', async () => {
     const [editor, admin] = await Promise.all([makeUser(t.storage, 'editor'), makeUser(t.storage, 'admin')]);
-    for (const [day, value] of [['1900-01-05', 100], ['1900-01-10', 200], ['1900-01-20', 400]] as const) {
-      const f = await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send({
-        location: 'SY-HM', category: 'idps', periodEnd: day, value, organisation: 'OCHA',
-        sourceUrl: `https://example.org/${day}`, publishedOn: day, quote: `${value} people are displaced.`,
-      }).expect(201);
+    for (const [day, value] of [
+      ['1900-01-05', 100],
+      ['1900-01-10', 200],
+      ['1900-01-20', 400],
+    ] as const) {
+      const f = await request(app)
+        .post(`/api/v1/situations/${SLUG}/figures`)
+        .set(editor.auth)
+        .send({
+          location: 'SY-HM',
+          category: 'idps',
+          periodEnd: day,
+          value,
+          organisation: 'OCHA',
+          sourceUrl: `https://example.org/${day}`,
+          publishedOn: day,
+          quote: `${value} people are displaced.`,
+        })
+        .expect(201);
       await request(app).post(`/api/v1/figures/${f.body.id}/approve`).set(admin.auth).expect(200);
     }
     const res = await request(app).get(`${URL}?location=SY-HM&category=idps&asOf=${todayIso()}&horizon=365`).expect(200);
@@ -71,10 +98,37 @@ describe.each(DATABASES)('analysis parameters are bounded on %s', (kind) => {
   });
 
   test('when analyse() itself is asked for a horizon past MAX_CURVE_DAYS, then its curves stop there', () => {
-    const points = [['2024-01-01', 100], ['2024-01-05', 200], ['2024-01-10', 300], ['2024-01-20', 500]] as const;
+    const points = [
+      ['2024-01-01', 100],
+      ['2024-01-05', 200],
+      ['2024-01-10', 300],
+      ['2024-01-20', 500],
+    ] as const;
     const x = analyse({
-      figures: points.map(([d, v], i) => ({ id: i + 1, location: 'A', locationRole: 'unknown', category: 'idps', periodStart: null, periodEnd: d, value: v, valueLow: null, valueHigh: null, quantifier: 'exact', organisation: 'O', organisationReliability: 'high', publishedOn: d, role: 'recommended', status: 'approved', deletedAt: null })),
-      scenarios: [], locations: [{ code: 'A', name: 'A', parentCode: null, adminLevel: 0, isArea: false }], onset: '2024-01-01', location: 'A', category: 'idps', horizonDays: 1_000_000,
+      figures: points.map(([d, v], i) => ({
+        id: i + 1,
+        location: 'A',
+        locationRole: 'unknown',
+        category: 'idps',
+        periodStart: null,
+        periodEnd: d,
+        value: v,
+        valueLow: null,
+        valueHigh: null,
+        quantifier: 'exact',
+        organisation: 'O',
+        organisationReliability: 'high',
+        publishedOn: d,
+        role: 'recommended',
+        status: 'approved',
+        deletedAt: null,
+      })),
+      scenarios: [],
+      locations: [{ code: 'A', name: 'A', parentCode: null, adminLevel: 0, isArea: false }],
+      onset: '2024-01-01',
+      location: 'A',
+      category: 'idps',
+      horizonDays: 1_000_000,
     });
     expect(x.input.horizonDays).toBe(MAX_CURVE_DAYS);
     expect(x.projections.range.points!.length).toBeLessThanOrEqual(MAX_CURVE_DAYS + 1);

@@ -28,9 +28,23 @@ describe.each(DATABASES)('a large CSV through the API on %s', (kind) => {
     try {
       const agent = request(server);
       let done = false;
-      const preview = agent.post(`/api/v1/situations/${SLUG}/imports`).set(editor.auth).set('Content-Type', 'text/csv')
-        .query({ map: ['date=periodEnd', 'people=value'], organisation: 'OCHA', sourceUrl: 'https://example.org/big', quote: 'Big file.', location: 'SYR', publishedOn: '2024-12-06' })
-        .send(body).then((r) => { done = true; return r; });
+      const preview = agent
+        .post(`/api/v1/situations/${SLUG}/imports`)
+        .set(editor.auth)
+        .set('Content-Type', 'text/csv')
+        .query({
+          map: ['date=periodEnd', 'people=value'],
+          organisation: 'OCHA',
+          sourceUrl: 'https://example.org/big',
+          quote: 'Big file.',
+          location: 'SYR',
+          publishedOn: '2024-12-06',
+        })
+        .send(body)
+        .then((r) => {
+          done = true;
+          return r;
+        });
       // Health answers while the preview runs: the body is read in pieces, each a short turn of the event loop.
       // (On a loaded machine PostgreSQL's round trip can time out: a 503 is still an answer from a free event loop.)
       let answered = 0;

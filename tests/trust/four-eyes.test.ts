@@ -4,11 +4,23 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 
 const SLUG = 'syria-2024-offensive';
 const draft = (over: Record<string, unknown> = {}) => ({
-  location: 'SY-HM', category: 'new_displacement', periodEnd: '2024-12-06', value: 50000, quantifier: 'approximately', organisation: 'OCHA',
-  sourceUrl: 'https://example.org/hama', publishedOn: '2024-12-06', quote: 'About 50,000 people have fled Hama.', ...over,
+  location: 'SY-HM',
+  category: 'new_displacement',
+  periodEnd: '2024-12-06',
+  value: 50000,
+  quantifier: 'approximately',
+  organisation: 'OCHA',
+  sourceUrl: 'https://example.org/hama',
+  publishedOn: '2024-12-06',
+  quote: 'About 50,000 people have fled Hama.',
+  ...over,
 });
-const CSV = 'location,category,periodStart,periodEnd,value,quantifier,organisation,sourceUrl,publishedOn,quote\n' +
-  Array.from({ length: 5 }, (_, i) => `SY-HL,new_displacement,2024-11-27,2024-12-0${i + 1},${7000 + i},exact,OCHA,https://example.org/four-eyes/${i},2024-12-06,"Row ${i}"`).join('\n') + '\n';
+const CSV =
+  'location,category,periodStart,periodEnd,value,quantifier,organisation,sourceUrl,publishedOn,quote\n' +
+  Array.from({ length: 5 }, (_, i) => `SY-HL,new_displacement,2024-11-27,2024-12-0${i + 1},${7000 + i},exact,OCHA,https://example.org/four-eyes/${i},2024-12-06,"Row ${i}"`).join(
+    '\n',
+  ) +
+  '\n';
 
 describe.each(DATABASES)('four eyes on %s', (kind) => {
   let t: TestDb;
@@ -39,7 +51,11 @@ describe.each(DATABASES)('four eyes on %s', (kind) => {
   });
 
   test('when only notes change, then the editor who changed them may still approve (nothing the figure says changed)', async () => {
-    const f = await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(a.auth).send(draft({ sourceUrl: 'https://example.org/notes' })).expect(201);
+    const f = await request(app)
+      .post(`/api/v1/situations/${SLUG}/figures`)
+      .set(a.auth)
+      .send(draft({ sourceUrl: 'https://example.org/notes' }))
+      .expect(201);
     const noted = await request(app).patch(`/api/v1/figures/${f.body.id}`).set(b.auth).send({ version: 1, notes: 'checked against the flash update' }).expect(200);
     expect(noted.body.changedBy).toBe(a.user.email);
     await request(app).post(`/api/v1/figures/${f.body.id}/approve`).set(b.auth).expect(200);
@@ -52,9 +68,17 @@ describe.each(DATABASES)('four eyes on %s', (kind) => {
     ['organisation', 'WFP'],
     ['sourceTitle', 'Flash update 5'],
   ])('when the %s of an approved figure changes, then it goes back to draft', async (field, value) => {
-    const f = await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(a.auth).send(draft({ sourceUrl: `https://example.org/prov-${field}` })).expect(201);
+    const f = await request(app)
+      .post(`/api/v1/situations/${SLUG}/figures`)
+      .set(a.auth)
+      .send(draft({ sourceUrl: `https://example.org/prov-${field}` }))
+      .expect(201);
     const ok = await request(app).post(`/api/v1/figures/${f.body.id}/approve`).set(b.auth).expect(200);
-    const edited = await request(app).patch(`/api/v1/figures/${f.body.id}`).set(a.auth).send({ version: ok.body.version, [field]: value }).expect(200);
+    const edited = await request(app)
+      .patch(`/api/v1/figures/${f.body.id}`)
+      .set(a.auth)
+      .send({ version: ok.body.version, [field]: value })
+      .expect(200);
     expect(edited.body).toMatchObject({ status: 'draft', [field]: value });
   });
 
@@ -77,13 +101,22 @@ describe.each(DATABASES)('four eyes on %s', (kind) => {
     const mine = after.body.data.filter((f: { sourceUrl: string }) => f.sourceUrl.includes('four-eyes'));
     expect(mine).toHaveLength(5);
     const history = await request(app).get(`/api/v1/figures/${mine[0].id}/history`).set(a.auth).expect(200);
-    expect(history.body.data.map((h: { action: string; actor: string }) => [h.action, h.actor])).toEqual([['import', a.user.email], ['approve', b.user.email]]);
+    expect(history.body.data.map((h: { action: string; actor: string }) => [h.action, h.actor])).toEqual([
+      ['import', a.user.email],
+      ['approve', b.user.email],
+    ]);
     await request(app).post(`/api/v1/situations/${SLUG}/imports/999999/approve`).set(b.auth).expect(404);
   });
 
-  test('when a second editor opens the page of an editor\'s import, then one button approves all its drafts; the importer is told to ask someone else', async () => {
+  test("when a second editor opens the page of an editor's import, then one button approves all its drafts; the importer is told to ask someone else", async () => {
     const csv = CSV.replace(/four-eyes/g, 'four-eyes-page');
-    const done = await request(app).post(`/api/v1/situations/${SLUG}/imports`).query({ commit: 'true' }).set(a.auth).set('Content-Type', 'text/csv').send(Buffer.from(csv)).expect(201);
+    const done = await request(app)
+      .post(`/api/v1/situations/${SLUG}/imports`)
+      .query({ commit: 'true' })
+      .set(a.auth)
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.from(csv))
+      .expect(201);
     const page = `/situations/${SLUG}/imports/${done.body.importId}`;
     const importer = await signedIn(app, a.user.email, a.password);
     const own = await importer.get(page).expect(200);

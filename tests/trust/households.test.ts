@@ -3,8 +3,15 @@ import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/d
 
 const SLUG = 'syria-2024-offensive';
 const households = (over: Record<string, unknown>) => ({
-  location: 'SY-HM', category: 'new_displacement', periodEnd: '2024-12-06', unit: 'households', organisation: 'OCHA',
-  sourceUrl: 'https://example.org/households', publishedOn: '2024-12-06', quote: 'Households fled.', ...over,
+  location: 'SY-HM',
+  category: 'new_displacement',
+  periodEnd: '2024-12-06',
+  unit: 'households',
+  organisation: 'OCHA',
+  sourceUrl: 'https://example.org/households',
+  publishedOn: '2024-12-06',
+  quote: 'Households fled.',
+  ...over,
 });
 
 describe.each(DATABASES)('households stay within the people limits on %s', (kind) => {
@@ -32,12 +39,17 @@ describe.each(DATABASES)('households stay within the people limits on %s', (kind
   });
 
   test('when a household figure is within the limits, then people = households × size is stored', async () => {
-    const res = await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send(households({ reportedValue: 2000, householdSize: 5.5 })).expect(201);
+    const res = await request(app)
+      .post(`/api/v1/situations/${SLUG}/figures`)
+      .set(editor.auth)
+      .send(households({ reportedValue: 2000, householdSize: 5.5 }))
+      .expect(201);
     expect(res.body).toMatchObject({ value: 11000, reportedValue: 2000, householdSize: 5.5 });
   });
 
   test('when a CSV row has a household size of 50, then the import reports it by row and column', async () => {
-    const csv = 'location,category,periodEnd,unit,reportedValue,householdSize,organisation,sourceUrl,publishedOn,quote\n' +
+    const csv =
+      'location,category,periodEnd,unit,reportedValue,householdSize,organisation,sourceUrl,publishedOn,quote\n' +
       'SY-HM,new_displacement,2024-12-06,households,1000,50,OCHA,https://example.org/hh-csv,2024-12-06,"q"\n';
     const res = await request(app).post(`/api/v1/situations/${SLUG}/imports`).set(editor.auth).set('Content-Type', 'text/csv').send(Buffer.from(csv)).expect(200);
     expect(res.body.errors).toEqual([expect.objectContaining({ row: 2, column: 'householdSize', message: expect.stringMatching(/at most 30/) })]);

@@ -40,7 +40,9 @@ describe.each(DATABASES)('ids of 2^31 or more on %s', (kind) => {
     const api = await request(app).get(`/api/v1/situations/${SLUG}/figures?cursor=${cursor(2147483648)}`);
     expect(api.status).toBe(400);
     expect(api.body.error.fields).toEqual([{ path: 'cursor', message: expect.any(String) }]);
-    await request(app).get(`/api/v1/situations/${SLUG}/figures?cursor=${cursor(2147483647)}`).expect(200);
+    await request(app)
+      .get(`/api/v1/situations/${SLUG}/figures?cursor=${cursor(2147483647)}`)
+      .expect(200);
     const page = await request(app).get(`/situations/${SLUG}/figures?before=2024-12-06~2147483648`);
     expect(page.status).toBe(400);
   });

@@ -24,7 +24,11 @@ describe.each(DATABASES)('the token is checked before a JSON body is parsed on %
   });
 
   test('when the sign-in body of POST /auth/tokens is larger than 16 KB, then 413; a normal one is read', async () => {
-    await request(app).post('/api/v1/auth/tokens').set('Content-Type', 'application/json').send(JSON.stringify({ email: 'a@example.org', password: 'x'.repeat(20_000) })).expect(413);
+    await request(app)
+      .post('/api/v1/auth/tokens')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ email: 'a@example.org', password: 'x'.repeat(20_000) }))
+      .expect(413);
     const ok = await request(app).post('/api/v1/auth/tokens').send({ email: editor.user.email, password: editor.password }).expect(201);
     expect(ok.body.token).toEqual(expect.any(String));
   });

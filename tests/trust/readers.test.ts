@@ -29,21 +29,27 @@ describe.each(DATABASES)('what readers may see on %s', (kind) => {
     '/api/v1/organisations',
     '/api/v1/situations',
     `/api/v1/situations/${SLUG}/export/figures.csv`,
-  ])('finding 3: when PUBLIC_READ=false and an anonymous client sends HEAD or OPTIONS %s, then 401 without the length or ETag of the hidden body; with a token 200', async (path) => {
-    const allowed = await request(closed).head(path).set(viewer.auth).expect(200);
-    const head = await request(closed).head(path);
-    expect(head.status).toBe(401);
-    expect(head.headers.etag).not.toBe(allowed.headers.etag);
-    expect(head.headers['content-length']).not.toBe(allowed.headers['content-length']);
-    await request(closed).options(path).expect(401);
-  });
+  ])(
+    'finding 3: when PUBLIC_READ=false and an anonymous client sends HEAD or OPTIONS %s, then 401 without the length or ETag of the hidden body; with a token 200',
+    async (path) => {
+      const allowed = await request(closed).head(path).set(viewer.auth).expect(200);
+      const head = await request(closed).head(path);
+      expect(head.status).toBe(401);
+      expect(head.headers.etag).not.toBe(allowed.headers.etag);
+      expect(head.headers['content-length']).not.toBe(allowed.headers['content-length']);
+      await request(closed).options(path).expect(401);
+    },
+  );
 
-  test.each([`/situations/${SLUG}`, `/situations/${SLUG}/export/figures.csv`, `/figures/1`])('finding 3: when PUBLIC_READ=false, a HEAD or OPTIONS of the page %s is sent to sign-in or refused, never answered with it', async (path) => {
-    const res = await request(closed).head(path);
-    expect(res.status).toBe(303);
-    expect(res.headers.location).toMatch(/^\/sign-in/);
-    expect((await request(closed).options(path)).status).toBe(401);
-  });
+  test.each([`/situations/${SLUG}`, `/situations/${SLUG}/export/figures.csv`, `/figures/1`])(
+    'finding 3: when PUBLIC_READ=false, a HEAD or OPTIONS of the page %s is sent to sign-in or refused, never answered with it',
+    async (path) => {
+      const res = await request(closed).head(path);
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toMatch(/^\/sign-in/);
+      expect((await request(closed).options(path)).status).toBe(401);
+    },
+  );
 
   test('finding 4: when nobody is signed in, then no account email appears in the figures API, one figure, the scenarios, the projections or the figures CSV; signed-in users see them', async () => {
     const bodies = [
@@ -66,8 +72,14 @@ describe.each(DATABASES)('what readers may see on %s', (kind) => {
 
   test('finding 5: when a viewer asks the history of a draft or a deleted figure, then 404 as for the figure itself; editors see it', async () => {
     const body = {
-      location: 'SY-HM', category: 'new_displacement', periodEnd: '2024-12-06', value: 51000, organisation: 'OCHA',
-      sourceUrl: 'https://example.org/history-rule', publishedOn: '2024-12-06', quote: 'Some 51,000 people fled.',
+      location: 'SY-HM',
+      category: 'new_displacement',
+      periodEnd: '2024-12-06',
+      value: 51000,
+      organisation: 'OCHA',
+      sourceUrl: 'https://example.org/history-rule',
+      publishedOn: '2024-12-06',
+      quote: 'Some 51,000 people fled.',
     };
     const draft = (await request(open).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send(body).expect(201)).body;
     await request(open).get(`/api/v1/figures/${draft.id}`).set(viewer.auth).expect(404);

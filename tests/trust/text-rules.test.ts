@@ -4,8 +4,15 @@ import { signedIn, tokenFor, figureForm, SLUG } from '../pages/helpers';
 import { textProblem } from '../../server/validation';
 
 const valid = (over: Record<string, unknown> = {}) => ({
-  location: 'SY-HM', category: 'new_displacement', periodEnd: '2024-12-06', value: 50000, organisation: 'OCHA',
-  sourceUrl: 'https://example.org/text-rules', publishedOn: '2024-12-06', quote: 'About 50,000 people have fled Hama.', ...over,
+  location: 'SY-HM',
+  category: 'new_displacement',
+  periodEnd: '2024-12-06',
+  value: 50000,
+  organisation: 'OCHA',
+  sourceUrl: 'https://example.org/text-rules',
+  publishedOn: '2024-12-06',
+  quote: 'About 50,000 people have fled Hama.',
+  ...over,
 });
 const BAD = [
   ['BEL', 'Hama\u0007'],
@@ -38,7 +45,11 @@ describe.each(DATABASES)('stored junk on %s', (kind) => {
 
   test.each(BAD)('when the API gets a source title or quote with %s, then 400 naming the field', async (_what, s) => {
     for (const field of ['sourceTitle', 'quote', 'organisation'] as const) {
-      const res = await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(editor.auth).send(valid({ [field]: s })).expect(400);
+      const res = await request(app)
+        .post(`/api/v1/situations/${SLUG}/figures`)
+        .set(editor.auth)
+        .send(valid({ [field]: s }))
+        .expect(400);
       expect(res.body.error.fields.map((f: { path: string }) => f.path)).toContain(field);
     }
   });
@@ -55,10 +66,16 @@ describe.each(DATABASES)('stored junk on %s', (kind) => {
 
   test('when an HXL import names new places with BEL, NUL, U+202E or 20,000 characters, then each row is refused by row and column, and nothing is stored', async () => {
     const names = ['Bad\u0007Bell', 'Nul\u0000Name', 'Evil\u202Etxt.exe', 'L'.repeat(20_000)];
-    const csv = 'Country,Country name,Location,Name,Date,IDPs,Source,URL\n#country+code,#country+name,#adm1+code,#adm1+name,#date+reported,#affected+idps,#meta+source,#meta+url\n' +
-      names.map((n, i) => `SYR,Syria,SY0${i}01,"${n}",2024-12-06,${100 + i},OCHA,https://example.org/hxl-junk/${i}`).join('\n') + '\n';
-    const res = await request(app).post(`/api/v1/situations/${SLUG}/imports`).query({ commit: 'true', quote: 'Row stated.', publishedOn: '2024-12-06' })
-      .set(editor.auth).set('Content-Type', 'text/csv').send(Buffer.from(csv));
+    const csv =
+      'Country,Country name,Location,Name,Date,IDPs,Source,URL\n#country+code,#country+name,#adm1+code,#adm1+name,#date+reported,#affected+idps,#meta+source,#meta+url\n' +
+      names.map((n, i) => `SYR,Syria,SY0${i}01,"${n}",2024-12-06,${100 + i},OCHA,https://example.org/hxl-junk/${i}`).join('\n') +
+      '\n';
+    const res = await request(app)
+      .post(`/api/v1/situations/${SLUG}/imports`)
+      .query({ commit: 'true', quote: 'Row stated.', publishedOn: '2024-12-06' })
+      .set(editor.auth)
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.from(csv));
     expect(res.status).toBe(400);
     const problems = res.body.error.fields.filter((f: { path: string }) => /location name/.test(f.path));
     expect(problems).toHaveLength(4);
@@ -69,7 +86,10 @@ describe.each(DATABASES)('stored junk on %s', (kind) => {
   test('when the figure form gets a source title with U+202E, then 400 naming it and nothing stored', async () => {
     const agent = await signedIn(app, editor.user.email, editor.password);
     const token = await tokenFor(agent, `/situations/${SLUG}/figures/new`);
-    const res = await agent.post(`/situations/${SLUG}/figures`).type('form').send({ _csrf: token, ...figureForm({ sourceTitle: 'Flash \u202Eupdate' }) });
+    const res = await agent
+      .post(`/situations/${SLUG}/figures`)
+      .type('form')
+      .send({ _csrf: token, ...figureForm({ sourceTitle: 'Flash \u202Eupdate' }) });
     expect(res.status).toBe(400);
     expect(res.text).toContain('id="field-sourceTitle-error"');
   });

@@ -32,7 +32,7 @@ describe.each(DATABASES)('tokens expire and can be revoked; users can be disable
     await request(app).get('/api/v1/me').set(u.auth).expect(200); // the other token still works
   });
 
-  test('when someone tries to revoke another user\'s token, then 404 and it keeps working', async () => {
+  test("when someone tries to revoke another user's token, then 404 and it keeps working", async () => {
     const [a, b] = await Promise.all([makeUser(t.storage, 'editor'), makeUser(t.storage, 'viewer')]);
     const id = (await request(app).get('/api/v1/auth/tokens').set(a.auth).expect(200)).body.data[0].id;
     await request(app).delete(`/api/v1/auth/tokens/${id}`).set(b.auth).expect(404);
@@ -42,14 +42,17 @@ describe.each(DATABASES)('tokens expire and can be revoked; users can be disable
   test('when a token has expired, then it answers 401; expiresInDays is bounded', async () => {
     const u = await makeUser(t.storage, 'viewer');
     const old = await usersRepository.createToken(t.storage.db, u.user.id, 'old', new Date(Date.now() - 1000).toISOString());
-    await request(app).get('/api/v1/me').set({ Authorization: `Bearer ${old}` }).expect(401);
+    await request(app)
+      .get('/api/v1/me')
+      .set({ Authorization: `Bearer ${old}` })
+      .expect(401);
     const res = await request(app).post('/api/v1/auth/tokens').send({ email: u.user.email, password: u.password, expiresInDays: 100000 }).expect(400);
     expect(res.body.error.fields).toEqual([{ path: 'expiresInDays', message: expect.stringMatching(/at most/) }]);
     const short = await request(app).post('/api/v1/auth/tokens').send({ email: u.user.email, password: u.password, expiresInDays: 7 }).expect(201);
     expect((Date.parse(short.body.expiresAt) - Date.now()) / 86_400_000).toBeCloseTo(7, 0);
   });
 
-  test('when an admin disables a user, then the user\'s tokens and sessions stop working and sign-in fails; editors may not disable', async () => {
+  test("when an admin disables a user, then the user's tokens and sessions stop working and sign-in fails; editors may not disable", async () => {
     const [admin, victim, editor] = await Promise.all([makeUser(t.storage, 'admin'), makeUser(t.storage, 'editor'), makeUser(t.storage, 'editor')]);
     const agent = await signedIn(app, victim.user.email, victim.password);
     expect((await agent.get('/account/tokens')).status).toBe(200);
@@ -69,7 +72,10 @@ describe.each(DATABASES)('tokens expire and can be revoked; users can be disable
     const csrf = await tokenFor(agent, '/account/tokens');
     const made = await agent.post('/account/tokens').type('form').send({ _csrf: csrf, name: 'laptop', expiresInDays: '30' }).expect(201);
     const token = /<code id="new-token">([^<]+)<\/code>/.exec(made.text)![1];
-    await request(app).get('/api/v1/me').set({ Authorization: `Bearer ${token}` }).expect(200);
+    await request(app)
+      .get('/api/v1/me')
+      .set({ Authorization: `Bearer ${token}` })
+      .expect(200);
     const page = await agent.get('/account/tokens').expect(200);
     expect(textOf(page.text)).toContain('laptop');
     expect(page.text).not.toContain(token);
@@ -77,7 +83,10 @@ describe.each(DATABASES)('tokens expire and can be revoked; users can be disable
     expect(bad.status).toBe(400);
     const ids = [...page.text.matchAll(/action="\/account\/tokens\/(\d+)\/revoke"/g)].map((m) => m[1]);
     for (const id of ids) await agent.post(`/account/tokens/${id}/revoke`).type('form').send({ _csrf: csrf }).expect(303);
-    await request(app).get('/api/v1/me').set({ Authorization: `Bearer ${token}` }).expect(401);
+    await request(app)
+      .get('/api/v1/me')
+      .set({ Authorization: `Bearer ${token}` })
+      .expect(401);
   });
 });
 
@@ -91,7 +100,11 @@ describe('npm run user:disable', () => {
       expect(run.status).toBe(0);
       expect(run.stdout).toContain(`Disabled ${u.user.email}`);
       expect(await usersRepository.byToken(t.storage.db, u.token)).toBeUndefined();
-      const unknown = spawnSync(TSX, [path.resolve(__dirname, '..', '..', 'server/cli/user-disable.ts'), '--email', 'nobody@example.org'], { env, encoding: 'utf8', timeout: 60_000 });
+      const unknown = spawnSync(TSX, [path.resolve(__dirname, '..', '..', 'server/cli/user-disable.ts'), '--email', 'nobody@example.org'], {
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(unknown.status).toBe(1);
     } finally {
       await t.cleanup();

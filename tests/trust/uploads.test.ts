@@ -30,12 +30,18 @@ describe.each(DATABASES)('multipart errors on the import API on %s', (kind) => {
     ['a truncated body', () => raw(`multipart/form-data; boundary=${B}`, part('file', 'a.csv', CSV).slice(0, 90)), /multipart|end of/i],
     ['a body that is not multipart at all', () => raw(`multipart/form-data; boundary=${B}`, 'hello'), /./],
   ])('when the upload has %s, then 400 naming the file, and nothing is stored', async (_what, send, message) => {
-    const before = await t.storage.db.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const before = await t.storage.db
+      .selectFrom('imports')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     const res = await send();
     expect(res.status).toBe(400);
     expect(res.body.error.fields[0]).toMatchObject({ path: 'file' });
     expect(res.body.error.message).toMatch(message);
-    const after = await t.storage.db.selectFrom('imports').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const after = await t.storage.db
+      .selectFrom('imports')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
@@ -47,7 +53,11 @@ describe.each(DATABASES)('multipart errors on the import API on %s', (kind) => {
 
 describe('the one upload error mapping', () => {
   test('when multer reports a file over the size limit, then 413; any other multer limit 400 naming the file', () => {
-    expect(uploadError(new multer.MulterError('LIMIT_FILE_SIZE', 'file'), 200 * 1024 * 1024)).toMatchObject({ status: 413, code: 'too_large', message: expect.stringContaining('200 MB') });
+    expect(uploadError(new multer.MulterError('LIMIT_FILE_SIZE', 'file'), 200 * 1024 * 1024)).toMatchObject({
+      status: 413,
+      code: 'too_large',
+      message: expect.stringContaining('200 MB'),
+    });
     expect(uploadError(new multer.MulterError('LIMIT_FILE_COUNT'))).toMatchObject({ status: 400, details: { fields: [{ path: 'file' }] } });
     expect(uploadError(new Error('Multipart: Boundary not found'))).toMatchObject({ status: 400 });
     expect(uploadError(new Error('something else'))).toBeNull();

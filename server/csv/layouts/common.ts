@@ -45,7 +45,12 @@ export function countryAllowed(r: RowAccess, field: string, country: string, ctx
     ctx.counters.skippedOtherCountry++;
     return 'skipped';
   }
-  r.error(field, `country ${country} does not match the situation's country ${want}`, country, countryName ? { otherCountry: country, otherCountryName: countryName } : { otherCountry: country });
+  r.error(
+    field,
+    `country ${country} does not match the situation's country ${want}`,
+    country,
+    countryName ? { otherCountry: country, otherCountryName: countryName } : { otherCountry: country },
+  );
   return false;
 }
 
@@ -83,7 +88,12 @@ export const people = (n: number): string => n.toLocaleString('en-US');
 
 /** "Armed Clashes in Sudan" → "armed-clashes-in-sudan", for externalIds. */
 export const slug = (s: string): string =>
-  s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 /** Words for generated statements: "3,355,040 IDPs present". */
 export const CATEGORY_WORDS: Readonly<Record<Category, string>> = {

@@ -113,9 +113,7 @@ export const dtmAdmin0to2: Layout = {
           const notes =
             g.rows === 1
               ? `Displacement reason: ${reasons}.${origins.length ? ` Origin: ${origins[0]}.` : ''}`
-              : `Sum of ${g.rows} DTM rows split by displacement reason (${reasons})` +
-                (origins.length > 1 ? ` and by IDPs' origin (${origins.join(', ')})` : '') +
-                '.';
+              : `Sum of ${g.rows} DTM rows split by displacement reason (${reasons})` + (origins.length > 1 ? ` and by IDPs' origin (${origins.join(', ')})` : '') + '.';
           const suffix = g.rows > 1 ? ` (sum of ${g.rows} rows by displacement reason${origins.length > 1 ? ' and origin' : ''})` : '';
           items.push(...ctx.locations.items(g.firstRow, g.chain, dtmFigure(ctx, g.d, g.chain[g.chain.length - 1]!.code, g.place, key, { quoteSuffix: suffix, notes })));
         }

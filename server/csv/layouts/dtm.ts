@@ -78,7 +78,14 @@ export function dtmKey(d: Pick<DtmRow, 'operation' | 'date' | 'round' | 'assessm
   return ['dtm', slug(d.operation ?? 'dtm'), pcode, d.date, `r${d.round ?? ''}`, d.assessment ?? ''].join(':');
 }
 
-export function dtmFigure(ctx: LayoutContext, d: DtmRow, location: string, place: string, externalId: string, extra: { quoteSuffix?: string; notes?: string | null } = {}): FigureCandidate {
+export function dtmFigure(
+  ctx: LayoutContext,
+  d: DtmRow,
+  location: string,
+  place: string,
+  externalId: string,
+  extra: { quoteSuffix?: string; notes?: string | null } = {},
+): FigureCandidate {
   const defaults = ctx.options.defaults ?? {};
   return compact<FigureCandidate>({
     externalId,
@@ -101,8 +108,7 @@ function adminLayout(level: 0 | 1): Layout {
   return {
     name: level === 0 ? 'dtm-admin0' : 'dtm-admin1',
     specs: DTM_SPECS,
-    detect: (c) =>
-      has(c, 'country', 'value', 'date') && (has(c, 'round') || has(c, 'operation')) && !c.has('adminLevel') && (level === 1) === c.has('admin1Pcode'),
+    detect: (c) => has(c, 'country', 'value', 'date') && (has(c, 'round') || has(c, 'operation')) && !c.has('adminLevel') && (level === 1) === c.has('admin1Pcode'),
     create: (ctx) => ({
       row(r: RowAccess): ReadItem[] | 'skipped' {
         if (skipOtherCountry(r, 'country', ctx)) return 'skipped';
@@ -120,7 +126,11 @@ function adminLayout(level: 0 | 1): Layout {
         }
         const code = chain[chain.length - 1]!.code;
         const externalId = d.id ? `dtm:${d.id}` : dtmKey(d, code);
-        return ctx.locations.items(r.row, chain, dtmFigure(ctx, d, code, place, externalId, { notes: d.operation ? `${d.operation}; round ${d.round ?? '?'}; assessment ${d.assessment ?? '?'}` : null }));
+        return ctx.locations.items(
+          r.row,
+          chain,
+          dtmFigure(ctx, d, code, place, externalId, { notes: d.operation ? `${d.operation}; round ${d.round ?? '?'}; assessment ${d.assessment ?? '?'}` : null }),
+        );
       },
     }),
   };

@@ -41,7 +41,10 @@ function makeLayout(name: 'figures-export' | 'mapped'): Layout {
     name,
     specs: FIGURE_SPECS,
     // The export itself: its key columns by header or tag. A mapped file: at least a date and a number.
-    detect: (c) => (name === 'figures-export' ? ['location', 'category', 'periodEnd'].every((f) => c.has(f)) && (c.has('value') || c.has('reportedValue')) : c.has('periodEnd') && (c.has('value') || c.has('reportedValue'))),
+    detect: (c) =>
+      name === 'figures-export'
+        ? ['location', 'category', 'periodEnd'].every((f) => c.has(f)) && (c.has('value') || c.has('reportedValue'))
+        : c.has('periodEnd') && (c.has('value') || c.has('reportedValue')),
     check: (c, options) => missing(c, options).map((f) => `${f}: the file has no ${f} column (by header, HXL tag or map) and no default was given`),
     create: (ctx) => ({ row: (r) => figureRow(r, ctx) }),
   };
@@ -52,7 +55,7 @@ export const mappedFigures = makeLayout('mapped');
 
 function figureRow(r: RowAccess, ctx: LayoutContext): ReadItem[] | 'skipped' {
   const d = ctx.options.defaults ?? {};
-  const location = r.parse('location', parseLocationCode) ?? (r.text('location') === undefined ? d.location ?? ctx.options.situationCountry : undefined);
+  const location = r.parse('location', parseLocationCode) ?? (r.text('location') === undefined ? (d.location ?? ctx.options.situationCountry) : undefined);
   const category = r.oneOf('category', CATEGORIES) ?? (r.text('category') === undefined ? d.category : undefined);
   if (category === undefined && r.text('category') === undefined) r.error('category', 'is required', '');
   if (location === undefined && r.text('location') === undefined) r.error('location', 'is required', '');
@@ -81,8 +84,9 @@ function figureRow(r: RowAccess, ctx: LayoutContext): ReadItem[] | 'skipped' {
     organisation: r.required('organisation', d.organisation) ?? '',
     sourceUrl: r.required('sourceUrl', d.sourceUrl) ?? '',
     sourceTitle: r.text('sourceTitle') ?? d.sourceTitle ?? null,
-    publishedOn: r.date('publishedOn') ?? (r.text('publishedOn') === undefined ? d.publishedOn ?? (r.has('publishedOn') ? undefined : periodEnd) : undefined) ?? '',
-    quote: (r.has('quote') || d.quote !== undefined ? r.required('quote', d.quote) : rowStatement(r, organisationOf(r, d), category, location, periodEnd, value ?? reportedValue)) ?? '',
+    publishedOn: r.date('publishedOn') ?? (r.text('publishedOn') === undefined ? (d.publishedOn ?? (r.has('publishedOn') ? undefined : periodEnd)) : undefined) ?? '',
+    quote:
+      (r.has('quote') || d.quote !== undefined ? r.required('quote', d.quote) : rowStatement(r, organisationOf(r, d), category, location, periodEnd, value ?? reportedValue)) ?? '',
     role: r.oneOf('role', FIGURE_ROLES),
     status: r.oneOf('status', STATUSES),
     notes: r.text('notes') ?? null,
@@ -99,7 +103,14 @@ function figureRow(r: RowAccess, ctx: LayoutContext): ReadItem[] | 'skipped' {
 const organisationOf = (r: RowAccess, d: NonNullable<ReadOptions['defaults']>) => r.text('organisation') ?? d.organisation;
 
 /** The quote of a row that carries no sentence: what the row says, and where in the file it is. */
-function rowStatement(r: RowAccess, organisation: string | undefined, category: string | undefined, location: string | undefined, date: string | undefined, value: number | undefined): string | undefined {
+function rowStatement(
+  r: RowAccess,
+  organisation: string | undefined,
+  category: string | undefined,
+  location: string | undefined,
+  date: string | undefined,
+  value: number | undefined,
+): string | undefined {
   if (!organisation || !category || !location || !date || value === undefined) return undefined; // the row has errors already
   const words = CATEGORY_WORDS[category as keyof typeof CATEGORY_WORDS] ?? category;
   const column = r.columnName(r.has('value') ? 'value' : 'reportedValue');

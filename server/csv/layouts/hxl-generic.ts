@@ -120,7 +120,7 @@ export const hxlGeneric: Layout = {
             location,
             locationRole: role ?? d.locationRole,
             category,
-            periodStart: flow ? start ?? null : null,
+            periodStart: flow ? (start ?? null) : null,
             periodEnd: date,
             value,
             quantifier: d.quantifier,

@@ -73,24 +73,28 @@ export const idmcGidd: Layout = {
         const figures: FigureCandidate[] = [];
         if (newValue === undefined) ctx.counters.skippedEmptyValues++;
         else
-          figures.push(compact<FigureCandidate>({
-            ...base,
-            externalId: `idmc:${country}:${year}:new`,
-            category: 'new_displacement',
-            periodStart: `${year}-01-01`,
-            value: newValue,
-            quote: `IDMC GIDD: ${people(newValue)} internal displacements${causeNew} in ${name} in ${year}`,
-          }));
+          figures.push(
+            compact<FigureCandidate>({
+              ...base,
+              externalId: `idmc:${country}:${year}:new`,
+              category: 'new_displacement',
+              periodStart: `${year}-01-01`,
+              value: newValue,
+              quote: `IDMC GIDD: ${people(newValue)} internal displacements${causeNew} in ${name} in ${year}`,
+            }),
+          );
         if (total === undefined) ctx.counters.skippedEmptyValues++;
         else
-          figures.push(compact<FigureCandidate>({
-            ...base,
-            externalId: `idmc:${country}:${year}:total`,
-            category: 'idps',
-            periodStart: null,
-            value: total,
-            quote: `IDMC GIDD: ${people(total)} people internally displaced${causeTotal} in ${name} at the end of ${year}`,
-          }));
+          figures.push(
+            compact<FigureCandidate>({
+              ...base,
+              externalId: `idmc:${country}:${year}:total`,
+              category: 'idps',
+              periodStart: null,
+              value: total,
+              quote: `IDMC GIDD: ${people(total)} people internally displaced${causeTotal} in ${name} at the end of ${year}`,
+            }),
+          );
         const chain: LocationCandidate[] = [{ code: country, name, adminLevel: 0, parentCode: null, country }];
         if (!figures.length) return [];
         return figures.flatMap((f, i) => (i === 0 ? ctx.locations.items(r.row, chain, f) : [{ type: 'row' as const, row: r.row, figure: f, errors: [] }]));

@@ -109,13 +109,7 @@ export function initial(dialect: Dialect) {
         .execute();
       await db.schema.createIndex('figures_series').on('figures').columns(['situation_id', 'location_code', 'category', 'period_end']).execute();
       await db.schema.createIndex('figures_situation_id').on('figures').columns(['situation_id', 'id']).execute();
-      await db.schema
-        .createIndex('figures_external_id')
-        .unique()
-        .on('figures')
-        .columns(['situation_id', 'external_id'])
-        .where(sql.ref('external_id'), 'is not', null)
-        .execute();
+      await db.schema.createIndex('figures_external_id').unique().on('figures').columns(['situation_id', 'external_id']).where(sql.ref('external_id'), 'is not', null).execute();
       await db.schema
         .createTable('figure_history')
         .addColumn('id', id, (c) => c.primaryKey().$call((b) => (dialect === 'sqlite' ? b.autoIncrement() : b)))

@@ -12,7 +12,10 @@ export function situationEdit(dialect: Dialect) {
   return {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('situations').addColumn('headline_category', 'text').execute();
-      await db.schema.alterTable('situations').addColumn('version', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema
+        .alterTable('situations')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
       await db.schema
         .createTable('situation_history')
         .addColumn('id', id, (c) => c.primaryKey().$call((b) => (dialect === 'sqlite' ? b.autoIncrement() : b)))

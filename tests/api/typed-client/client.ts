@@ -6,7 +6,10 @@
 import createClient from 'openapi-fetch';
 import type { paths } from './api';
 
-export interface Tokens { editor: string; admin: string }
+export interface Tokens {
+  editor: string;
+  admin: string;
+}
 
 export async function integratorTasks(baseUrl: string, tokens: Tokens, slug: string) {
   const api = createClient<paths>({ baseUrl });
@@ -25,8 +28,15 @@ export async function integratorTasks(baseUrl: string, tokens: Tokens, slug: str
     params: { path: { slug } },
     headers: as(tokens.editor),
     body: {
-      location: 'SYR', category: 'new_displacement', periodStart: '2024-11-27', periodEnd: '2024-12-08', value: 640000, quantifier: 'approximately',
-      organisation: 'OCHA', sourceUrl: 'https://example.org/typed-client/ocha-2024-12-08', publishedOn: '2024-12-08',
+      location: 'SYR',
+      category: 'new_displacement',
+      periodStart: '2024-11-27',
+      periodEnd: '2024-12-08',
+      value: 640000,
+      quantifier: 'approximately',
+      organisation: 'OCHA',
+      sourceUrl: 'https://example.org/typed-client/ocha-2024-12-08',
+      publishedOn: '2024-12-08',
       quote: 'Some 640,000 people have been displaced since 27 November.',
     },
   });
@@ -45,7 +55,9 @@ export async function integratorTasks(baseUrl: string, tokens: Tokens, slug: str
   const csv = 'periodEnd,value\n2024-12-07,400000\n';
   const preview = await api.POST('/api/v1/situations/{slug}/imports', {
     params: { path: { slug }, query: { category: 'new_displacement', organisation: 'OCHA', sourceUrl: 'https://example.org/typed-client/import' } },
-    headers: { ...as(tokens.editor), 'Content-Type': 'text/csv' }, body: csv, bodySerializer: (b) => b,
+    headers: { ...as(tokens.editor), 'Content-Type': 'text/csv' },
+    body: csv,
+    bodySerializer: (b) => b,
   });
   if (!preview.data) throw new Error(`importFigures: ${preview.response.status} ${JSON.stringify(preview.error)}`);
   const importPreview = { newFigures: preview.data.newFigures, errorCount: preview.data.errorCount, committed: preview.data.committed };
@@ -59,9 +71,17 @@ export async function integratorTasks(baseUrl: string, tokens: Tokens, slug: str
   const refusedFields: string[] = refused.error?.error.fields?.map((f) => f.path) ?? [];
 
   return {
-    slugs, latest, nextCursor: page.data.nextCursor, figureId, draftStatus, approvedStatus: approved.data.status, approvedVersion: approved.data.version,
+    slugs,
+    latest,
+    nextCursor: page.data.nextCursor,
+    figureId,
+    draftStatus,
+    approvedStatus: approved.data.status,
+    approvedVersion: approved.data.version,
     projection: last ? { date: last.date, low: last.low, central: last.central, high: last.high } : null,
-    refusedStatus: refused.response.status, refusedFields, importPreview,
+    refusedStatus: refused.response.status,
+    refusedFields,
+    importPreview,
     responses: { listSituations: situations.data, createFigure: created.data, approveFigure: approved.data, getProjections: projections.data, importFigures: preview.data },
   };
 }
