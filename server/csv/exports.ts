@@ -311,7 +311,7 @@ export function summaryColumns(opts: TagOptions = {}): Column<SummaryExportRow>[
       key: 'change7d',
       header: 'change7d',
       hxl: `${pop}+change_7d`,
-      description: 'Time-weighted 7-day rate: (y(t) − y(t−7 days, interpolated)) / 7, people per day.',
+      description: 'Change over the 7 days to the latest value, in people: y(t) − y(t − 7 days), the earlier value interpolated between reports.',
       value: (r) => r.change7d,
     },
     {
