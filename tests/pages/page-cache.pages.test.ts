@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import request from 'supertest';
+import type { AlertsService } from '../../server/alerts/alerts.service';
 import { DATABASES, freshDb, makeUser, testApp, type TestDb } from '../helpers/db';
 import { FiguresService } from '../../server/figures/figures.service';
 import { PageCache } from '../../server/pages/page-cache';
@@ -34,9 +35,16 @@ describe.each(DATABASES)('situation page cache on %s', (kind) => {
     t = await freshDb(kind, { seed: true });
   });
   afterAll(() => t.cleanup());
+  // A write starts the alert evaluation in the background; an alert it fires later changes the page (its alert
+  // list). Each test waits for its apps' evaluations, so the next one starts from a settled page.
+  const apps: ReturnType<typeof testApp>[] = [];
+  const tracked = (app: ReturnType<typeof testApp>) => (apps.push(app), app);
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await (app.locals.alerts as AlertsService).settled();
+  });
 
   test('when two people sign in after an anonymous reader, then each sees only their own name and form token, and the reader sees neither', async () => {
-    const app = testApp(t.storage);
+    const app = tracked(testApp(t.storage));
     const anonymous = await request(app).get(PAGE).expect(200);
     expect(
       await request(app)
@@ -73,7 +81,7 @@ describe.each(DATABASES)('situation page cache on %s', (kind) => {
   });
 
   test('when a figure is approved through another app instance, then the next anonymous request shows it and the old ETag no longer matches', async () => {
-    const app = testApp(t.storage);
+    const app = tracked(testApp(t.storage));
     const before = await request(app).get(`${PAGE}?location=SY-HM`).expect(200);
     await request(app).get(`${PAGE}?location=SY-HM`).set('If-None-Match', before.headers.etag).expect(304);
     const admin = await makeUser(t.storage, 'admin');
@@ -103,7 +111,7 @@ describe.each(DATABASES)('situation page cache on %s', (kind) => {
   });
 
   test('when an editor edits through the form, then the cached page changes on the same instance', async () => {
-    const app = testApp(t.storage);
+    const app = tracked(testApp(t.storage));
     const before = await request(app).get(PAGE).expect(200);
     const editor = await makeUser(t.storage, 'editor');
     const agent = await signedIn(app, editor.user.email, editor.password);
@@ -130,7 +138,7 @@ describe.each(DATABASES)('situation page cache on %s', (kind) => {
   });
 
   test('when the gzip and identity bodies and HEAD are asked for, then they carry the same page and ETag', async () => {
-    const app = testApp(t.storage);
+    const app = tracked(testApp(t.storage));
     const plain = await request(app).get(PAGE).set('Accept-Encoding', 'identity').expect(200);
     expect(plain.headers['content-encoding']).toBeUndefined();
     const zipped = await request(app)
