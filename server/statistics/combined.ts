@@ -152,17 +152,33 @@ const T90 = [NaN, ...Array.from({ length: DRIFT_POINTS }, (_, i) => tQuantile(0.
  * @example driftWidth([0, 2, 4, 7, 9, 12], [48500, 115000, 171000, 280000, 370000, 520000], 5, 7) // 70,507.3
  */
 export function driftWidth(t: ArrayLike<number>, y: ArrayLike<number>, i: number, h: number): number {
-  const f = Math.max(0, i - DRIFT_POINTS + 1);
-  const span = t[i] - t[f];
-  const d = (y[i] - y[f]) / span;
-  const m = i - f;
-  let ss = 0;
-  for (let k = f + 1; k <= i; k++) {
-    const dt = t[k] - t[k - 1];
-    ss += (y[k] - y[k - 1] - d * dt) ** 2 / dt;
+  return new DriftWidth(t, y, i).at(h);
+}
+
+/** `driftWidth` at report `i` for many horizons: σ², the span and the quantile are worked out once. */
+export class DriftWidth {
+  private readonly q: number;
+  private readonly sigma2: number;
+  private readonly span: number;
+
+  constructor(t: ArrayLike<number>, y: ArrayLike<number>, i: number) {
+    const f = Math.max(0, i - DRIFT_POINTS + 1);
+    const span = t[i] - t[f];
+    const d = (y[i] - y[f]) / span;
+    const m = i - f;
+    let ss = 0;
+    for (let k = f + 1; k <= i; k++) {
+      const dt = t[k] - t[k - 1];
+      ss += (y[k] - y[k - 1] - d * dt) ** 2 / dt;
+    }
+    this.sigma2 = ss / (m - 1);
+    this.span = span;
+    this.q = T90[m - 1];
   }
-  const sigma2 = ss / (m - 1);
-  return T90[m - 1] * Math.sqrt(sigma2 * h * (1 + h / span));
+
+  at(h: number): number {
+    return this.q * Math.sqrt(this.sigma2 * h * (1 + h / this.span));
+  }
 }
 
 /** Sorts a[0..n) in place; insertion sort, as n ≤ 20 here and it allocates nothing. */
@@ -220,24 +236,36 @@ export function medianAndSpread(errors: ArrayLike<number>, from: number, count: 
  * where each origin's window is the previous one plus the errors that became known.
  */
 export class ErrorWindow {
-  readonly sorted = zeros(MAX_ERRORS);
+  readonly sorted = new Float64Array(MAX_ERRORS);
   size = 0;
   /** `value` joins; `leaving` (the oldest in the window, or undefined while it is not full) goes. */
   push(value: number, leaving: number | undefined) {
     const a = this.sorted;
-    if (leaving !== undefined) {
-      let k = 0;
-      while (a[k] !== leaving) k++;
-      for (; k < this.size - 1; k++) a[k] = a[k + 1];
-      this.size--;
+    if (leaving === undefined) {
+      let j = this.size - 1;
+      while (j >= 0 && a[j] > value) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = value;
+      this.size++;
+      return;
     }
-    let j = this.size - 1;
-    while (j >= 0 && a[j] > value) {
-      a[j + 1] = a[j];
-      j--;
+    // The leaving value's slot moves towards where the new one belongs: one pass, the size unchanged.
+    let k = 0;
+    while (a[k] !== leaving) k++;
+    if (value > leaving) {
+      while (k + 1 < this.size && a[k + 1] < value) {
+        a[k] = a[k + 1];
+        k++;
+      }
+    } else {
+      while (k > 0 && a[k - 1] > value) {
+        a[k] = a[k - 1];
+        k--;
+      }
     }
-    a[j + 1] = value;
-    this.size++;
+    a[k] = value;
   }
 }
 
