@@ -10,8 +10,16 @@
  */
 import { tQuantile } from './t-quantile';
 
-/** A number array of zeros (plain arrays are cheaper to create than typed arrays at these sizes). */
-export const zeros = (n: number): number[] => new Array<number>(n).fill(0);
+/**
+ * A number array of n zeros held as doubles from the start (plain arrays are cheaper to create than typed arrays
+ * at these sizes, whose memory lies outside the heap; starting as doubles spares V8 a conversion at the first write).
+ */
+export function zeros(n: number): number[] {
+  const a = [0.5];
+  a.length = 0;
+  for (let k = 0; k < n; k++) a.push(0);
+  return a;
+}
 
 /** Reports the drift baseline averages over. */
 export const DRIFT_POINTS = 8;
@@ -58,56 +66,49 @@ export function components(t: ArrayLike<number>, y: ArrayLike<number>, i: number
 }
 
 /**
- * The three forecasts from every origin, with what does not depend on the horizon worked out once per origin:
- * the backtest asks each origin for many horizons. Same arithmetic as `components`.
+ * The three forecasts from one origin `i` for many horizons, with what does not depend on the horizon worked out
+ * once (`from` moves it to another origin without allocating). Same arithmetic as `components`.
  */
 export class Forecasts {
-  private readonly nDiff: number[];
-  private readonly nGap: number[];
-  private readonly dDiff: number[];
-  private readonly dGap: number[];
-  private readonly rate: number[];
-  private readonly tau: number[];
+  private yi = 0;
+  private nDiff = 0;
+  private nGap = 1;
+  private dDiff = 0;
+  private dGap = 1;
+  private rate = 0;
+  private tau = 1;
 
   constructor(
-    t: ArrayLike<number>,
+    private readonly t: ArrayLike<number>,
     private readonly y: ArrayLike<number>,
-    n: number,
-  ) {
-    this.nDiff = zeros(n);
-    this.nGap = zeros(n);
-    this.dDiff = zeros(n);
-    this.dGap = zeros(n);
-    this.rate = zeros(n);
-    this.tau = zeros(n);
-    for (let i = 1; i < n; i++) {
-      this.nDiff[i] = y[i] - y[i - 1];
-      this.nGap[i] = t[i] - t[i - 1];
-      const f8 = Math.max(0, i - DRIFT_POINTS + 1);
-      this.dDiff[i] = y[i] - y[f8];
-      this.dGap[i] = t[i] - t[f8];
-      const f4 = Math.max(0, i - DAMPED_POINTS + 1);
-      this.rate[i] = (y[i] - y[f4]) / (t[i] - t[f4]);
-      this.tau[i] = medianGap(t, f4, i);
-    }
+  ) {}
+
+  /** Forecasts from report i (i ≥ 1) from now on. */
+  from(i: number): this {
+    const { t, y } = this;
+    this.yi = y[i];
+    this.nDiff = y[i] - y[i - 1];
+    this.nGap = t[i] - t[i - 1];
+    const f8 = Math.max(0, i - DRIFT_POINTS + 1);
+    this.dDiff = y[i] - y[f8];
+    this.dGap = t[i] - t[f8];
+    const f4 = Math.max(0, i - DAMPED_POINTS + 1);
+    this.rate = (y[i] - y[f4]) / (t[i] - t[f4]);
+    this.tau = medianGap(t, f4, i);
+    return this;
   }
 
-  naive(i: number, h: number): number {
-    return this.y[i] + (h * this.nDiff[i]) / this.nGap[i];
+  naive(h: number): number {
+    return this.yi + (h * this.nDiff) / this.nGap;
   }
 
-  drift8(i: number, h: number): number {
-    return this.y[i] + (h * this.dDiff[i]) / this.dGap[i];
+  drift8(h: number): number {
+    return this.yi + (h * this.dDiff) / this.dGap;
   }
 
-  damped4(i: number, h: number): number {
-    const tau = this.tau[i];
-    return this.y[i] + (this.rate[i] * tau * DAMPING * (1 - DAMPING ** (h / tau))) / (1 - DAMPING);
-  }
-
-  /** The combined central, at least `floor`. */
-  central(i: number, h: number, floor: number): number {
-    return Math.max(0, floor, median3(this.naive(i, h), this.drift8(i, h), this.damped4(i, h)));
+  damped4(h: number): number {
+    const tau = this.tau;
+    return this.yi + (this.rate * tau * DAMPING * (1 - DAMPING ** (h / tau))) / (1 - DAMPING);
   }
 }
 
@@ -236,7 +237,7 @@ export function medianAndSpread(errors: ArrayLike<number>, from: number, count: 
  * where each origin's window is the previous one plus the errors that became known.
  */
 export class ErrorWindow {
-  readonly sorted = new Float64Array(MAX_ERRORS);
+  readonly sorted = zeros(MAX_ERRORS);
   size = 0;
   /** `value` joins; `leaving` (the oldest in the window, or undefined while it is not full) goes. */
   push(value: number, leaving: number | undefined) {

@@ -116,10 +116,11 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
       reason,
     };
   }
-  const fc = new Forecasts(t, y, n);
+  const fc = new Forecasts(t, y);
   const last = n - 1;
   const floor = cumulative ? Math.max(0, y[last]) : 0;
   const o = rollingOrigin(t, y, n, H, cumulative, fc);
+  fc.from(last);
 
   // The past errors at the horizon: those of the 20 most recent origins whose target H days later is known
   // (each origin's error is the same whether it is scored or feeds the range, so the rolling origin's are reused).
@@ -140,9 +141,9 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
   const dw = new DriftWidth(t, y, last);
   const lastDay = firstDay + t[last];
   for (let h = 0; h <= H; h++) {
-    const nv = fc.naive(last, h);
-    const dv = fc.drift8(last, h);
-    const pv = fc.damped4(last, h);
+    const nv = fc.naive(h);
+    const dv = fc.drift8(h);
+    const pv = fc.damped4(h);
     const C = Math.max(0, floor, median3(nv, dv, pv));
     const w = dw.at(h);
     let low: number;
@@ -301,9 +302,10 @@ function rollingOrigin(t: number[], y: number[], n: number, H: number, cumulativ
   let seg = 0;
   for (let k = 0; k < m; k++) {
     const i = first + k;
-    const nv = fc.naive(i, H);
-    const dv = fc.drift8(i, H);
-    const pv = fc.damped4(i, H);
+    fc.from(i);
+    const nv = fc.naive(H);
+    const dv = fc.drift8(H);
+    const pv = fc.damped4(H);
     lowest[k] = Math.min(nv, dv, pv);
     highest[k] = Math.max(nv, dv, pv);
     const day = t[i] + H;
