@@ -110,6 +110,21 @@ export class Forecasts {
     const tau = this.tau;
     return this.yi + (this.rate * tau * DAMPING * (1 - DAMPING ** (h / tau))) / (1 - DAMPING);
   }
+
+  /**
+   * The median of a, b and damped4(h) for h ≥ 0 when it is known without the power φ^(h/τ): the damped trend lies
+   * between y_i and its limit y_i + r·τ·φ/(1 − φ), so when a and b are both beyond that interval (by far more than
+   * rounding) the median is the nearer of them. NaN when damped4 is needed.
+   */
+  medianWithoutDamped(a: number, b: number): number {
+    const limit = (this.rate * this.tau * DAMPING) / (1 - DAMPING);
+    const margin = 1e-9 * (Math.abs(this.yi) + Math.abs(limit));
+    const lo = this.yi + Math.min(0, limit) - margin;
+    const hi = this.yi + Math.max(0, limit) + margin;
+    if (a > hi && b > hi) return Math.min(a, b);
+    if (a < lo && b < lo) return Math.max(a, b);
+    return NaN;
+  }
 }
 
 /** Median of the gaps t[k] − t[k−1] for k in (from, to]; at most 3 gaps, so no array is built. */

@@ -143,8 +143,10 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
   for (let h = 0; h <= H; h++) {
     const nv = fc.naive(h);
     const dv = fc.drift8(h);
-    const pv = fc.damped4(h);
-    const C = Math.max(0, floor, median3(nv, dv, pv));
+    // The fallback range needs all three; an empirical one only their median.
+    const known = spread ? fc.medianWithoutDamped(nv, dv) : NaN;
+    const pv = Number.isNaN(known) ? fc.damped4(h) : NaN;
+    const C = Math.max(0, floor, Number.isNaN(known) ? median3(nv, dv, pv) : known);
     const w = dw.at(h);
     let low: number;
     let high: number;
@@ -161,7 +163,7 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
   }
   const comps = components(t, y, last, H);
 
-  const { trackRecord, past } = track(o, t, y, dates, firstDay, H, cumulative);
+  const { trackRecord, past } = track(o, fc, t, y, dates, firstDay, H, cumulative);
   return { ...base, points, components: comps, empirical, errorsUsed: count, trackRecord, past, reason: null };
 }
 
@@ -178,9 +180,11 @@ class Scorer {
   errorCount = 0;
   private known = 0;
   private readonly window = new ErrorWindow();
-  /** exp(m ∓ 1.28155·s) of the current window; recomputed only when the window changes. */
-  private down = 1;
-  private up = 1;
+  /** Median and MAD-σ of the current window (valid while `fresh`), and exp(m ∓ 1.28155·s) once asked for (else NaN). */
+  private m = 0;
+  private s = 0;
+  private down = NaN;
+  private up = NaN;
   private fresh = false;
   low = 0;
   high = 0;
@@ -215,14 +219,35 @@ class Scorer {
     }
   }
 
-  /** exp(m ∓ 1.28155·s) of the current window (m the median, s the MAD-σ of its errors). */
-  private factors() {
+  /** m and s of the current window (the median and MAD-σ of its errors); worked out once per window. */
+  private spread() {
     if (!this.fresh) {
       const { m, s } = medianAndSpreadSorted(this.window.sorted, this.window.size);
-      this.down = Math.exp(m - Z90 * s);
-      this.up = Math.exp(m + Z90 * s);
+      this.m = m;
+      this.s = s;
+      this.down = NaN;
+      this.up = NaN;
       this.fresh = true;
     }
+  }
+
+  /** exp(m − 1.28155·s): the range's lower end ÷ C, before widening and clamps. */
+  private downFactor(): number {
+    this.spread();
+    if (Number.isNaN(this.down)) this.down = Math.exp(this.m - Z90 * this.s);
+    return this.down;
+  }
+
+  /** exp(m + 1.28155·s). */
+  private upFactor(): number {
+    this.spread();
+    if (Number.isNaN(this.up)) this.up = Math.exp(this.m + Z90 * this.s);
+    return this.up;
+  }
+
+  /** Whether the range is empirical now (at least MIN_ERRORS errors known). */
+  isEmpirical(): boolean {
+    return this.window.size >= MIN_ERRORS;
   }
 
   /** The 80% range around C as `rangeAround` gives it, from the errors known now, in `low` and `high`. */
@@ -231,9 +256,8 @@ class Scorer {
     let high: number;
     this.empirical = this.window.size >= MIN_ERRORS;
     if (this.empirical) {
-      this.factors();
-      low = Math.min(C * this.down, C - width / 2);
-      high = Math.max(C * this.up, C + width / 2);
+      low = Math.min(C * this.downFactor(), C - width / 2);
+      high = Math.max(C * this.upFactor(), C + width / 2);
     } else {
       low = Math.min(lowest, C) - width;
       high = Math.max(highest, C) + width;
@@ -243,13 +267,17 @@ class Scorer {
   }
 
   /**
-   * Whether the range around C (lowest = highest = C) holds A, as `range` would say. An empirical range reaches at
-   * least w/2 each side of C, so an A within that (and above the floor) is held without working out the range.
+   * Whether the range around C (lowest = highest = C) holds A, exactly as `range` would say, with the min/max of
+   * `range` taken apart into comparisons: A ≥ low ⟺ A ≥ C or (A ≥ floor, A ≥ 0 and (A ≥ C − w/2 or A ≥ C·exp(m − zs)));
+   * A ≤ high ⟺ A ≤ C, A ≤ C + w/2 or A ≤ C·exp(m + zs). An exponential is worked out only when it decides.
    */
   holds(C: number, width: number, floor: number, A: number): boolean {
-    if (this.window.size >= MIN_ERRORS && A <= C + width / 2 && A >= C - width / 2 && A >= floor && A >= 0) return true;
-    this.range(C, C, C, width, floor);
-    return A >= this.low && A <= this.high;
+    if (this.window.size < MIN_ERRORS) {
+      this.range(C, C, C, width, floor);
+      return A >= this.low && A <= this.high;
+    }
+    const lowHolds = A >= C || (A >= floor && A >= 0 && (A >= C - width / 2 || A >= C * this.downFactor()));
+    return lowHolds && (A <= C || A <= C + width / 2 || A <= C * this.upFactor());
   }
 
   /** Scores origin k's central against the actual A, with `held` whether its range held A. */
@@ -281,7 +309,7 @@ interface RollingOrigin {
   first: number;
   m: number;
   actual: number[];
-  /** Lowest and highest of the three forecasts (the fallback range's ends). */
+  /** Lowest and highest of the three forecasts (the fallback range's ends); NaN where not worked out yet. */
   lowest: number[];
   highest: number[];
   /** combined, naive, drift8. */
@@ -305,7 +333,10 @@ function rollingOrigin(t: number[], y: number[], n: number, H: number, cumulativ
     fc.from(i);
     const nv = fc.naive(H);
     const dv = fc.drift8(H);
-    const pv = fc.damped4(H);
+    // Without the damped trend when the median is known anyway; the fallback range's ends are then left NaN
+    // for `track` to work out in the few origins that use them.
+    const known = fc.medianWithoutDamped(nv, dv);
+    const pv = Number.isNaN(known) ? fc.damped4(H) : NaN;
     lowest[k] = Math.min(nv, dv, pv);
     highest[k] = Math.max(nv, dv, pv);
     const day = t[i] + H;
@@ -318,7 +349,7 @@ function rollingOrigin(t: number[], y: number[], n: number, H: number, cumulativ
     }
     actual[k] = A;
     const floor = cumulative ? Math.max(0, y[i]) : 0;
-    combinedS.add(k, Math.max(0, floor, median3(nv, dv, pv)), A);
+    combinedS.add(k, Math.max(0, floor, Number.isNaN(known) ? median3(nv, dv, pv) : known), A);
     naiveS.add(k, Math.max(0, floor, nv), A);
     driftS.add(k, Math.max(0, floor, dv), A);
   }
@@ -326,7 +357,7 @@ function rollingOrigin(t: number[], y: number[], n: number, H: number, cumulativ
 }
 
 /** Scores every origin with at least 8 reports: its central and range as they were published then, against what followed. */
-function track(o: RollingOrigin, t: number[], y: number[], dates: string[], firstDay: number, H: number, cumulative: boolean): { trackRecord: TrackRecord; past: PastProjection[] } {
+function track(o: RollingOrigin, fc: Forecasts, t: number[], y: number[], dates: string[], firstDay: number, H: number, cumulative: boolean): { trackRecord: TrackRecord; past: PastProjection[] } {
   const n = t.length;
   const { first, m, actual, lowest, highest, scorers } = o;
   const [combinedS, naiveS, driftS] = scorers;
@@ -349,6 +380,14 @@ function track(o: RollingOrigin, t: number[], y: number[], dates: string[], firs
     const A = actual[k];
     const floor = cumulative ? Math.max(0, y[i]) : 0;
     const C = combinedS.central[k];
+    if (!combinedS.isEmpirical() && Number.isNaN(lowest[k])) {
+      fc.from(i);
+      const nv = fc.naive(H);
+      const dv = fc.drift8(H);
+      const pv = fc.damped4(H);
+      lowest[k] = Math.min(nv, dv, pv);
+      highest[k] = Math.max(nv, dv, pv);
+    }
     combinedS.range(C, lowest[k], highest[k], w, floor);
     const held = A >= combinedS.low && A <= combinedS.high;
     combinedS.score(k, A, held);
