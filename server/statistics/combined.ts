@@ -217,9 +217,10 @@ export function sortSmall(a: number[], n: number) {
 export function medianAndSpreadSorted(sorted: ArrayLike<number>, count: number): { m: number; s: number } {
   const mid = count >> 1;
   const m = count % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  // Split at the first value ≥ m: deviations m − sorted[lo] grow as lo falls, sorted[hi] − m as hi rises.
-  let p = 0;
-  while (p < count && sorted[p] < m) p++;
+  // Split at the first value ≥ m: deviations m − sorted[lo] grow as lo falls, sorted[hi] − m as hi rises. That
+  // value is at most sorted[mid] (which is ≥ m), and only ties put it further left.
+  let p = mid;
+  while (p > 0 && sorted[p - 1] >= m) p--;
   let lo = p - 1;
   let hi = p;
   let prev = 0;

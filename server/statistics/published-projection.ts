@@ -357,7 +357,16 @@ function rollingOrigin(t: number[], y: number[], n: number, H: number, cumulativ
 }
 
 /** Scores every origin with at least 8 reports: its central and range as they were published then, against what followed. */
-function track(o: RollingOrigin, fc: Forecasts, t: number[], y: number[], dates: string[], firstDay: number, H: number, cumulative: boolean): { trackRecord: TrackRecord; past: PastProjection[] } {
+function track(
+  o: RollingOrigin,
+  fc: Forecasts,
+  t: number[],
+  y: number[],
+  dates: string[],
+  firstDay: number,
+  H: number,
+  cumulative: boolean,
+): { trackRecord: TrackRecord; past: PastProjection[] } {
   const n = t.length;
   const { first, m, actual, lowest, highest, scorers } = o;
   const [combinedS, naiveS, driftS] = scorers;
