@@ -165,7 +165,7 @@ const T90 = [NaN, ...Array.from({ length: DRIFT_POINTS }, (_, i) => tQuantile(0.
  * Width of the fallback range `h` days after report `i`: t(0.9, m − 1)·√(σ²·h·(1 + h/span)) of the
  * random walk with drift on the last 8 reports up to i (m changes). Needs i ≥ 2 (two changes).
  *
- * @example driftWidth([0, 2, 4, 7, 9, 12], [48500, 115000, 171000, 280000, 370000, 520000], 5, 7) // 70,507.3
+ * @example driftWidth([0, 2, 4, 7, 9, 12], [48500, 115000, 171000, 280000, 370000, 520000], 5, 7) // 70,516.8 (t(0.9, 4) = 1.53321)
  */
 export function driftWidth(t: ArrayLike<number>, y: ArrayLike<number>, i: number, h: number): number {
   return new DriftWidth(t, y, i).at(h);

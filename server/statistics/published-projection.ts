@@ -95,7 +95,7 @@ const emptyStats = (): TrackStats => ({ n: 0, mape: null, mase: null, held: 0, c
  * Source: server/statistics/README.md "Published projection"; FPP3 §5.8 (MAPE, MASE) and §5.10 (rolling origin).
  *
  * @example publishedProjection(example series (days 0,2,4,7,9,12 → 48,500 … 520,000), { horizonDays: 7, cumulative: true })
- * // points.at(-1): { low: 661969.1, central: 795041.67, high: 940507.3 }; empirical: false (1 past error)
+ * // points.at(-1): { date: '2024-12-17', low: 661959.6, central: 795041.67, high: 940516.8 }; empirical: false (1 past error)
  */
 export function publishedProjection(series: readonly TimePoint[], options: PublishedOptions): PublishedProjection {
   const H = options.horizonDays;
