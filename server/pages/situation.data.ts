@@ -261,6 +261,7 @@ export function analysisPage(v: SituationView, q: ViewQuery, i18n: I18n, csvName
             }
           : null,
       trackReason: bt && !bt.n ? reasonText(bt.reason, i18n) : null,
+      ceilingNote: last && pr.ceiling ? methodCeilingNote(last, pr.ceiling, i18n) : null,
     };
   });
 
@@ -335,3 +336,16 @@ function csvLink(slugPath: string, name: string, scope: string) {
 
 /** Rows a long table shows before its "show all" link. */
 const ROWS = 30;
+
+/** An alternative method's numbers at the horizon that pass the quoted ceiling, said in words beside them (null: none does). */
+function methodCeilingNote(last: { central: number; hi80: number; hi95: number }, ceiling: { value: number; organisation: string }, i18n: I18n): string | null {
+  const key =
+    last.central > ceiling.value
+      ? 'methods.centralAboveCeiling'
+      : last.hi80 > ceiling.value
+        ? 'methods.range80AboveCeiling'
+        : last.hi95 > ceiling.value
+          ? 'methods.range95AboveCeiling'
+          : null;
+  return key ? i18n.t(key, { organisation: ceiling.organisation, ceiling: i18n.number(ceiling.value) }) : null;
+}
