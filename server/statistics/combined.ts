@@ -241,13 +241,6 @@ export function medianAndSpreadSorted(sorted: ArrayLike<number>, count: number):
   return { m, s: MAD_SCALE * mad };
 }
 
-/** Median and robust spread of errors[from .. from + count) (count ≥ 1); `scratch` (≥ count long) is reused. */
-export function medianAndSpread(errors: ArrayLike<number>, from: number, count: number, scratch: number[]): { m: number; s: number } {
-  for (let k = 0; k < count; k++) scratch[k] = errors[from + k];
-  sortSmall(scratch, count);
-  return medianAndSpreadSorted(scratch, count);
-}
-
 /**
  * The most recent `MAX_ERRORS` errors, kept sorted as they arrive (O(MAX_ERRORS) per error), for the backtest,
  * where each origin's window is the previous one plus the errors that became known.
@@ -284,36 +277,4 @@ export class ErrorWindow {
     }
     a[k] = value;
   }
-}
-
-/**
- * The 80% range around `central`: empirical from ≥ MIN_ERRORS past log errors (median ± 1.28155·MAD-σ, then
- * widened to at least half the drift width on each side), else the fallback [min(forecasts) − w, max(forecasts) + w].
- * The errors are errors[from .. from + count), or with from = −1 errors[0 .. count) already sorted. Clamped: low ≥ floor (0, or a running total's last value), low ≤ central ≤ high.
- */
-export function rangeAround(
-  central: number,
-  lowest: number,
-  highest: number,
-  width: number,
-  errors: ArrayLike<number>,
-  from: number,
-  count: number,
-  scratch: number[],
-  floor: number,
-): { low: number; high: number; empirical: boolean } {
-  let low: number;
-  let high: number;
-  const empirical = count >= MIN_ERRORS;
-  if (empirical) {
-    const { m, s } = from < 0 ? medianAndSpreadSorted(errors, count) : medianAndSpread(errors, from, count, scratch);
-    low = Math.min(central * Math.exp(m - Z90 * s), central - width / 2);
-    high = Math.max(central * Math.exp(m + Z90 * s), central + width / 2);
-  } else {
-    low = Math.min(lowest, central) - width;
-    high = Math.max(highest, central) + width;
-  }
-  low = Math.min(Math.max(low, floor, 0), central);
-  high = Math.max(high, central);
-  return { low, high, empirical };
 }

@@ -250,7 +250,11 @@ class Scorer {
     return this.window.size >= MIN_ERRORS;
   }
 
-  /** The 80% range around C as `rangeAround` gives it, from the errors known now, in `low` and `high`. */
+  /**
+   * The 80% range around C from the errors known now, in `low` and `high`: with ≥ MIN_ERRORS of them
+   * [C·exp(m − 1.28155·s), C·exp(m + 1.28155·s)] widened to at least half the drift width each side, else
+   * [min(lowest, C) − w, max(highest, C) + w]; then low ≥ floor (0, or a running total's last value), low ≤ C ≤ high.
+   */
   range(C: number, lowest: number, highest: number, width: number, floor: number) {
     let low: number;
     let high: number;
