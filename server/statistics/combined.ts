@@ -168,7 +168,21 @@ const T90 = [NaN, ...Array.from({ length: DRIFT_POINTS }, (_, i) => tQuantile(0.
  * @example driftWidth([0, 2, 4, 7, 9, 12], [48500, 115000, 171000, 280000, 370000, 520000], 5, 7) // 70,516.8 (t(0.9, 4) = 1.53321)
  */
 export function driftWidth(t: ArrayLike<number>, y: ArrayLike<number>, i: number, h: number): number {
-  return new DriftWidth(t, y, i).at(h);
+  const f = Math.max(0, i - DRIFT_POINTS + 1);
+  const span = t[i] - t[f];
+  const sigma2 = driftVariance(t, y, f, i, span);
+  return T90[i - f - 1] * Math.sqrt(sigma2 * h * (1 + h / span));
+}
+
+/** σ² of the random walk with drift on reports f..i: Σ((Δy − dΔt)² / Δt) / (m − 1), d = (y_i − y_f) / span. */
+function driftVariance(t: ArrayLike<number>, y: ArrayLike<number>, f: number, i: number, span: number): number {
+  const d = (y[i] - y[f]) / span;
+  let ss = 0;
+  for (let k = f + 1; k <= i; k++) {
+    const dt = t[k] - t[k - 1];
+    ss += (y[k] - y[k - 1] - d * dt) ** 2 / dt;
+  }
+  return ss / (i - f - 1);
 }
 
 /** `driftWidth` at report `i` for many horizons: σ², the span and the quantile are worked out once. */
@@ -179,17 +193,9 @@ export class DriftWidth {
 
   constructor(t: ArrayLike<number>, y: ArrayLike<number>, i: number) {
     const f = Math.max(0, i - DRIFT_POINTS + 1);
-    const span = t[i] - t[f];
-    const d = (y[i] - y[f]) / span;
-    const m = i - f;
-    let ss = 0;
-    for (let k = f + 1; k <= i; k++) {
-      const dt = t[k] - t[k - 1];
-      ss += (y[k] - y[k - 1] - d * dt) ** 2 / dt;
-    }
-    this.sigma2 = ss / (m - 1);
-    this.span = span;
-    this.q = T90[m - 1];
+    this.span = t[i] - t[f];
+    this.sigma2 = driftVariance(t, y, f, i, this.span);
+    this.q = T90[i - f - 1];
   }
 
   at(h: number): number {
