@@ -28,7 +28,7 @@ const cell: fc.Arbitrary<CellValue> = fc.oneof(
 );
 const table = fc.integer({ min: 2, max: 6 }).chain((width) => fc.array(fc.array(cell, { minLength: width, maxLength: width }), { maxLength: 8 }));
 
-const IMPORT_PARSE = { bom: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, relax_quotes: true } as const;
+const IMPORT_PARSE = { bom: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, relax_quotes: true };
 // A lone surrogate has no UTF-8 form: encoding writes U+FFFD (csv-parse encodes a string it is given, too).
 const asUtf8 = (s: string) => Buffer.from(s, 'utf8').toString('utf8');
 const expected = (rows: CellValue[][]) => rows.map((r) => r.map((c) => asUtf8(formatCell(c))));
