@@ -197,7 +197,8 @@ async function p1Pages(s: Awaited<ReturnType<typeof serve>>, db: string): Promis
       log(`P1 ${pg.path} (${db}): nginx…`);
       // The page exactly as the app sends it to this client (gzipped body and headers), as static files.
       const sent = await rawGet(s.port, pg.path, { 'accept-encoding': 'gzip' });
-      if (sent.status !== 200 || sent.headers['content-encoding'] !== 'gzip') throw new Error(`${pg.path} answered ${sent.status} ${sent.headers['content-encoding'] ?? 'identity'}`);
+      if (sent.status !== 200 || sent.headers['content-encoding'] !== 'gzip')
+        throw new Error(`${pg.path} answered ${sent.status} ${sent.headers['content-encoding'] ?? 'identity'}`);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(sent.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const ngx = await startNginx([{ name: `page-${i}.html`, gzip: sent.body, plain: gunzipSync(sent.body), headers }]);
@@ -288,16 +289,18 @@ function indexedTable(dbFile: string, csv: string): { statements: string[]; inde
       const type = source === 'situation_id' || source === 'organisation_id' ? 'text' : source ? types.get(source) : 'text';
       return `"${h}" ${type ?? 'text'}`;
     };
-    const indexes = (db.prepare(`select sql from sqlite_master where type = 'index' and tbl_name = 'figures' and sql is not null order by name`).all() as { sql: string }[]).map((r) =>
-      r.sql.replace(/"(\w+)"/g, (whole, name: string) => {
-        if (name === 'figures') return '"t"';
-        if (/^figures_/.test(name)) return `"t_${name}"`;
-        const alias = fromFigures.get(name);
-        if (!alias) throw new Error(`figures index column ${name} is not in the export`);
-        return `"${alias}"`;
-      })
-        // .import writes an empty cell as '' (it has no NULL): the partial unique index on external ids leaves those out.
-        .replace(/("\w+") is not null/g, "$1 <> ''"),
+    const indexes = (db.prepare(`select sql from sqlite_master where type = 'index' and tbl_name = 'figures' and sql is not null order by name`).all() as { sql: string }[]).map(
+      (r) =>
+        r.sql
+          .replace(/"(\w+)"/g, (whole, name: string) => {
+            if (name === 'figures') return '"t"';
+            if (/^figures_/.test(name)) return `"t_${name}"`;
+            const alias = fromFigures.get(name);
+            if (!alias) throw new Error(`figures index column ${name} is not in the export`);
+            return `"${alias}"`;
+          })
+          // .import writes an empty cell as '' (it has no NULL): the partial unique index on external ids leaves those out.
+          .replace(/("\w+") is not null/g, "$1 <> ''"),
     );
     return { statements: [`create table t (${header.map(column).join(', ')})`, ...indexes], indexes };
   } finally {

@@ -13,7 +13,13 @@ import { readRecordBatches } from '../../server/csv/records';
 // The configuration the exports gave csv-stringify: CRLF record ends, fields holding CR or LF quoted, strings kept as
 // they are (cells arrive already formatted and neutralised by formatCell).
 const STRINGIFY = { record_delimiter: 'windows', quote_record_delimiter: true, cast: { string: (s: string) => s } } as const;
-const reference = (rows: CellValue[][]) => (rows.length ? stringify(rows.map((r) => r.map(formatCell)), STRINGIFY) : '');
+const reference = (rows: CellValue[][]) =>
+  rows.length
+    ? stringify(
+        rows.map((r) => r.map(formatCell)),
+        STRINGIFY,
+      )
+    : '';
 
 // Characters that matter to CSV, to formula neutralising and to encoding, mixed with any code point (astral included)
 // and lone surrogates, which JavaScript strings from a database or JSON can hold.
