@@ -62,6 +62,8 @@ const schema = z.object({
     .optional(),
   /** First retry of a failed alert delivery after this many ms; each next one waits 4× longer (6 attempts in all). */
   ALERT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  /** Milliseconds after start before the first hourly alert pass (stale rules, due retries), so a restart answers first. */
+  ALERT_FIRST_PASS_DELAY_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

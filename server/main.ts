@@ -18,9 +18,10 @@ async function main() {
 
   const app = createApp({ storage, config, logger });
   const alerts = app.locals.alerts as AlertsService;
-  // Time-based alert rules (stale data) and due delivery retries, once an hour, and once now for what a stop left behind.
+  // Time-based alert rules (stale data) and due delivery retries, once an hour, and once shortly after start for what a
+  // stop left behind: after the first requests, so a restart answers at once (the pass reads every situation's figures).
   alerts.start();
-  void alerts.runHourly().catch((err) => logger.warn({ err }, 'alerts: first hourly pass failed'));
+  setTimeout(() => void alerts.runHourly().catch((err) => logger.warn({ err }, 'alerts: first hourly pass failed')), config.ALERT_FIRST_PASS_DELAY_MS).unref();
   // 0.0.0.0 and :: listen on every interface; a browser on this machine reaches them as localhost.
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   const server = app.listen(config.PORT, config.HOST, () => logger.info({ host: config.HOST, port: config.PORT }, `listening on http://${shown}:${config.PORT}`));

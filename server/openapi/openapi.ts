@@ -157,7 +157,8 @@ const outSchemas = {
     category: { enum: [...CATEGORIES] },
     points: { type: 'array', items: obj({ date, value: num, kind: str, derived: { type: 'boolean' }, sources: { type: 'array', items: { type: 'object' } } }, ['date', 'value']) },
     band: { type: 'array', items: obj({ date, low: num, high: num }, ['date', 'low', 'high']) },
-    warnings: { type: 'array' },
+    warnings: { type: 'array', description: 'QA warnings; at most 50 of each code, dated ones newest first' },
+    warningsOmitted: { ...int, description: 'warnings left out of `warnings`' },
   }),
   Trend: obj({
     situation: str,

@@ -25,6 +25,31 @@ import { combineQuantifiers, describeBound } from './quantifiers';
 
 export const DEFAULT_STALENESS_DAYS = 14;
 
+/**
+ * Warnings kept per code, newest dated ones first. A large series can raise one warning per report date (tens of
+ * thousands on a million figures), which would make an analysis too large to cache; the rest are counted.
+ */
+export const MAX_WARNINGS_PER_CODE = 50;
+
+/** At most MAX_WARNINGS_PER_CODE of each code, dated ones newest first; `omitted` counts the rest. */
+export function capWarnings(warnings: Reason[]): { kept: Reason[]; omitted: number } {
+  const byCode = new Map<string, Reason[]>();
+  for (const w of warnings) {
+    const list = byCode.get(w.code);
+    if (list) list.push(w);
+    else byCode.set(w.code, [w]);
+  }
+  const kept: Reason[] = [];
+  let omitted = 0;
+  for (const list of byCode.values()) {
+    const date = (w: Reason) => (typeof w.date === 'string' ? w.date : '');
+    const sorted = list.length > MAX_WARNINGS_PER_CODE ? [...list].sort((a, b) => date(b).localeCompare(date(a))) : list;
+    kept.push(...sorted.slice(0, MAX_WARNINGS_PER_CODE));
+    omitted += Math.max(0, list.length - MAX_WARNINGS_PER_CODE);
+  }
+  return { kept, omitted };
+}
+
 export interface RollUpInput extends ReconcileInput {
   locations: readonly LocationLike[];
   /** Children's values older than this many days are not summed (default 14). */
@@ -162,5 +187,6 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
     s.warnings.forEach(add);
   }
   warnings.forEach(add);
-  return { points: top.points, band: top.band, warnings: [...all.values()] };
+  const { kept, omitted } = capWarnings([...all.values()]);
+  return { points: top.points, band: top.band, warnings: kept, warningsOmitted: omitted };
 }

@@ -92,6 +92,8 @@ export interface ReconciledSeries {
   band: BandPoint[];
   /** QA warnings as codes with parameters (`reason.<code>` in the catalogue). */
   warnings: Reason[];
+  /** Warnings left out of `warnings` (at most 50 of each code are listed); set on the top-level series. */
+  warningsOmitted?: number;
 }
 
 export interface Estimate {
