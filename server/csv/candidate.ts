@@ -30,6 +30,9 @@ export interface FigureCandidate {
   role?: FigureRole;
   status?: Status;
   notes?: string | null;
+  operation?: string | null;
+  reportingRound?: number | null;
+  assessmentType?: string | null;
 }
 
 /** A location a file introduces (DTM p-codes, IDMC countries); parents come in earlier items. */
