@@ -55,7 +55,7 @@ export interface RowError {
   otherCountryName?: string;
 }
 
-export type LayoutName = 'figures-export' | 'mapped' | 'dtm-admin0' | 'dtm-admin1' | 'dtm-admin-0-to-2' | 'idmc-gidd' | 'hxl';
+export type LayoutName = 'figures-export' | 'mapped' | 'dtm-admin0' | 'dtm-admin1' | 'dtm-admin-0-to-2' | 'idmc-gidd' | 'hapi' | 'hxl';
 
 /** One result of a row. A row can give several items (IDMC gives two figures; a new parent location comes first). */
 export interface ReadItem {
