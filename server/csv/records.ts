@@ -119,7 +119,8 @@ async function* jsonRecordBatches(readable: Readable, guard: Utf8Guard): AsyncGe
           out.push({ row: row++, cells: header });
         }
         const extra = Object.keys(rec).filter((k) => !known.has(k) && rec[k] != null);
-        if (extra.length) out.push({ row: row++, parseError: `this record has ${extra.map((k) => `"${k}"`).join(', ')}, which the first record lacks: every record needs the same fields` });
+        if (extra.length)
+          out.push({ row: row++, parseError: `this record has ${extra.map((k) => `"${k}"`).join(', ')}, which the first record lacks: every record needs the same fields` });
         else out.push({ row: row++, cells: header.map((k) => cell(rec[k])) });
       } else if (value !== null) out.push({ row: row++, parseError: `this record is ${JSON.stringify(value).slice(0, 80)}, not an object with fields` });
     }
@@ -127,7 +128,8 @@ async function* jsonRecordBatches(readable: Readable, guard: Utf8Guard): AsyncGe
   }
   await new Promise((r) => setImmediate(r));
   if (failure) throw failure.name === 'NotUtf8Error' ? failure : new JsonAnswerError(`the JSON cannot be read: ${failure.message}`);
-  if (isSuccess === false) throw new JsonAnswerError(`the saved answer says it failed (isSuccess: false)${messages.length ? `: ${messages.join('; ')}` : ''}; save a successful answer and import that`);
+  if (isSuccess === false)
+    throw new JsonAnswerError(`the saved answer says it failed (isSuccess: false)${messages.length ? `: ${messages.join('; ')}` : ''}; save a successful answer and import that`);
   if (!header) throw new JsonAnswerError('the JSON holds no records: expected {"isSuccess": true, "result": [{…}, …]} as the DTM API answers, or an array of records');
 }
 

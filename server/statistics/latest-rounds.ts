@@ -49,7 +49,7 @@ export function latestRounds<F extends FigureLike>(figures: readonly F[]): Lates
     const days: number[] = [];
     const max: number[] = [];
     let running = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < list.length; ) {
+    for (let i = 0; i < list.length;) {
       let j = i;
       while (j < list.length && list[j].day === list[i].day) running = Math.max(running, list[j++].round);
       days.push(list[i].day);

@@ -82,8 +82,28 @@ describe.each(DATABASES)('HAPI and DTM API imports on %s', (kind) => {
     const bad = JSON.stringify({
       isSuccess: true,
       result: [
-        { admin0Pcode: 'SDN', admin0Name: 'Sudan', admin1Pcode: 'SD01', admin1Name: 'Khartoum', numPresentIdpInd: 10, reportingDate: '2023-07-25', roundNumber: 3, operation: OP, displacementReason: 'Conflict' },
-        { admin0Pcode: 'SDN', admin0Name: 'Sudan', admin1Pcode: 'SD01', admin1Name: 'Khartoum', numPresentIdpInd: -5, reportingDate: '2023-07-26', roundNumber: 4, operation: OP, displacementReason: 'Conflict' },
+        {
+          admin0Pcode: 'SDN',
+          admin0Name: 'Sudan',
+          admin1Pcode: 'SD01',
+          admin1Name: 'Khartoum',
+          numPresentIdpInd: 10,
+          reportingDate: '2023-07-25',
+          roundNumber: 3,
+          operation: OP,
+          displacementReason: 'Conflict',
+        },
+        {
+          admin0Pcode: 'SDN',
+          admin0Name: 'Sudan',
+          admin1Pcode: 'SD01',
+          admin1Name: 'Khartoum',
+          numPresentIdpInd: -5,
+          reportingDate: '2023-07-26',
+          roundNumber: 4,
+          operation: OP,
+          displacementReason: 'Conflict',
+        },
       ],
     });
     const res = await upload('dtm-json-bad', Buffer.from(bad), 'application/json').expect(400);
@@ -96,16 +116,35 @@ describe.each(DATABASES)('HAPI and DTM API imports on %s', (kind) => {
   });
 
   test('when figures carry round fields, then the API validates, stores, updates and audits them', async () => {
-    const base = { location: 'SDN', category: 'idps', periodEnd: '2023-09-01', value: 10, organisation: 'IOM DTM', sourceUrl: 'https://dtm.iom.int/x', publishedOn: '2023-09-02', quote: 'q' };
+    const base = {
+      location: 'SDN',
+      category: 'idps',
+      periodEnd: '2023-09-01',
+      value: 10,
+      organisation: 'IOM DTM',
+      sourceUrl: 'https://dtm.iom.int/x',
+      publishedOn: '2023-09-02',
+      quote: 'q',
+    };
     const bad = await request(app)
       .post('/api/v1/situations/hapi-hxl/figures')
       .set(admin.auth)
       .send({ ...base, reportingRound: 2.5, assessmentType: 'x'.repeat(41) })
       .expect(400);
     expect(bad.body.error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['assessmentType', 'reportingRound']);
-    const noOp = await request(app).post('/api/v1/situations/hapi-hxl/figures').set(admin.auth).send({ ...base, reportingRound: 3 }).expect(400);
+    const noOp = await request(app)
+      .post('/api/v1/situations/hapi-hxl/figures')
+      .set(admin.auth)
+      .send({ ...base, reportingRound: 3 })
+      .expect(400);
     expect(noOp.body.error.fields).toEqual([{ path: 'reportingRound', message: 'needs operation: a round is counted within its operation' }]);
-    const created = (await request(app).post('/api/v1/situations/hapi-hxl/figures').set(admin.auth).send({ ...base, operation: OP, reportingRound: 13, assessmentType: 'BA', status: 'approved' }).expect(201)).body;
+    const created = (
+      await request(app)
+        .post('/api/v1/situations/hapi-hxl/figures')
+        .set(admin.auth)
+        .send({ ...base, operation: OP, reportingRound: 13, assessmentType: 'BA', status: 'approved' })
+        .expect(201)
+    ).body;
     expect(created).toMatchObject({ operation: OP, reportingRound: 13, assessmentType: 'BA' });
     const updated = (await request(app).patch(`/api/v1/figures/${created.id}`).set(admin.auth).send({ version: created.version, reportingRound: 14 }).expect(200)).body;
     expect(updated.reportingRound).toBe(14);
@@ -130,7 +169,18 @@ describe('a large DTM API JSON answer', () => {
         const part: string[] = [];
         for (let k = i; k < i + 1000; k++)
           part.push(
-            JSON.stringify({ operation: OP, admin0Name: 'Sudan', admin0Pcode: 'SDN', admin1Name: `Place ${k}`, admin1Pcode: `SD${String(k).padStart(5, '0')}`, numPresentIdpInd: k, reportingDate: '2023-07-25T00:00:00', roundNumber: 7, displacementReason: 'Conflict', assessmentType: 'BA' }),
+            JSON.stringify({
+              operation: OP,
+              admin0Name: 'Sudan',
+              admin0Pcode: 'SDN',
+              admin1Name: `Place ${k}`,
+              admin1Pcode: `SD${String(k).padStart(5, '0')}`,
+              numPresentIdpInd: k,
+              reportingDate: '2023-07-25T00:00:00',
+              roundNumber: 7,
+              displacementReason: 'Conflict',
+              assessmentType: 'BA',
+            }),
           );
         yield (i ? ',' : '') + part.join(',');
       }
