@@ -121,7 +121,9 @@ export function createApp(deps: AppDeps): Express {
   // up to 16 KB; any other write answers 401 (requireRole) without a byte of its body parsed.
   const json = express.json({ limit: '1mb' });
   const anonymousJson = express.json({ limit: ANONYMOUS_JSON_LIMIT });
-  api.use((req, res, next) => (req.user ? json(req, res, next) : req.path === '/auth/tokens' ? anonymousJson(req, res, next) : next()));
+  // An import's body is a file (CSV, or a saved DTM API JSON answer up to the upload limit): its route reads it raw.
+  const isImport = (p: string) => /^\/situations\/[^/]+\/imports\/?$/.test(p);
+  api.use((req, res, next) => (req.user ? (isImport(req.path) ? next() : json(req, res, next)) : req.path === '/auth/tokens' ? anonymousJson(req, res, next) : next()));
   api.use(authApi(storage));
   // Every method that is not a write is a read (GET, HEAD, OPTIONS…): HEAD would otherwise tell the length and ETag
   // of a hidden body. Writes check their own role (requireRole).

@@ -31,6 +31,8 @@ export const analysisRepository = {
         'f.role',
         'f.status',
         'f.deleted_at',
+        'f.operation',
+        'f.reporting_round',
         'o.short_name as organisation_short_name',
         'o.reliability as organisation_reliability',
       ])

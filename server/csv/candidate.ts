@@ -30,6 +30,9 @@ export interface FigureCandidate {
   role?: FigureRole;
   status?: Status;
   notes?: string | null;
+  operation?: string | null;
+  reportingRound?: number | null;
+  assessmentType?: string | null;
 }
 
 /** A location a file introduces (DTM p-codes, IDMC countries); parents come in earlier items. */
@@ -52,7 +55,7 @@ export interface RowError {
   otherCountryName?: string;
 }
 
-export type LayoutName = 'figures-export' | 'mapped' | 'dtm-admin0' | 'dtm-admin1' | 'dtm-admin-0-to-2' | 'idmc-gidd' | 'hxl';
+export type LayoutName = 'figures-export' | 'mapped' | 'dtm-admin0' | 'dtm-admin1' | 'dtm-admin-0-to-2' | 'idmc-gidd' | 'hapi' | 'hxl';
 
 /** One result of a row. A row can give several items (IDMC gives two figures; a new parent location comes first). */
 export interface ReadItem {

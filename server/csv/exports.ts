@@ -49,10 +49,11 @@ function locationTag(adminLevel: 0 | 1 | 2 | undefined, attribute: 'code' | 'nam
 // ---------------------------------------------------------------------------------------------- figures
 
 /** One figure as exported: every field of `Figure` (figure.ts) but the reliability and deletion stamp, plus the location's name and the externalId. */
-export type FigureExportRow = Omit<Figure, 'organisationReliability' | 'deletedAt'> & {
-  locationName: string | null;
-  externalId?: string | null;
-};
+export type FigureExportRow = Omit<Figure, 'organisationReliability' | 'deletedAt' | 'operation' | 'reportingRound' | 'assessmentType'> &
+  Partial<Pick<Figure, 'operation' | 'reportingRound' | 'assessmentType'>> & {
+    locationName: string | null;
+    externalId?: string | null;
+  };
 
 type FigureKey = keyof FigureExportRow & string;
 const fig = (key: FigureKey, hxl: string, description: string): Column<FigureExportRow> => ({
@@ -95,6 +96,10 @@ export function figureColumns(): Column<FigureExportRow>[] {
     fig('updatedAt', '#date+updated', 'When it was last changed (ISO 8601 timestamp, UTC).'),
     fig('version', '#meta+version', 'Edit counter: an update must name the current version.'),
     fig('externalId', '#meta+external_id', 'Identifier in the source dataset (e.g. dtm:1126, idmc:SDN:2023:total); re-imports skip figures whose externalId exists.'),
+    // Last, so files written before these columns existed keep their column positions; tags as in DTM and HDX HAPI files.
+    fig('operation', '#operation+name', 'DTM operation the figure belongs to, e.g. "Armed Clashes in Sudan"; empty for sources without rounds.'),
+    fig('reportingRound', '#round+code', 'DTM reporting round within the operation; within one operation only the latest round counts in totals.'),
+    fig('assessmentType', '#assessment+type', 'DTM assessment type: BA (baseline assessment), SA (site assessment) or as the source gives it.'),
   ];
 }
 

@@ -6,7 +6,7 @@
  * 1. bytes are checked for UTF-8 (utf8.ts) and parsed by csv-parse (records.ts), BOM dropped;
  * 2. the first 25 rows are searched for an HXL hashtag row (hxl.ts); the row above it is the header row,
  *    else the first non-blank row is;
- * 3. layouts are tried in a fixed order, most specific first: IDMC GIDD, DTM admin 0–2, DTM admin 0,
+ * 3. layouts are tried in a fixed order, most specific first: HDX HAPI, IDMC GIDD, DTM admin 0–2 (and DTM API v3), DTM admin 0,
  *    DTM admin 1, the figures export, generic HXL, and finally any file with a date and a number under field
  *    names, as given or renamed with `map`;
  * 4. each data row becomes items (`ReadItem`): location candidates first, then the figure, or the row's
@@ -19,17 +19,18 @@ import type { Readable } from 'node:stream';
 import type { LayoutName, ReadEvent, ReadItem, ReadOptions, ReadSummary, RowError } from './candidate';
 import { fileHeader, resolveFields, RowAccess, type FileHeader, type Resolved } from './fields';
 import { HXL_SEARCH_ROWS, isHashtagRow } from './hxl';
-import { readRecordBatches, type RawRecord } from './records';
+import { JsonAnswerError, readRecordBatches, type RawRecord } from './records';
 import { NotUtf8Error, Utf8Guard } from './utf8';
 import { LocationTracker, type Layout, type LayoutContext } from './layouts/common';
 import { dtmAdmin0, dtmAdmin1 } from './layouts/dtm';
 import { dtmAdmin0to2 } from './layouts/dtm-admin-0-to-2';
 import { figuresExport, mappedFigures } from './layouts/figures-export';
 import { hxlGeneric } from './layouts/hxl-generic';
+import { hapiAffectedPeople } from './layouts/hapi';
 import { idmcGidd } from './layouts/idmc';
 
 /** Detection order: a file matching several layouts gets the first (e.g. DTM files also satisfy generic HXL). */
-export const LAYOUTS: readonly Layout[] = [idmcGidd, dtmAdmin0to2, dtmAdmin0, dtmAdmin1, figuresExport, hxlGeneric, mappedFigures];
+export const LAYOUTS: readonly Layout[] = [hapiAffectedPeople, idmcGidd, dtmAdmin0to2, dtmAdmin0, dtmAdmin1, figuresExport, hxlGeneric, mappedFigures];
 
 const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
 
@@ -83,7 +84,8 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
   };
 
   async function* body(): AsyncGenerator<ReadEvent[]> {
-    const it = readRecordBatches(readable, guard)[Symbol.asyncIterator]();
+    const format: { format?: 'csv' | 'json' } = {};
+    const it = readRecordBatches(readable, guard, format)[Symbol.asyncIterator]();
     const head: RawRecord[] = [];
     while (head.length < HXL_SEARCH_ROWS) {
       const next = await it.next();
@@ -121,13 +123,14 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
         fileError(
           headerRec.row,
           "the layout is not recognised: expected the tracker's figures export (headers location, category, periodEnd, value…), " +
-            'an IOM DTM or IDMC GIDD file from HDX, or an HXL-tagged file with a population tag (#affected+idps, #affected+displaced, ' +
+            'an IOM DTM or IDMC GIDD file from HDX, an HDX HAPI affected-people file, a saved DTM API JSON answer, or an HXL-tagged file with a population tag (#affected+idps, #affected+displaced, ' +
             '#affected+returnees, #affected+refugees) and a date (#date+reported); otherwise map your columns, e.g. --map "Date=periodEnd" --map "IDPs=value"',
         ),
       ];
       return;
     }
     summary.layout = found.layout.name as LayoutName;
+    if (format.format === 'json') summary.notes.push('read as a JSON answer of the DTM API: row 1 is the field names, row N is record N − 1 of "result"');
     const problems = found.layout.check?.(found.columns, options) ?? [];
     if (problems.length) {
       const errors: RowError[] = problems.map((m) => ({ row: headerRec.row, column: m.slice(0, m.indexOf(':')), value: '', message: m }));
@@ -185,7 +188,7 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
   try {
     yield* body();
   } catch (err) {
-    if (err instanceof NotUtf8Error) summary.fileErrors.push(err.message);
+    if (err instanceof NotUtf8Error || err instanceof JsonAnswerError) summary.fileErrors.push(err.message);
     else summary.fileErrors.push(`the file cannot be read as CSV: ${(err as Error).message}`);
   }
   yield [summary];

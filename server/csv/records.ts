@@ -8,8 +8,11 @@
  * with the row's number) and records it cannot parse (a quote never closed) are skipped with `on_skip` and
  * reported with their row. Invalid UTF-8 ends the stream with NotUtf8Error (utf8.ts). A UTF-8 BOM is dropped.
  */
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
+import { parser as jsonParser } from 'stream-json';
+import { pick } from 'stream-json/filters/Pick';
+import { streamValues } from 'stream-json/streamers/StreamValues';
 import { Utf8Guard } from './utf8';
 
 export type RawRecord = { row: number; cells: string[]; parseError?: undefined } | { row: number; cells?: undefined; parseError: string };
@@ -31,7 +34,114 @@ function describe(err: CsvError): string {
  * caller, once done, how many bytes were read (0 → an empty file). Throws NotUtf8Error, or a csv-parse error it
  * could not skip.
  */
-export async function* readRecordBatches(readable: Readable, guard: Utf8Guard = new Utf8Guard()): AsyncGenerator<RawRecord[]> {
+export async function* readRecordBatches(readable: Readable, guard: Utf8Guard = new Utf8Guard(), info: { format?: 'csv' | 'json' } = {}): AsyncGenerator<RawRecord[]> {
+  const { first, source } = await peek(readable);
+  info.format = first === '{' || first === '[' ? 'json' : 'csv';
+  if (info.format === 'json') yield* jsonRecordBatches(source, guard);
+  else yield* csvRecordBatches(source, guard);
+}
+
+/**
+ * The first character of the text that is not white space or a BOM ('' when none), and the stream to read from:
+ * the same one with the chunks read put back, or (once it has ended, when nothing can be put back) those chunks.
+ */
+async function peek(readable: Readable): Promise<{ first: string; source: Readable }> {
+  const chunks: (Buffer | string)[] = [];
+  let found = '';
+  for (;;) {
+    const chunk = readable.read() as Buffer | string | null;
+    if (chunk === null) {
+      if (readable.readableEnded || readable.destroyed || readable.errored) break;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          for (const e of ['readable', 'end', 'error', 'close']) readable.off(e, done);
+          resolve();
+        };
+        for (const e of ['readable', 'end', 'error', 'close']) readable.on(e, done);
+      });
+      continue;
+    }
+    chunks.push(chunk);
+    // latin1 keeps one character per byte: enough to see the first ASCII character after a UTF-8 BOM.
+    const text = chunks.map((c) => (typeof c === 'string' ? c : c.toString('latin1'))).join('');
+    const m = /[^\s\uFEFF\xEF\xBB\xBF]/.exec(text);
+    if (m) {
+      found = m[0];
+      break;
+    }
+  }
+  if (readable.readableEnded) return { first: found, source: Readable.from(chunks) };
+  if (!readable.errored) for (let i = chunks.length - 1; i >= 0; i--) readable.unshift(chunks[i]);
+  return { first: found, source: readable };
+}
+
+/** A saved JSON answer that says it failed, or holds no records. */
+export class JsonAnswerError extends Error {}
+
+/**
+ * A saved DTM API answer (`{"isSuccess": true, "result": [{…}, …]}`, or a bare array of records) as records: the
+ * keys of the first record are the header (row 1), record k of `result` is row k + 1, each value a cell. The
+ * records are parsed one at a time by stream-json, so a large answer never sits in memory whole. A record with a
+ * field the first one lacks cannot line up with the header: its row reports it rather than losing the field.
+ */
+async function* jsonRecordBatches(readable: Readable, guard: Utf8Guard): AsyncGenerator<RawRecord[]> {
+  let failure: Error | undefined;
+  const values = streamValues();
+  pipeline(
+    readable,
+    guard,
+    jsonParser(),
+    pick({
+      filter: (stack: readonly (string | number | null)[]) =>
+        (stack.length === 1 && (stack[0] === 'isSuccess' || stack[0] === 'errorMessages' || typeof stack[0] === 'number')) ||
+        (stack.length === 2 && stack[0] === 'result' && typeof stack[1] === 'number'),
+    }),
+    values,
+    (err) => {
+      if (err) failure = err;
+    },
+  );
+  let header: string[] | null = null;
+  let known = new Set<string>();
+  let row = 1;
+  let isSuccess: boolean | undefined;
+  const messages: string[] = [];
+  for await (const batch of drain(values)) {
+    const out: RawRecord[] = [];
+    for (const { value } of batch as { value: unknown }[]) {
+      if (typeof value === 'boolean') isSuccess = value;
+      else if (Array.isArray(value)) messages.push(...value.map((m) => String(m)));
+      else if (value !== null && typeof value === 'object') {
+        const rec = value as Record<string, unknown>;
+        if (!header) {
+          header = Object.keys(rec);
+          known = new Set(header);
+          out.push({ row: row++, cells: header });
+        }
+        const extra = Object.keys(rec).filter((k) => !known.has(k) && rec[k] != null);
+        if (extra.length)
+          out.push({ row: row++, parseError: `this record has ${extra.map((k) => `"${k}"`).join(', ')}, which the first record lacks: every record needs the same fields` });
+        else out.push({ row: row++, cells: header.map((k) => cell(rec[k])) });
+      } else if (value !== null) out.push({ row: row++, parseError: `this record is ${JSON.stringify(value).slice(0, 80)}, not an object with fields` });
+    }
+    if (out.length) yield out;
+  }
+  await new Promise((r) => setImmediate(r));
+  if (failure) throw failure.name === 'NotUtf8Error' ? failure : new JsonAnswerError(`the JSON cannot be read: ${failure.message}`);
+  if (isSuccess === false)
+    throw new JsonAnswerError(`the saved answer says it failed (isSuccess: false)${messages.length ? `: ${messages.join('; ')}` : ''}; save a successful answer and import that`);
+  if (!header) throw new JsonAnswerError('the JSON holds no records: expected {"isSuccess": true, "result": [{…}, …]} as the DTM API answers, or an array of records');
+}
+
+/** A JSON value as a CSV cell would hold it. */
+function cell(v: unknown): string {
+  if (v == null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+async function* csvRecordBatches(readable: Readable, guard: Utf8Guard): AsyncGenerator<RawRecord[]> {
   // Rows are numbered here rather than in csv-parse's on_record, which builds an info object per record (a tenth
   // of a million-row import). A skipped record's error tells how many good records came before it.
   const skipped: { before: number; parseError: string }[] = [];

@@ -5,6 +5,8 @@ import { MAX_PEOPLE, enumOf, httpUrl, isoDate, locationCode, optionalText, peopl
 /** People per household: published averages run from about 2 to 12; outside 1–30 it is a typo, not a household. */
 export const MIN_HOUSEHOLD_SIZE = 1;
 export const MAX_HOUSEHOLD_SIZE = 30;
+/** DTM operations run a few rounds a year; a round number in the thousands is a typo (or a year in the wrong column). */
+export const MAX_ROUND = 999;
 
 /** Fields of a figure as a client sends them. Cross-field rules live in `checkFigure`, shared by create, update and import. */
 export const figureFields = z.strictObject({
@@ -34,6 +36,17 @@ export const figureFields = z.strictObject({
   status: enumOf(STATUSES).default('draft'),
   notes: optionalText(5000, { multiline: true }),
   externalId: optionalText(200),
+  operation: optionalText(200).describe('DTM operation, e.g. "Sudan — Mobility tracking"; with reportingRound, only its latest round counts in totals'),
+  reportingRound: z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    // DTM numbers some first assessments round 0 (Afghanistan, Chad in the DTM API files), so 0 is a round.
+    .min(0, 'must not be negative')
+    .max(MAX_ROUND, `must be at most ${MAX_ROUND}`)
+    .nullable()
+    .optional()
+    .describe('DTM reporting round (0, 1, 2, …) within the operation'),
+  assessmentType: optionalText(40).describe('DTM assessment type, e.g. BA (baseline assessment) or SA (site assessment)'),
 });
 export type FigureFields = z.output<typeof figureFields>;
 
@@ -62,6 +75,8 @@ export function checkFigure(f: FigureFields, ctx: z.RefinementCtx): void {
   if (f.valueLow != null && f.valueHigh != null && f.valueLow > f.valueHigh) add('valueLow', 'must be at most valueHigh');
   // A source cannot have counted days after it published: such a date is a typo (or a projection, which is a scenario).
   if (f.publishedOn && f.periodEnd && f.periodEnd > f.publishedOn) add('periodEnd', `must be on or before the publication date (${f.publishedOn})`);
+  // A round only orders figures within its operation: without one it cannot decide which round is the latest.
+  if (f.reportingRound != null && !f.operation) add('reportingRound', 'needs operation: a round is counted within its operation');
   if (isFlow(f.category as Category)) {
     if (f.periodStart && f.periodStart > f.periodEnd) add('periodStart', 'must be on or before periodEnd');
   } else if (f.periodStart) {

@@ -52,6 +52,11 @@ export interface Figure {
   role: FigureRole;
   status: Status;
   notes: string | null;
+  /** DTM round information, when the source reports in rounds: within one operation only the latest round counts. */
+  operation: string | null;
+  reportingRound: number | null;
+  /** e.g. BA (baseline assessment), SA (site assessment). */
+  assessmentType: string | null;
   createdBy: string;
   createdAt: string;
   updatedBy: string;

@@ -40,6 +40,9 @@ const figureColumns = [
   'f.version',
   'f.deleted_at',
   'f.changed_by',
+  'f.operation',
+  'f.reporting_round',
+  'f.assessment_type',
   's.slug as situation_slug',
   'o.short_name as organisation_short_name',
   'o.reliability as organisation_reliability',
@@ -72,6 +75,8 @@ export type FigureLikeRow = Pick<
   | 'role'
   | 'status'
   | 'deleted_at'
+  | 'operation'
+  | 'reporting_round'
 >;
 
 /** A row as the statistics see a figure: the fields of `FigureLike`, numbers as numbers. */
@@ -93,6 +98,8 @@ export function toFigureLike(r: FigureLikeRow): FigureLike {
     role: r.role as Figure['role'],
     status: r.status as Figure['status'],
     deletedAt: r.deleted_at,
+    operation: r.operation,
+    reportingRound: r.reporting_round == null ? null : Number(r.reporting_round),
   };
 }
 
@@ -107,6 +114,9 @@ export function toFigure(r: FigureRow): FigureRecord {
     sourceTitle: r.source_title,
     quote: r.quote,
     notes: r.notes,
+    operation: r.operation,
+    reportingRound: r.reporting_round == null ? null : Number(r.reporting_round),
+    assessmentType: r.assessment_type,
     externalId: r.external_id,
     createdBy: r.created_by,
     changedBy: r.changed_by ?? r.created_by,
@@ -143,6 +153,9 @@ function toRow(situation: Situation, f: FigureCreate, organisationId: number) {
     status: f.status,
     notes: f.notes ?? null,
     external_id: f.externalId ?? null,
+    operation: f.operation ?? null,
+    reporting_round: f.reportingRound ?? null,
+    assessment_type: f.assessmentType ?? null,
   };
 }
 
@@ -170,6 +183,9 @@ const BULK_COLUMNS = [
   'status',
   'notes',
   'external_id',
+  'operation',
+  'reporting_round',
+  'assessment_type',
 ] as const;
 
 /** Where each field of the figures export comes from. */
@@ -203,6 +219,9 @@ const EXPORT_COLUMNS: Readonly<Record<string, string>> = {
   updatedAt: 'f.updated_at',
   version: 'f.version',
   externalId: 'f.external_id',
+  operation: 'f.operation',
+  reportingRound: 'f.reporting_round',
+  assessmentType: 'f.assessment_type',
 };
 
 export interface FigureFilter {

@@ -62,6 +62,9 @@ function toInput(r: FigureRecord): Record<string, unknown> {
     status: r.status,
     notes: r.notes,
     externalId: r.externalId ?? undefined,
+    operation: r.operation,
+    reportingRound: r.reportingRound,
+    assessmentType: r.assessmentType,
   };
 }
 
@@ -112,6 +115,10 @@ const SUBSTANTIVE = [
   'sourceTitle',
   'publishedOn',
   'quote',
+  // Which round a figure belongs to decides whether it counts in totals.
+  'operation',
+  'reportingRound',
+  'assessmentType',
 ] as const;
 
 /** Four eyes: the last person who changed what a figure says may not approve it, unless an admin. */
@@ -244,6 +251,9 @@ export class FiguresService {
         sourceTitle: row.source_title,
         publishedOn: row.published_on,
         quote: row.quote,
+        operation: row.operation,
+        reportingRound: row.reporting_round,
+        assessmentType: row.assessment_type,
       };
       const changedSubstance = SUBSTANTIVE.some((k) => (current[k] ?? null) !== (after[k] ?? null));
       // An admin's change may stay approved: an admin may approve on their own.

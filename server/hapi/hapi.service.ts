@@ -27,10 +27,10 @@ export class HapiService {
         admin_level: level,
         provider_admin1_name: a1?.name ?? null,
         provider_admin2_name: a2?.name ?? null,
-        // Figures do not carry DTM round information yet (a later change may add it); HAPI allows these to be empty.
-        operation: null,
-        reporting_round: null,
-        assessment_type: null,
+        // Empty for sources without rounds, as HAPI allows.
+        operation: r.operation,
+        reporting_round: r.reporting_round == null ? null : Number(r.reporting_round),
+        assessment_type: r.assessment_type,
         population: Number(r.value),
         reference_period_start: r.period_end,
         reference_period_end: r.period_end,

@@ -14,7 +14,8 @@ export function* pieces(buffer: Buffer, size: number): Generator<Buffer> {
 }
 
 /**
- * POST /api/v1/situations/:slug/imports: a CSV as the raw body (text/csv) or as the multipart field `file`.
+ * POST /api/v1/situations/:slug/imports: a CSV (text/csv) or a saved DTM API JSON answer (application/json) as the
+ * raw body, or either as the multipart field `file`.
  * Without `commit=true` it only previews: counts and every problem, nothing stored.
  */
 export function importsApi(imports: ImportsService, figures: FiguresService): Router {
@@ -26,7 +27,7 @@ export function importsApi(imports: ImportsService, figures: FiguresService): Ro
   r.post(
     '/situations/:slug/imports',
     requireRole('editor'),
-    express.raw({ type: ['text/csv', 'text/plain', 'application/octet-stream'], limit: MAX_UPLOAD_BYTES }),
+    express.raw({ type: ['text/csv', 'text/plain', 'application/octet-stream', 'application/json'], limit: MAX_UPLOAD_BYTES }),
     // Upload errors (two files, another field, no boundary, a truncated body, too large) answer 400/413, never 500.
     (req, res, next) => single(req, res, (err?: unknown) => next(err ? fromUploadError(err, MAX_UPLOAD_BYTES) : undefined)),
     async (req, res) => {

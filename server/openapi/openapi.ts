@@ -264,6 +264,9 @@ function examples() {
     sourceTitle: null,
     notes: null,
     externalId: null,
+    operation: null,
+    reportingRound: null,
+    assessmentType: null,
     ...recommended,
     reportedValue: recommended.value,
     organisationReliability: 'high',
@@ -1032,11 +1035,11 @@ export function openApiDocument(): Record<string, unknown> {
         post: op({
           id: 'importFigures',
           tag: 'Imports',
-          summary: 'Check (preview) or import a CSV file of figures (editor)',
+          summary: 'Check (preview) or import a file of figures: CSV or a saved DTM API JSON answer (editor)',
           access: 'editor',
           errors: [404],
           description:
-            'Without commit=true nothing is stored: the answer counts new and known figures and lists every problem by row and column. With commit=true all rows are stored or none (a file with problems is a 400 listing them). Options give defaults for columns the file lacks.',
+            'Without commit=true nothing is stored: the answer counts new and known figures and lists every problem by row and column. With commit=true all rows are stored or none (a file with problems is a 400 listing them). Options give defaults for columns the file lacks. Files: the figures export, IOM DTM and IDMC files from HDX, HDX HAPI affected-people CSV (with or without its HXL row), HXL-tagged CSV, and a saved IOM DTM API v3 JSON answer ({"isSuccess": true, "result": [...]}; row N of a report is record N−1 of result).',
           params: [
             slug,
             q('commit', 'true: store (all rows or none)', { enum: ['true', 'false', '1', '0'] }),
@@ -1064,6 +1067,7 @@ export function openApiDocument(): Record<string, unknown> {
           body: {
             content: {
               'text/csv': { schema: { type: 'string' } },
+              'application/json': { schema: { type: 'object', description: 'A saved IOM DTM API v3 answer: {"isSuccess": true, "result": [{"admin0Pcode": "SDN", …}]}' } },
               'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'text/csv' } }, required: ['file'] } },
             },
           },

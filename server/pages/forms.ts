@@ -17,9 +17,9 @@ export function numberField(v: unknown): number | string | undefined {
   return /^-?\d+(\.\d+)?$/.test(compact) ? Number(compact) : s;
 }
 
-const NUMBER_FIELDS = ['value', 'valueLow', 'valueHigh', 'reportedValue', 'householdSize'] as const;
+const NUMBER_FIELDS = ['value', 'valueLow', 'valueHigh', 'reportedValue', 'householdSize', 'reportingRound'] as const;
 const REQUIRED_TEXT = new Set(['location', 'periodEnd', 'organisation', 'sourceUrl', 'publishedOn', 'quote', 'quantifier']);
-const NULLABLE = new Set(['valueLow', 'valueHigh', 'householdSize', 'periodStart', 'sourceTitle', 'notes', 'horizonDate']);
+const NULLABLE = new Set(['valueLow', 'valueHigh', 'householdSize', 'periodStart', 'sourceTitle', 'notes', 'horizonDate', 'operation', 'reportingRound', 'assessmentType']);
 
 /** The fields of the figure form, in form order. */
 export const FIGURE_FORM_FIELDS = [
@@ -40,6 +40,9 @@ export const FIGURE_FORM_FIELDS = [
   'sourceTitle',
   'publishedOn',
   'quote',
+  'operation',
+  'reportingRound',
+  'assessmentType',
   'role',
   'status',
   'notes',

@@ -14,6 +14,8 @@
  *   periodStart..periodEnd (inclusive) and added to the latest running total before them; the value at
  *   date D = latest running total on or before D (0 if none) + the increment-days after that total up to D.
  *   Increment figures in the band are put on the same cumulative scale: total before their periodStart + value.
+ * - Rounds (latest-rounds.ts): within one operation, a figure of an older round dated on or after a newer round's
+ *   figure is left out (one `older_round` warning per operation): only the latest round counts.
  * - Quantifiers are kept: a `more_than` point is a lower bound and says so, `less_than` an upper bound;
  *   a total built from several figures gets the combined quantifier.
  * Source: docs/data-model.md and docs/statistics.md (after IDMC Helix: recommended vs triangulation figures).
@@ -25,6 +27,7 @@ import { isFlow, type Category, type LocationRole, type Reliability } from '../f
 import type { BandPoint, FigureLike, PointSource, ReconciledSeries, SeriesPoint, Reason } from './types';
 import { toDay, fromDay } from './days';
 import { combineQuantifiers, describeBound } from './quantifiers';
+import { latestRounds } from './latest-rounds';
 
 export interface ReconcileInput {
   figures: readonly FigureLike[];
@@ -69,8 +72,11 @@ export function reconcile(input: ReconcileInput): ReconciledSeries {
   const warnings: Reason[] = [];
   const items: Item[] = [];
   const roles = new Set<LocationRole>();
+  const rounds = latestRounds(input.figures.filter((f) => f.location === location && f.category === category && isCounted(f)));
+  const superseded = new Set(rounds.superseded);
+  warnings.push(...rounds.warnings);
   for (const f of input.figures) {
-    if (f.location !== location || f.category !== category || !isCounted(f)) continue;
+    if (f.location !== location || f.category !== category || !isCounted(f) || superseded.has(f)) continue;
     if (locationRole !== undefined && f.locationRole !== locationRole) continue;
     if (!(Number.isFinite(f.value) && f.value >= 0)) {
       warnings.push({ code: 'figure_not_people', figure: f.id, value: String(f.value) });

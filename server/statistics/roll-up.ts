@@ -12,6 +12,10 @@
  *   is largest (origin and destination sums both estimate the same total, from two sides); the point's
  *   `role` says which.
  * - A derived value below the location's own latest figure within the window gets a QA warning (children incomplete).
+ * - Rounds (latest-rounds.ts), across every given location: within one operation a figure of an older round dated
+ *   on or after a newer round's is left out; a child whose value at a date comes from an older round than the
+ *   operation's latest by then is not summed (listed as missing), and a parent's own figure of an older round
+ *   does not hold back the sum of a newer one. Only the latest round of an operation counts in a total.
  * Source: docs/statistics.md (after IOM DTM admin-level aggregation).
  *
  * @example rollUp({ figures, locations, location: 'SYR', category: 'new_displacement', onset: '2024-11-27' })
@@ -19,7 +23,8 @@
  */
 import type { LocationRole } from '../figures/figure';
 import type { FigureLike, LocationLike, PointSource, Reason, ReconciledSeries, SeriesPoint } from './types';
-import { reconcile, type ReconcileInput } from './reconcile';
+import { isCounted, reconcile, type ReconcileInput } from './reconcile';
+import { latestRounds } from './latest-rounds';
 import { toDay, fromDay } from './days';
 import { combineQuantifiers, describeBound } from './quantifiers';
 
@@ -66,9 +71,13 @@ interface Dated {
 export function rollUp(input: RollUpInput): ReconciledSeries {
   const staleness = input.stalenessDays ?? DEFAULT_STALENESS_DAYS;
   if (!Number.isInteger(staleness) || staleness < 0) throw new RangeError(`stalenessDays must be a whole number ≥ 0, got ${staleness}`);
+  const rounds = latestRounds(input.figures.filter((f) => f.category === input.category && isCounted(f)));
+  const superseded = new Set(rounds.superseded);
+  const byId = new Map<number, FigureLike>();
   const byLocation = new Map<string, FigureLike[]>();
   for (const f of input.figures) {
-    if (f.category !== input.category) continue;
+    if (f.category !== input.category || superseded.has(f)) continue;
+    byId.set(f.id, f);
     const list = byLocation.get(f.location);
     if (list) list.push(f);
     else byLocation.set(f.location, [f]);
@@ -82,7 +91,15 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
   }
   for (const list of children.values()) list.sort();
 
-  const warnings: Reason[] = [];
+  const warnings: Reason[] = [...rounds.warnings];
+  /** Whether a point's value comes (in part) from a round older than its operation's latest round by `day`. */
+  const olderRound = (p: SeriesPoint, day: number): boolean =>
+    p.sources.some((s) => {
+      const f = byId.get(s.figureId);
+      if (!f || !f.operation || f.reportingRound == null) return false;
+      const latest = rounds.latestRound(input.category, f.operation, day);
+      return latest !== null && f.reportingRound < latest;
+    });
   const memo = new Map<string, ReconciledSeries>();
   const visiting = new Set<string>();
 
@@ -141,7 +158,7 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
         for (let c = 0; c < kids.length; c++) {
           const i = cursors[r][c];
           const pts = kidSeries[r][c];
-          if (i >= 0 && day - pts[i].day <= staleness) {
+          if (i >= 0 && day - pts[i].day <= staleness && !olderRound(pts[i].point, day)) {
             value += pts[i].point.value;
             used.push(pts[i].point);
           } else missing.push(kids[c]);
@@ -149,7 +166,7 @@ export function rollUp(input: RollUpInput): ReconciledSeries {
         if (used.length > 0 && (best === null || value > best.value)) best = { role: roles[r], value, used, missing };
       }
       if (best === null) continue;
-      if (lastOwn && day - lastOwn.day <= staleness) {
+      if (lastOwn && day - lastOwn.day <= staleness && !olderRound(lastOwn.point, day)) {
         if (best.value < lastOwn.point.value) {
           if (!below.first) below.first = { date: fromDay(day), sum: best.value, own: lastOwn.point.value, ownDate: lastOwn.point.date };
           below.count++;

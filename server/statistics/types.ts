@@ -24,7 +24,8 @@ export type FigureLike = Pick<
   | 'role'
   | 'status'
   | 'deletedAt'
->;
+> &
+  Partial<Pick<Figure, 'operation' | 'reportingRound'>>;
 
 /** A published scenario (never an observation). `publishedOn` is optional: without it, `asOf` cannot exclude it. */
 export type ScenarioLike = Pick<Scenario, 'id' | 'location' | 'category' | 'organisation' | 'kind' | 'value' | 'horizonDate' | 'quote'> & {

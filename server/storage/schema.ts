@@ -97,6 +97,10 @@ export interface FiguresTable {
   deleted_at: string | null;
   /** Who last changed what the figure says; null: its creator (migration 004). */
   changed_by: string | null;
+  /** DTM round information (migration 007); null for sources without rounds. */
+  operation: string | null;
+  reporting_round: number | null;
+  assessment_type: string | null;
 }
 export interface FigureHistoryTable {
   id: Generated<number>;

@@ -20,9 +20,12 @@ describe('DTM admin 0: Sudan weekly subset', () => {
       publishedOn: '2023-04-28',
       quote: 'IOM DTM round 2 (BA): 334,053 IDPs present in Sudan as of 2023-04-28',
       notes: 'Armed Clashes in Sudan; round 2; assessment BA',
+      operation: 'Armed Clashes in Sudan',
+      reportingRound: 2,
+      assessmentType: 'BA',
     });
     // last row of the file: 1126,Armed Clashes in Sudan,Sudan,SDN,6720136,2024-04-17T00:00:00,2024,4,46,BA
-    expect(figures[44]).toMatchObject({ externalId: 'dtm:1126', periodEnd: '2024-04-17', value: 6720136 });
+    expect(figures[44]).toMatchObject({ externalId: 'dtm:1126', periodEnd: '2024-04-17', value: 6720136, reportingRound: 46 });
   });
 
   it('when the admin0 file is read, then the country is introduced once as an admin-0 location before its first figure', async () => {

@@ -105,7 +105,11 @@ describe('csvStream', () => {
       'updatedAt',
       'version',
       'externalId',
+      'operation',
+      'reportingRound',
+      'assessmentType',
     ]);
+    expect(tags!.slice(-3)).toEqual(['#operation+name', '#round+code', '#assessment+type']);
     expect(tags!.every((t) => t.startsWith('#'))).toBe(true);
     expect(new Set(tags).size).toBe(tags!.length);
     expect(tags).toEqual(expect.arrayContaining(['#meta+id', '#date+start', '#date+end', '#meta+source', '#meta+url']));

@@ -89,6 +89,9 @@ describe.each(DATABASES)('HAPI-shaped output on %s', (kind) => {
       reference_period_end: '2023-04-28',
       population: 334053,
       source_organisation: 'IOM DTM',
+      operation: 'Armed Clashes in Sudan',
+      reporting_round: 2,
+      assessment_type: 'BA',
     });
     const khartoum = (await request(app).get(IDPS).query({ admin1_code: 'SD01' }).expect(200)).body.data;
     expect(khartoum.length).toBeGreaterThan(0);
@@ -146,9 +149,22 @@ describe.each(DATABASES)('HAPI-shaped output on %s', (kind) => {
     const csv = await request(app).get(IDPS).query(query).expect(200);
     const original = (await request(app).get(IDPS).query({ location_code: 'SDN' }).expect(200)).body.data;
     const res = await upload('sudan-copy', csv.text).expect(201);
-    expect(res.body).toMatchObject({ committed: true, errorCount: 0 });
+    expect(res.body).toMatchObject({ committed: true, errorCount: 0, layout: 'hapi' });
     const key = (r: Record<string, unknown>) =>
-      [r.location_code, r.admin1_code, r.admin2_code, r.admin_level, r.population, r.reference_period_end, r.source_organisation, r.source_url, r.published_on].join('|');
+      [
+        r.location_code,
+        r.admin1_code,
+        r.admin2_code,
+        r.admin_level,
+        r.population,
+        r.reference_period_end,
+        r.source_organisation,
+        r.source_url,
+        r.published_on,
+        r.operation,
+        r.reporting_round,
+        r.assessment_type,
+      ].join('|');
     const figures = (await request(app).get('/api/v1/situations/sudan-copy/figures?limit=1000').expect(200)).body.data;
     expect(figures).toHaveLength(original.length);
     // Both situations now answer the same rows: the copy's rows are the original's.

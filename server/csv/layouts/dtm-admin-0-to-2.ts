@@ -14,6 +14,10 @@
  *
  * externalId: 'dtm:<operation slug>:<p-code>:<date>:r<round>:<assessment>', e.g.
  * 'dtm:countrywide-monitoring:HTI:2024-12-31:r9:BA'. Locations: admin2 → parent admin1 → parent country.
+ *
+ * DTM API v3 answers (a saved JSON answer, read by records.ts, or its CSV) have no `adminLevel`: they are split by
+ * displacementReason, and the endpoint decides the level. This layout reads them too (they have a reason or an
+ * admin 2 column); each row's level is then its deepest p-code (admin2Pcode, else admin1Pcode, else the country).
  */
 import type { LocationCandidate, ReadItem } from '../candidate';
 import type { RowAccess } from '../fields';
@@ -42,7 +46,7 @@ export const dtmAdmin0to2: Layout = {
     { field: 'reason', tags: ['#cause+type'], headers: ['displacementReason'] },
     { field: 'origin', tags: ['#adm1+name+origin'], headers: ['idpOriginAdmin1Name'] },
   ],
-  detect: (c) => ['adminLevel', 'country', 'value', 'date'].every((f) => c.has(f)),
+  detect: (c) => ['country', 'value', 'date'].every((f) => c.has(f)) && (c.has('adminLevel') || c.has('reason') || c.has('admin2Pcode')),
   create(ctx) {
     const groups = new Map<string, Group>();
     let partRows = 0;
@@ -66,7 +70,7 @@ export const dtmAdmin0to2: Layout = {
     return {
       row(r: RowAccess): ReadItem[] | 'skipped' {
         if (skipOtherCountry(r, 'country', ctx)) return 'skipped';
-        const level = r.oneOf('adminLevel', ['0', '1', '2'] as const, true);
+        const level = r.has('adminLevel') ? r.oneOf('adminLevel', ['0', '1', '2'] as const, true) : r.text('admin2Pcode') ? '2' : r.text('admin1Pcode') ? '1' : '0';
         const d = readDtmRow(r);
         const a1 = level === '1' || level === '2' ? r.parse('admin1Pcode', parseLocationCode, true) : undefined;
         const a2 = level === '2' ? r.parse('admin2Pcode', parseLocationCode, true) : undefined;

@@ -53,13 +53,15 @@ export function readDtmRow(r: RowAccess): DtmRow | undefined {
   const country = r.parse('country', parseIso3, true);
   const value = r.count('value', true);
   const date = r.date('date', true);
-  if (country === undefined || value === undefined || date === undefined) return undefined;
+  const round = r.text('round');
+  if (round !== undefined && !/^\d{1,3}$/.test(round)) r.error('round', 'must be a whole number from 0 to 999 (the DTM reporting round)', round);
+  if (country === undefined || value === undefined || date === undefined || r.errors.length) return undefined;
   return {
     country,
     countryName: r.text('countryName') ?? country,
     value,
     date,
-    round: r.text('round'),
+    round,
     assessment: r.text('assessment'),
     operation: r.text('operation'),
     id: r.text('id'),
@@ -101,6 +103,10 @@ export function dtmFigure(
     publishedOn: defaults.publishedOn ?? d.date,
     quote: dtmQuote(d, place, extra.quoteSuffix),
     notes: extra.notes ?? null,
+    operation: d.operation ?? null,
+    // A round orders figures only within its operation (the figure schema's rule), so without one it stays in the quote.
+    reportingRound: d.operation && d.round !== undefined ? Number(d.round) : null,
+    assessmentType: d.assessment ?? null,
   });
 }
 

@@ -90,6 +90,9 @@ function figureRow(r: RowAccess, ctx: LayoutContext): ReadItem[] | 'skipped' {
     role: r.oneOf('role', FIGURE_ROLES),
     status: r.oneOf('status', STATUSES),
     notes: r.text('notes') ?? null,
+    operation: r.text('operation'),
+    reportingRound: r.count('reportingRound'),
+    assessmentType: r.text('assessmentType'),
   });
   if (!f.publishedOn && r.has('publishedOn') && r.text('publishedOn') === undefined) r.error('publishedOn', 'is required', '');
   if (r.errors.length) return [];
