@@ -4,6 +4,7 @@ import { parseViewQuery, type SituationView, type ViewQuery } from './situation.
 import { keyMessages, sitrepBox } from './sitrep';
 import { viewQueryString } from './situations.routes';
 import type { PageDeps } from './deps';
+import { instanceName } from './charts.routes';
 import type { I18n } from '../i18n/i18n';
 
 /** Rows of the key-figures table: the latest reports, newest first (the full list is one link away). */
@@ -62,7 +63,7 @@ export function sitrepPages(d: PageDeps): Router {
       '',
       ...keyMessages(scope, i18n),
       '',
-      i18n.t('sitrep.sourceLine', { organisations: box.organisations.join(', ') || '–', app: i18n.t('app.name'), date: i18n.dateWords(new Date().toISOString()) }),
+      i18n.t('sitrep.sourceLine', { organisations: box.organisations.join(', ') || '–', app: instanceName(d), date: i18n.dateWords(new Date().toISOString()) }),
       `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl.replace(/\.txt(?=\?|$)/, '')}`,
     ];
     res

@@ -80,7 +80,7 @@ export function latestByChild(children: Location[], figures: FigureRecord[]): Lo
     const bar: LocationBar = { code: l.code, name: l.name, origin: null, destination: null, unknown: null };
     const best: Partial<Record<'origin' | 'destination' | 'unknown', FigureRecord>> = {};
     for (const f of byLocation.get(l.code) ?? []) if (!best[f.locationRole] || better(f, best[f.locationRole]!)) best[f.locationRole] = f;
-    for (const r of ['origin', 'destination', 'unknown'] as const) if (best[r]) bar[r] = { value: best[r]!.value, date: best[r]!.periodEnd };
+    for (const r of ['origin', 'destination', 'unknown'] as const) if (best[r]) bar[r] = { value: best[r]!.value, date: best[r]!.periodEnd, organisation: best[r]!.organisation };
     if (bar.origin || bar.destination || bar.unknown) bars.push(bar);
   }
   return bars;
