@@ -205,6 +205,8 @@ export function yearAwareTimeTicks(f: Pick<Formatters, 'dateShort' | 'dateShortY
 /** A line cut by the top of the value axis, with the label that says how high it goes. */
 export interface AboveTop {
   label: string;
+  /** For a narrow chart (a phone): the same without the explanation. */
+  short: string;
   colour: string;
 }
 
@@ -228,9 +230,10 @@ export const aboveTopLabels: Plugin = {
     // Below the "projection →" label, which sits on the first line of the plot.
     labels.forEach((l, i) => {
       const y = chartArea.top + 22 + i * 16;
-      ctx.strokeText(l.label, chartArea.right - 6, y, room);
+      const text = ctx.measureText(l.label).width <= room ? l.label : l.short;
+      ctx.strokeText(text, chartArea.right - 6, y, room);
       ctx.fillStyle = l.colour;
-      ctx.fillText(l.label, chartArea.right - 6, y, room);
+      ctx.fillText(text, chartArea.right - 6, y, room);
     });
     ctx.restore();
   },

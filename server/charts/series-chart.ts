@@ -236,10 +236,14 @@ export function seriesChart(payload: ChartPayload, target: Target, credit?: Cred
   const above: AboveTop[] = [];
   const highest = projection?.points.reduce((m, p) => (p.high > m.high ? p : m), projection.points[0]);
   if (yMax != null && highest && highest.high > yMax)
-    above.push({ label: t('chart.rangeAboveTop', { value: f.compactLong(highest.high), date: f.dateWords(highest.date) }), colour: PROJECTION_COLOUR });
+    above.push({
+      label: t('chart.rangeAboveTop', { value: f.compactLong(highest.high), date: f.dateWords(highest.date) }),
+      short: t('chart.rangeAboveTopShort', { value: f.compactLong(highest.high) }),
+      colour: PROJECTION_COLOUR,
+    });
   for (const d of datasets) {
     const m = meta(d);
-    if (yMax != null && m.kind === 'scenario' && m.value != null && m.value > yMax) above.push({ label: t('chart.aboveTop', { label: String(d.label) }), colour: SCENARIO_COLOUR });
+    if (yMax != null && m.kind === 'scenario' && m.value != null && m.value > yMax) above.push({ label: t('chart.aboveTop', { label: String(d.label) }), short: t('chart.aboveTopShort', { label: String(d.label) }), colour: SCENARIO_COLOUR });
   }
   const zoneFrom = projection?.points[0]?.date ?? null;
   return {
