@@ -9,7 +9,10 @@ export function changesChart(payload: ChartPayload, target: Target, credit?: Cre
   return {
     type: 'bar',
     data: {
-      labels: dateLabels(rows.map((c) => c.to), f),
+      labels: dateLabels(
+        rows.map((c) => c.to),
+        f,
+      ),
       datasets: [{ label: t('chart.changes.perDay'), data: rows.map((c) => c.perDay), backgroundColor: '#595959', maxBarThickness: 56, dt: { kind: 'bar' } } as never],
     },
     options: {

@@ -165,7 +165,8 @@ export function chartContext(payload: ChartPayload, target: Target, id: ChartId,
     layout: { padding: { bottom: png && credit ? SOURCE_LINE_HEIGHT : 0 } },
   };
   const organisations = payload.sources[id];
-  const source = png && credit ? t('chart.sourceLine', { organisations: organisations.length ? organisations.join(', ') : '–', app: credit.by, date: f.dateWords(credit.date) }) : '';
+  const source =
+    png && credit ? t('chart.sourceLine', { organisations: organisations.length ? organisations.join(', ') : '–', app: credit.by, date: f.dateWords(credit.date) }) : '';
   const titles = (name: string) => ({
     title: { display: png, text: `${payload.title}: ${name}`, font: { size: 16, weight: 'bold' as const }, color: '#1a1a1a', padding: { top: 4, bottom: 2 } },
     subtitle: { display: png, text: payload.subtitles[id], color: '#404040', padding: { bottom: 8 } },

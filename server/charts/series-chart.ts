@@ -243,7 +243,8 @@ export function seriesChart(payload: ChartPayload, target: Target, credit?: Cred
     });
   for (const d of datasets) {
     const m = meta(d);
-    if (yMax != null && m.kind === 'scenario' && m.value != null && m.value > yMax) above.push({ label: t('chart.aboveTop', { label: String(d.label) }), short: t('chart.aboveTopShort', { label: String(d.label) }), colour: SCENARIO_COLOUR });
+    if (yMax != null && m.kind === 'scenario' && m.value != null && m.value > yMax)
+      above.push({ label: t('chart.aboveTop', { label: String(d.label) }), short: t('chart.aboveTopShort', { label: String(d.label) }), colour: SCENARIO_COLOUR });
   }
   const zoneFrom = projection?.points[0]?.date ?? null;
   return {

@@ -316,7 +316,7 @@ export function summaryColumns(opts: TagOptions = {}): Column<SummaryExportRow>[
       header: 'change7d',
       hxl: `${pop}+change_7d`,
       description:
-        'Change over the 7 days to the latest value, in people, interpolated: y(t) − y(t − 7 days), the value 7 days earlier read off the straight line between the reports around that day. Not the sitrep box\'s change: that is changeBetweenReports.',
+        "Change over the 7 days to the latest value, in people, interpolated: y(t) − y(t − 7 days), the value 7 days earlier read off the straight line between the reports around that day. Not the sitrep box's change: that is changeBetweenReports.",
       value: (r) => r.change7d,
     },
     {
@@ -327,8 +327,20 @@ export function summaryColumns(opts: TagOptions = {}): Column<SummaryExportRow>[
         'The change the sitrep box states, in people: latest value minus the value of the latest report at least 7 days earlier (the first report when none is that old). Both ends are reported values; changeFromDate and changeToDate say which.',
       value: (r) => r.changeBetweenReports,
     },
-    { key: 'changeFromDate', header: 'changeFromDate', hxl: '#date+change+start', description: 'Date of the earlier report of changeBetweenReports (YYYY-MM-DD).', value: (r) => r.changeFromDate },
-    { key: 'changeToDate', header: 'changeToDate', hxl: '#date+change+end', description: 'Date of the later report of changeBetweenReports, the latest value (YYYY-MM-DD).', value: (r) => r.changeToDate },
+    {
+      key: 'changeFromDate',
+      header: 'changeFromDate',
+      hxl: '#date+change+start',
+      description: 'Date of the earlier report of changeBetweenReports (YYYY-MM-DD).',
+      value: (r) => r.changeFromDate,
+    },
+    {
+      key: 'changeToDate',
+      header: 'changeToDate',
+      hxl: '#date+change+end',
+      description: 'Date of the later report of changeBetweenReports, the latest value (YYYY-MM-DD).',
+      value: (r) => r.changeToDate,
+    },
     {
       key: 'projectedLow',
       header: 'projectedLow',

@@ -48,8 +48,10 @@ function renderAnalysis(
 ): Promise<string> {
   const render = () =>
     new Promise<string>((resolve, reject) =>
-      res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), ...opts, horizon }, (err, out) =>
-        err ? reject(err) : resolve(out),
+      res.app.render(
+        'situations/_analysis',
+        { ...res.locals, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), ...opts, horizon },
+        (err, out) => (err ? reject(err) : resolve(out)),
       ),
     );
   return horizon ? render() : views.analysisPart(v, JSON.stringify([opts, q]), render);
@@ -67,7 +69,9 @@ export function situationPages(d: PageDeps): Router {
     const v = await d.views.load(String(req.params.slug), q, d.i18n);
     if (horizon) {
       const analysisHtml = await renderAnalysis(d.views, res, v, q, { controlsAction: '/situations/' + encodeURIComponent(v.situation.slug), showLocationSelect: true }, horizon);
-      return res.status(400).render('situations/show', { title: v.situation.title, ...analysisLocals(v, q, res.locals.i18n as I18n), analysisHtml, errors, scripts: ['charts.js'] });
+      return res
+        .status(400)
+        .render('situations/show', { title: v.situation.title, ...analysisLocals(v, q, res.locals.i18n as I18n), analysisHtml, errors, scripts: ['charts.js'] });
     }
     const shared = cacheableForAnyone(req, res);
     // The recent-alerts list (server/alerts/alerts.pages.ts) changes without the situation's data: its stamp is part of the key.
