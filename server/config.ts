@@ -60,6 +60,12 @@ const schema = z.object({
     .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL such as https://tracker.example.org')
     .transform((u) => u.replace(/\/+$/, ''))
     .optional(),
+  /** The instance's name in source lines ("compiled by …") under chart PNGs and in sitreps; unset: the app's name. */
+  INSTANCE_NAME: z
+    .string()
+    .trim()
+    .regex(/^[^\u0000-\u001f\u007f-\u009f]{1,80}$/, 'must be 1 to 80 characters without control characters, such as "OCHA Syria information management"')
+    .optional(),
   /** First retry of a failed alert delivery after this many ms; each next one waits 4× longer (6 attempts in all). */
   ALERT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   /** Milliseconds after start before the first hourly alert pass (stale rules, due retries), so a restart answers first. */

@@ -1,15 +1,18 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { ChartPayload } from './types';
-import { chartContext, type Item, type Target } from './common';
+import { chartContext, dateLabels, type Credit, type Item, type Target } from './common';
 
 /** Bars: the change per day between consecutive reports, dated by the later report. */
-export function changesChart(payload: ChartPayload, target: Target): ChartConfiguration {
-  const { t, f, base, titles, plugins } = chartContext(payload, target);
+export function changesChart(payload: ChartPayload, target: Target, credit?: Credit): ChartConfiguration {
+  const { t, f, base, titles, plugins } = chartContext(payload, target, 'changes', credit);
   const rows = payload.changes;
   return {
     type: 'bar',
     data: {
-      labels: rows.map((c) => f.dateShort(c.to)),
+      labels: dateLabels(
+        rows.map((c) => c.to),
+        f,
+      ),
       datasets: [{ label: t('chart.changes.perDay'), data: rows.map((c) => c.perDay), backgroundColor: '#595959', maxBarThickness: 56, dt: { kind: 'bar' } } as never],
     },
     options: {

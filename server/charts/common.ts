@@ -5,8 +5,8 @@
 import type { Plugin, TooltipItem, ChartType } from 'chart.js';
 
 export type Item = TooltipItem<ChartType>;
-import { formatters, translator } from '../i18n/format';
-import type { ChartPayload, ReportedPoint } from './types';
+import { formatters, translator, type Formatters } from '../i18n/format';
+import type { ChartId, ChartPayload, ReportedPoint } from './types';
 import { SCENARIO_COLOUR } from './palette';
 
 /** What a dataset stands for; read by tooltips, the legend filter and the plugins below. */
@@ -122,8 +122,37 @@ export const scenarioLabels: Plugin = {
 
 export type Target = 'browser' | 'png';
 
-/** Translation, formatting and the options every chart shares (PNG: fixed size, title and subtitle drawn). */
-export function chartContext(payload: ChartPayload, target: Target) {
+/** Who compiled a PNG and when: the source line under it names them ("compiled by … on …"). */
+export interface Credit {
+  /** The instance's name from the configuration. */
+  by: string;
+  /** The production date, YYYY-MM-DD. */
+  date: string;
+}
+
+const SOURCE_LINE_HEIGHT = 22;
+
+/**
+ * Writes the source line under a PNG ("Source: OCHA, WFP; compiled by … on 6 December 2024."): a chart pasted into a
+ * situation report must say where its numbers come from. Its text is in `options.plugins.dtSource.text`.
+ */
+export const sourceLine: Plugin = {
+  id: 'dtSource',
+  afterDraw(chart, _args, options: { text?: string }) {
+    if (!options.text) return;
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.font = '12px DejaVu Sans, Liberation Sans, Arial, sans-serif';
+    ctx.fillStyle = '#404040';
+    ctx.textBaseline = 'bottom';
+    ctx.textAlign = 'left';
+    ctx.fillText(options.text, 8, height - 5, width - 16);
+    ctx.restore();
+  },
+};
+
+/** Translation, formatting and the options every chart shares (PNG: fixed size, title, subtitle and source line drawn). */
+export function chartContext(payload: ChartPayload, target: Target, id: ChartId, credit?: Credit) {
   const t = translator(payload.messages);
   const f = formatters(payload.locale);
   const png = target === 'png';
@@ -133,14 +162,83 @@ export function chartContext(payload: ChartPayload, target: Target) {
     animation: false as const,
     devicePixelRatio: png ? 1 : undefined,
     locale: payload.locale,
+    layout: { padding: { bottom: png && credit ? SOURCE_LINE_HEIGHT : 0 } },
   };
+  const organisations = payload.sources[id];
+  const source =
+    png && credit ? t('chart.sourceLine', { organisations: organisations.length ? organisations.join(', ') : '–', app: credit.by, date: f.dateWords(credit.date) }) : '';
   const titles = (name: string) => ({
     title: { display: png, text: `${payload.title}: ${name}`, font: { size: 16, weight: 'bold' as const }, color: '#1a1a1a', padding: { top: 4, bottom: 2 } },
-    subtitle: { display: png, text: payload.subtitle, color: '#404040', padding: { bottom: 8 } },
+    subtitle: { display: png, text: payload.subtitles[id], color: '#404040', padding: { bottom: 8 } },
+    dtSource: { text: source },
   });
-  return { t, f, base, titles, plugins: [background] };
+  return { t, f, base, titles, plugins: [background, sourceLine] };
 }
 export type ChartContext = ReturnType<typeof chartContext>;
+
+/**
+ * Date-axis labels: short dates, with the year on the first label and wherever the year changes ("28 Nov 2024",
+ * "30 Nov", …, "1 Jan 2025"), so a chart pasted alone still says which year it shows.
+ */
+export function dateLabels(isos: string[], f: Pick<Formatters, 'dateShort' | 'dateShortYear'>): string[] {
+  return isos.map((iso, i) => (i === 0 || iso.slice(0, 4) !== isos[i - 1].slice(0, 4) ? f.dateShortYear(iso) : f.dateShort(iso)));
+}
+
+/**
+ * Options for a time axis whose labels follow `dateLabels`. Chart.js formats every candidate tick before it skips
+ * those that would overlap, so the year is written once more on the ticks that are finally shown (afterFit).
+ */
+export function yearAwareTimeTicks(f: Pick<Formatters, 'dateShort' | 'dateShortYear'>) {
+  const isoOf = (ticks: { value: number }[]) => ticks.map((tk) => toIso(Number(tk.value)));
+  return {
+    ticks: {
+      maxRotation: 0,
+      autoSkipPadding: 16,
+      callback: (_v: unknown, i: number, ticks: { value: number }[]) => dateLabels(isoOf(ticks), f)[i],
+    },
+    afterFit: (scale: { ticks: { value: number; label?: unknown }[] }) => {
+      const labels = dateLabels(isoOf(scale.ticks), f);
+      scale.ticks.forEach((tk, i) => (tk.label = labels[i]));
+    },
+  };
+}
+
+/** A line cut by the top of the value axis, with the label that says how high it goes. */
+export interface AboveTop {
+  label: string;
+  /** For a narrow chart (a phone): the same without the explanation. */
+  short: string;
+  colour: string;
+}
+
+/**
+ * Writes, at the top edge of the plot, one line per series that runs above the value axis (a scenario line, the
+ * high end of the range), so a reader knows it goes higher than the chart shows. Text in `options.plugins.dtAboveTop.labels`.
+ */
+export const aboveTopLabels: Plugin = {
+  id: 'dtAboveTop',
+  afterDatasetsDraw(chart, _args, options: { labels?: AboveTop[] }) {
+    const labels = options.labels ?? [];
+    if (!labels.length) return;
+    const { ctx, chartArea } = chart;
+    ctx.save();
+    ctx.font = 'bold 12px DejaVu Sans, Liberation Sans, Arial, sans-serif';
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'right';
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = '#ffffff';
+    const room = Math.max(40, chartArea.right - chartArea.left - 12);
+    // Below the "projection →" label, which sits on the first line of the plot.
+    labels.forEach((l, i) => {
+      const y = chartArea.top + 22 + i * 16;
+      const text = ctx.measureText(l.label).width <= room ? l.label : l.short;
+      ctx.strokeText(text, chartArea.right - 6, y, room);
+      ctx.fillStyle = l.colour;
+      ctx.fillText(text, chartArea.right - 6, y, room);
+    });
+    ctx.restore();
+  },
+};
 
 /** A round axis maximum at or above v: 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × a power of ten. */
 export function niceCeil(v: number): number {

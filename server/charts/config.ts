@@ -8,18 +8,19 @@
 import type { ChartConfiguration, Chart, ChartType } from 'chart.js';
 import type { Params } from '../i18n/format';
 import type { ChartId, ChartPayload } from './types';
-import type { Target } from './common';
+import type { Credit, Target } from './common';
 import { locationsChart } from './locations-chart';
 import { changesChart } from './changes-chart';
 import { seriesChart } from './series-chart';
 
-export { toMs, toIso, niceCeil, type Target } from './common';
-export { seriesTop, curvesClipped } from './series-chart';
+export { toMs, toIso, niceCeil, dateLabels, type Target, type Credit } from './common';
+export { seriesTop, seriesAxisMax, curvesClipped, AXIS_HEADROOM } from './series-chart';
 
-export function chartConfig(id: ChartId, payload: ChartPayload, target: Target): ChartConfiguration {
-  if (id === 'locations') return locationsChart(payload, target);
-  if (id === 'changes') return changesChart(payload, target);
-  return seriesChart(payload, target);
+/** `credit` (PNG only): who compiled the chart and when, for the source line under it. */
+export function chartConfig(id: ChartId, payload: ChartPayload, target: Target, credit?: Credit): ChartConfiguration {
+  if (id === 'locations') return locationsChart(payload, target, credit);
+  if (id === 'changes') return changesChart(payload, target, credit);
+  return seriesChart(payload, target, credit);
 }
 
 export type { Chart, ChartType, Params };

@@ -1,11 +1,11 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { ChartPayload } from './types';
 import { ROLE_COLOURS } from './palette';
-import { chartContext, type Item, type Target } from './common';
+import { chartContext, type Credit, type Item, type Target } from './common';
 
 /** Horizontal bars: the latest figure of each child location, one bar per location role. */
-export function locationsChart(payload: ChartPayload, target: Target): ChartConfiguration {
-  const { t, f, base, titles, plugins } = chartContext(payload, target);
+export function locationsChart(payload: ChartPayload, target: Target, credit?: Credit): ChartConfiguration {
+  const { t, f, base, titles, plugins } = chartContext(payload, target, 'locations', credit);
   const rows = payload.locations;
   const roles = (['origin', 'destination', 'unknown'] as const).filter((r) => rows.some((l) => l[r] != null));
   return {
@@ -25,7 +25,7 @@ export function locationsChart(payload: ChartPayload, target: Target): ChartConf
       ...base,
       indexAxis: 'y',
       scales: {
-        x: { beginAtZero: true, ticks: { callback: (v) => f.compact(Number(v)) }, title: { display: true, text: t('chart.axis.people') } },
+        x: { beginAtZero: true, grace: '5%', ticks: { callback: (v) => f.compact(Number(v)) }, title: { display: true, text: t('chart.axis.people') } },
         y: { ticks: { autoSkip: false } },
       },
       plugins: {

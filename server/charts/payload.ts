@@ -6,12 +6,17 @@ import type { Location } from '../locations/locations.repository';
 import type { I18n } from '../i18n/i18n';
 import type { ChartPayload } from './types';
 
+export interface BarValue {
+  value: number;
+  date: string;
+  organisation: string;
+}
 export interface LocationBar {
   code: string;
   name: string;
-  origin: { value: number; date: string } | null;
-  destination: { value: number; date: string } | null;
-  unknown: { value: number; date: string } | null;
+  origin: BarValue | null;
+  destination: BarValue | null;
+  unknown: BarValue | null;
 }
 
 export interface PayloadInput {
@@ -25,6 +30,11 @@ export interface PayloadInput {
   i18n: I18n;
 }
 
+const rank = (order: string[], name: string) => {
+  const i = order.indexOf(name);
+  return i < 0 ? order.length : i;
+};
+
 /** Whole people, rounded half away from zero like Intl.NumberFormat: projections carry fractions nobody can see on a chart. */
 const whole = (x: number) => Math.sign(x) * Math.round(Math.abs(x));
 
@@ -33,15 +43,42 @@ export function chartPayload(x: PayloadInput): ChartPayload {
   const { analysis: a, i18n } = x;
   const range = a.projections.range;
   const lastDate = a.series.points.at(-1)?.date;
+  const category = i18n.label('category', a.input.category);
+  const barValues = x.bars.flatMap((b) => [b.origin, b.destination, b.unknown].filter((v): v is BarValue => v != null));
+  const barDates = barValues.map((v) => v.date).sort();
+  // Sources in the page's colour order: the organisations whose numbers a chart actually draws.
+  const ordered = (names: Iterable<string>) => [...new Set(names)].sort((p, q) => rank(x.organisations, p) - rank(x.organisations, q) || p.localeCompare(q));
+  const recommendedOrAll = (sources: { organisation: string; role: string }[]) => {
+    const rec = sources.filter((s) => s.role === 'recommended');
+    return (rec.length ? rec : sources).map((s) => s.organisation);
+  };
+  const quoted = a.projections.scenarios.flatMap((s) => (s.value !== undefined && s.organisation !== undefined ? [s.organisation] : []));
   return {
     locale: i18n.locale,
     messages: i18n.subset(['chart.', 'quantifier.']),
     title: x.title,
-    subtitle: i18n.t('chart.subtitle', {
-      location: x.location.name,
-      category: i18n.label('category', a.input.category),
-      date: lastDate ? i18n.dateWords(lastDate) : '–',
-    }),
+    subtitles: {
+      series: i18n.t('chart.subtitle', { location: x.location.name, category, date: lastDate ? i18n.dateWords(lastDate) : '–' }),
+      locations: barDates.length
+        ? i18n.t(barDates[0] === barDates.at(-1) ? 'chart.subtitleLocations.oneDate' : 'chart.subtitleLocations', {
+            location: x.location.name,
+            category,
+            from: i18n.dateWords(barDates[0]),
+            to: i18n.dateWords(barDates.at(-1)!),
+          })
+        : i18n.t('chart.subtitleLocations.none', { location: x.location.name, category }),
+      changes: i18n.t('chart.subtitleChanges', { location: x.location.name, category, date: lastDate ? i18n.dateWords(lastDate) : '–' }),
+    },
+    sources: {
+      series: ordered([
+        ...x.figures.map((f) => f.organisation),
+        ...a.series.points.flatMap((p) => recommendedOrAll(p.sources)),
+        ...a.series.band.flatMap((b) => b.sources.map((s) => s.organisation)),
+        ...quoted,
+      ]),
+      locations: ordered(barValues.map((v) => v.organisation)),
+      changes: ordered(a.series.points.flatMap((p) => recommendedOrAll(p.sources))),
+    },
     organisations: x.organisations,
     series: {
       reported: x.figures.map((f) => ({

@@ -1,15 +1,33 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { ChartPayload } from './types';
 import { PROJECTION_COLOUR, HIGH_COLOUR, SCENARIO_COLOUR, SERIES_COLOUR, organisationStyle, withAlpha } from './palette';
-import { chartContext, meta, niceCeil, projectionZone, scenarioLabels, toIso, toMs, wrap, type Item, type Kind, type Meta, type Pt, type Target } from './common';
+import {
+  aboveTopLabels,
+  chartContext,
+  meta,
+  niceCeil,
+  projectionZone,
+  scenarioLabels,
+  toIso,
+  toMs,
+  wrap,
+  yearAwareTimeTicks,
+  type AboveTop,
+  type Credit,
+  type Item,
+  type Kind,
+  type Meta,
+  type Pt,
+  type Target,
+} from './common';
 
 /**
  * The main chart: reported points by source, the reconciled line, the triangulation band, the published
  * projection (central and 80% range), the scenario curves and quoted scenario lines beside it, and "what we
  * said then": the central each past report gave for the horizon, at the date it was for.
  */
-export function seriesChart(payload: ChartPayload, target: Target): ChartConfiguration {
-  const { t, f, base, titles, plugins } = chartContext(payload, target);
+export function seriesChart(payload: ChartPayload, target: Target, credit?: Credit): ChartConfiguration {
+  const { t, f, base, titles, plugins } = chartContext(payload, target, 'series', credit);
   const quantified = (q: string, v: string) => t(`chart.quantified.${q}`, { value: v });
   const s = payload.series;
   const datasets: Record<string, unknown>[] = [];
@@ -213,7 +231,21 @@ export function seriesChart(payload: ChartPayload, target: Target): ChartConfigu
     return `${item.dataset.label}: ${f.number(raw.y)}`;
   };
 
-  const yMax = seriesTop(payload);
+  const yMax = seriesAxisMax(payload);
+  // Lines cut by the top of the axis say how high they go, at the top edge, so a reader knows the chart stops short.
+  const above: AboveTop[] = [];
+  const highest = projection?.points.reduce((m, p) => (p.high > m.high ? p : m), projection.points[0]);
+  if (yMax != null && highest && highest.high > yMax)
+    above.push({
+      label: t('chart.rangeAboveTop', { value: f.compactLong(highest.high), date: f.dateWords(highest.date) }),
+      short: t('chart.rangeAboveTopShort', { value: f.compactLong(highest.high) }),
+      colour: PROJECTION_COLOUR,
+    });
+  for (const d of datasets) {
+    const m = meta(d);
+    if (yMax != null && m.kind === 'scenario' && m.value != null && m.value > yMax)
+      above.push({ label: t('chart.aboveTop', { label: String(d.label) }), short: t('chart.aboveTopShort', { label: String(d.label) }), colour: SCENARIO_COLOUR });
+  }
   const zoneFrom = projection?.points[0]?.date ?? null;
   return {
     type: 'line',
@@ -229,18 +261,19 @@ export function seriesChart(payload: ChartPayload, target: Target): ChartConfigu
           min: xMin,
           max: xMax,
           time: { unit: 'day', tooltipFormat: undefined },
-          ticks: { maxRotation: 0, autoSkipPadding: 16, callback: (v) => f.dateShort(toIso(Number(v))) },
+          ...yearAwareTimeTicks(f),
           title: { display: true, text: t('chart.axis.date') },
         },
         y: {
           beginAtZero: true,
-          max: yMax > 0 ? niceCeil(yMax * 1.05) : undefined,
+          max: yMax,
           ticks: { callback: (v) => f.compact(Number(v)) },
           title: { display: true, text: t('chart.axis.people') },
         },
       },
       plugins: {
         ...titles(t('chart.series.name')),
+        dtAboveTop: { labels: above },
         legend: { position: 'bottom', labels: { usePointStyle: true, filter: (item, data) => !meta(data.datasets[item.datasetIndex!]).helper } },
         tooltip: {
           filter: (item) => !meta(item.dataset).helper,
@@ -259,30 +292,46 @@ export function seriesChart(payload: ChartPayload, target: Target): ChartConfigu
         },
       },
     },
-    plugins: [...plugins, projectionZone(zoneFrom ? toMs(zoneFrom) : null, t('chart.series.projectionZone')), scenarioLabels],
+    plugins: [...plugins, projectionZone(zoneFrom ? toMs(zoneFrom) : null, t('chart.series.projectionZone')), scenarioLabels, aboveTopLabels],
   } as ChartConfiguration;
 }
 
 /**
- * The top of the main chart's value axis: data, bands, the published range, past projections and quoted
- * scenarios. The scenario curves are left out on purpose: exponential growth can run to many times the data
- * and would flatten everything else; they are cut at the top, and the scenario table has them in full.
+ * How far above the reports and the central projection the high end of the range or a quoted scenario may reach
+ * and still set the top of the value axis. Higher, they are cut at the top edge with a label saying how high they
+ * go: a range or a scenario several times the reports would flatten the reports into the floor of the chart.
+ */
+export const AXIS_HEADROOM = 1.5;
+
+/**
+ * The top of the main chart's data: the reports (a published range's high end too), the reconciled series, the band,
+ * the central projection and past projections; then the range's high end and quoted scenarios where they stay within
+ * AXIS_HEADROOM of that. Scenario curves never set it (exponential growth runs off any chart; the table has them).
  */
 export function seriesTop(payload: ChartPayload): number {
   const s = payload.series;
-  return Math.max(
+  const core = Math.max(
     0,
     ...s.reported.map((p) => p.valueHigh ?? p.value),
     ...s.reconciled.map((p) => p.value),
     ...s.band.map((b) => b.high),
-    ...(s.projection?.points.map((p) => p.high) ?? []),
+    ...(s.projection?.points.map((p) => p.central) ?? []),
     ...s.past.map((p) => Math.max(p.central, p.actual)),
-    ...s.scenarios.map((x) => x.value),
   );
+  // The range is one shape: all of it sets the axis, or it is cut and labelled; never cut at some arbitrary day.
+  const rangeHigh = Math.max(0, ...(s.projection?.points.map((p) => p.high) ?? []));
+  const near = [rangeHigh, ...s.scenarios.map((x) => x.value)].filter((v) => v <= core * AXIS_HEADROOM);
+  return Math.max(core, ...near);
+}
+
+/** The value axis maximum: a round number 5% above seriesTop (undefined without data: Chart.js chooses). */
+export function seriesAxisMax(payload: ChartPayload): number | undefined {
+  const top = seriesTop(payload);
+  return top > 0 ? niceCeil(top * 1.05) : undefined;
 }
 
 /** True when a scenario curve runs above the chart's top (the caption then says so). */
 export function curvesClipped(payload: ChartPayload): boolean {
-  const top = niceCeil(seriesTop(payload) * 1.05);
-  return payload.series.curves.some((c) => c.points.some((p) => p.value > top));
+  const top = seriesAxisMax(payload);
+  return top != null && payload.series.curves.some((c) => c.points.some((p) => p.value > top));
 }

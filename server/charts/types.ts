@@ -27,8 +27,10 @@ export interface ChartPayload {
   messages: Messages;
   /** Heading drawn on PNGs (the page has its own HTML heading). */
   title: string;
-  /** Subtitle on PNGs: where the numbers come from and as of when. */
-  subtitle: string;
+  /** Subtitle of each chart on PNGs: what that chart shows and as of when (the page has its own captions). */
+  subtitles: Record<ChartId, string>;
+  /** Organisations behind the numbers each chart plots, for the source line under a PNG. */
+  sources: Record<ChartId, string[]>;
   /** Organisation short names in colour order, so a source keeps its colour across charts and pages. */
   organisations: string[];
   series: {

@@ -284,6 +284,10 @@ export interface SummaryExportRow {
   latestQuantifier: string | null;
   latestDate: string | null;
   change7d: number | null;
+  /** The sitrep box's change: between two real reports about a week apart (changeBetweenReports), and their dates. */
+  changeBetweenReports: number | null;
+  changeFromDate: string | null;
+  changeToDate: string | null;
   projectedLow: number | null;
   projectedCentral: number | null;
   projectedHigh: number | null;
@@ -316,8 +320,31 @@ export function summaryColumns(opts: TagOptions = {}): Column<SummaryExportRow>[
       key: 'change7d',
       header: 'change7d',
       hxl: `${pop}+change_7d`,
-      description: 'Change over the 7 days to the latest value, in people: y(t) − y(t − 7 days), the earlier value interpolated between reports.',
+      description:
+        "Change over the 7 days to the latest value, in people, interpolated: y(t) − y(t − 7 days), the value 7 days earlier read off the straight line between the reports around that day. Not the sitrep box's change: that is changeBetweenReports.",
       value: (r) => r.change7d,
+    },
+    {
+      key: 'changeBetweenReports',
+      header: 'changeBetweenReports',
+      hxl: `${pop}+change_reports`,
+      description:
+        'The change the sitrep box states, in people: latest value minus the value of the latest report at least 7 days earlier (the first report when none is that old). Both ends are reported values; changeFromDate and changeToDate say which.',
+      value: (r) => r.changeBetweenReports,
+    },
+    {
+      key: 'changeFromDate',
+      header: 'changeFromDate',
+      hxl: '#date+change+start',
+      description: 'Date of the earlier report of changeBetweenReports (YYYY-MM-DD).',
+      value: (r) => r.changeFromDate,
+    },
+    {
+      key: 'changeToDate',
+      header: 'changeToDate',
+      hxl: '#date+change+end',
+      description: 'Date of the later report of changeBetweenReports, the latest value (YYYY-MM-DD).',
+      value: (r) => r.changeToDate,
     },
     {
       key: 'projectedLow',
@@ -386,6 +413,7 @@ export interface ReadableText {
  */
 export function readableSummaryColumns(x: ReadableText): Column<SummaryExportRow>[] {
   const people = (n: number | null) => (n == null ? null : x.people(n));
+  const updown = (n: number) => x.t(n < 0 ? 'csvReadable.down' : n > 0 ? 'csvReadable.up' : 'csvReadable.unchanged', { value: x.people(Math.abs(n)) });
   const col = (key: string, value: (r: SummaryExportRow) => CellValue): Column<SummaryExportRow> => ({
     key,
     header: x.t(`csvReadable.${key}`),
@@ -400,9 +428,12 @@ export function readableSummaryColumns(x: ReadableText): Column<SummaryExportRow
     ),
     col('asOf', (r) => r.latestDate),
     // Words, not a sign: a cell starting with + or - would be taken for a formula and neutralised.
-    col('change7d', (r) =>
-      r.change7d == null ? null : x.t(r.change7d < 0 ? 'csvReadable.down' : r.change7d > 0 ? 'csvReadable.up' : 'csvReadable.unchanged', { value: x.people(Math.abs(r.change7d)) }),
+    col('changeBetweenReports', (r) =>
+      r.changeBetweenReports == null || !r.changeFromDate || !r.changeToDate
+        ? null
+        : x.t('csvReadable.betweenReports', { change: updown(r.changeBetweenReports), from: r.changeFromDate, to: r.changeToDate }),
     ),
+    col('change7d', (r) => (r.change7d == null ? null : updown(r.change7d))),
     col('rangeLow', (r) => people(r.projectedLow)),
     col('central', (r) => people(r.projectedCentral)),
     col('rangeHigh', (r) => people(r.projectedHigh)),

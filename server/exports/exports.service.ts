@@ -8,6 +8,7 @@ import { figuresRepository } from '../figures/figures.repository';
 import { locationsRepository } from '../locations/locations.repository';
 import { organisationsRepository } from '../organisations/organisations.repository';
 import type { AnalysisService } from '../analysis/analysis.service';
+import { changeBetweenReports } from '../statistics';
 import {
   csvChunks,
   csvStream,
@@ -131,6 +132,7 @@ export class ExportsService {
         const { analysis: a } = await analysis.analyse(slug, { location: c.location_code, category, horizon: req.horizon });
         const last = a.series.points.at(-1);
         const end = a.projections.range.points?.at(-1);
+        const between = changeBetweenReports(a.series.points);
         yield {
           location: c.location_code,
           locationName: locations.get(c.location_code)?.name ?? null,
@@ -139,6 +141,9 @@ export class ExportsService {
           latestQuantifier: last && !last.derived ? last.quantifier : null,
           latestDate: last?.date ?? null,
           change7d: a.trend.sevenDayRate.value == null ? null : Math.round(a.trend.sevenDayRate.value * 7),
+          changeBetweenReports: between ? Math.round(between.change) : null,
+          changeFromDate: between?.from.date ?? null,
+          changeToDate: between?.to.date ?? null,
           projectedLow: end ? Math.round(end.low) : null,
           projectedCentral: end ? Math.round(end.central) : null,
           projectedHigh: end ? Math.round(end.high) : null,

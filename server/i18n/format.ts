@@ -54,6 +54,8 @@ export interface Formatters {
   dateWords(iso: string | null | undefined): string;
   /** A short date in words for axes and narrow cells, e.g. 6 Dec. */
   dateShort(iso: string | null | undefined): string;
+  /** The short date with its year, for the first tick of a date axis and each change of year, e.g. 28 Nov 2024. */
+  dateShortYear(iso: string | null | undefined): string;
   /** A timestamp (ISO with time) in words, UTC. */
   dateTimeWords(iso: string | null | undefined): string;
 }
@@ -68,6 +70,7 @@ export function formatters(locale: string): Formatters {
   };
   const long = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   const short = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const shortYear = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
   const stamp = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
   const dash = '–';
   return {
@@ -79,6 +82,7 @@ export function formatters(locale: string): Formatters {
     percent: (x, max = 0) => (x == null || !Number.isFinite(x) ? dash : nf({ style: 'percent', maximumFractionDigits: max }).format(x)),
     dateWords: (iso) => (iso ? long.format(utcDate(iso)) : dash),
     dateShort: (iso) => (iso ? short.format(utcDate(iso)) : dash),
+    dateShortYear: (iso) => (iso ? shortYear.format(utcDate(iso)) : dash),
     dateTimeWords: (iso) => (iso ? stamp.format(new Date(iso)) : dash),
   };
 }

@@ -20,6 +20,9 @@ const size = (dim: 'width' | 'height') => {
     .max(l.max, `must be between ${l.min} and ${l.max} pixels`)
     .default(l.default);
 };
+/** The name the source line credits: the configured instance name, else the application's name. */
+export const instanceName = (d: Pick<PageDeps, 'config' | 'i18n'>) => d.config.INSTANCE_NAME ?? d.i18n.t('app.name');
+
 const pngQuery = viewQuerySchema.extend({ width: size('width'), height: size('height') });
 
 /**
@@ -39,11 +42,13 @@ export function chartRoutes(d: PageDeps): Router {
     const { width, height, ...q } = parsed.data;
     const slug = String(req.params.slug);
     const situation = await d.analysis.situation(slug);
-    const key = JSON.stringify([slug, situation.updatedAt, chart, width, height, q.location ?? null, q.category ?? null, q.horizon ?? null]);
+    // The source line names the production date, so a PNG made yesterday is made again today.
+    const today = new Date().toISOString().slice(0, 10);
+    const key = JSON.stringify([slug, situation.updatedAt, today, chart, width, height, q.location ?? null, q.category ?? null, q.horizon ?? null]);
     let hit = cache.get(key);
     if (!hit) {
       const v = await d.views.load(slug, q, d.i18n);
-      const png = renderer().renderChartPng(chart as ChartId, v.payload, width, height);
+      const png = renderer().renderChartPng(chart as ChartId, v.payload, width, height, { by: instanceName(d), date: today });
       hit = { png, etag: `"${createHash('sha256').update(png).digest('base64url').slice(0, 27)}"` };
       if (cache.size >= 64) cache.delete(cache.keys().next().value!);
       cache.set(key, hit);

@@ -1,9 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import { notFound } from '../errors';
-import { parseViewQuery, type SituationView, type ViewQuery } from './situation.data';
+import { parsePageQuery, parseViewQuery, type HorizonField, type SituationView, type ViewQuery } from './situation.data';
+import type { FieldError } from '../errors';
 import { keyMessages, sitrepBox } from './sitrep';
 import { viewQueryString } from './situations.routes';
 import type { PageDeps } from './deps';
+import { instanceName } from './charts.routes';
 import type { I18n } from '../i18n/i18n';
 
 /** Rows of the key-figures table: the latest reports, newest first (the full list is one link away). */
@@ -17,20 +19,22 @@ const KEY_FIGURES = 5;
 export function sitrepPages(d: PageDeps): Router {
   const r = Router();
 
-  const view = async (req: Request): Promise<{ v: SituationView; q: ViewQuery }> => {
+  // The page keeps a bad horizon as a field error (parsePageQuery); the plain text has no field, so it answers 400.
+  const view = async (req: Request, lenient: boolean): Promise<{ v: SituationView; q: ViewQuery; errors: FieldError[]; horizon: HorizonField | null }> => {
     const slug = String(req.params.slug);
-    const q = parseViewQuery(req.query);
+    const parsed = lenient ? parsePageQuery(req.query) : { q: parseViewQuery(req.query), errors: [], horizon: null };
+    const q = parsed.q;
     if (req.params.code !== undefined) {
       const situation = await d.situations.get(slug);
       const loc = await d.locations.get(String(req.params.code));
       if (!loc || loc.country !== situation.country) throw notFound(`Location ${String(req.params.code)} in ${situation.title}`);
       q.location = loc.code;
     }
-    return { v: await d.views.load(slug, q, d.i18n), q };
+    return { v: await d.views.load(slug, q, d.i18n), q, errors: parsed.errors, horizon: parsed.horizon };
   };
 
   const page = async (req: Request, res: Response) => {
-    const { v, q } = await view(req);
+    const { v, q, errors, horizon } = await view(req, true);
     const i18n = res.locals.i18n as I18n;
     const scope = { situation: v.situation, location: v.location, category: v.category, analysis: v.analysis };
     const box = sitrepBox(scope, i18n);
@@ -38,7 +42,12 @@ export function sitrepPages(d: PageDeps): Router {
     const chartQuery = viewQueryString({ ...q, location: v.location.code, category: v.category, horizon: v.analysis.input.horizonDays }, { width: 1100, height: 560 });
     const keyFigures = [...v.reported].sort((a, b) => b.periodEnd.localeCompare(a.periodEnd) || b.id - a.id).slice(0, KEY_FIGURES);
     const here = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
-    res.render('situations/sitrep', {
+    res.status(horizon ? 400 : 200).render('situations/sitrep', {
+      errors,
+      horizon,
+      formAction: req.path,
+      // The form keeps what the address chose besides the horizon (the location page's sitrep has its place in the path).
+      hidden: { location: req.params.code === undefined ? q.location : undefined, category: q.category },
       title: `${i18n.t('sitrep.title')} · ${v.situation.title}`,
       v,
       box,
@@ -53,7 +62,7 @@ export function sitrepPages(d: PageDeps): Router {
   };
 
   const text = async (req: Request, res: Response) => {
-    const { v } = await view(req);
+    const { v } = await view(req, false);
     const i18n = res.locals.i18n as I18n;
     const scope = { situation: v.situation, location: v.location, category: v.category, analysis: v.analysis };
     const box = sitrepBox(scope, i18n);
@@ -62,7 +71,7 @@ export function sitrepPages(d: PageDeps): Router {
       '',
       ...keyMessages(scope, i18n),
       '',
-      i18n.t('sitrep.sourceLine', { organisations: box.organisations.join(', ') || '–', app: i18n.t('app.name'), date: i18n.dateWords(new Date().toISOString()) }),
+      i18n.t('sitrep.sourceLine', { organisations: box.organisations.join(', ') || '–', app: instanceName(d), date: i18n.dateWords(new Date().toISOString()) }),
       `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl.replace(/\.txt(?=\?|$)/, '')}`,
     ];
     res

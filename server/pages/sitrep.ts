@@ -1,6 +1,6 @@
 import type { I18n } from '../i18n/i18n';
 import { reasonText } from '../i18n/reason';
-import type { AnalyseResult } from '../statistics';
+import { changeBetweenReports, type AnalyseResult } from '../statistics';
 import type { Situation } from '../situations/situation';
 import type { Location } from '../locations/locations.repository';
 import type { Category } from '../figures/figure';
@@ -37,9 +37,6 @@ interface Scope {
   analysis: AnalyseResult;
 }
 
-const DAY = 86_400_000;
-const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY);
-const shift = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 const unique = (xs: string[]) => [...new Set(xs)];
 
 /**
@@ -83,15 +80,13 @@ export function sitrepBox(x: Scope, i18n: I18n): SitrepBox {
   const orgs = lastOrgs.length ? lastOrgs : unique(last.sources.map((s) => s.organisation));
   const latestSource = i18n.t('sitrep.source', { organisations: orgs.join(', ') || i18n.t('sitrep.derived'), date: i18n.dateWords(last.date) });
 
-  // The change between two real reports about a week apart: the latest report at least 7 days before the last one,
-  // else the first report; the sentence names both dates and the days between, never an interpolated day.
+  // The change between two real reports about a week apart (changeBetweenReports, also the summary CSV's
+  // changeBetweenReports column): the sentence names both dates and the days between, never an interpolated day.
   let change: string | null = null;
   let refOrgs: string[] = [];
-  if (points.length >= 2) {
-    const target = shift(last.date, -7);
-    const ref = [...points].reverse().find((p) => p.date <= target) ?? points[0];
-    const delta = last.value - ref.value;
-    const days = daysBetween(ref.date, last.date);
+  const between = changeBetweenReports(points);
+  if (between) {
+    const { from: ref, change: delta, days } = between;
     refOrgs = unique(ref.sources.map((s) => s.organisation));
     const sources = unique([...orgs, ...refOrgs]).join(', ');
     const params = { value: i18n.people(Math.abs(delta)), from: i18n.dateWords(ref.date), to: i18n.dateWords(last.date), count: days, sources };

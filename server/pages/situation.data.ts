@@ -5,7 +5,8 @@ import type { FigureRecord } from '../figures/figures.repository';
 import type { FiguresService } from '../figures/figures.service';
 import type { Location } from '../locations/locations.repository';
 import type { LocationsService } from '../locations/locations.service';
-import { locationCode, parseOrThrow } from '../validation';
+import { locationCode, parseOrThrow, toFieldErrors } from '../validation';
+import { validationFailed, type FieldError } from '../errors';
 import { chartPayload, scenarioLabel, type LocationBar } from '../charts/payload';
 import type { ChartPayload } from '../charts/types';
 import type { I18n } from '../i18n/i18n';
@@ -31,6 +32,29 @@ export const PAGE_HORIZON_DAYS = 7;
 
 export type ViewQuery = z.output<typeof viewQuerySchema>;
 export const parseViewQuery = (q: unknown) => parseOrThrow(viewQuerySchema, q);
+
+/** The horizon field of a page: what to show in it, and its error when the value asked for could not be used. */
+export interface HorizonField {
+  value: string;
+  error: string | null;
+}
+
+/**
+ * The query of a page with a horizon field (situation, location, sitrep). A horizon that cannot be used does not
+ * replace the page with an error page: the page is drawn at the default horizon, with the error beside the field and
+ * in the error summary (status 400). Any other bad value is still the 400 error page.
+ */
+export function parsePageQuery(query: unknown): { q: ViewQuery; errors: FieldError[]; horizon: HorizonField | null } {
+  const raw = (query ?? {}) as Record<string, unknown>;
+  const r = viewQuerySchema.safeParse(raw);
+  if (r.success) return { q: r.data, errors: [], horizon: null };
+  const errors = toFieldErrors(r.error);
+  if (errors.some((e) => e.path !== 'horizon')) throw validationFailed(errors);
+  const { horizon, ...rest } = raw;
+  // Shown back as typed (a repeated parameter as its first value), cut short: the field is four characters wide.
+  const typed = String(Array.isArray(horizon) ? horizon[0] : (horizon ?? '')).slice(0, 40);
+  return { q: parseViewQuery(rest), errors, horizon: { value: typed, error: errors[0].message } };
+}
 
 export interface Headline {
   latest: { date: string; value: number; quantifier: string } | null;
@@ -80,7 +104,7 @@ export function latestByChild(children: Location[], figures: FigureRecord[]): Lo
     const bar: LocationBar = { code: l.code, name: l.name, origin: null, destination: null, unknown: null };
     const best: Partial<Record<'origin' | 'destination' | 'unknown', FigureRecord>> = {};
     for (const f of byLocation.get(l.code) ?? []) if (!best[f.locationRole] || better(f, best[f.locationRole]!)) best[f.locationRole] = f;
-    for (const r of ['origin', 'destination', 'unknown'] as const) if (best[r]) bar[r] = { value: best[r]!.value, date: best[r]!.periodEnd };
+    for (const r of ['origin', 'destination', 'unknown'] as const) if (best[r]) bar[r] = { value: best[r]!.value, date: best[r]!.periodEnd, organisation: best[r]!.organisation };
     if (bar.origin || bar.destination || bar.unknown) bars.push(bar);
   }
   return bars;

@@ -5,7 +5,7 @@ import { jsonForScript } from '../charts/payload';
 import { curvesClipped } from '../charts/config';
 import { CHART_IDS } from '../charts/types';
 import { EXPORT_NAMES } from '../exports/exports.service';
-import { analysisPage, headline, PAGE_HORIZON_DAYS, parseViewQuery, type SituationView, type SituationViews, type ViewQuery } from './situation.data';
+import { analysisPage, headline, PAGE_HORIZON_DAYS, parsePageQuery, type HorizonField, type SituationView, type SituationViews, type ViewQuery } from './situation.data';
 import { cacheableForAnyone, etagOf, PageCache, renderShared, sendCachedPage } from './page-cache';
 import type { PageDeps } from './deps';
 import { sitrepBox } from './sitrep';
@@ -34,18 +34,27 @@ const analysisLocals = (v: SituationView, q: ViewQuery, i18n: I18n) => ({
   categories: CATEGORIES,
 });
 
-/** The analysis part of a page (rendered once per view and options: SituationViews.analysisPart). */
-function renderAnalysis(views: SituationViews, res: Response, v: SituationView, q: ViewQuery, opts: { controlsAction: string; showLocationSelect: boolean }): Promise<string> {
-  return views.analysisPart(
-    v,
-    JSON.stringify([opts, q]),
-    () =>
-      new Promise<string>((resolve, reject) =>
-        res.app.render('situations/_analysis', { ...res.locals, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), ...opts }, (err, out) =>
-          err ? reject(err) : resolve(out),
-        ),
+/**
+ * The analysis part of a page (rendered once per view and options: SituationViews.analysisPart). With a horizon that
+ * could not be used it is rendered for this request only: what was typed is not a key worth keeping.
+ */
+function renderAnalysis(
+  views: SituationViews,
+  res: Response,
+  v: SituationView,
+  q: ViewQuery,
+  opts: { controlsAction: string; showLocationSelect: boolean },
+  horizon: HorizonField | null,
+): Promise<string> {
+  const render = () =>
+    new Promise<string>((resolve, reject) =>
+      res.app.render(
+        'situations/_analysis',
+        { ...res.locals, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), ...opts, horizon },
+        (err, out) => (err ? reject(err) : resolve(out)),
       ),
-  );
+    );
+  return horizon ? render() : views.analysisPart(v, JSON.stringify([opts, q]), render);
 }
 
 /** Situation page and location page. */
@@ -56,15 +65,21 @@ export function situationPages(d: PageDeps): Router {
   // version: SituationViews.load replaces it when the situation's updated_at stamp moves.
   const pageCache = new PageCache();
   r.get('/situations/:slug', async (req, res) => {
-    const q = parseViewQuery(req.query);
+    const { q, errors, horizon } = parsePageQuery(req.query);
     const v = await d.views.load(String(req.params.slug), q, d.i18n);
+    if (horizon) {
+      const analysisHtml = await renderAnalysis(d.views, res, v, q, { controlsAction: '/situations/' + encodeURIComponent(v.situation.slug), showLocationSelect: true }, horizon);
+      return res
+        .status(400)
+        .render('situations/show', { title: v.situation.title, ...analysisLocals(v, q, res.locals.i18n as I18n), analysisHtml, errors, scripts: ['charts.js'] });
+    }
     const shared = cacheableForAnyone(req, res);
     // The recent-alerts list (server/alerts/alerts.pages.ts) changes without the situation's data: its stamp is part of the key.
     const key = JSON.stringify([req.path, q, res.locals.alertsStamp ?? null]);
     const hit = shared ? pageCache.get(key, v) : undefined;
     if (hit) return sendCachedPage(req, res, hit);
     const slugPath = '/situations/' + encodeURIComponent(v.situation.slug);
-    const analysisHtml = await renderAnalysis(d.views, res, v, q, { controlsAction: slugPath, showLocationSelect: true });
+    const analysisHtml = await renderAnalysis(d.views, res, v, q, { controlsAction: slugPath, showLocationSelect: true }, null);
     const locals = { title: v.situation.title, ...analysisLocals(v, q, res.locals.i18n as I18n), analysisHtml, scripts: ['charts.js'] };
     if (!shared) return res.render('situations/show', locals);
     const { html, shareable } = await renderShared(res, 'situations/show', locals);
@@ -78,7 +93,8 @@ export function situationPages(d: PageDeps): Router {
     const situation = await d.situations.get(slug);
     const loc = await d.locations.get(code);
     if (!loc || loc.country !== situation.country) throw notFound(`Location ${code} in ${situation.title}`);
-    const q = { ...parseViewQuery(req.query), location: code };
+    const parsed = parsePageQuery(req.query);
+    const q = { ...parsed.q, location: code };
     // One line per category with data here, so a reader sees flows and stocks side by side.
     const summaries = (
       await Promise.all(
@@ -92,10 +108,12 @@ export function situationPages(d: PageDeps): Router {
     if (!q.category && summaries.length) q.category = summaries.reduce((best, s) => (s.lastDate > best.lastDate ? s : best)).category;
     const v = await d.views.load(slug, q, d.i18n);
     const { figures } = await d.figures.list(slug, { location: code, status: 'approved' }, undefined);
-    res.render('situations/location', {
+    res.status(parsed.horizon ? 400 : 200).render('situations/location', {
       title: `${loc.name} · ${situation.title}`,
       ...analysisLocals(v, q, res.locals.i18n as I18n),
       chartJson: jsonForScript(v.payload),
+      errors: parsed.errors,
+      horizon: parsed.horizon,
       summaries,
       figures,
       scripts: ['charts.js'],

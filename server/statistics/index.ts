@@ -4,6 +4,7 @@ export { analyse, type AnalyseInput, type AnalyseResult, type CeilingInfo, type 
 export { reconcile, type ReconcileInput } from './reconcile';
 export { rollUp, DEFAULT_STALENESS_DAYS, type RollUpInput } from './roll-up';
 export { trend, type TrendResult, type Change } from './trend';
+export { changeBetweenReports, type ReportChange } from './change-between-reports';
 export { linearProjection } from './linear-projection';
 export { driftProjection } from './drift-projection';
 export { loglinearProjection, LOGLINEAR_MAX_DAYS_WITHOUT_CEILING } from './loglinear-projection';

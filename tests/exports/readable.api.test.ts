@@ -30,7 +30,8 @@ describe.each(DATABASES)('CSV for people on %s', (kind) => {
       'Category',
       'Latest figure',
       'As of',
-      'Change over 7 days',
+      'Change between reports',
+      'Change over 7 days, interpolated',
       '80% range, low',
       'Central projection',
       '80% range, high',
@@ -41,7 +42,11 @@ describe.each(DATABASES)('CSV for people on %s', (kind) => {
     // OCHA, 6 Dec 2024: "more than 370,000".
     expect(country['Latest figure']).toBe('more than 370,000');
     expect(country['As of']).toBe('2024-12-06');
-    expect(country['Change over 7 days']).toMatch(/^up [\d,]+$/);
+    // By hand from the seeded OCHA reports (14,000 on Nov 28, 48,500 on Nov 30, 178,000 on Dec 5, 370,000 on Dec 6):
+    // between reports, Nov 28 (the latest at least 7 days before Dec 6) to Dec 6: 370,000 − 14,000 = 356,000, as the sitrep box says;
+    // interpolated, 370,000 − (14,000 + (48,500 − 14,000) / 2) = 338,750 → "up 339,000".
+    expect(country['Change between reports']).toBe('up 356,000 (2024-11-28 to 2024-12-06)');
+    expect(country['Change over 7 days, interpolated']).toBe('up 339,000');
     // hxl=1 is ignored for the readable file: its headers are for people.
     const hxl = await request(app).get(`/situations/${SLUG}/export/summary-readable.csv?hxl=1`).expect(200);
     expect(hxl.text.split('\r\n')[1]).not.toMatch(/^#/);
@@ -54,7 +59,18 @@ describe.each(DATABASES)('CSV for people on %s', (kind) => {
     expect(header.split(',')).toContain('latestQuantifier');
     expect(tags.split(',')[header.split(',').indexOf('latestQuantifier')]).toBe('#meta+quantifier');
     const plain = rowsOf((await request(app).get(`/situations/${SLUG}/export/summary.csv`).expect(200)).text);
-    expect(plain.find((r) => r.location === 'SYR' && r.category === 'new_displacement')!.latestQuantifier).toBe('more_than');
+    const syr = plain.find((r) => r.location === 'SYR' && r.category === 'new_displacement')!;
+    expect(syr.latestQuantifier).toBe('more_than');
+    // The two changes side by side, each named for what it is (values by hand as in the readable test).
+    expect([syr.change7d, syr.changeBetweenReports, syr.changeFromDate, syr.changeToDate]).toEqual(['338750', '356000', '2024-11-28', '2024-12-06']);
+    expect(tags.split(',')[header.split(',').indexOf('changeBetweenReports')]).toBe('#affected+change_reports');
+    // The sitrep box states the same change between the same two reports.
+    const box = await request(app).get(`/situations/${SLUG}/sitrep.txt`).expect(200);
+    expect(box.text).toContain('Up about 356,000 between November 28, 2024 and December 6, 2024 (8 days; OCHA).');
+    // README.txt explains which is which.
+    const readme = (await request(app).get('/export/README.txt').expect(200)).text;
+    expect(readme).toMatch(/change7d[\s\S]*interpolated[\s\S]*changeBetweenReports/);
+    expect(readme).toContain('Change between reports');
   });
 
   test('when the figures list is filtered, then its CSV link downloads exactly the rows the filters select', async () => {

@@ -75,6 +75,28 @@ describeInBrowser('sitrep pages in a browser (chromium, SQLite)', () => {
     await close();
   });
 
+  test.each([
+    ['the Syria page', `/situations/${SLUG}?horizon=abc`],
+    ['the sitrep page', `/situations/${SLUG}/sitrep?horizon=999`],
+  ])('when %s is opened with a horizon it cannot use, then the page stays, the error summary has the focus and the field shows its error', async (_name, path) => {
+    const { page, close } = await open({ width: 390, height: 844 });
+    const res = await page.goto(`${base}${path}`);
+    expect(res?.status()).toBe(400);
+    expect(await page.locator('.sitrep-box').first().isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    const error = page.locator('#field-horizon-error');
+    expect(await error.isVisible()).toBe(true);
+    expect((await error.innerText()).trim()).toMatch(/must be (a number of days|at most 365 days)$/);
+    // The summary's link leads to the field, and a good horizon then gives the page without an error.
+    await page.locator('.error-summary a').click();
+    await page.locator('#field-horizon').fill('14');
+    await Promise.all([page.waitForNavigation(), page.locator('#field-horizon').press('Enter')]);
+    expect(page.url()).toContain('horizon=14');
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await close();
+  });
+
   test('when the sitrep page is printed, then it is one A4 page with the chart image whole', async () => {
     const { page, close } = await open({ width: 1366, height: 900 });
     await page.goto(`${base}/situations/${SLUG}/sitrep`);

@@ -36,6 +36,34 @@ describe.each(DATABASES)('sitrep on %s', (kind) => {
     expect((await request(app).get(`/situations/${SLUG}/sitrep?horizon=9999`).expect(400)).text).toContain('horizon');
   });
 
+  test.each([
+    ['the situation page', `/situations/${SLUG}?horizon=999`, '999', 'must be at most 365 days'],
+    ['the situation page', `/situations/${SLUG}?horizon=abc`, 'abc', 'must be a number of days'],
+    ['a location page', `/situations/${SLUG}/locations/SY-RA?horizon=abc`, 'abc', 'must be a number of days'],
+    ['the sitrep page', `/situations/${SLUG}/sitrep?horizon=0`, '0', 'must be at least 1 day'],
+    ['a location sitrep page', `/situations/${SLUG}/locations/SY-RA/sitrep?horizon=2.5`, '2.5', 'must be a whole number of days'],
+  ])('when %s is asked for a horizon it cannot use (%s), then it stays the page, with the error beside the horizon field', async (_name, url, typed, message) => {
+    const res = await request(app).get(url).expect(400);
+    const text = textOf(res.text);
+    expect(text).not.toContain('The request could not be used');
+    // The error summary links to the field; the field shows what was typed and its error.
+    expect(res.text).toContain('href="#field-horizon"');
+    expect(text).toContain(`Projection horizon (days): ${message}`);
+    expect(res.text).toMatch(new RegExp(`id="field-horizon-error"><span class="visually-hidden">Error:</span> ${message}`));
+    expect(res.text).toContain(`id="field-horizon" name="horizon" type="text" value="${typed}"`);
+    // The page itself, at the default horizon: the box and its 7-day projection.
+    expect(res.text).toContain('class="sitrep-box"');
+    expect(text).toContain('Next 7 days');
+  });
+
+  test('when a horizon is fine, then the page answers 200 without an error summary; other bad values still get the error page', async () => {
+    const ok = await request(app).get(`/situations/${SLUG}?horizon=14`).expect(200);
+    expect(ok.text).not.toContain('error-summary');
+    expect(ok.text).toContain('id="field-horizon" name="horizon" type="text" value="14"');
+    await request(app).get(`/situations/${SLUG}?horizon=abc&category=nonsense`).expect(400);
+    expect((await request(app).get(`/situations/${SLUG}/sitrep.txt?horizon=abc`).expect(400)).text).toContain('horizon');
+  });
+
   test('when the sitrep page is opened, then it has the box, the key messages, the chart image and the key figures with their URLs', async () => {
     const res = await request(app).get(`/situations/${SLUG}/sitrep`).expect(200);
     const text = textOf(res.text);
