@@ -32,15 +32,19 @@ const NO_DATA_ID = 'map-no-data';
 const nice = (x: number) => (x === 0 ? 0 : Number(x.toPrecision(2)));
 
 /**
- * Class breaks: the quintiles of the areas' values, rounded to two significant digits, each above the smallest
- * value and all different (so no class is empty by construction and ties do not make two classes). At most 4
- * breaks (5 classes); fewer when the values are few or equal. A value v is in class `breaks.filter(b => b <= v).length`.
+ * Class breaks: quantiles of the areas' values (quintiles, or fewer classes when there are fewer than 5 different
+ * values), rounded to two significant digits so a reader can repeat them, each above the smallest value and all
+ * different (ties never make two classes). Quantiles rather than equal steps: displacement figures are skewed (a
+ * few areas hold most people), and equal steps would put nearly every area in the lightest class.
+ * A value v is in class `breaks.filter(b => b <= v).length`.
  */
 export function classBreaks(values: number[]): number[] {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length < 2) return [];
+  const k = Math.min(PALETTE.length, new Set(sorted).size);
+  if (k < 2) return [];
   const out: number[] = [];
-  for (const p of [0.2, 0.4, 0.6, 0.8]) {
+  for (let i = 1; i < k; i++) {
+    const p = i / k;
     const b = nice(quantileSorted(sorted, p));
     if (b > sorted[0] && b <= sorted[sorted.length - 1] && !out.includes(b) && (out.length === 0 || b > out[out.length - 1])) out.push(b);
   }
