@@ -1,7 +1,7 @@
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { topology as toTopology } from 'topojson-server';
-import { presimplify, quantile, simplify } from 'topojson-simplify';
+import { presimplify, simplify } from 'topojson-simplify';
 import { feature as toFeatures, quantize } from 'topojson-client';
 import { geoArea } from 'd3-geo';
 import { validationFailed, type FieldError } from '../errors';
@@ -146,7 +146,13 @@ export function readBoundaryFile(buffer: Buffer): ReadBoundary {
   let simplified = topo;
   if (verticesBefore > TARGET_VERTICES) {
     const pre = presimplify(topo);
-    const kept = simplify(pre, quantile(pre, 1 - TARGET_VERTICES / verticesBefore));
+    // The weight above which TARGET_VERTICES points remain (arc ends, weight Infinity, always stay). Strictly
+    // above: many points share a weight (a smooth curve, a quantized line), and keeping the ties kept them all.
+    const weights = pre.arcs.flatMap((arc) => arc.map((p) => p[2])).filter((w) => Number.isFinite(w));
+    weights.sort((a, b) => b - a);
+    const room = Math.max(0, TARGET_VERTICES - (verticesBefore - weights.length));
+    const minWeight = room >= weights.length ? 0 : weights[room] * (1 + 1e-9) + Number.MIN_VALUE;
+    const kept = simplify(pre, minWeight);
     // Simplified arcs are in absolute coordinates with a weight as third number: back to x, y and integers
     // (10,000 steps across the map: a fraction of a pixel at any size the app draws).
     kept.arcs = kept.arcs.map((arc) => arc.map((p) => [p[0], p[1]]));
