@@ -49,7 +49,9 @@ function geometryProblem(g: Geometry | null | undefined): string | null {
   if (!g || typeof g !== 'object') return 'has no geometry';
   if (g.type === 'Polygon') return isPolygon(g.coordinates) ? null : 'has a Polygon whose rings are not lists of at least 4 [x, y] number pairs';
   if (g.type === 'MultiPolygon')
-    return Array.isArray(g.coordinates) && g.coordinates.length > 0 && g.coordinates.every(isPolygon) ? null : 'has a MultiPolygon whose rings are not lists of at least 4 [x, y] number pairs';
+    return Array.isArray(g.coordinates) && g.coordinates.length > 0 && g.coordinates.every(isPolygon)
+      ? null
+      : 'has a MultiPolygon whose rings are not lists of at least 4 [x, y] number pairs';
   return `is a ${String((g as { type?: unknown }).type)}, not a Polygon or MultiPolygon`;
 }
 
@@ -191,7 +193,10 @@ export function guessFields(fields: string[], level: number): { pcode: string | 
  * The stored form of a checked file: only the shapes `keep` maps to a p-code and name (the others are dropped),
  * as a new topology with those two properties, quantized again.
  */
-export function keepShapes(read: ReadBoundary, keep: (p: ShapeProperties) => { code: string; name: string } | null): { topology: AreaTopology; vertices: number; features: number } {
+export function keepShapes(
+  read: ReadBoundary,
+  keep: (p: ShapeProperties) => { code: string; name: string } | null,
+): { topology: AreaTopology; vertices: number; features: number } {
   const geometries = read.topology.objects.areas.geometries.flatMap((g) => {
     const p = keep(g.properties ?? {});
     return p ? [{ ...g, properties: p }] : [];

@@ -181,7 +181,13 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
     const filename = (req.file!.originalname || 'boundaries.json').slice(0, 200);
     const draft = maps.keepDraft(slug, read, filename, req.user as AuthUser);
     const report = await maps.check(slug, read, { ...opts, filename });
-    return page(req, res, report.problems.length ? 400 : 200, { values: { ...values, ...fieldsOf(report) }, report, draft, errors: report.problems, fieldErrors: byField(report.problems) });
+    return page(req, res, report.problems.length ? 400 : 200, {
+      values: { ...values, ...fieldsOf(report) },
+      report,
+      draft,
+      errors: report.problems,
+      fieldErrors: byField(report.problems),
+    });
   });
 
   // The mapping step: check again with the chosen fields, or store.
@@ -201,7 +207,13 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
         return res.redirect(303, `/situations/${encodeURIComponent(slug)}/boundaries?stored=${done.level}&count=${done.boundary?.features ?? 0}`);
       }
       report = await maps.check(slug, read, { ...opts, filename });
-      return page(req, res, report.problems.length ? 400 : 200, { values: { ...values, ...fieldsOf(report) }, report, draft: key, errors: report.problems, fieldErrors: byField(report.problems) });
+      return page(req, res, report.problems.length ? 400 : 200, {
+        values: { ...values, ...fieldsOf(report) },
+        report,
+        draft: key,
+        errors: report.problems,
+        fieldErrors: byField(report.problems),
+      });
     } catch (err) {
       const fe = fieldErrors(err);
       if (!fe) throw err;

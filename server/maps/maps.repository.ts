@@ -66,10 +66,7 @@ export const mapsRepository = {
     const r = await db.selectFrom('boundaries').select(SUMMARY).where('situation_id', '=', situationId).where('id', '=', id).executeTakeFirst();
     return r ? toSummary(r) : undefined;
   },
-  async insert(
-    db: Tx,
-    v: Omit<BoundarySummary, 'id' | 'retiredAt' | 'retiredBy' | 'retiredReason'> & { situationId: number; topology: AreaTopology },
-  ): Promise<number> {
+  async insert(db: Tx, v: Omit<BoundarySummary, 'id' | 'retiredAt' | 'retiredBy' | 'retiredReason'> & { situationId: number; topology: AreaTopology }): Promise<number> {
     const r = await db
       .insertInto('boundaries')
       .values({

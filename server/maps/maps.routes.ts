@@ -31,11 +31,17 @@ export function mapsApi(maps: MapsService): Router {
     async (req, res) => {
       const opts = maps.options({ ...req.query, filename: req.query.filename ?? req.file?.originalname });
       const buffer: Buffer | undefined =
-        req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : req.body && typeof req.body === 'object' && Object.keys(req.body).length ? Buffer.from(JSON.stringify(req.body)) : undefined);
+        req.file?.buffer ??
+        (Buffer.isBuffer(req.body) ? req.body : req.body && typeof req.body === 'object' && Object.keys(req.body).length ? Buffer.from(JSON.stringify(req.body)) : undefined);
       if (!buffer?.length)
-        throw new HttpError(400, 'validation_failed', 'file: send the GeoJSON or TopoJSON as the request body (Content-Type: application/geo+json) or as the multipart field "file"', {
-          fields: [{ path: 'file', message: 'is required' }],
-        });
+        throw new HttpError(
+          400,
+          'validation_failed',
+          'file: send the GeoJSON or TopoJSON as the request body (Content-Type: application/geo+json) or as the multipart field "file"',
+          {
+            fields: [{ path: 'file', message: 'is required' }],
+          },
+        );
       const report = await maps.upload(String(req.params.slug), buffer, opts, req.user!);
       res.status(report.committed ? 201 : 200).json(report);
     },

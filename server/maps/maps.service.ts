@@ -96,7 +96,15 @@ export class MapsService {
         createdBy: actorOf(user),
         createdAt: at,
       });
-      const detail = { level: r.level, filename: opts.filename, source: opts.source, licence: opts.licence, features: kept.features, vertices: kept.vertices, replaced: previous?.id ?? null };
+      const detail = {
+        level: r.level,
+        filename: opts.filename,
+        source: opts.source,
+        licence: opts.licence,
+        features: kept.features,
+        vertices: kept.vertices,
+        replaced: previous?.id ?? null,
+      };
       await mapsRepository.addHistory(trx, { situationId: situation.id, boundaryId: id, action: 'upload', actor: actorOf(user), at, detail });
       await situationsRepository.touch(trx, situation.id, at);
       return (await mapsRepository.get(trx, situation.id, id))!;
@@ -174,7 +182,14 @@ export class MapsService {
       const current = await mapsRepository.current(trx, situation.id, target.adminLevel);
       if (current) await mapsRepository.retire(trx, current.id, at, actorOf(user), 'replaced');
       await mapsRepository.reinstate(trx, id);
-      await mapsRepository.addHistory(trx, { situationId: situation.id, boundaryId: id, action: 'restore', actor: actorOf(user), at, detail: { level: target.adminLevel, replaced: current?.id ?? null } });
+      await mapsRepository.addHistory(trx, {
+        situationId: situation.id,
+        boundaryId: id,
+        action: 'restore',
+        actor: actorOf(user),
+        at,
+        detail: { level: target.adminLevel, replaced: current?.id ?? null },
+      });
       await situationsRepository.touch(trx, situation.id, at);
       return (await mapsRepository.get(trx, situation.id, id))!;
     });
@@ -188,7 +203,12 @@ const LIST = 30;
 const listed = (xs: string[]) => (xs.length > LIST ? `${xs.slice(0, LIST).join(', ')} and ${xs.length - LIST} more` : xs.join(', '));
 
 /** Matches a read file's shapes to locations (by p-code, else by location code, ignoring case). */
-function report(read: ReadBoundary, o: { level: number; pcodeField?: string; nameField?: string; filename: string }, locations: Location[], withFigures: Set<string>): BoundaryReport {
+function report(
+  read: ReadBoundary,
+  o: { level: number; pcodeField?: string; nameField?: string; filename: string },
+  locations: Location[],
+  withFigures: Set<string>,
+): BoundaryReport {
   const names = read.fields.map((f) => f.name);
   const guess = guessFields(names, o.level);
   const problems: { path: string; message: string }[] = [];

@@ -130,7 +130,19 @@ describe('reading a boundary file', () => {
     const point = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [1, 2] } }] };
     expect(() => readBoundaryFile(Buffer.from(JSON.stringify(point)))).toThrow(/shape 1 is a Point, not a Polygon or MultiPolygon/);
     expect(() => readBoundaryFile(Buffer.from('[1, 2]'))).toThrow(/not a GeoJSON FeatureCollection or a TopoJSON Topology/);
-    const openRing = { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0]]] } };
+    const openRing = {
+      type: 'Feature',
+      properties: {},
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+          ],
+        ],
+      },
+    };
     expect(() => readBoundaryFile(Buffer.from(JSON.stringify(openRing)))).toThrow(/shape 1 has a Polygon whose rings/);
   });
   test('when a file has many points, then it is simplified to about the target count', () => {

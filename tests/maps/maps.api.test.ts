@@ -40,7 +40,9 @@ function tableNumbers(html: string): Map<string, number> {
 /** Location code → the number in the map's table. */
 function mapNumbers(html: string): Map<string, number | null> {
   const table = /<table id="map-table">([\s\S]*?)<\/table>/.exec(html)![1];
-  return new Map([...table.matchAll(/<tr data-code="([^"]+)"[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => [m[1], /data-value="(\d+)"/.exec(m[2]) ? Number(/data-value="(\d+)"/.exec(m[2])![1]) : null]));
+  return new Map(
+    [...table.matchAll(/<tr data-code="([^"]+)"[^>]*>([\s\S]*?)<\/tr>/g)].map((m) => [m[1], /data-value="(\d+)"/.exec(m[2]) ? Number(/data-value="(\d+)"/.exec(m[2])![1]) : null]),
+  );
 }
 
 describe.each(DATABASES)('map boundaries on %s', (kind) => {
@@ -53,8 +55,16 @@ describe.each(DATABASES)('map boundaries on %s', (kind) => {
     t = await freshDb(kind, { seed: true });
     app = testApp(t.storage);
     [admin, editor] = await Promise.all([makeUser(t.storage, 'admin'), makeUser(t.storage, 'editor')]);
-    await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(admin.auth).send(figure('SY-ID', 120_000, '2024-12-04')).expect(201);
-    await request(app).post(`/api/v1/situations/${SLUG}/figures`).set(admin.auth).send(figure('SY-HL', 50_000, '2024-12-02')).expect(201);
+    await request(app)
+      .post(`/api/v1/situations/${SLUG}/figures`)
+      .set(admin.auth)
+      .send(figure('SY-ID', 120_000, '2024-12-04'))
+      .expect(201);
+    await request(app)
+      .post(`/api/v1/situations/${SLUG}/figures`)
+      .set(admin.auth)
+      .send(figure('SY-HL', 50_000, '2024-12-02'))
+      .expect(201);
   });
   afterAll(() => t.cleanup());
 
@@ -95,14 +105,30 @@ describe.each(DATABASES)('map boundaries on %s', (kind) => {
     const field = await upload('syria-adm1-squares.geojson', { pcodeField: 'NOPE' }).expect(200);
     expect(field.body.problems[0]).toMatchObject({ path: 'pcodeField', message: expect.stringContaining('"NOPE" is not a property') });
     await upload('syria-adm1-squares.geojson', { pcodeField: 'NOPE', commit: 'true' }).expect(400);
-    await request(app).post(BOUNDARIES).query({ source: 's', licence: 'l' }).set(editor.auth).set('Content-Type', 'application/geo+json').send(file('syria-adm1-squares.geojson').toString('utf8')).expect(403);
-    await request(app).post(BOUNDARIES).query({ source: 's', licence: 'l' }).set('Content-Type', 'application/geo+json').send(file('syria-adm1-squares.geojson').toString('utf8')).expect(401);
+    await request(app)
+      .post(BOUNDARIES)
+      .query({ source: 's', licence: 'l' })
+      .set(editor.auth)
+      .set('Content-Type', 'application/geo+json')
+      .send(file('syria-adm1-squares.geojson').toString('utf8'))
+      .expect(403);
+    await request(app)
+      .post(BOUNDARIES)
+      .query({ source: 's', licence: 'l' })
+      .set('Content-Type', 'application/geo+json')
+      .send(file('syria-adm1-squares.geojson').toString('utf8'))
+      .expect(401);
     expect((await request(app).get(BOUNDARIES).expect(200)).body.boundaries).toEqual([]);
   });
 
   test('when a COD-AB-style file is stored, then the page shows the map with the same numbers as its table of locations, hatched where there is none', async () => {
     const stored = await upload('syria-adm1-squares.geojson', { commit: 'true' }).expect(201);
-    expect(stored.body).toMatchObject({ committed: true, pcodeField: 'ADM1_PCODE', nameField: 'ADM1_EN', boundary: { adminLevel: 1, features: 5, source: 'OCHA COD-AB (test squares)', licence: 'CC BY-IGO' } });
+    expect(stored.body).toMatchObject({
+      committed: true,
+      pcodeField: 'ADM1_PCODE',
+      nameField: 'ADM1_EN',
+      boundary: { adminLevel: 1, features: 5, source: 'OCHA COD-AB (test squares)', licence: 'CC BY-IGO' },
+    });
     expect(stored.body.matched.map((m: { location: string }) => m.location).sort()).toEqual(['SY-HL', 'SY-HM', 'SY-ID', 'SY-RA', 'SY-RD']);
 
     const page = (await request(app).get(`/situations/${SLUG}`).expect(200)).text;
