@@ -11,8 +11,8 @@ import type { AreaTopology } from './choropleth';
 export const MAX_BOUNDARY_BYTES = 25 * 1024 * 1024;
 /** Shapes per file: admin 2 of the largest countries has a few hundred to a few thousand. */
 export const MAX_FEATURES = 5_000;
-/** Points kept by the simplification: enough for admin areas on a 600-pixel map, small enough for a page. */
-export const TARGET_VERTICES = 6_000;
+/** Points kept by the simplification: enough for admin areas on a 600-pixel map; at 6,000 the inline SVG of an admin 1 map was 35 KB gzipped, at 2,500 about 15 KB (bench/map-weight.ts), which keeps the situation page under 100 KB. */
+export const TARGET_VERTICES = 2_500;
 /** A file still above this after simplification (many islands, arc ends are always kept) is refused. */
 export const MAX_VERTICES = 20_000;
 /** Properties kept per shape for the mapping step, and their size. */
