@@ -20,7 +20,10 @@ export function mapsApi(maps: MapsService): Router {
   const single = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_BOUNDARY_BYTES, files: 1, fields: 20, parts: 21, fieldSize: 4096 } }).single('file');
 
   r.get('/situations/:slug/boundaries', async (req, res) => {
-    res.json(await maps.list(String(req.params.slug)));
+    const { boundaries, history } = await maps.list(String(req.params.slug));
+    if (req.user) return res.json({ boundaries, history });
+    // Account emails are for signed-in users only.
+    res.json({ boundaries: boundaries.map(({ createdBy: _c, retiredBy: _r, ...b }) => b), history: history.map(({ actor: _a, ...h }) => h) });
   });
   r.post(
     '/situations/:slug/boundaries',

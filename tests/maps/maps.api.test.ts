@@ -174,8 +174,12 @@ describe.each(DATABASES)('map boundaries on %s', (kind) => {
     await request(app).delete(`${BOUNDARIES}/1`).set(admin.auth).expect(404);
     await request(app).post(`${BOUNDARIES}/${deleted.body.id}/restore`).set(admin.auth).expect(200);
     expect((await request(app).get(`/situations/${SLUG}`).expect(200)).text).toContain('choropleth');
-    const list = (await request(app).get(BOUNDARIES).expect(200)).body;
+    const list = (await request(app).get(BOUNDARIES).set(admin.auth).expect(200)).body;
     expect(list.history.map((h: { action: string }) => h.action)).toEqual(['restore', 'delete', 'upload']);
+    expect(list.history[0].actor).toBe(admin.user.email);
+    // Without an account, no email.
+    const anonymous = (await request(app).get(BOUNDARIES).expect(200)).body;
+    expect(JSON.stringify(anonymous)).not.toContain('@example.org');
   });
 
   test('when an admin uploads through the page with other field names, then the mapping step picks them and the hostile name is escaped', async () => {
@@ -198,6 +202,9 @@ describe.each(DATABASES)('map boundaries on %s', (kind) => {
         .send({ _csrf: csrfFrom(checked.text), draft, level: '1', source: 'Hand-made squares', licence: 'CC0', pcodeField: 'code', nameField: 'label', action });
     const again = await confirm('check').expect(200);
     expect(again.text).toContain('Shapes matching a location (5)');
+    // The file's hostile name is shown as text on the check page, never as markup.
+    expect(again.text).toContain('SY07 &lt;script&gt;alert(1)&lt;/script&gt;&#34; onload=&#34;x');
+    expect(again.text).not.toMatch(/<script>alert|" onload="/);
     await confirm('store').expect(303);
     const page = (await request(app).get(`/situations/${SLUG}`).expect(200)).text;
     expect(page).toContain('Boundaries: Hand-made squares (CC0)');
