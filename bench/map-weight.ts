@@ -8,7 +8,7 @@
  */
 import zlib from 'node:zlib';
 import { keepShapes, readBoundaryFile } from '../server/maps/boundary-file';
-import { renderChoropleth } from '../server/maps/choropleth';
+import { renderChoropleth, type AreaProperties } from '../server/maps/choropleth';
 import { createI18n } from '../server/i18n/i18n';
 
 const COLS = 4;
@@ -51,9 +51,9 @@ const read = readBoundaryFile(file);
 const kept = keepShapes(read, (p) => ({ code: p.ADM1_PCODE, name: p.ADM1_EN }));
 const t1 = performance.now();
 const areas = kept.topology.objects.areas.geometries.map((g, i) => ({
-  pcode: g.properties!.code,
-  location: g.properties!.code,
-  name: g.properties!.name,
+  pcode: (g.properties as AreaProperties).code,
+  location: (g.properties as AreaProperties).code,
+  name: (g.properties as AreaProperties).name,
   value: i % 4 === 0 ? null : (i + 1) * 10_000,
   date: '2024-12-06',
 }));
