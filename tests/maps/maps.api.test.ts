@@ -216,4 +216,53 @@ describe.each(DATABASES)('map boundaries on %s', (kind) => {
     const editorAgent = await signedIn(app, editor.user.email, editor.password);
     await editorAgent.get(`/situations/${SLUG}/boundaries`).expect(403);
   });
+
+  test('when an admin 2 file is stored too, then the page offers both levels and admin 2 shows the admin 2 figures', async () => {
+    for (const [code, name] of [
+      ['SY0200', 'Jebel Saman (test)'],
+      ['SY0201', 'Al Bab (test)'],
+    ])
+      await t.storage.db
+        .insertInto('locations')
+        .values({ code, name, admin_level: 2, parent_code: 'SY-HL', country: 'SYR', is_area: 0, pcode: code } as never)
+        .execute();
+    await request(app)
+      .post(`/api/v1/situations/${SLUG}/figures`)
+      .set(admin.auth)
+      .send(figure('SY0200', 30_000, '2024-12-05'))
+      .expect(201);
+    const square = (code: string, x: number) => ({
+      type: 'Feature',
+      properties: { ADM2_PCODE: code, ADM2_EN: code },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x, 36],
+            [x + 0.5, 36],
+            [x + 0.5, 36.5],
+            [x, 36.5],
+            [x, 36],
+          ],
+        ],
+      },
+    });
+    const level2 = JSON.stringify({ type: 'FeatureCollection', features: [square('SY0200', 37), square('SY0201', 37.5)] });
+    await request(app)
+      .post(BOUNDARIES)
+      .query({ level: '2', source: 'Admin 2 squares', licence: 'CC0', commit: 'true' })
+      .set(admin.auth)
+      .set('Content-Type', 'application/geo+json')
+      .send(level2)
+      .expect(201);
+    const page = (await request(app).get(`/situations/${SLUG}`).expect(200)).text;
+    expect(page).toContain('<select id="map-level" name="mapLevel">');
+    expect(mapNumbers(page).get('SY-ID')).toBe(120_000); // admin 1 first
+    const two = (await request(app).get(`/situations/${SLUG}?mapLevel=2`).expect(200)).text;
+    expect([...mapNumbers(two)]).toEqual([
+      ['SY0200', 30_000],
+      ['SY0201', null],
+    ]);
+    expect(two).toContain('Boundaries: Admin 2 squares (CC0), admin 2');
+  });
 });
