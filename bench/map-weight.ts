@@ -1,7 +1,5 @@
 /**
- * Size of the map for a boundary file of realistic weight (no real file is downloaded: a synthetic one).
- * Fourteen irregular areas in a 4×4 grid over Syria's extent, 4,000 points each (56,000 in all, about an OCHA
- * COD-AB admin 1 file), shared borders made of the same points. Prints the points kept, the stored TopoJSON
+ * Size of the map for a boundary file of realistic weight (tests/maps/synthetic-boundaries.ts). Prints the points kept, the stored TopoJSON
  * and the inline SVG in bytes raw and gzipped, and the time to read and draw.
  *
  *   npx tsx bench/map-weight.ts
@@ -10,42 +8,9 @@ import zlib from 'node:zlib';
 import { keepShapes, readBoundaryFile } from '../server/maps/boundary-file';
 import { renderChoropleth, type AreaProperties } from '../server/maps/choropleth';
 import { createI18n } from '../server/i18n/i18n';
+import { syntheticBoundaries } from '../tests/maps/synthetic-boundaries';
 
-const COLS = 4;
-const ROWS = 4;
-const PER_EDGE = 1_000;
-const [x0, y0, x1, y1] = [35.7, 32.3, 42.4, 37.3];
-/** A wiggly border between two grid corners, the same for both neighbours (seeded by its end points). */
-function edge(a: [number, number], b: [number, number]): [number, number][] {
-  const out: [number, number][] = [];
-  const seed = Math.sin(a[0] * 12.9898 + a[1] * 78.233 + b[0] * 37.719 + b[1] * 4.581) * 43758.5453;
-  for (let i = 0; i <= PER_EDGE; i++) {
-    const t = i / PER_EDGE;
-    const wiggle = i === 0 || i === PER_EDGE ? 0 : 0.04 * Math.sin(t * 40 + seed) * Math.sin(t * Math.PI);
-    const nx = -(b[1] - a[1]);
-    const ny = b[0] - a[0];
-    const len = Math.hypot(nx, ny);
-    out.push([a[0] + (b[0] - a[0]) * t + (nx / len) * wiggle, a[1] + (b[1] - a[1]) * t + (ny / len) * wiggle]);
-  }
-  return out;
-}
-const corner = (c: number, r: number): [number, number] => [x0 + ((x1 - x0) * c) / COLS, y0 + ((y1 - y0) * r) / ROWS];
-const canonical = (a: [number, number], b: [number, number]) => (a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]) ? edge(a, b) : edge(b, a).reverse());
-const features = [];
-let n = 0;
-for (let r = 0; r < ROWS; r++)
-  for (let c = 0; c < COLS; c++) {
-    if (n >= 14) break;
-    n++;
-    const [a, b, cc, d] = [corner(c, r), corner(c + 1, r), corner(c + 1, r + 1), corner(c, r + 1)];
-    const ring = [...canonical(a, b).slice(0, -1), ...canonical(b, cc).slice(0, -1), ...canonical(cc, d).slice(0, -1), ...canonical(d, a)];
-    features.push({
-      type: 'Feature',
-      properties: { ADM1_PCODE: `SY${String(n).padStart(2, '0')}`, ADM1_EN: `Area ${n}` },
-      geometry: { type: 'Polygon', coordinates: [ring.reverse()] },
-    });
-  }
-const file = Buffer.from(JSON.stringify({ type: 'FeatureCollection', features }));
+const file = syntheticBoundaries();
 const t0 = performance.now();
 const read = readBoundaryFile(file);
 const kept = keepShapes(read, (p) => ({ code: p.ADM1_PCODE, name: p.ADM1_EN }));
