@@ -53,10 +53,13 @@ describeInBrowser('the map in a browser (chromium, SQLite)', () => {
     expect(await map.locator('path.no-data').count()).toBeGreaterThan(0);
     const box = await map.boundingBox();
     expect(box!.width).toBeGreaterThan(300);
-    // No horizontal overflow on a phone either.
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await page.setViewportSize({ width: 1366, height: 900 });
+    // No horizontal overflow on a phone either (a page opened at that size, as a phone would).
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const small = await phone.newPage();
+    await small.goto(`${base}/situations/${SLUG}`);
+    expect(await small.locator('svg.choropleth').isVisible()).toBe(true);
+    expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await phone.close();
 
     await page.goto(`${base}/situations/${SLUG}/sitrep`);
     await page.waitForFunction(() => {
