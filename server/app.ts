@@ -31,6 +31,8 @@ import { AlertsService } from './alerts/alerts.service';
 import { alertsApi } from './alerts/alerts.routes';
 import { createMailer } from './alerts/mailer';
 import { hapiApi } from './hapi/hapi.routes';
+import { MapsService } from './maps/maps.service';
+import { mapsApi } from './maps/maps.routes';
 import { HapiService } from './hapi/hapi.service';
 import { createI18n } from './i18n/i18n';
 import { SituationViews } from './pages/situation.data';
@@ -89,7 +91,8 @@ export function createApp(deps: AppDeps): Express {
   const organisations = new OrganisationsService(storage);
   // Page views and their rendered parts, cached per app under each situation's stamp.
   const views = new SituationViews({ analysis, figures, locations });
-  const services = { analysis, situations, scenarios, figures, imports, exports: exportsService, locations, organisations, views, alerts };
+  const maps = new MapsService(storage, onChange);
+  const services = { analysis, situations, scenarios, figures, imports, exports: exportsService, locations, organisations, views, alerts, maps };
 
   app.use(
     pinoHttp({
@@ -138,6 +141,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(exportRoutes(exportsService));
   api.use(alertsApi(alerts));
   api.use(hapiApi(new HapiService(storage)));
+  api.use(mapsApi(maps));
   api.use((req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.path}`)));
   app.use('/api/v1', api);
 

@@ -288,7 +288,7 @@ function examples() {
 }
 
 type Access = 'none' | 'public' | 'viewer' | 'editor';
-type Tag = 'Situations' | 'Figures' | 'Scenarios' | 'Analysis' | 'Reference data' | 'Imports' | 'Exports' | 'Alerts' | 'HAPI' | 'Auth' | 'Health';
+type Tag = 'Situations' | 'Figures' | 'Scenarios' | 'Analysis' | 'Reference data' | 'Imports' | 'Exports' | 'Alerts' | 'Maps' | 'HAPI' | 'Auth' | 'Health';
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input: `error.fields` names each bad field and the problem',
@@ -486,6 +486,7 @@ export function openApiDocument(): Record<string, unknown> {
       { name: 'Imports', description: 'CSV imports: DTM, IDMC, HXL-tagged and mapped files' },
       { name: 'Exports', description: 'CSV downloads' },
       { name: 'Alerts', description: 'Alert rules, alerts, acknowledgements, webhooks and email subscriptions' },
+      { name: 'Maps', description: 'Administrative boundaries for the server-drawn map' },
       { name: 'HAPI', description: 'The figures in HDX HAPI affected-people shape (field names and HXL as HAPI)' },
       { name: 'Auth', description: 'Personal API tokens' },
       { name: 'Health', description: 'For load balancers and monitoring' },
@@ -1029,6 +1030,65 @@ export function openApiDocument(): Record<string, unknown> {
           body: jsonBody('OrganisationCreate'),
           errors: [409],
           ok: okJson('201', 'created', 'Organisation'),
+        }),
+      },
+      '/api/v1/situations/{slug}/boundaries': {
+        get: op({
+          id: 'listBoundaries',
+          tag: 'Maps',
+          summary: 'The boundary files of a situation (every version, current ones without retiredAt) and their audit trail',
+          access: 'public',
+          params: [slug],
+          errors: [404],
+          ok: okAny('200', '{ boundaries, history }'),
+        }),
+        post: op({
+          id: 'uploadBoundaries',
+          tag: 'Maps',
+          summary: 'Admins: check (preview) or store an administrative boundary file (GeoJSON or TopoJSON) for the map',
+          access: 'editor',
+          errors: [404],
+          description:
+            'Admins only. Shapes must be Polygon or MultiPolygon; they are matched to the situation’s locations by p-code (OCHA COD-AB fields such as ADM1_PCODE and ADM1_EN are found by themselves; pcodeField and nameField name others), simplified for the web and, with commit=true, stored as the current boundaries of that admin level (the previous file is kept and can be restored). The answer lists the p-codes in the file that are no location, and the locations with figures but no shape; a file where no p-code matches is refused (400) with those lists. At most 25 MB, 5,000 shapes and 20,000 points after simplification. Send application/geo+json (or multipart field file); application/json bodies are limited to 1 MB.',
+          params: [
+            slug,
+            q('level', 'Admin level of the shapes: 1 (default) or 2', { enum: ['1', '2'] }),
+            q('source', 'Who made the boundaries, e.g. OCHA COD-AB Syria (required)'),
+            q('licence', 'Their licence, e.g. CC BY-IGO (required)'),
+            q('pcodeField', 'Property holding each shape’s p-code (default: ADM{level}_PCODE)'),
+            q('nameField', 'Property holding each shape’s name (default: ADM{level}_EN)'),
+            q('commit', 'true: store; otherwise only check', { enum: ['true', 'false', '1', '0'] }),
+            q('filename', 'Name to record for the file'),
+          ],
+          body: {
+            content: {
+              'application/geo+json': { schema: { type: 'object' } },
+              'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/geo+json' } }, required: ['file'] } },
+            },
+          },
+          ok: { ...okAny('200', 'Check: what matched and what did not, nothing stored'), ...okAny('201', 'Stored') },
+        }),
+      },
+      '/api/v1/situations/{slug}/boundaries/{level}': {
+        delete: op({
+          id: 'deleteBoundaries',
+          tag: 'Maps',
+          summary: 'Admins: delete the current boundaries of an admin level (kept, restorable)',
+          access: 'editor',
+          params: [slug, { name: 'level', in: 'path', required: true, schema: { type: 'integer', enum: [1, 2] } }],
+          errors: [400, 404],
+          ok: okAny('200', 'the retired boundary'),
+        }),
+      },
+      '/api/v1/situations/{slug}/boundaries/{id}/restore': {
+        post: op({
+          id: 'restoreBoundaries',
+          tag: 'Maps',
+          summary: 'Admins: make a deleted or replaced boundary file current again',
+          access: 'editor',
+          params: [slug, id],
+          errors: [400, 404, 409],
+          ok: okAny('200', 'the restored boundary'),
         }),
       },
       '/api/v1/situations/{slug}/imports': {

@@ -31,6 +31,8 @@ import { accountPages } from './account.routes';
 import { TokensService } from '../auth/tokens.service';
 import type { AlertsService } from '../alerts/alerts.service';
 import { alertPages } from '../alerts/alerts.pages';
+import type { MapsService } from '../maps/maps.service';
+import { boundaryUploadParser, mapPages } from '../maps/maps.pages';
 
 export interface PagesOptions {
   storage: Storage;
@@ -42,6 +44,7 @@ export interface PagesOptions {
   figures: FiguresService;
   imports: ImportsService;
   alerts: AlertsService;
+  maps: MapsService;
   locations: LocationsService;
   organisations: OrganisationsService;
   views: SituationViews;
@@ -67,12 +70,15 @@ export function pages(o: PagesOptions): Router {
   // The import form is multipart: its parser runs before the CSRF check so the token is read from the body (imports.routes.ts).
   const uploads = new PendingUploads();
   r.use(importUploadParser(uploads));
+  r.use(boundaryUploadParser());
   r.use(protect);
   r.use(pageReadGate(o.config.PUBLIC_READ));
   r.use(sessionRoutes(o.storage));
   // Before the dashboard and situation page: it adds their recent alerts (and serves the alert pages and feeds).
   r.use(alertPages({ ...d, alerts: o.alerts }));
   r.use(dashboardRoutes(o.situations, o.analysis));
+  // Before the situation page and the sitrep: it adds their map (and serves map.svg, map.png and the boundary pages).
+  r.use(mapPages({ ...d, maps: o.maps }));
   // Before situationPages: /situations/new is not a slug.
   r.use(situationFormPages(d));
   r.use(sitrepPages(d));

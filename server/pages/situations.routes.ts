@@ -74,8 +74,9 @@ export function situationPages(d: PageDeps): Router {
         .render('situations/show', { title: v.situation.title, ...analysisLocals(v, q, res.locals.i18n as I18n), analysisHtml, errors, scripts: ['charts.js'] });
     }
     const shared = cacheableForAnyone(req, res);
-    // The recent-alerts list (server/alerts/alerts.pages.ts) changes without the situation's data: its stamp is part of the key.
-    const key = JSON.stringify([req.path, q, res.locals.alertsStamp ?? null]);
+    // The recent-alerts list (server/alerts/alerts.pages.ts) changes without the situation's data: its stamp is part of
+    // the key; so is the map's own query (server/maps/maps.pages.ts).
+    const key = JSON.stringify([req.path, q, res.locals.alertsStamp ?? null, res.locals.mapKey ?? null]);
     const hit = shared ? pageCache.get(key, v) : undefined;
     if (hit) return sendCachedPage(req, res, hit);
     const slugPath = '/situations/' + encodeURIComponent(v.situation.slug);

@@ -236,6 +236,40 @@ export interface AlertHistoryTable {
   before: string | null;
   after: string | null;
 }
+/** Boundaries (migration 009): uploaded admin boundaries per situation and level, every version kept, and their audit trail. */
+export interface BoundariesTable {
+  id: Generated<number>;
+  situation_id: number;
+  admin_level: number;
+  /** Simplified, quantized TopoJSON; each geometry's properties are { code, name }. */
+  topology: string;
+  /** 1: planar coordinates (drawn with an identity projection); 0: longitude/latitude. */
+  projected: number;
+  source: string;
+  licence: string;
+  pcode_field: string;
+  name_field: string | null;
+  filename: string;
+  feature_count: number;
+  vertex_count: number;
+  /** JSON: { pcode: location code } of the shapes that matched a location. */
+  matched: string;
+  created_by: string;
+  created_at: string;
+  retired_at: string | null;
+  retired_by: string | null;
+  /** 'replaced' | 'deleted' */
+  retired_reason: string | null;
+}
+export interface BoundaryHistoryTable {
+  id: Generated<number>;
+  situation_id: number;
+  boundary_id: number;
+  action: string;
+  actor: string;
+  at: string;
+  detail: string | null;
+}
 
 export interface Database {
   situations: SituationsTable;
@@ -257,4 +291,6 @@ export interface Database {
   alert_subscriptions: AlertSubscriptionsTable;
   alert_deliveries: AlertDeliveriesTable;
   alert_history: AlertHistoryTable;
+  boundaries: BoundariesTable;
+  boundary_history: BoundaryHistoryTable;
 }
