@@ -4,7 +4,7 @@ import { chartContext, type Item, type Target } from './common';
 
 /** Bars: the change per day between consecutive reports, dated by the later report. */
 export function changesChart(payload: ChartPayload, target: Target): ChartConfiguration {
-  const { t, f, base, titles, plugins } = chartContext(payload, target);
+  const { t, f, base, titles, dir, plugins } = chartContext(payload, target);
   const rows = payload.changes;
   return {
     type: 'bar',
@@ -22,6 +22,7 @@ export function changesChart(payload: ChartPayload, target: Target): ChartConfig
         ...titles(t('chart.changes.name')),
         legend: { display: false },
         tooltip: {
+          ...dir,
           callbacks: {
             title: (items: Item[]) => {
               const c = rows[items[0].dataIndex];

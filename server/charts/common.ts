@@ -2,10 +2,10 @@
  * What the three chart builders share: dataset metadata, date conversion, tooltip wrapping, base options and
  * the plugins (white background, shaded projection zone, scenario labels). Chart.js types only.
  */
-import type { Plugin, TooltipItem, ChartType } from 'chart.js';
+import { defaults, type Plugin, type TooltipItem, type ChartType } from 'chart.js';
 
 export type Item = TooltipItem<ChartType>;
-import { formatters, translator } from '../i18n/format';
+import { directionOf, formatters, translator } from '../i18n/format';
 import type { ChartPayload, ReportedPoint } from './types';
 import { SCENARIO_COLOUR } from './palette';
 
@@ -89,7 +89,7 @@ export function projectionZone(fromMs: number | null, label: string): Plugin {
       ctx.stroke();
       ctx.setLineDash([]);
       ctx.fillStyle = '#404040';
-      ctx.font = 'italic 12px sans-serif';
+      ctx.font = `italic 12px ${defaults.font.family ?? 'sans-serif'}`;
       ctx.textBaseline = 'top';
       ctx.fillText(label, left + 6, chartArea.top + 4);
       ctx.restore();
@@ -108,7 +108,7 @@ export const scenarioLabels: Plugin = {
       const y = chart.scales.y.getPixelForValue(m.value);
       if (y < chartArea.top || y > chartArea.bottom) return;
       ctx.save();
-      ctx.font = 'bold 12px sans-serif';
+      ctx.font = `bold 12px ${defaults.font.family ?? 'sans-serif'}`;
       ctx.textBaseline = 'bottom';
       ctx.lineWidth = 4;
       ctx.strokeStyle = '#ffffff';
@@ -124,8 +124,11 @@ export type Target = 'browser' | 'png';
 
 /** Translation, formatting and the options every chart shares (PNG: fixed size, title and subtitle drawn). */
 export function chartContext(payload: ChartPayload, target: Target) {
-  const t = translator(payload.messages);
+  const t = translator(payload.messages, payload.locale.split('-')[0], payload.locale);
   const f = formatters(payload.locale);
+  // Right-to-left languages mirror the legend and tooltips (Chart.js rtl); the time axis still runs left to right.
+  const rtl = directionOf(payload.locale) === 'rtl';
+  const dir = { rtl, textDirection: rtl ? 'rtl' : 'ltr' };
   const png = target === 'png';
   const base = {
     responsive: !png,
@@ -138,7 +141,7 @@ export function chartContext(payload: ChartPayload, target: Target) {
     title: { display: png, text: `${payload.title}: ${name}`, font: { size: 16, weight: 'bold' as const }, color: '#1a1a1a', padding: { top: 4, bottom: 2 } },
     subtitle: { display: png, text: payload.subtitle, color: '#404040', padding: { bottom: 8 } },
   });
-  return { t, f, base, titles, plugins: [background] };
+  return { t, f, base, titles, dir, plugins: [background] };
 }
 export type ChartContext = ReturnType<typeof chartContext>;
 

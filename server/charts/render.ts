@@ -3,18 +3,22 @@ import { chartConfig } from './config';
 import { registerChartParts, registerTitles } from './register';
 import { registerDateAdapter } from './date-adapter';
 import type { ChartId, ChartPayload } from './types';
+import { fontFamilyFor, registerChartFonts } from './fonts';
 
 export { PNG_LIMITS } from './limits';
 
 const Chart = registerChartParts();
 registerTitles();
 registerDateAdapter();
-Chart.defaults.font.family = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
+registerChartFonts();
+Chart.defaults.font.family = fontFamilyFor('en');
 Chart.defaults.color = '#333333';
 
 /** Draws one chart with Chart.js on a @napi-rs/canvas surface, from the same config the page uses. */
 export function renderChartPng(id: ChartId, payload: ChartPayload, width: number, height: number): Buffer {
   const canvas = createCanvas(width, height);
+  // Rendering is synchronous, so setting the shared default for this one chart cannot leak into another.
+  Chart.defaults.font.family = fontFamilyFor(payload.locale);
   const config = chartConfig(id, payload, 'png');
   // Chart.js in Node picks its basic platform (no DOM): fixed size, no events.
   const chart = new Chart(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, config);

@@ -9,7 +9,7 @@ import { chartContext, meta, niceCeil, projectionZone, scenarioLabels, toIso, to
  * said then": the central each past report gave for the horizon, at the date it was for.
  */
 export function seriesChart(payload: ChartPayload, target: Target): ChartConfiguration {
-  const { t, f, base, titles, plugins } = chartContext(payload, target);
+  const { t, f, base, titles, dir, plugins } = chartContext(payload, target);
   const quantified = (q: string, v: string) => t(`chart.quantified.${q}`, { value: v });
   const s = payload.series;
   const datasets: Record<string, unknown>[] = [];
@@ -241,8 +241,9 @@ export function seriesChart(payload: ChartPayload, target: Target): ChartConfigu
       },
       plugins: {
         ...titles(t('chart.series.name')),
-        legend: { position: 'bottom', labels: { usePointStyle: true, filter: (item, data) => !meta(data.datasets[item.datasetIndex!]).helper } },
+        legend: { ...dir, position: 'bottom', labels: { usePointStyle: true, filter: (item, data) => !meta(data.datasets[item.datasetIndex!]).helper } },
         tooltip: {
+          ...dir,
           filter: (item) => !meta(item.dataset).helper,
           callbacks: {
             title: (items: Item[]) => {

@@ -145,7 +145,7 @@ const outSchemas = {
     ['id', 'situation', 'location', 'category', 'organisation', 'kind', 'value', 'publishedOn', 'sourceUrl', 'quote'],
   ),
   ScenarioList: list(ref('Scenario')),
-  Location: obj({ code: str, name: str, adminLevel: { enum: [0, 1, 2] }, parentCode: nullable(str), country: str, isArea: { type: 'boolean' }, pcode: nullable(str) }),
+  Location: obj({ code: str, name: str, adminLevel: { enum: [0, 1, 2] }, parentCode: nullable(str), country: str, isArea: { type: 'boolean' }, pcode: nullable(str), nameAr: nullable(str), nameFr: nullable(str) }),
   LocationList: list(ref('Location')),
   Organisation: obj({ id: int, name: str, shortName: str, reliability: { enum: [...RELIABILITIES] } }),
   OrganisationList: list(ref('Organisation')),

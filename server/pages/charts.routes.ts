@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { I18n } from '../i18n/i18n';
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, notFound, validationFailed } from '../errors';
@@ -39,10 +40,10 @@ export function chartRoutes(d: PageDeps): Router {
     const { width, height, ...q } = parsed.data;
     const slug = String(req.params.slug);
     const situation = await d.analysis.situation(slug);
-    const key = JSON.stringify([slug, situation.updatedAt, chart, width, height, q.location ?? null, q.category ?? null, q.horizon ?? null]);
+    const key = JSON.stringify([slug, situation.updatedAt, chart, width, height, q.location ?? null, q.category ?? null, q.horizon ?? null, (res.locals.i18n as I18n).locale]);
     let hit = cache.get(key);
     if (!hit) {
-      const v = await d.views.load(slug, q, d.i18n);
+      const v = await d.views.load(slug, q, res.locals.i18n as I18n);
       const png = renderer().renderChartPng(chart as ChartId, v.payload, width, height);
       hit = { png, etag: `"${createHash('sha256').update(png).digest('base64url').slice(0, 27)}"` };
       if (cache.size >= 64) cache.delete(cache.keys().next().value!);

@@ -17,7 +17,7 @@ const KEY_FIGURES = 5;
 export function sitrepPages(d: PageDeps): Router {
   const r = Router();
 
-  const view = async (req: Request): Promise<{ v: SituationView; q: ViewQuery }> => {
+  const view = async (req: Request, res: Response): Promise<{ v: SituationView; q: ViewQuery }> => {
     const slug = String(req.params.slug);
     const q = parseViewQuery(req.query);
     if (req.params.code !== undefined) {
@@ -26,11 +26,11 @@ export function sitrepPages(d: PageDeps): Router {
       if (!loc || loc.country !== situation.country) throw notFound(`Location ${String(req.params.code)} in ${situation.title}`);
       q.location = loc.code;
     }
-    return { v: await d.views.load(slug, q, d.i18n), q };
+    return { v: await d.views.load(slug, q, res.locals.i18n as I18n), q };
   };
 
   const page = async (req: Request, res: Response) => {
-    const { v, q } = await view(req);
+    const { v, q } = await view(req, res);
     const i18n = res.locals.i18n as I18n;
     const scope = { situation: v.situation, location: v.location, category: v.category, analysis: v.analysis };
     const box = sitrepBox(scope, i18n);
@@ -53,7 +53,7 @@ export function sitrepPages(d: PageDeps): Router {
   };
 
   const text = async (req: Request, res: Response) => {
-    const { v } = await view(req);
+    const { v } = await view(req, res);
     const i18n = res.locals.i18n as I18n;
     const scope = { situation: v.situation, location: v.location, category: v.category, analysis: v.analysis };
     const box = sitrepBox(scope, i18n);

@@ -124,7 +124,8 @@ export class SituationViews {
     const key = JSON.stringify([slug, x.location, x.category, q.horizon ?? null, i18n.locale ?? null]);
     const hit = this.views.get(key);
     if (hit && hit.stamp === x.situation.updatedAt && hit.view.analysis === x.analysis) return hit.view;
-    const locations = await d.locations.list(x.situation.country);
+    // Names in the page's language (the view is kept per locale), so tables, charts and titles agree.
+    const locations = (await d.locations.list(x.situation.country)).map((l) => ({ ...l, name: i18n.placeName(l) }));
     const location = locations.find((l) => l.code === x.location)!;
     const children = locations.filter((l) => l.parentCode === location.code);
     // Only the location and its children: the rest of the situation's figures are not on this page.

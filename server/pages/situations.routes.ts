@@ -57,10 +57,11 @@ export function situationPages(d: PageDeps): Router {
   const pageCache = new PageCache();
   r.get('/situations/:slug', async (req, res) => {
     const q = parseViewQuery(req.query);
-    const v = await d.views.load(String(req.params.slug), q, d.i18n);
+    const v = await d.views.load(String(req.params.slug), q, res.locals.i18n as I18n);
     const shared = cacheableForAnyone(req, res);
-    // The recent-alerts list (server/alerts/alerts.pages.ts) changes without the situation's data: its stamp is part of the key.
-    const key = JSON.stringify([req.path, q, res.locals.alertsStamp ?? null]);
+    // The recent-alerts list (server/alerts/alerts.pages.ts) changes without the situation's data: its stamp is part of the key,
+    // and so is the language (the page's Vary names Cookie and Accept-Language).
+    const key = JSON.stringify([req.path, q, res.locals.alertsStamp ?? null, (res.locals.i18n as I18n).locale]);
     const hit = shared ? pageCache.get(key, v) : undefined;
     if (hit) return sendCachedPage(req, res, hit);
     const slugPath = '/situations/' + encodeURIComponent(v.situation.slug);
@@ -90,10 +91,10 @@ export function situationPages(d: PageDeps): Router {
     ).filter((s) => s.points > 0);
     // The page opens on the category reported most recently here (the first in catalogue order on a tie).
     if (!q.category && summaries.length) q.category = summaries.reduce((best, s) => (s.lastDate > best.lastDate ? s : best)).category;
-    const v = await d.views.load(slug, q, d.i18n);
+    const v = await d.views.load(slug, q, res.locals.i18n as I18n);
     const { figures } = await d.figures.list(slug, { location: code, status: 'approved' }, undefined);
     res.render('situations/location', {
-      title: `${loc.name} · ${situation.title}`,
+      title: `${(res.locals.i18n as I18n).placeName(loc)} · ${situation.title}`,
       ...analysisLocals(v, q, res.locals.i18n as I18n),
       chartJson: jsonForScript(v.payload),
       summaries,

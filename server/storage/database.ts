@@ -22,6 +22,7 @@ import { scenarioHistory } from './migrations/003-scenario-history';
 import { trust } from './migrations/004-trust';
 import { situationEdit } from './migrations/005-situation-edit';
 import { alerts } from './migrations/006-alerts';
+import { languages } from './migrations/008-languages';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -215,6 +216,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '004-trust': trust(),
     '005-situation-edit': situationEdit(dialect),
     '006-alerts': alerts(dialect),
+    '008-languages': languages(),
   };
 }
 
