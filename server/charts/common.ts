@@ -90,6 +90,7 @@ export function projectionZone(fromMs: number | null, label: string): Plugin {
       ctx.setLineDash([]);
       ctx.fillStyle = '#404040';
       ctx.font = `italic 12px ${defaults.font.family ?? 'sans-serif'}`;
+      ctx.textAlign = 'left';
       ctx.textBaseline = 'top';
       ctx.fillText(label, left + 6, chartArea.top + 4);
       ctx.restore();
@@ -109,6 +110,9 @@ export const scenarioLabels: Plugin = {
       if (y < chartArea.top || y > chartArea.bottom) return;
       ctx.save();
       ctx.font = `bold 12px ${defaults.font.family ?? 'sans-serif'}`;
+      // Anchored at the left edge whatever the language; an Arabic label still reads right to left.
+      ctx.textAlign = 'left';
+      if (chart.options.plugins?.legend?.rtl) ctx.direction = 'rtl';
       ctx.textBaseline = 'bottom';
       ctx.lineWidth = 4;
       ctx.strokeStyle = '#ffffff';
@@ -137,9 +141,11 @@ export function chartContext(payload: ChartPayload, target: Target) {
     devicePixelRatio: png ? 1 : undefined,
     locale: payload.locale,
   };
+  // The title plugin has no rtl option: an Arabic title is wrapped in a right-to-left embedding (RLE … PDF) instead.
+  const embed = (text: string) => (rtl ? `\u202B${text}\u202C` : text);
   const titles = (name: string) => ({
-    title: { display: png, text: `${payload.title}: ${name}`, font: { size: 16, weight: 'bold' as const }, color: '#1a1a1a', padding: { top: 4, bottom: 2 } },
-    subtitle: { display: png, text: payload.subtitle, color: '#404040', padding: { bottom: 8 } },
+    title: { display: png, text: embed(`${payload.title}: ${name}`), font: { size: 16, weight: 'bold' as const }, color: '#1a1a1a', padding: { top: 4, bottom: 2 } },
+    subtitle: { display: png, text: embed(payload.subtitle), color: '#404040', padding: { bottom: 8 } },
   });
   return { t, f, base, titles, dir, plugins: [background] };
 }

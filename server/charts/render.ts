@@ -4,6 +4,7 @@ import { registerChartParts, registerTitles } from './register';
 import { registerDateAdapter } from './date-adapter';
 import type { ChartId, ChartPayload } from './types';
 import { fontFamilyFor, registerChartFonts } from './fonts';
+import { directionOf } from '../i18n/format';
 
 export { PNG_LIMITS } from './limits';
 
@@ -20,8 +21,15 @@ export function renderChartPng(id: ChartId, payload: ChartPayload, width: number
   // Rendering is synchronous, so setting the shared default for this one chart cannot leak into another.
   Chart.defaults.font.family = fontFamilyFor(payload.locale);
   const config = chartConfig(id, payload, 'png');
+  // Chart.js sets the text direction of legends and tooltips through the canvas element's CSS `direction`;
+  // a server canvas has no style, so the property is passed on to the context's own `direction`.
+  const ctx = canvas.getContext('2d');
+  // Arabic charts are laid out right to left as a whole (titles, axis labels), like the page around them.
+  ctx.direction = directionOf(payload.locale);
+  const style = { direction: ctx.direction as string, getPropertyValue: () => style.direction, getPropertyPriority: () => '', setProperty: (_: string, v: string) => (ctx.direction = (style.direction = v) as CanvasDirection) };
+  Object.defineProperty(canvas, 'style', { value: style });
   // Chart.js in Node picks its basic platform (no DOM): fixed size, no events.
-  const chart = new Chart(canvas.getContext('2d') as unknown as CanvasRenderingContext2D, config);
+  const chart = new Chart(ctx as unknown as CanvasRenderingContext2D, config);
   try {
     chart.draw();
     return canvas.toBuffer('image/png');
