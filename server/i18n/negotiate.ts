@@ -21,6 +21,12 @@ export const isLanguage = (v: unknown): v is Language => typeof v === 'string' &
  * that are not a supported language are skipped, never an error: a stale cookie or link still shows a page.
  */
 export function chooseLanguage(req: Request, instanceDefault: string): { lang: string; fromQuery: Language | null } {
+  const chosen = pick(req, instanceDefault);
+  // The instance's own variant of a language is kept (LOCALE=en-GB: English pages with British dates).
+  return instanceDefault.split('-')[0] === chosen.lang ? { ...chosen, lang: instanceDefault } : chosen;
+}
+
+function pick(req: Request, instanceDefault: string): { lang: string; fromQuery: Language | null } {
   const q = req.query?.lang;
   const fromQuery = isLanguage(q) ? q : null;
   if (fromQuery) return { lang: fromQuery, fromQuery };
