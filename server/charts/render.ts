@@ -26,7 +26,12 @@ export function renderChartPng(id: ChartId, payload: ChartPayload, width: number
   const ctx = canvas.getContext('2d');
   // Arabic charts are laid out right to left as a whole (titles, axis labels), like the page around them.
   ctx.direction = directionOf(payload.locale);
-  const style = { direction: ctx.direction as string, getPropertyValue: () => style.direction, getPropertyPriority: () => '', setProperty: (_: string, v: string) => (ctx.direction = (style.direction = v) as CanvasDirection) };
+  const style = {
+    direction: ctx.direction as string,
+    getPropertyValue: () => style.direction,
+    getPropertyPriority: () => '',
+    setProperty: (_: string, v: string) => (ctx.direction = (style.direction = v) as CanvasDirection),
+  };
   Object.defineProperty(canvas, 'style', { value: style });
   // Chart.js in Node picks its basic platform (no DOM): fixed size, no events.
   const chart = new Chart(ctx as unknown as CanvasRenderingContext2D, config);

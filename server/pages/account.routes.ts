@@ -7,7 +7,11 @@ import { LANG_COOKIE, LANG_COOKIE_MAX_AGE_MS, LANGUAGES } from '../i18n/negotiat
 /** /account/tokens: the signed-in user's API tokens — create (shown once), list, revoke. Same service as the API. */
 export function accountPages(tokens: TokensService): Router {
   const r = Router();
-  const render = async (res: Response, status: number, x: { created?: { token: string; name: string | null; expiresAt: string }; done?: boolean; languageSaved?: boolean; problem?: string }) =>
+  const render = async (
+    res: Response,
+    status: number,
+    x: { created?: { token: string; name: string | null; expiresAt: string }; done?: boolean; languageSaved?: boolean; problem?: string },
+  ) =>
     res.status(status).render('account/tokens', {
       title: res.locals.t('tokens.title'),
       tokens: await tokens.list(res.locals.user),
