@@ -39,6 +39,9 @@ export interface LocationCandidate {
   adminLevel: 0 | 1 | 2;
   parentCode: string | null;
   country: string; // ISO3
+  /** Names in Arabic and French when the file has them (#adm1+name+i_ar, admin1Name_ar, ADM1_AR …). */
+  nameAr?: string | null;
+  nameFr?: string | null;
 }
 
 /** One problem with one cell (or with the file, at row 1 with column ''). `row` is the spreadsheet row, 1-based, header = 1. */

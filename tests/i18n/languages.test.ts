@@ -110,7 +110,7 @@ describe.each(DATABASES)('languages on %s', (kind) => {
     expect(langOf((await fresh.get('/').set('Accept-Language', 'ar').expect(200)).text)).toEqual(['en', 'ltr']);
     // The cookie over the profile, ?lang over the cookie (and ?lang sets the cookie).
     const withQuery = await fresh.get('/?lang=ar').expect(200);
-    expect(withQuery.headers['set-cookie']?.join(';')).toMatch(/dt_lang=ar;.*Max-Age=31536000/);
+    expect(String(withQuery.headers['set-cookie'])).toMatch(/dt_lang=ar;.*Max-Age=31536000/);
     expect(langOf((await fresh.get('/').expect(200)).text)).toEqual(['ar', 'rtl']);
     expect(langOf((await fresh.get('/?lang=fr').expect(200)).text)).toEqual(['fr', 'ltr']);
     // A language without a catalogue in ?lang or the cookie is ignored, never an error.
@@ -134,7 +134,7 @@ describe.each(DATABASES)('languages on %s', (kind) => {
       .type('form')
       .send({ language: 'ar', _csrf: csrfFrom(page.text) })
       .expect(303);
-    expect(saved.headers['set-cookie']?.join(';')).toMatch(/dt_lang=ar/);
+    expect(String(saved.headers['set-cookie'])).toMatch(/dt_lang=ar/);
     const row = await t.storage.db.selectFrom('users').select('locale').where('id', '=', user.id).executeTakeFirstOrThrow();
     expect(row.locale).toBe('ar');
     const after = await agent.get('/account/tokens?done=language').expect(200);
@@ -145,7 +145,7 @@ describe.each(DATABASES)('languages on %s', (kind) => {
       .type('form')
       .send({ language: '', _csrf: csrfFrom(after.text) })
       .expect(303);
-    expect(cleared.headers['set-cookie']?.join(';')).toMatch(/dt_lang=;/);
+    expect(String(cleared.headers['set-cookie'])).toMatch(/dt_lang=;/);
     expect((await t.storage.db.selectFrom('users').select('locale').where('id', '=', user.id).executeTakeFirstOrThrow()).locale).toBeNull();
   });
 
@@ -183,5 +183,37 @@ describe.each(DATABASES)('languages on %s', (kind) => {
     const ar = await png('ar');
     expect(ar.equals(en)).toBe(false);
     expect((await png('en')).equals(en)).toBe(true);
+  });
+});
+
+describe.each(DATABASES)('location names in Arabic and French from an imported file on %s', (kind) => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await freshDb(kind, { seed: true });
+  });
+  afterAll(() => t.cleanup());
+
+  test('when an HXL file has #adm1+name+i_ar and +i_fr columns, then the new governorate keeps those names beside the default one', async () => {
+    const app = testApp(t.storage);
+    const editor = await makeUser(t.storage, 'editor');
+    await request(app)
+      .post('/api/v1/situations')
+      .set(editor.auth)
+      .send({ slug: 'sudan-names', title: 'Sudan', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' })
+      .expect(201);
+    const csv = [
+      'Country,Country name,State,State name,State name (ar),State name (fr),Date,IDPs,Source,URL',
+      '#country+code,#country+name,#adm1+code,#adm1+name,#adm1+name+i_ar,#adm1+name+i_fr,#date+reported,#affected+idps,#meta+source,#meta+url',
+      'SDN,Sudan,SD01,Khartoum,الخرطوم,Khartoum (fr),2024-05-01,1200,IOM DTM,https://dtm.iom.int/sudan',
+    ].join('\r\n');
+    const done = await request(app)
+      .post('/api/v1/situations/sudan-names/imports')
+      .query({ commit: 'true' })
+      .set(editor.auth)
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.from(csv));
+    expect(done.status).toBe(201);
+    expect(done.body).toMatchObject({ committed: true, newFigures: 1, errorCount: 0 });
+    expect(await new LocationsService(t.storage).get('SD01')).toMatchObject({ name: 'Khartoum', nameAr: 'الخرطوم', nameFr: 'Khartoum (fr)', adminLevel: 1, parentCode: 'SDN' });
   });
 });

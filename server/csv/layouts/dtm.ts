@@ -27,7 +27,10 @@ export const DTM_SPECS: FieldSpec[] = [
   { field: 'operation', tags: ['#operation+name'], headers: ['operation'] },
   { field: 'countryName', tags: ['#country+name'], headers: ['admin0Name'] },
   { field: 'country', tags: ['#country+code'], headers: ['admin0Pcode'] },
-  { field: 'admin1Name', tags: ['#adm1+name-origin'], headers: ['admin1Name'] },
+  { field: 'admin1Name', tags: ['#adm1+name-origin-i_ar-i_fr'], headers: ['admin1Name'] },
+  // Arabic and French names where a file carries them (OCHA boundary names use ADM1_AR / ADM1_FR).
+  { field: 'admin1NameAr', tags: ['#adm1+name+i_ar-origin'], headers: ['admin1Name_ar', 'ADM1_AR'] },
+  { field: 'admin1NameFr', tags: ['#adm1+name+i_fr-origin'], headers: ['admin1Name_fr', 'ADM1_FR'] },
   { field: 'admin1Pcode', tags: ['#adm1+code-origin'], headers: ['admin1Pcode'] },
   { field: 'value', tags: ['#affected+idps-m-f'], headers: ['numPresentIdpInd'] },
   { field: 'date', tags: ['#date+reported-year-month'], headers: ['reportingDate'] },
@@ -121,7 +124,7 @@ function adminLayout(level: 0 | 1): Layout {
         let place = d.countryName;
         if (admin1 !== undefined) {
           const name = r.text('admin1Name') ?? admin1;
-          chain.push({ code: admin1, name, adminLevel: 1, parentCode: d.country, country: d.country });
+          chain.push({ code: admin1, name, adminLevel: 1, parentCode: d.country, country: d.country, nameAr: r.text('admin1NameAr') ?? null, nameFr: r.text('admin1NameFr') ?? null });
           place = `${name}, ${d.countryName}`;
         }
         const code = chain[chain.length - 1]!.code;
