@@ -413,6 +413,9 @@ const exportParams = [
   q('location', 'series.csv: location code'),
   categoryQ,
   q('horizon', 'Days ahead for the projected columns', { type: 'integer', minimum: 1, maximum: 365 }),
+  q('lang', 'summary-readable.csv and README.txt: language of the headers and words (default: the dt_lang cookie, Accept-Language, then the instance language)', {
+    enum: ['en', 'fr', 'ar'],
+  }),
 ];
 const csvOk = {
   '200': {

@@ -175,6 +175,22 @@ describe.each(DATABASES)('languages on %s', (kind) => {
     expect(indic.text).toContain('٣٧٠٬٠٠٠');
   });
 
+  test('when the readable summary CSV and README.txt are asked for in French or Arabic, then their headers are in that language; a bad ?lang is a 400', async () => {
+    const app = testApp(t.storage);
+    const csv = (q: string, cookie?: string) => {
+      const r = request(app).get(`${PAGE}/export/summary-readable.csv${q}`);
+      return cookie ? r.set('Cookie', cookie) : r;
+    };
+    expect((await csv('?lang=fr').expect(200)).text.split('\r\n')[0]).toMatch(/^Localité,Catégorie,Dernier chiffre,Au,/);
+    expect((await csv('', 'dt_lang=ar').expect(200)).text.split('\r\n')[0]).toMatch(/^الموقع,الفئة,أحدث رقم,/);
+    expect((await csv('').expect(200)).text.split('\r\n')[0]).toMatch(/^Location,Category,Latest figure,/);
+    const bad = await request(app).get(`/api/v1/situations/${SLUG}/export/summary-readable.csv?lang=de`).expect(400);
+    expect(JSON.stringify(bad.body)).toContain('lang');
+    const readme = await request(app).get('/api/v1/export/README.txt').set('Accept-Language', 'fr').expect(200);
+    expect(readme.text).toContain('Dernier chiffre');
+    expect(readme.headers.vary).toMatch(/Accept-Language/);
+  });
+
   test('when a PNG chart is asked for in Arabic, then it differs from the English one and is cached apart', async () => {
     const app = testApp(t.storage);
     const png = async (lang: string) =>
