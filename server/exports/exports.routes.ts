@@ -26,7 +26,12 @@ const exportQuery = z.strictObject({
   organisation: z.string().trim().min(1).max(40).optional(),
   from: isoDate().optional(),
   to: isoDate().optional(),
-  lang: z.enum(LANGUAGES.map((l) => l.code), { error: `must be one of ${LANGUAGES.map((l) => l.code).join(', ')}` }).optional(),
+  lang: z
+    .enum(
+      LANGUAGES.map((l) => l.code),
+      { error: `must be one of ${LANGUAGES.map((l) => l.code).join(', ')}` },
+    )
+    .optional(),
 });
 
 /** CSV downloads, the same under /api/v1/situations/:slug/export/… and /situations/:slug/export/…. */
@@ -36,7 +41,10 @@ export function exportRoutes(exports: ExportsService, textFor: (req: Request) =>
   r.use(cookieParser());
   const readme = (req: Request, res: Response) => {
     res.vary('Cookie').vary('Accept-Language');
-    res.type('text/plain; charset=utf-8').set('Content-Disposition', 'inline; filename="README.txt"').send(definitionsText(textFor(req)));
+    res
+      .type('text/plain; charset=utf-8')
+      .set('Content-Disposition', 'inline; filename="README.txt"')
+      .send(definitionsText(textFor(req)));
   };
   r.get('/export/README.txt', readme);
   r.get('/situations/:slug/export/README.txt', readme);

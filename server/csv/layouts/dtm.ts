@@ -124,7 +124,15 @@ function adminLayout(level: 0 | 1): Layout {
         let place = d.countryName;
         if (admin1 !== undefined) {
           const name = r.text('admin1Name') ?? admin1;
-          chain.push({ code: admin1, name, adminLevel: 1, parentCode: d.country, country: d.country, nameAr: r.text('admin1NameAr') ?? null, nameFr: r.text('admin1NameFr') ?? null });
+          chain.push({
+            code: admin1,
+            name,
+            adminLevel: 1,
+            parentCode: d.country,
+            country: d.country,
+            nameAr: r.text('admin1NameAr') ?? null,
+            nameFr: r.text('admin1NameFr') ?? null,
+          });
           place = `${name}, ${d.countryName}`;
         }
         const code = chain[chain.length - 1]!.code;
