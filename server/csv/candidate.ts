@@ -44,6 +44,12 @@ export interface LocationCandidate {
   nameFr?: string | null;
 }
 
+/** The Arabic and French names a row gives, as fields only when present (a row without them reads as before). */
+export const localNames = (nameAr: string | undefined, nameFr: string | undefined): Pick<LocationCandidate, 'nameAr' | 'nameFr'> => ({
+  ...(nameAr ? { nameAr } : {}),
+  ...(nameFr ? { nameFr } : {}),
+});
+
 /** One problem with one cell (or with the file, at row 1 with column ''). `row` is the spreadsheet row, 1-based, header = 1. */
 export interface RowError {
   row: number;

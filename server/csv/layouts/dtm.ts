@@ -13,7 +13,7 @@
  * - externalId 'dtm:<id>' from the row's `id` (rows without one: the composite key of dtm-admin-0-to-2.ts);
  * - locationRole 'destination': DTM counts IDPs where they are, not where they fled from.
  */
-import type { FigureCandidate, LocationCandidate, ReadItem } from '../candidate';
+import { localNames, type FigureCandidate, type LocationCandidate, type ReadItem } from '../candidate';
 import type { FieldSpec, Resolved, RowAccess } from '../fields';
 import { parseIso3, parseLocationCode } from '../values';
 import { compact, countryAllowed, people, skipOtherCountry, slug, type Layout, type LayoutContext } from './common';
@@ -130,8 +130,7 @@ function adminLayout(level: 0 | 1): Layout {
             adminLevel: 1,
             parentCode: d.country,
             country: d.country,
-            nameAr: r.text('admin1NameAr') ?? null,
-            nameFr: r.text('admin1NameFr') ?? null,
+            ...localNames(r.text('admin1NameAr'), r.text('admin1NameFr')),
           });
           place = `${name}, ${d.countryName}`;
         }

@@ -18,7 +18,7 @@
  * externalId is 'hxl:<organisation>:<category>:<location>:<date>'.
  */
 import { CATEGORIES, isFlow, type Category } from '../../figures/figure';
-import type { FigureCandidate, LocationCandidate, ReadItem } from '../candidate';
+import { localNames, type FigureCandidate, type LocationCandidate, type ReadItem } from '../candidate';
 import { CATEGORY_TAGS } from '../exports';
 import type { FieldSpec, FileHeader, RowAccess } from '../fields';
 import { tagText } from '../hxl';
@@ -106,7 +106,7 @@ export const hxlGeneric: Layout = {
         }
         const chain: LocationCandidate[] = [];
         const countryName = r.text('countryName');
-        const names = (level: 'country' | 'adm1' | 'adm2') => ({ nameAr: r.text(`${level}NameAr`) ?? null, nameFr: r.text(`${level}NameFr`) ?? null });
+        const names = (level: 'country' | 'adm1' | 'adm2') => localNames(r.text(`${level}NameAr`), r.text(`${level}NameFr`));
         if (country && countryName) chain.push({ code: country, name: countryName, adminLevel: 0, parentCode: null, country, ...names('country') });
         const a1 = adm1 ?? adm1Origin;
         const a1Name = adm1 ? r.text('adm1Name') : r.text('adm1OriginName');
