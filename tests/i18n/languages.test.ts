@@ -5,6 +5,7 @@ import { buildAssetsOnce, csrfFrom, signedIn, SLUG } from '../pages/helpers';
 import { LocationsService } from '../../server/locations/locations.service';
 import { createI18n } from '../../server/i18n/i18n';
 import { translator } from '../../server/i18n/format';
+import { loadConfig } from '../../server/config';
 
 const PAGE = `/situations/${SLUG}`;
 const langOf = (html: string) => /<html lang="([^"]+)" dir="([^"]+)">/.exec(html)!.slice(1);
@@ -38,6 +39,12 @@ describe('plural forms and digits', () => {
     expect(arab.t('import.commit', { count: 1500 })).toBe('استيراد ١٬٥٠٠ رقم');
     // The same catalogue through the browser's translator, with the locale the chart payload carries.
     expect(translator({ 'k.few': '{count} أيام', 'k.other': '{count} يوم' }, 'ar', arab.locale)('k', { count: 3 })).toBe('٣ أيام');
+  });
+
+  test('when ARABIC_DIGITS is not latn or arab, then start-up stops naming the variable', () => {
+    expect(loadConfig({ ARABIC_DIGITS: 'arab' }).ARABIC_DIGITS).toBe('arab');
+    expect(loadConfig({}).ARABIC_DIGITS).toBe('latn');
+    expect(() => loadConfig({ ARABIC_DIGITS: 'hindi' })).toThrow(/ARABIC_DIGITS: must be latn \(Western digits\) or arab/);
   });
 
   test('when a page asks for the same language twice, then it gets the same cached I18n', () => {
