@@ -1,3 +1,4 @@
+import type { I18n } from '../i18n/i18n';
 import { Router, type Request, type Response } from 'express';
 import { CATEGORIES } from '../figures/figure';
 import { locationsRepository } from '../locations/locations.repository';
@@ -66,7 +67,7 @@ export function alertPages(d: PageDeps & { alerts: AlertsService }): Router {
     const [list, rules, locations] = await Promise.all([
       alerts.list({ slug, limit: 100 }),
       alerts.rules(slug, { includeDeleted: editor }),
-      locationsRepository.list(d.storage.db, situation.country),
+      locationsRepository.list(d.storage.db, situation.country).then((l) => (res.locals.i18n as I18n).places(l)),
     ]);
     res.status(status).render('alerts/index', {
       title: `${res.locals.t('alerts.title')} · ${situation.title}`,

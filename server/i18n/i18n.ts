@@ -20,6 +20,8 @@ export interface I18n extends Formatters {
   label(prefix: string, value: string): string;
   /** A location's name in this language when it has one (Arabic or French), else its default name. */
   placeName(l: { name: string; nameAr?: string | null; nameFr?: string | null }): string;
+  /** Locations with `name` in this language (for lists and selects). */
+  places<T extends { name: string; nameAr?: string | null; nameFr?: string | null }>(list: T[]): T[];
 }
 
 /** How Arabic pages write numbers: Western digits (latn, the default) or Arabic-Indic digits (arab). */
@@ -57,6 +59,7 @@ export function createI18n(locale: string, options: I18nOptions = {}): I18n {
   if (lang.split('-')[0] === 'ar' && !formatLocale.includes('-u-')) formatLocale = `${formatLocale}-u-nu-${options.arabicDigits ?? 'latn'}`;
   const t = translator(messages, lang, formatLocale);
   const base = lang.split('-')[0];
+  const placeName: I18n['placeName'] = (l) => (base === 'ar' ? l.nameAr : base === 'fr' ? l.nameFr : null) || l.name;
   const i18n: I18n = {
     ...formatters(formatLocale),
     lang,
@@ -64,7 +67,8 @@ export function createI18n(locale: string, options: I18nOptions = {}): I18n {
     t,
     subset: (prefixes) => Object.fromEntries(Object.entries(messages).filter(([k]) => prefixes.some((p) => k.startsWith(p)))),
     label: (prefix, value) => (messages[`${prefix}.${value}`] !== undefined ? t(`${prefix}.${value}`) : value),
-    placeName: (l) => (base === 'ar' ? l.nameAr : base === 'fr' ? l.nameFr : null) || l.name,
+    placeName,
+    places: (list) => list.map((l) => ({ ...l, name: placeName(l) })),
   };
   if (built.size < 64) built.set(cacheKey, i18n);
   return i18n;

@@ -127,7 +127,7 @@ export class SituationViews {
     const hit = this.views.get(key);
     if (hit && hit.stamp === x.situation.updatedAt && hit.view.analysis === x.analysis) return hit.view;
     // Names in the page's language (the view is kept per locale), so tables, charts and titles agree.
-    const locations = (await d.locations.list(x.situation.country)).map((l) => ({ ...l, name: i18n.placeName(l) }));
+    const locations = i18n.places(await d.locations.list(x.situation.country));
     const location = locations.find((l) => l.code === x.location)!;
     const children = locations.filter((l) => l.parentCode === location.code);
     // Only the location and its children: the rest of the situation's figures are not on this page.
