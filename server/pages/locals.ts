@@ -83,6 +83,7 @@ export function pageLocals(
       req.cookies = { ...req.cookies, [LANG_COOKIE]: chosen.fromQuery };
     }
     const i18n = language.i18nFor(chosen.lang);
+    res.setHeader('Content-Language', i18n.lang);
     let token: string | undefined;
     const f = i18n;
     Object.assign(res.locals, {

@@ -165,6 +165,7 @@ describe.each(DATABASES)('languages on %s', (kind) => {
     expect([langOf(en1.text)[0], langOf(ar1.text)[0], langOf(en2.text)[0], langOf(fr1.text)[0]]).toEqual(['en', 'ar', 'en', 'fr']);
     expect(en1.headers.vary).toMatch(/Cookie/);
     expect(en1.headers.vary).toMatch(/Accept-Language/);
+    expect([en1.headers['content-language'], ar1.headers['content-language'], fr1.headers['content-language']]).toEqual(['en', 'ar', 'fr']);
     expect(en1.headers.etag).toBe(en2.headers.etag);
     expect(new Set([en1.headers.etag, ar1.headers.etag, fr1.headers.etag]).size).toBe(3);
     // A revalidation in English with the Arabic page's ETag is not a 304.
