@@ -62,7 +62,11 @@ export function sitrepPages(d: PageDeps): Router {
       '',
       ...keyMessages(scope, i18n),
       '',
-      i18n.t('sitrep.sourceLine', { organisations: box.organisations.join(i18n.t('list.separator')) || '–', app: i18n.t('app.name'), date: i18n.dateWords(new Date().toISOString()) }),
+      i18n.t('sitrep.sourceLine', {
+        organisations: box.organisations.join(i18n.t('list.separator')) || '–',
+        app: i18n.t('app.name'),
+        date: i18n.dateWords(new Date().toISOString()),
+      }),
       `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl.replace(/\.txt(?=\?|$)/, '')}`,
     ];
     res
