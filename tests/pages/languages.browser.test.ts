@@ -81,6 +81,19 @@ describeInBrowser('pages in Arabic and French (chromium, SQLite)', () => {
     await close();
   });
 
+  test.each(['ar', 'fr'])('when the %s situation report is printed, then it is one A4 page with its chart image drawn', async (lang) => {
+    const { page, errors, close } = await open();
+    await page.goto(`${base}/situations/${SLUG}/sitrep?lang=${lang}`);
+    await page.waitForFunction(() => {
+      const i = document.querySelector('.sitrep-chart img') as HTMLImageElement | null;
+      return !!i && i.complete && i.naturalWidth > 0;
+    });
+    const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+    expect((pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? []).length).toBe(1);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   test('when a browser asks for French (Accept-Language), then the page is French without any choice made', async () => {
     const { page, close } = await open({ acceptLanguage: 'fr-FR,fr;q=0.9,en;q=0.5' });
     await page.goto(`${base}/`);
