@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 import { freshDb, testApp, type TestDb } from '../helpers/db';
 import { browserSession, describeInBrowser } from './browser';
 import { buildAssetsOnce, SLUG } from './helpers';
@@ -31,8 +33,10 @@ describeInBrowser('pages in Arabic and French (chromium, SQLite)', () => {
     await t?.cleanup();
   });
 
-  const open = async (o: { javaScriptEnabled?: boolean; acceptLanguage?: string } = {}) => {
+  const open = async (o: { javaScriptEnabled?: boolean; acceptLanguage?: string; bypassCSP?: boolean } = {}) => {
     const context = await browser.newContext({
+      // bypassCSP only to inject axe: the pages' CSP allows no inline script.
+      bypassCSP: o.bypassCSP ?? false,
       viewport: { width: 1366, height: 900 },
       javaScriptEnabled: o.javaScriptEnabled ?? true,
       extraHTTPHeaders: { 'Accept-Language': o.acceptLanguage ?? 'en-US,en;q=0.9' },
@@ -91,6 +95,24 @@ describeInBrowser('pages in Arabic and French (chromium, SQLite)', () => {
     const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
     expect((pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? []).length).toBe(1);
     expect(errors).toEqual([]);
+    await close();
+  });
+
+  test('when axe checks the Arabic and French pages, then none has a serious or critical violation', async () => {
+    const { page, close } = await open({ bypassCSP: true });
+    const found: string[] = [];
+    for (const lang of ['ar', 'fr'])
+      for (const p of ['/', `/situations/${SLUG}`, `/situations/${SLUG}/locations/SY-HL`, `/situations/${SLUG}/figures`, `/situations/${SLUG}/sitrep`]) {
+        await page.goto(`${base}${p}?lang=${lang}`);
+        await page.addScriptTag({ content: AXE });
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (o: unknown) => Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
+          const r = await axe.run({ resultTypes: ['violations'] });
+          return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
+        });
+        found.push(...violations.map((v) => `${lang} ${p}: ${v}`));
+      }
+    expect(found).toEqual([]);
     await close();
   });
 
