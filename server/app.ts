@@ -69,7 +69,8 @@ export function createApp(deps: AppDeps): Express {
   });
   const alerts = new AlertsService(storage, analysis, {
     logger,
-    i18n: createI18n(config.LOCALE),
+    i18n: createI18n(config.LOCALE, { arabicDigits: config.ARABIC_DIGITS }),
+    i18nFor: (lang) => createI18n(lang, { arabicDigits: config.ARABIC_DIGITS }),
     now: deps.now,
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
     mailer: createMailer(config.SMTP_URL, config.SMTP_FROM),
