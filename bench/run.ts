@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { gunzipSync } from 'node:zlib';
 import { execFileSync, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import BetterSqlite3 from 'better-sqlite3';
@@ -23,6 +24,7 @@ import { BENCH_SLUG, generateDatabase } from './generate';
 import { runProjections, type P4Result } from './projections';
 import { newestProfile, profileMarkdown, summariseProfile } from './profile';
 import { firstOk, fmt, kb, nodeTsx, rawGet, ratio, ROOT, rssMb, run, serve } from './lib';
+import { nginxInstalled, nginxVersion, startNginx } from './nginx';
 
 const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const SMALL = num('BENCH_SMALL', 100_000);
@@ -78,6 +80,8 @@ interface P1Page {
   serviceMs: number;
   page: Cannon;
   twin: Cannon;
+  /** The same gzipped bytes and headers served by nginx (absent where nginx is not installed). */
+  nginx?: Cannon;
   note?: string;
   db?: string;
 }
@@ -95,7 +99,15 @@ interface Results {
   p1?: { db: string; pages: P1Page[]; rssMb: number | null };
   p2?: { rows: number; app: { ms: number; bytes: number; maxRssMb: number }; sqlite: { ms: number; bytes: number; maxRssMb: number | null } };
   p3?: {
-    runs: { rows: number; app: { ms: number; previewMs: number; figures: number; maxRssMb: number }; sqlite: { ms: number; maxRssMb: number | null } }[];
+    runs: {
+      rows: number;
+      app: { ms: number; previewMs: number; figures: number; maxRssMb: number };
+      sqlite: { ms: number; maxRssMb: number | null };
+      /** sqlite3 .import into a table with the figures table's column types and indexes. */
+      sqliteIndexed?: { ms: number; maxRssMb: number | null };
+    }[];
+    /** The indexes the indexed baseline table was given (the figures table's, on the CSV's columns). */
+    indexes?: string[];
     extrapolated: boolean;
     skippedReason?: string;
   };
@@ -180,11 +192,27 @@ async function p1Pages(s: Awaited<ReturnType<typeof serve>>, db: string): Promis
     }
     log(`P1 ${pg.path} (${db}): static twin…`);
     const twin = await cannon(s.port, `/static-${i}.html`);
+    let nginx: Cannon | undefined;
+    if (nginxInstalled()) {
+      log(`P1 ${pg.path} (${db}): nginx…`);
+      // The page exactly as the app sends it to this client (gzipped body and headers), as static files.
+      const sent = await rawGet(s.port, pg.path, { 'accept-encoding': 'gzip' });
+      if (sent.status !== 200 || sent.headers['content-encoding'] !== 'gzip')
+        throw new Error(`${pg.path} answered ${sent.status} ${sent.headers['content-encoding'] ?? 'identity'}`);
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(sent.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      const ngx = await startNginx([{ name: `page-${i}.html`, gzip: sent.body, plain: gunzipSync(sent.body), headers }]);
+      try {
+        nginx = await cannon(ngx.port, `/page-${i}.html`);
+      } finally {
+        await ngx.stop();
+      }
+    }
     log(`P1 ${pg.path} (${db}): page…`);
     // 20 interleaved requests finish together after ~20 service times: run long enough for two such waves
     // (up to 40 s), or a slow page would complete nothing inside the window and show no latency at all.
     const page = await cannon(s.port, pg.path, Math.min(40, Math.max(SECONDS, Math.ceil((serviceMs * 20 * 2) / 1000))));
-    pages.push({ path: pg.path, bytes: pg.bytes, warmMs: pg.firstMs, serviceMs, page, twin, db });
+    pages.push({ path: pg.path, bytes: pg.bytes, warmMs: pg.firstMs, serviceMs, page, twin, nginx, db });
   }
   return pages;
 }
@@ -240,6 +268,46 @@ const EXPORT_SQL = (slug: string) => `select f.id as id, s.slug as situation, f.
   from figures f join situations s on s.id = f.situation_id join organisations o on o.id = f.organisation_id left join locations l on l.code = f.location_code
   where s.slug = '${slug}' and f.deleted_at is null order by f.id`;
 
+/**
+ * The table P3's second baseline imports into: the export's columns with the types of the figures columns they come
+ * from, and the figures table's indexes (read from the bench database) on those columns; no foreign keys or NOT NULL.
+ * The situation and organisation are their slug and short name in the file where the figures table holds their ids.
+ */
+function indexedTable(dbFile: string, csv: string): { statements: string[]; indexes: string[] } {
+  const fromFigures = new Map<string, string>([
+    ['situation_id', 'situation'],
+    ['organisation_id', 'organisation'],
+  ]);
+  for (const m of EXPORT_SQL('').matchAll(/\bf\.(\w+) as (\w+)/g)) fromFigures.set(m[1], m[2]);
+  const db = new BetterSqlite3(dbFile, { readonly: true });
+  try {
+    const types = new Map((db.prepare(`select name, type from pragma_table_info('figures')`).all() as { name: string; type: string }[]).map((c) => [c.name, c.type]));
+    const header = fs.readFileSync(csv, 'utf8').slice(0, 4096).split(/\r?\n/)[0].split(',');
+    const column = (h: string) => {
+      const source = [...fromFigures].find(([, alias]) => alias === h)?.[0];
+      if (source === 'id') return `"id" integer primary key autoincrement`;
+      const type = source === 'situation_id' || source === 'organisation_id' ? 'text' : source ? types.get(source) : 'text';
+      return `"${h}" ${type ?? 'text'}`;
+    };
+    const indexes = (db.prepare(`select sql from sqlite_master where type = 'index' and tbl_name = 'figures' and sql is not null order by name`).all() as { sql: string }[]).map(
+      (r) =>
+        r.sql
+          .replace(/"(\w+)"/g, (whole, name: string) => {
+            if (name === 'figures') return '"t"';
+            if (/^figures_/.test(name)) return `"t_${name}"`;
+            const alias = fromFigures.get(name);
+            if (!alias) throw new Error(`figures index column ${name} is not in the export`);
+            return `"${alias}"`;
+          })
+          // .import writes an empty cell as '' (it has no NULL): the partial unique index on external ids leaves those out.
+          .replace(/("\w+") is not null/g, "$1 <> ''"),
+    );
+    return { statements: [`create table t (${header.map(column).join(', ')})`, ...indexes], indexes };
+  } finally {
+    db.close();
+  }
+}
+
 /** Runs a child under node --cpu-prof and summarises its profile. */
 async function profiled(target: string, what: string, go: (flags: string[], file: string) => Promise<void>) {
   const pdir = fs.mkdtempSync(tmp(`prof-${target}-`));
@@ -280,6 +348,7 @@ async function main() {
         return null;
       }
     })(),
+    nginx: nginxInstalled() ? nginxVersion() : null,
     loadStart: os.loadavg()[0],
     dirtyStart: dirtyFiles(),
     commit: gitHead(),
@@ -409,6 +478,7 @@ async function main() {
   await stage('P3 import', async () => {
     if (!fs.existsSync(exportCsv)) throw new Error('no export file (P2 failed)');
     const runs: NonNullable<Results['p3']>['runs'] = [];
+    const ddl = indexedTable(large, exportCsv);
     const importOnce = async (rows: number, csv: string) => {
       const db = tmp(`import-${human(rows)}.db`);
       await generateDatabase(db, 0);
@@ -423,19 +493,23 @@ async function main() {
       const app = { ms: commit.ms, previewMs: preview.ms, figures, maxRssMb: commit.maxRssMb ?? NaN };
       const plain = tmp(`plain-${human(rows)}.db`);
       const sq = await timed('sqlite3', [plain, `.import --csv ${csv} t`]);
+      // The table exists, so .import takes the header row for data: --skip 1.
+      const indexed = tmp(`indexed-${human(rows)}.db`);
+      const sqi = await timed('sqlite3', [indexed, ...ddl.statements, `.import --csv --skip 1 ${csv} t`]);
       fs.rmSync(db, { force: true });
       fs.rmSync(plain, { force: true });
-      runs.push({ rows, app, sqlite: { ms: sq.ms, maxRssMb: sq.maxRssMb } });
-      log(`P3 ${human(rows)}: app ${fmt(app.ms)} ms, sqlite3 ${fmt(sq.ms)} ms`);
+      fs.rmSync(indexed, { force: true });
+      runs.push({ rows, app, sqlite: { ms: sq.ms, maxRssMb: sq.maxRssMb }, sqliteIndexed: { ms: sqi.ms, maxRssMb: sqi.maxRssMb } });
+      log(`P3 ${human(rows)}: app ${fmt(app.ms)} ms, sqlite3 ${fmt(sq.ms)} ms, into an indexed table ${fmt(sqi.ms)} ms`);
     };
     const pilotCsv = tmp(`import-${human(PILOT)}.csv`);
     if (PILOT < LARGE) await headCsv(exportCsv, pilotCsv, PILOT);
     await importOnce(PILOT, PILOT < LARGE ? pilotCsv : exportCsv);
-    R.p3 = { runs, extrapolated: false };
+    R.p3 = { runs, extrapolated: false, indexes: ddl.indexes };
     if (PILOT < LARGE) {
       // The full file if the pilot's rate says it fits (keeping ~70 s for profiles and the report), else the
       // largest of a half or a quarter of it that fits; the full size is then extrapolated, and labelled so.
-      const predict = (rows: number) => (((runs[0].app.ms + runs[0].app.previewMs + runs[0].sqlite.ms) * rows) / PILOT) * 1.15 + 10_000;
+      const predict = (rows: number) => (((runs[0].app.ms + runs[0].app.previewMs + runs[0].sqlite.ms + (runs[0].sqliteIndexed?.ms ?? 0)) * rows) / PILOT) * 1.15 + 10_000;
       const size = [LARGE, LARGE / 2, LARGE / 4].map(Math.round).find((n) => n > PILOT && predict(n) < left() - 70_000);
       if (size !== LARGE) {
         R.p3.extrapolated = true;
@@ -549,12 +623,27 @@ function verdicts(): Record<'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6', Verdict> {
   const p3 = p3Rate();
   const p5 = R.p5?.pages[0];
   return {
-    P1: ok(p1 && p1Judged().every((p) => ratio(p.page.rps, p.twin.rps)! >= 0.5 && p.page.p99 <= 50 && p.page.non2xx + p.page.errors + p.page.timeouts === 0)),
+    // Against the static twin and, where nginx is installed, against nginx serving the same bytes.
+    P1: ok(
+      p1 &&
+        p1Judged().every(
+          (p) =>
+            ratio(p.page.rps, p.twin.rps)! >= 0.5 &&
+            (!p.nginx || ratio(p.page.rps, p.nginx.rps)! >= 0.5) &&
+            p.page.p99 <= 50 &&
+            p.page.non2xx + p.page.errors + p.page.timeouts === 0,
+        ),
+    ),
     P2: ok(p2 && p2.app / p2.sqlite >= 0.5, R.p2 && R.p2.app.maxRssMb <= 150),
     P3: ok(p3 && p3.app / p3.sqlite >= 0.25),
     P4: ok(R.p4 && R.p4.publishedTotalMs <= 50),
     P5: ok(p5 && p5.firstBytes <= 100 * 1024, p5 && p5.repeatBytes <= 15 * 1024),
-    P6: ok(R.p6 && R.p6.healthzMs != null && R.p6.healthzMs <= 1000, R.p6 && R.p6.dashboardMs != null && R.p6.dashboardMs <= 1000),
+    P6: ok(
+      // Every start-up row measured (the emptied-cache row exists in runs since it was added).
+      ...[R.p6?.healthzMs, R.p6?.dashboardMs, ...(R.p6?.dashboardColdMs !== undefined ? [R.p6?.dashboardColdMs] : [])].map((ms) =>
+        R.p6 == null || R.p6.helloMs == null ? null : ms != null && ms <= 1000 && ms / R.p6.helloMs <= 3,
+      ),
+    ),
   };
 }
 
@@ -582,6 +671,17 @@ function table(): string[] {
       judged ? 'p99 ≤ 50 ms, no errors' : '',
       '',
     ]);
+    if (pg.nginx)
+      rows.push([
+        '',
+        `  same page bytes from nginx (pre-gzipped, 1 worker): req/s @20; nginx p99 (${pg.nginx.seconds} s)`,
+        fmt(pg.page.rps, 1),
+        `${fmt(pg.nginx.rps, 1)} nginx, p99 ${fmt(pg.nginx.p99)} ms`,
+        x(ratio(pg.page.rps, pg.nginx.rps)),
+        judged ? '≥ 0.5×' : '',
+        '',
+      ]);
+    else if (i === 0) rows.push(['', '  same page bytes from nginx', 'not measured: nginx is not installed', '', '', '≥ 0.5×', '']);
     if (!pg.note) rows.push(['', '  one request at a time (warm) / first request (cold cache)', `${fmt(pg.serviceMs)} ms / ${fmt(pg.warmMs)} ms`, '', '', '', '']);
   }
   if (R.p2) {
@@ -619,6 +719,18 @@ function table(): string[] {
       '',
       '',
     ]);
+    if (run.sqliteIndexed) {
+      const si = run.rows / (run.sqliteIndexed.ms / 1000);
+      rows.push([
+        '',
+        '  baseline into a table with the figures indexes (rows/s; time)',
+        fmt(a),
+        `${fmt(si)} sqlite3 .import, indexed; ${fmt(run.sqliteIndexed.ms / 1000, 1)} s`,
+        x(a / si),
+        '',
+        '',
+      ]);
+    }
   }
   if (R.p3?.extrapolated) {
     const r = R.p3.runs.at(-1)!;
@@ -664,22 +776,24 @@ function table(): string[] {
     ]);
   if (R.p6) {
     const at = (ms: number | null | undefined) => (ms == null ? `> ${fmt(R.p6!.deadlineMs / 1000)} s` : `${fmt(ms)} ms`);
+    const hello = `${fmt(R.p6.helloMs)} ms bare node http server`;
+    const vsHello = (ms: number | null | undefined) => x(ratio(ms ?? null, R.p6!.helloMs));
     rows.push([
       'P6',
       `cold start → first 200 of GET /healthz (${human(R.p6.rows)} db; idle RSS ${R.p6.idleRssMb == null ? '?' : `${fmt(R.p6.idleRssMb)} MB`})`,
       at(R.p6.healthzMs),
-      `${fmt(R.p6.helloMs)} ms bare node http server`,
-      '',
-      '≤ 1 s',
+      hello,
+      vsHello(R.p6.healthzMs),
+      '≤ 3× (and ≤ 1 s)',
       v.P6,
     ]);
     rows.push([
       '',
       `cold start → first 200 of GET / (dashboard; analyses stored by earlier stages${R.p6.dashboardNumbers === false ? ', page without numbers' : ''})`,
       at(R.p6.dashboardMs),
-      '',
-      '',
-      '≤ 1 s',
+      hello,
+      vsHello(R.p6.dashboardMs),
+      '≤ 3× (and ≤ 1 s)',
       '',
     ]);
     if (R.p6.dashboardColdMs !== undefined)
@@ -687,9 +801,9 @@ function table(): string[] {
         '',
         `cold start → first 200 of GET / (analysis_cache emptied: ${R.p6.dashboardColdNumbers ? 'numbers' : '"being analysed"'})`,
         at(R.p6.dashboardColdMs),
-        '',
-        '',
-        '≤ 1 s',
+        hello,
+        vsHello(R.p6.dashboardColdMs),
+        '≤ 3× (and ≤ 1 s)',
         '',
       ]);
   }
@@ -705,19 +819,42 @@ function table(): string[] {
  * written, with this run's numbers filled in. Printed only for targets this run misses, above this run's profiles.
  * Figures marked "by hand" were measured while writing the script, not by this run.
  */
+/** P1: the nginx baseline, from this run's pages. */
+function p1Nginx(): string {
+  const measured = (R.p1?.pages ?? []).filter((p) => p.nginx);
+  if (!measured.length) return '- **nginx** was not installed, so the second baseline was not measured.';
+  const each = measured
+    .map((p) => `${p.path} (${p.db}): nginx ${fmt(p.nginx!.rps, 1)} req/s (p99 ${fmt(p.nginx!.p99)} ms), twin ${fmt(p.twin.rps, 1)}, app ${fmt(p.page.rps, 1)}`)
+    .join('; ');
+  return `- **Against nginx** (${each}). nginx sends a file that was gzipped once, with sendfile and no per-request work in user space; the static twin gzips and hashes the body on every request, and the app in addition runs its middleware stack (the router, pino-http's logging middleware, compression), looks up the situation and its cache stamp with Kysely (the profile's \`Statement\` and \`all\`: Kysely's SQLite driver prepares every query anew) and renders the layout. The app's cached page would need a cached gzipped body per ETag, sent without recompressing, and prepared statements kept across requests to come near a static server.`;
+}
+
+/** P3: what the indexed baseline says, from this run's largest import. */
+function p3Indexed(): string {
+  const r = p3Main();
+  if (!r?.sqliteIndexed) return '';
+  const rate = (ms: number) => r.rows / (ms / 1000);
+  return `- **Against an indexed table.** \`sqlite3 .import\` of the same ${human(r.rows)} rows into a table with the figures table's column types and four indexes took ${fmt(r.sqliteIndexed.ms / 1000, 1)} s against ${fmt(r.sqlite.ms / 1000, 1)} s into a plain table, so the app's commit is at ${fmt(rate(r.app.ms) / rate(r.sqliteIndexed.ms), 2)}× of that (${fmt(rate(r.app.ms) / rate(r.sqlite.ms), 2)}× of the plain one). The difference between the two baselines is what the indexes cost SQLite itself in C; the rest of the app's time is reading and checking every row (csv-parse, zod, duplicates, foreign keys) and the INSERTs going through better-sqlite3.`;
+}
+
 function analysis(k: string): string {
   const bench = R.p5?.pages[0];
   const notes: Record<string, string[]> = {
     P1: [
       `- **What a request still does.** Since 8fb196b the page reads only the location and its children, caches the view beside the analysis, keeps compiled templates and caps the warnings; since ffb8a39 the analysis HTML (views/situations/_analysis.ejs, nothing per user) is cached beside the view too. Per request there is left: the situation look-up that checks the cache stamp, the layout render, gzip and the ETag hash of the whole body${bench ? ` (${kb(bench.htmlBytes)} of HTML on the bench page)` : ''}. The static twin only gzips and hashes, so p99 at 20 connections is those steps queued on one thread.`,
       `- **What would close it**: fewer table rows on the page (P5) shrink the body that every request gzips and hashes; caching the gzipped body per ETag would remove the rest.`,
+      p1Nginx(),
+      `- **The 1M page is recomputed on every request.** In this run no request to it completed in 40 s at 20 connections; one at a time each took 21 s. By hand on a 1M database (2026-11-28, bench/serve-child.ts with a CPU profile from after the warm-up): warm-up 19.5 s, then three requests one after another 23.0, 28.1 and 21.2 s; the main thread's profile over them was 78% idle (waiting, presumably on the analysis worker thread, whose time a main-thread profile does not show), 5.8% better-sqlite3 \`all\` and 4.8% \`toFigure\` (figures.repository.ts, mapping figure rows for server/pages/situation.data.ts \`latestByChild\`). So neither the analysis nor the page view is served from its cache on this database; on 2026-11-25 the same page served 1,204 req/s. This is a defect of the page's caching, not of per-request cost, and it decides P1 until it is fixed.`,
     ],
     P2: [
-      `- **csv-stringify's per-cell work.** Rows come from the database as arrays in the export's column order (\`Storage.streamRows\`: a read-only connection of their own, no Kysely row objects, no FigureRecord; server/figures/figures.repository.ts \`exportQuery\`) and go to csv-stringify's sync API 200 at a time (server/csv/columns.ts \`csvChunks\`). The profile below is then csv-stringify and the garbage collector: for every cell csv-stringify allocates a cast context, two tuples and the list of separators it searches for. By hand, on 100,000 rows of this export (29 columns): csv-stringify 2.1 s, a three-line RFC 4180 quoter producing the same bytes 0.27 s — csv-stringify alone takes longer than the sqlite3 CLI's whole export. Exports go through csv-stringify on purpose (a maintained library rather than hand-written quoting), so it stays; replacing it with a hand-written quoter is what would close the gap. The baseline moves between runs on this shared machine (sqlite3 4.5–6.0 s for these rows in four runs on 2026-11-25; the app 12.2–18.2 s), so the ratio ranged 0.27×–0.41×.`,
-      `- **Memory.** Peak RSS does not grow with the row count (one 200-row batch is held at a time; at 2,000 rows a batch csv-stringify's garbage outlived the young generation and cost ~80 MB and ~40% more time, by hand); what is left is the process itself and V8 letting the heap grow under csv-stringify's allocation rate.`,
+      `- **The writer is no longer the bottleneck.** Rows come from the database as arrays in the export's column order (\`Storage.streamRows\`: a read-only connection of their own, no Kysely row objects, no FigureRecord; server/figures/figures.repository.ts \`exportQuery\`) and are written 200 at a time by server/csv/record.ts (\`formatCell\`, then one regular-expression test per field; quoting only where a field holds \`"\`, \`,\`, CR or LF). It replaced csv-stringify in every streamed export; tests/csv/record.test.ts holds it to csv-stringify's bytes (configured as the exports configured it) for any cells — quotes, commas, CR/LF, leading spaces, formula triggers, astral characters, lone surrogates, empty strings and nulls, numbers, dates — and reads its output back with csv-parse and with the import's own reader. By hand on the 100k database (bench/export-child.ts, in-process time, 2026-11-28): 2.8 s with csv-stringify, 1.3–1.4 s with the writer, the two files byte for byte the same.`,
+      `- **What is left is reading the rows** (\`sqliteRows\` in server/storage/database.ts). By hand, a CPU profile of bench/export-child.ts on the 100k database (2026-11-28): \`sqliteRows\` 31% of the samples (0.85 s), the writer ~8% (\`csvRows\`, \`csvField\` and its regular expression, \`formatNumber\`), the garbage collector 4%, the rest mostly loading modules under tsx. It already iterates with \`.raw(true)\` (arrays, no row objects) on a connection of its own, and does nothing per row besides pushing the array into its batch; its self time is better-sqlite3's native step — SQLite running the joins, and V8 building 29 JavaScript values per row, which the CLI never does. By hand on the 100k database (load average 6–7): iterating the export query alone 0.9–1.7 s; the same query selecting only \`f.id\` 0.23–0.30 s (so the joins and the scan are cheap); replacing the four long text columns by null saved ~10–20%; \`.all()\` by 2,000-row keyset pages was no faster; \`sqlite3 -csv\` wrote the whole export in 0.72 s. Reading the rows alone therefore takes about as long as the CLI's whole export, which puts the ratio near 0.5× even with a writer that cost nothing. Splitting the read over two connections would break the one consistent snapshot the export promises; what would close the gap is a reader that does not materialise every cell as a JavaScript value (not available in better-sqlite3).`,
+      `- **Noise.** Both sides move with the machine's load (five other engineers share the 2 cores): by hand on the 1M database at load average ~6 the app took 18.9 and 20.2 s and \`sqlite3 -csv\` 10.7 and 9.8 s (0.57×, 0.48×).`,
+      `- **Memory.** Peak RSS does not grow with the row count (one 200-row batch is held at a time; larger batches were no faster, and at 2,000 rows a batch the garbage outlived the young generation).`,
     ],
     P3: [
       `- **Where the time goes.** A commit is one pass (server/imports/imports.service.ts) in one transaction; for a file of 4 MB or more (this one) a worker thread reads it through csv-parse, the layouts and zod \`figureCreateSchema\` (server/imports/checked-rows*.ts) while the main thread checks locations, organisations and duplicates and runs 500-row INSERTs compiled once (server/storage/bulk-insert.ts). By hand, CPU profiles of \`npm run import -- --commit\` of this 1M-row file (25 s): both threads busy ~93% of the time; the main thread ~23 s, of which better-sqlite3 running the INSERTs 16 s (the figures table's three indexes and four foreign keys are maintained per row: inserting the same rows with better-sqlite3 alone takes 16.5 s, 6.5 s without the indexes); the worker ~21 s, of which csv-parse 8 s, zod ~2 s, date parsing ~1 s. Before the worker (one thread) the same commit took ~55 s. \`sqlite3 .import\` parses in C, checks nothing and writes a table without indexes: on these two cores the indexed INSERTs alone are about three times its whole time. Both sides move between runs on this shared machine: in four full runs on 2026-11-25 the 1M commit took 29–64 s (one thread before the worker: 54–64 s; with it: 29–33 s) and \`sqlite3 .import\` 5.1–7.8 s, so the ratio with the worker ranged 0.17×–0.24×.`,
+      p3Indexed(),
       `- **What would close the rest**: fewer indexes on the figures table during a very large import (drop and rebuild on SQLite; not on PostgreSQL, where that locks the table for every reader), or a third core.`,
     ],
     P5: [
@@ -726,7 +863,8 @@ function analysis(k: string): string {
         : '',
     ],
     P6: [
-      `- **/healthz**${R.p6 ? ` (${fmt(R.p6.healthzMs)} ms)` : ''}: \`npm start\` runs compiled JavaScript (server/build.ts: esbuild bundles in dist/, pure-JavaScript dependencies included, started with plain node); the baseline is a bare node:http server bundled the same way${R.p6 ? ` (${fmt(R.p6.helloMs)} ms)` : ''}. Before listening, main.ts migrates, loads the reference locations (server/storage/seed.ts \`loadReferenceLocations\`, in a transaction) and builds the app.`,
+      `- **/healthz**${R.p6 ? ` (${fmt(R.p6.healthzMs)} ms)` : ''}: \`npm start\` runs compiled JavaScript (server/build.ts: esbuild bundles in dist/, pure-JavaScript dependencies included, started with plain node); the baseline is a bare node:http server bundled the same way${R.p6 ? ` (${fmt(R.p6.helloMs)} ms)` : ''}. Before listening, main.ts migrates, loads the reference locations (server/seeding/seed.ts \`loadReferenceLocations\`, in a transaction) and builds the app.`,
+      `- **The first hourly alert pass blocks start-up on a large database.** server/main.ts calls \`alerts.runHourly()\` right after \`createApp\` (not awaited, but better-sqlite3 is synchronous): its "stale" evaluation of every situation runs its queries on the main thread, so the listening server cannot answer until they are done. By hand on a 1M database (2026-11-28, load average ~7): migrate 9 ms, reference locations 4 ms, yet the first 200 of /healthz came after 8.7 s; the CPU profile of that start-up was 87% (7.5 s) self time in Kysely's \`executeQuery\` (better-sqlite3 running SQL). The same build with only that call taken out answered after 2.5 s in the next minute (the machine's load explains the rest). On 2026-11-25, before the alerts feature, the same measure was 321 ms. What would close it: start the first pass once the server answers and off the main thread, or make the stale check cheap on a large situation.`,
       `- **GET /** (dashboard, server/pages/dashboard.routes.ts) uses \`AnalysisService.analyseOrDefer\`: an analysis cached in memory or in the database (table analysis_cache, keyed by situation and its updated_at, filled by the P1 stage on this database) is read back; for a large situation with none it answers "being analysed" at once and starts computing it in a worker thread (server/analysis/analysis.worker.ts; about 7–10 s for the bench situation: the analysis reads a third of the rows and reconciles and rolls up 300 locations), while the process keeps answering. The analysis reads only the columns reconciliation uses (server/analysis/analysis.repository.ts), which cut its query from ~14 s to ~3 s.`,
     ],
   };
@@ -742,6 +880,7 @@ function markdown(machine: Record<string, unknown>, totalS: number): string {
     memGb: number;
     node: string;
     sqlite: string | null;
+    nginx?: string | null;
     commit: string;
     loadStart: number;
     loadEnd: number;
@@ -759,7 +898,7 @@ function markdown(machine: Record<string, unknown>, totalS: number): string {
     '',
     `Written by \`npm run bench\` (bench/run.ts) on ${m.date.slice(0, 10)}; every number below comes from that one run. Re-run it to refresh this file.`,
     '',
-    `Machine: ${m.nproc} CPUs (\`nproc\`; ${m.cpu}), ${fmt(m.memGb, 1)} GB memory, Node ${m.node}, sqlite3 CLI ${m.sqlite ?? 'absent'}, commit ${m.commit}, ${m.date}.${codeState} Total run time ${fmt(totalS)} s. Load average (1 min) ${fmt(m.loadStart, 2)} at the start and ${fmt(m.loadEnd, 2)} at the end: other work on the machine shares its cores with this run.`,
+    `Machine: ${m.nproc} CPUs (\`nproc\`; ${m.cpu}), ${fmt(m.memGb, 1)} GB memory, Node ${m.node}, sqlite3 CLI ${m.sqlite ?? 'absent'}, nginx ${m.nginx ?? 'absent'}, commit ${m.commit}, ${m.date}.${codeState} Total run time ${fmt(totalS)} s. Load average (1 min) ${fmt(m.loadStart, 2)} at the start and ${fmt(m.loadEnd, 2)} at the end: other work on the machine shares its cores with this run.`,
     '',
     `Data: \`bench/generate.ts\`, situation \`${BENCH_SLUG}\` (300 locations at admin 0–2, six organisations, mixed categories, ranges and quantifiers, ~90% approved), ` +
       R.generation.map((g) => `${g.rows.toLocaleString('en')} figures generated in ${fmt(g.ms / 1000, 1)} s (${fmt(g.dbMb)} MB)`).join(', ') +
@@ -776,12 +915,12 @@ function markdown(machine: Record<string, unknown>, totalS: number): string {
     '',
     '## How each number is taken',
     '',
-    `- **P1**: one server process (\`bench/serve-child.ts\`, logging off) serves the app behind an outer Express app whose \`GET /static-<i>.html\` sends the page's own bytes and headers, precomputed once after a warm-up request, through the same \`compression()\`. autocannon (in this process) runs ${SECONDS} s at 20 connections with \`Accept-Encoding: gzip\`, first on the twin, then on the page, on the **${human(SMALL)}** and the **${human(LARGE)}** databases (the ${human(LARGE)} server is a separate process; its warm-up request computes the country's analysis). P1 passes only if the bench page passes on both; the seed situation's page is measured on the ${human(SMALL)} database for reference. "Service time" is one request at a time. Ratio = page req/s ÷ twin req/s.`,
+    `- **P1**: one server process (\`bench/serve-child.ts\`, logging off) serves the app behind an outer Express app whose \`GET /static-<i>.html\` sends the page's own bytes and headers, precomputed once after a warm-up request, through the same \`compression()\`. autocannon (in this process) runs ${SECONDS} s at 20 connections with \`Accept-Encoding: gzip\`, first on the twin, then on the page, on the **${human(SMALL)}** and the **${human(LARGE)}** databases (the ${human(LARGE)} server is a separate process; its warm-up request computes the country's analysis). P1 passes only if the bench page passes on both; the seed situation's page is measured on the ${human(SMALL)} database for reference. "Service time" is one request at a time. Ratio = page req/s ÷ twin req/s. Second baseline (bench/nginx.ts): the same page bytes served by nginx (Debian's \`/usr/sbin/nginx\`; skipped with a note where it is not installed), started by the bench on 127.0.0.1 with a config of its own in a temporary directory (\`-p prefix -c conf\`, \`daemon off\`, one worker process like the app's one Node process, access log off, keep-alive without a request limit): the app's gzipped response body as a \`.gz\` file under \`gzip_static on\`, with the app's headers (content type, cache control, ETag, Vary and the security headers) added; nginx runs 10 s at 20 connections between the twin and the page. Ratio = page req/s ÷ nginx req/s; P1 also needs it ≥ 0.5× where nginx ran.`,
     `- **P2**: \`npm run export\` as built (\`node dist/cli/export.js figures --situation ${BENCH_SLUG} --status all --out file\`) on the ${human(LARGE)} database, timed from spawn (start-up, migration check and the export) with its peak RSS from /usr/bin/time. Baseline: \`sqlite3 -csv -header\` with the same columns and joins, to a file, timed and measured the same way.`,
-    `- **P3**: the CSV is the app's own figures export of the ${human(LARGE)} database (P2's file). \`npm run import\` as built runs into a fresh database with the situation, locations and organisations created: first without \`--commit\` (the preview: one pass that reads and checks), then with \`--commit\` (one pass that reads, checks and writes in one transaction); each timed from spawn with its peak RSS from /usr/bin/time. The rate is the commit's; the preview's time is shown beside it. Baseline: \`sqlite3 new.db ".import --csv file t"\` of the same file into a plain table. A ${human(PILOT)}-row pilot (the file's first rows) runs first; the full file runs only if the pilot's rate says it fits the time budget, otherwise the largest of a half or a quarter of it that fits, and the full size is extrapolated linearly and labelled so.${R.p3?.skippedReason ? ` This run: ${R.p3.skippedReason}.` : ''} The ratio is taken at the largest size measured.`,
+    `- **P3**: the CSV is the app's own figures export of the ${human(LARGE)} database (P2's file). \`npm run import\` as built runs into a fresh database with the situation, locations and organisations created: first without \`--commit\` (the preview: one pass that reads and checks), then with \`--commit\` (one pass that reads, checks and writes in one transaction); each timed from spawn with its peak RSS from /usr/bin/time. The rate is the commit's; the preview's time is shown beside it. Baselines: \`sqlite3 new.db ".import --csv file t"\` of the same file into a plain table (the target's ratio), and \`sqlite3 new.db "create table t (…)" "create index …" ".import --csv --skip 1 file t"\` into a table with the figures table's column types and its indexes on the same columns (the partial unique index's \`is not null\` as \`<> ''\`: .import writes an empty cell as an empty string)${R.p3?.indexes ? ` (${R.p3.indexes.map((i) => `\`${i.replace(/^CREATE (UNIQUE )?INDEX "t_(\w+)" on "t" /, (_w, u: string | undefined, n: string) => `${u ? 'unique ' : ''}${n} `)}\``).join(', ')})` : ''}, no foreign keys, reported beside it. A ${human(PILOT)}-row pilot (the file's first rows) runs first; the full file runs only if the pilot's rate says it fits the time budget, otherwise the largest of a half or a quarter of it that fits, and the full size is extrapolated linearly and labelled so.${R.p3?.skippedReason ? ` This run: ${R.p3.skippedReason}.` : ''} The ratio is taken at the largest size measured.`,
     `- **P4**: \`bench/projections.ts\` (alone: \`npm run bench:p4\`): 1,000 locations × 100 points (half running totals, half stocks), horizon 30 days, after 100 warm-up calls. The target is the total wall time of the published projection (\`publishedProjection\`: the combined rule per day to the horizon with its horizon-matched track record) on every location's reconciled series; beside it the total of the full \`analyse()\` (all 1,001 locations passed, as AnalysisService does: reconciliation, trend, the published projection, scenarios, every alternative method and its backtest).`,
     `- **P5**: bytes on the wire (status line, headers and gzip body) of the page and of every /assets/ file it references, fetched with \`Accept-Encoding: gzip\`. Repeat visit: the page is revalidated with \`If-None-Match\` (a 304 has headers only) and immutable fingerprinted assets are not requested again.`,
-    `- **P6**: \`node dist/main.js\` (what \`npm start\` runs after \`tsx server/build.ts --if-stale\`; the build is done before timing) with SQLITE_PATH, PORT, HOST=127.0.0.1 and SEED_ON_START=false; time from spawn to the first 200, polled every 10 ms, once for /healthz (and the process's RSS then), once (a new process) for / with the analyses earlier stages stored, and once more after emptying analysis_cache (deadline ${fmt((R.p6?.deadlineMs ?? 0) / 1000)} s). Baseline: bench/hello-child.ts, a bare node:http server, bundled with esbuild and run with node the same way: what start-up costs before the app does anything.`,
+    `- **P6**: \`node dist/main.js\` (what \`npm start\` runs after \`tsx server/build.ts --if-stale\`; the build is done before timing) with SQLITE_PATH, PORT, HOST=127.0.0.1 and SEED_ON_START=false; time from spawn to the first 200, polled every 10 ms, once for /healthz (and the process's RSS then), once (a new process) for / with the analyses earlier stages stored, and once more after emptying analysis_cache (deadline ${fmt((R.p6?.deadlineMs ?? 0) / 1000)} s). Baseline: bench/hello-child.ts, a bare node:http server, bundled with esbuild and run with node the same way: what start-up costs before the app does anything. Ratio = the app's time ÷ the bare server's (target ≤ 3×, and ≤ 1 s in absolute time), on every row.`,
     '',
   ];
   if (R.p5) {
@@ -796,10 +935,12 @@ function markdown(machine: Record<string, unknown>, totalS: number): string {
   const missed = Object.entries(v)
     .filter(([, x]) => x === 'miss')
     .map(([k]) => k);
-  if (missed.length) {
+  // P2 passes by a margin the machine's load can take away: what is left of its cost is written either way.
+  const close = v.P2 === 'pass' ? ['P2'] : [];
+  if (missed.length || close.length) {
     lines.push('## What stands in the way', '');
-    for (const k of missed) {
-      lines.push(`### ${k}`, '');
+    for (const k of [...missed, ...close].sort()) {
+      lines.push(missed.includes(k) ? `### ${k}` : `### ${k} (passes in this run; what is left)`, '');
       const a = analysis(k);
       if (a) lines.push(a, '');
       for (const p of R.profiles.filter((x) => x.target === k))

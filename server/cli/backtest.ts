@@ -45,13 +45,13 @@ void runCli(
     const tr = p.range.trackRecord;
     if (tr.n === 0) out.push(`No track record: ${reasonText(tr.reason, en)}.`);
     const stat = (name: string, s: { n: number; mape: number | null; mase: number | null; held: number; coverage: number | null }) =>
-      `${name.padEnd(34)} n ${String(s.n).padStart(4)}  MAPE ${num(s.mape, 2).padStart(7)}%  MASE ${num(s.mase, 3).padStart(6)}  held ${s.held}/${s.n} (${num(s.coverage == null ? null : s.coverage * 100, 0)}%)`;
+      `${name.padEnd(38)} n ${String(s.n).padStart(4)}  MAPE ${num(s.mape, 2).padStart(7)}%  MASE ${num(s.mase, 3).padStart(6)}  held ${s.held}/${s.n} (${num(s.coverage == null ? null : s.coverage * 100, 0)}%)`;
     out.push(stat('published (combined)', tr), stat('baseline: last rate (naive)', tr.baselines.naive), stat('baseline: average of last 8 (drift8)', tr.baselines.drift8));
     for (const m of Object.values(p.backtest.methods ?? {})) {
       out.push(
         m.n
           ? stat(`method: ${m.method}`, { n: m.n, mape: m.mape, mase: m.mase, held: Math.round((m.coverage80 ?? 0) * m.n), coverage: m.coverage80 })
-          : `${`method: ${m.method}`.padEnd(34)} ${reasonText(m.reason, en)}`,
+          : `${`method: ${m.method}`.padEnd(38)} ${reasonText(m.reason, en)}`,
       );
     }
     process.stdout.write(out.join('\n') + '\n');

@@ -3,12 +3,12 @@
  *
  * Why: one definition per column (header, HXL tag, description, value) feeds the CSV header row, the HXL row
  * and the README.txt definitions, so the three cannot drift apart. The writer turns batches of rows into CSV text
- * with csv-stringify, one batch at a time, so an export fed by a database iterator of a million rows keeps memory
+ * (server/csv/record.ts), one batch at a time, so an export fed by a database iterator of a million rows keeps memory
  * flat (backpressure comes from the stream: the next batch is read when the reader wants more).
  */
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
-import { formatCell, type CellValue } from './cells';
+import { type CellValue } from './cells';
+import { csvRows, csvTextRow } from './record';
 
 export interface Column<T> {
   key: string;
@@ -25,13 +25,9 @@ export interface CsvStreamOptions {
   bom: boolean;
 }
 
-// RFC 4180: CRLF line ends, fields quoted only when needed, fields holding CR or LF always quoted. Cells arrive
-// already formatted and neutralised by formatCell (the one rule); csv-stringify keeps them as they are.
-const STRINGIFY = { record_delimiter: 'windows', quote_record_delimiter: true, cast: { string: (s: string) => s } } as const;
-
 /**
  * CSV text for rows given as cells in `columns` order, a batch at a time: the header row (and HXL row), then one
- * string per batch, each made by csv-stringify. Batching keeps the per-row cost of streams out of million-row
+ * string per batch. Batching keeps the per-row cost of streams out of million-row
  * exports; memory holds one batch. An empty export still has its header (and HXL) rows.
  */
 export async function* csvChunks<T>(
@@ -39,14 +35,10 @@ export async function* csvChunks<T>(
   opts: CsvStreamOptions,
   batches: AsyncIterable<readonly CellValue[][]> | Iterable<readonly CellValue[][]>,
 ): AsyncGenerator<string> {
-  const head = [columns.map((c) => c.header), ...(opts.hxl ? [columns.map((c) => c.hxl ?? '')] : [])];
-  yield stringify(head, { ...STRINGIFY, bom: opts.bom });
-  for await (const rows of batches)
-    if (rows.length)
-      yield stringify(
-        rows.map((r) => r.map(formatCell)),
-        STRINGIFY,
-      );
+  let head = (opts.bom ? '\uFEFF' : '') + csvTextRow(columns.map((c) => c.header));
+  if (opts.hxl) head += csvTextRow(columns.map((c) => c.hxl ?? ''));
+  yield head;
+  for await (const rows of batches) if (rows.length) yield csvRows(rows);
 }
 
 /** A CSV download of object rows: each column's `value` gives its cell. Pipe it to the response or a file. */

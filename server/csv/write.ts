@@ -6,6 +6,7 @@
  */
 export { neutraliseCell, formatCell, formatNumber, formatDate, type CellValue } from './cells';
 export { csvStream, csvChunks, type Column, type CsvStreamOptions } from './columns';
+export { csvField, csvRows, csvTextRow } from './record';
 export {
   figureColumns,
   seriesColumns,

@@ -264,6 +264,7 @@ export function analysisPage(v: SituationView, q: ViewQuery, i18n: I18n, csvName
             }
           : null,
       trackReason: bt && !bt.n ? reasonText(bt.reason, i18n) : null,
+      ceilingNote: last && pr.ceiling ? methodCeilingNote(last, pr.ceiling, i18n) : null,
     };
   });
 
@@ -344,4 +345,17 @@ function methodDescription(method: string, ceiling: number | null, i18n: I18n): 
   const params = { ceiling: ceiling == null ? null : i18n.number(ceiling), days: LOGLINEAR_MAX_DAYS_WITHOUT_CEILING, alpha: HOLT_ALPHA, beta: HOLT_BETA };
   const capped = method === 'logistic' || method === 'loglinear';
   return i18n.t(`method.${method}.description${capped && ceiling == null ? 'NoCeiling' : ''}`, params);
+}
+
+/** An alternative method's numbers at the horizon that pass the quoted ceiling, said in words beside them (null: none does). */
+function methodCeilingNote(last: { central: number; hi80: number; hi95: number }, ceiling: { value: number; organisation: string }, i18n: I18n): string | null {
+  const key =
+    last.central > ceiling.value
+      ? 'methods.centralAboveCeiling'
+      : last.hi80 > ceiling.value
+        ? 'methods.range80AboveCeiling'
+        : last.hi95 > ceiling.value
+          ? 'methods.range95AboveCeiling'
+          : null;
+  return key ? i18n.t(key, { organisation: ceiling.organisation, ceiling: i18n.number(ceiling.value) }) : null;
 }

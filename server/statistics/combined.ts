@@ -10,8 +10,16 @@
  */
 import { tQuantile } from './t-quantile';
 
-/** A number array of zeros (plain arrays are cheaper to create than typed arrays at these sizes). */
-export const zeros = (n: number): number[] => new Array<number>(n).fill(0);
+/**
+ * A number array of n zeros held as doubles from the start (plain arrays are cheaper to create than typed arrays
+ * at these sizes, whose memory lies outside the heap; starting as doubles spares V8 a conversion at the first write).
+ */
+export function zeros(n: number): number[] {
+  const a = [0.5];
+  a.length = 0;
+  for (let k = 0; k < n; k++) a.push(0);
+  return a;
+}
 
 /** Reports the drift baseline averages over. */
 export const DRIFT_POINTS = 8;
@@ -58,56 +66,64 @@ export function components(t: ArrayLike<number>, y: ArrayLike<number>, i: number
 }
 
 /**
- * The three forecasts from every origin, with what does not depend on the horizon worked out once per origin:
- * the backtest asks each origin for many horizons. Same arithmetic as `components`.
+ * The three forecasts from one origin `i` for many horizons, with what does not depend on the horizon worked out
+ * once (`from` moves it to another origin without allocating). Same arithmetic as `components`.
  */
 export class Forecasts {
-  private readonly nDiff: number[];
-  private readonly nGap: number[];
-  private readonly dDiff: number[];
-  private readonly dGap: number[];
-  private readonly rate: number[];
-  private readonly tau: number[];
+  private yi = 0;
+  private nDiff = 0;
+  private nGap = 1;
+  private dDiff = 0;
+  private dGap = 1;
+  private rate = 0;
+  private tau = 1;
 
   constructor(
-    t: ArrayLike<number>,
+    private readonly t: ArrayLike<number>,
     private readonly y: ArrayLike<number>,
-    n: number,
-  ) {
-    this.nDiff = zeros(n);
-    this.nGap = zeros(n);
-    this.dDiff = zeros(n);
-    this.dGap = zeros(n);
-    this.rate = zeros(n);
-    this.tau = zeros(n);
-    for (let i = 1; i < n; i++) {
-      this.nDiff[i] = y[i] - y[i - 1];
-      this.nGap[i] = t[i] - t[i - 1];
-      const f8 = Math.max(0, i - DRIFT_POINTS + 1);
-      this.dDiff[i] = y[i] - y[f8];
-      this.dGap[i] = t[i] - t[f8];
-      const f4 = Math.max(0, i - DAMPED_POINTS + 1);
-      this.rate[i] = (y[i] - y[f4]) / (t[i] - t[f4]);
-      this.tau[i] = medianGap(t, f4, i);
-    }
+  ) {}
+
+  /** Forecasts from report i (i ≥ 1) from now on. */
+  from(i: number): this {
+    const { t, y } = this;
+    this.yi = y[i];
+    this.nDiff = y[i] - y[i - 1];
+    this.nGap = t[i] - t[i - 1];
+    const f8 = Math.max(0, i - DRIFT_POINTS + 1);
+    this.dDiff = y[i] - y[f8];
+    this.dGap = t[i] - t[f8];
+    const f4 = Math.max(0, i - DAMPED_POINTS + 1);
+    this.rate = (y[i] - y[f4]) / (t[i] - t[f4]);
+    this.tau = medianGap(t, f4, i);
+    return this;
   }
 
-  naive(i: number, h: number): number {
-    return this.y[i] + (h * this.nDiff[i]) / this.nGap[i];
+  naive(h: number): number {
+    return this.yi + (h * this.nDiff) / this.nGap;
   }
 
-  drift8(i: number, h: number): number {
-    return this.y[i] + (h * this.dDiff[i]) / this.dGap[i];
+  drift8(h: number): number {
+    return this.yi + (h * this.dDiff) / this.dGap;
   }
 
-  damped4(i: number, h: number): number {
-    const tau = this.tau[i];
-    return this.y[i] + (this.rate[i] * tau * DAMPING * (1 - DAMPING ** (h / tau))) / (1 - DAMPING);
+  damped4(h: number): number {
+    const tau = this.tau;
+    return this.yi + (this.rate * tau * DAMPING * (1 - DAMPING ** (h / tau))) / (1 - DAMPING);
   }
 
-  /** The combined central, at least `floor`. */
-  central(i: number, h: number, floor: number): number {
-    return Math.max(0, floor, median3(this.naive(i, h), this.drift8(i, h), this.damped4(i, h)));
+  /**
+   * The median of a, b and damped4(h) for h ≥ 0 when it is known without the power φ^(h/τ): the damped trend lies
+   * between y_i and its limit y_i + r·τ·φ/(1 − φ), so when a and b are both beyond that interval (by far more than
+   * rounding) the median is the nearer of them. NaN when damped4 is needed.
+   */
+  medianWithoutDamped(a: number, b: number): number {
+    const limit = (this.rate * this.tau * DAMPING) / (1 - DAMPING);
+    const margin = 1e-9 * (Math.abs(this.yi) + Math.abs(limit));
+    const lo = this.yi + Math.min(0, limit) - margin;
+    const hi = this.yi + Math.max(0, limit) + margin;
+    if (a > hi && b > hi) return Math.min(a, b);
+    if (a < lo && b < lo) return Math.max(a, b);
+    return NaN;
   }
 }
 
@@ -149,20 +165,42 @@ const T90 = [NaN, ...Array.from({ length: DRIFT_POINTS }, (_, i) => tQuantile(0.
  * Width of the fallback range `h` days after report `i`: t(0.9, m − 1)·√(σ²·h·(1 + h/span)) of the
  * random walk with drift on the last 8 reports up to i (m changes). Needs i ≥ 2 (two changes).
  *
- * @example driftWidth([0, 2, 4, 7, 9, 12], [48500, 115000, 171000, 280000, 370000, 520000], 5, 7) // 70,507.3
+ * @example driftWidth([0, 2, 4, 7, 9, 12], [48500, 115000, 171000, 280000, 370000, 520000], 5, 7) // 70,516.8 (t(0.9, 4) = 1.53321)
  */
 export function driftWidth(t: ArrayLike<number>, y: ArrayLike<number>, i: number, h: number): number {
   const f = Math.max(0, i - DRIFT_POINTS + 1);
   const span = t[i] - t[f];
+  const sigma2 = driftVariance(t, y, f, i, span);
+  return T90[i - f - 1] * Math.sqrt(sigma2 * h * (1 + h / span));
+}
+
+/** σ² of the random walk with drift on reports f..i: Σ((Δy − dΔt)² / Δt) / (m − 1), d = (y_i − y_f) / span. */
+function driftVariance(t: ArrayLike<number>, y: ArrayLike<number>, f: number, i: number, span: number): number {
   const d = (y[i] - y[f]) / span;
-  const m = i - f;
   let ss = 0;
   for (let k = f + 1; k <= i; k++) {
     const dt = t[k] - t[k - 1];
     ss += (y[k] - y[k - 1] - d * dt) ** 2 / dt;
   }
-  const sigma2 = ss / (m - 1);
-  return T90[m - 1] * Math.sqrt(sigma2 * h * (1 + h / span));
+  return ss / (i - f - 1);
+}
+
+/** `driftWidth` at report `i` for many horizons: σ², the span and the quantile are worked out once. */
+export class DriftWidth {
+  private readonly q: number;
+  private readonly sigma2: number;
+  private readonly span: number;
+
+  constructor(t: ArrayLike<number>, y: ArrayLike<number>, i: number) {
+    const f = Math.max(0, i - DRIFT_POINTS + 1);
+    this.span = t[i] - t[f];
+    this.sigma2 = driftVariance(t, y, f, i, this.span);
+    this.q = T90[i - f - 1];
+  }
+
+  at(h: number): number {
+    return this.q * Math.sqrt(this.sigma2 * h * (1 + h / this.span));
+  }
 }
 
 /** Sorts a[0..n) in place; insertion sort, as n ≤ 20 here and it allocates nothing. */
@@ -185,9 +223,10 @@ export function sortSmall(a: number[], n: number) {
 export function medianAndSpreadSorted(sorted: ArrayLike<number>, count: number): { m: number; s: number } {
   const mid = count >> 1;
   const m = count % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  // Split at the first value ≥ m: deviations m − sorted[lo] grow as lo falls, sorted[hi] − m as hi rises.
-  let p = 0;
-  while (p < count && sorted[p] < m) p++;
+  // Split at the first value ≥ m: deviations m − sorted[lo] grow as lo falls, sorted[hi] − m as hi rises. That
+  // value is at most sorted[mid] (which is ≥ m), and only ties put it further left.
+  let p = mid;
+  while (p > 0 && sorted[p - 1] >= m) p--;
   let lo = p - 1;
   let hi = p;
   let prev = 0;
@@ -208,13 +247,6 @@ export function medianAndSpreadSorted(sorted: ArrayLike<number>, count: number):
   return { m, s: MAD_SCALE * mad };
 }
 
-/** Median and robust spread of errors[from .. from + count) (count ≥ 1); `scratch` (≥ count long) is reused. */
-export function medianAndSpread(errors: ArrayLike<number>, from: number, count: number, scratch: number[]): { m: number; s: number } {
-  for (let k = 0; k < count; k++) scratch[k] = errors[from + k];
-  sortSmall(scratch, count);
-  return medianAndSpreadSorted(scratch, count);
-}
-
 /**
  * The most recent `MAX_ERRORS` errors, kept sorted as they arrive (O(MAX_ERRORS) per error), for the backtest,
  * where each origin's window is the previous one plus the errors that became known.
@@ -225,50 +257,30 @@ export class ErrorWindow {
   /** `value` joins; `leaving` (the oldest in the window, or undefined while it is not full) goes. */
   push(value: number, leaving: number | undefined) {
     const a = this.sorted;
-    if (leaving !== undefined) {
-      let k = 0;
-      while (a[k] !== leaving) k++;
-      for (; k < this.size - 1; k++) a[k] = a[k + 1];
-      this.size--;
+    if (leaving === undefined) {
+      let j = this.size - 1;
+      while (j >= 0 && a[j] > value) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = value;
+      this.size++;
+      return;
     }
-    let j = this.size - 1;
-    while (j >= 0 && a[j] > value) {
-      a[j + 1] = a[j];
-      j--;
+    // The leaving value's slot moves towards where the new one belongs: one pass, the size unchanged.
+    let k = 0;
+    while (a[k] !== leaving) k++;
+    if (value > leaving) {
+      while (k + 1 < this.size && a[k + 1] < value) {
+        a[k] = a[k + 1];
+        k++;
+      }
+    } else {
+      while (k > 0 && a[k - 1] > value) {
+        a[k] = a[k - 1];
+        k--;
+      }
     }
-    a[j + 1] = value;
-    this.size++;
+    a[k] = value;
   }
-}
-
-/**
- * The 80% range around `central`: empirical from ≥ MIN_ERRORS past log errors (median ± 1.28155·MAD-σ, then
- * widened to at least half the drift width on each side), else the fallback [min(forecasts) − w, max(forecasts) + w].
- * The errors are errors[from .. from + count), or with from = −1 errors[0 .. count) already sorted. Clamped: low ≥ floor (0, or a running total's last value), low ≤ central ≤ high.
- */
-export function rangeAround(
-  central: number,
-  lowest: number,
-  highest: number,
-  width: number,
-  errors: ArrayLike<number>,
-  from: number,
-  count: number,
-  scratch: number[],
-  floor: number,
-): { low: number; high: number; empirical: boolean } {
-  let low: number;
-  let high: number;
-  const empirical = count >= MIN_ERRORS;
-  if (empirical) {
-    const { m, s } = from < 0 ? medianAndSpreadSorted(errors, count) : medianAndSpread(errors, from, count, scratch);
-    low = Math.min(central * Math.exp(m - Z90 * s), central - width / 2);
-    high = Math.max(central * Math.exp(m + Z90 * s), central + width / 2);
-  } else {
-    low = Math.min(lowest, central) - width;
-    high = Math.max(highest, central) + width;
-  }
-  low = Math.min(Math.max(low, floor, 0), central);
-  high = Math.max(high, central);
-  return { low, high, empirical };
 }

@@ -53,7 +53,19 @@ const daysIn = (y: number, m: number) => (m === 2 ? (y % 4 === 0 && (y % 100 !==
  * algorithms") rather than `Date#toISOString`: the projections build thousands of dates per analysis.
  */
 export function fromDay(day: number): string {
+  const k = day - TABLE_FROM;
+  if ((k | 0) === k && k >= 0 && k < TABLE_DAYS) return (TABLE[k] ??= civil(day));
   if (!Number.isInteger(day)) throw new TypeError(`fromDay requires a whole day number, got ${day}`);
+  return civil(day);
+}
+
+// The strings of 1990-01-01 … 2089-12-31, made once each as they are first asked for: a fixed table of a pure
+// function (about 36,500 short strings at most), so the thousands of dates a projection writes are not rebuilt.
+const TABLE_FROM = 7305;
+const TABLE_DAYS = 36525;
+const TABLE: (string | undefined)[] = new Array<string | undefined>(TABLE_DAYS).fill(undefined);
+
+function civil(day: number): string {
   const z = day + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;

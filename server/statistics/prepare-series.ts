@@ -22,6 +22,30 @@ export interface PreparedSeries {
  * // { t: [0, 2], y: [14000, 48500], firstDay: 20055, dates: ['2024-11-28', '2024-11-30'], n: 2 }
  */
 export function prepareSeries(points: readonly TimePoint[]): PreparedSeries {
+  // Reconciled series arrive sorted with one point per date: then the columns are filled in one pass.
+  const t: number[] = [];
+  const y: number[] = [];
+  const dates: string[] = [];
+  let firstDay = 0;
+  let previous = -Infinity;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i];
+    if (typeof p.value !== 'number' || !Number.isFinite(p.value)) {
+      throw new TypeError(`prepareSeries requires finite values, got ${p.value} on ${p.date}`);
+    }
+    const day = toDay(p.date);
+    if (day <= previous) return prepareUnsorted(points);
+    if (i === 0) firstDay = day;
+    previous = day;
+    t.push(day - firstDay);
+    y.push(p.value);
+    dates.push(p.date.length === 10 ? p.date : p.date.slice(0, 10));
+  }
+  return { t, y, firstDay, dates, n: t.length };
+}
+
+/** The general case: sorts, and averages the values of a date. */
+function prepareUnsorted(points: readonly TimePoint[]): PreparedSeries {
   const rows = points.map((p) => {
     if (typeof p.value !== 'number' || !Number.isFinite(p.value)) {
       throw new TypeError(`prepareSeries requires finite values, got ${p.value} on ${p.date}`);

@@ -1,14 +1,12 @@
 import type { Reason, TimePoint } from './types';
 import { prepareSeries } from './prepare-series';
 import * as days from './days';
-import * as interpolate from './interpolate';
 import * as combined from './combined';
-import { ErrorWindow, Forecasts, type Components } from './combined';
+import { DriftWidth, ErrorWindow, Forecasts, type Components } from './combined';
 
 // Local bindings: this runs for every location of a situation, and a module namespace lookup per call adds up.
 const { fromDay } = days;
-const { interpolateAt } = interpolate;
-const { zeros, components, DRIFT_POINTS, driftWidth, median3, medianAndSpreadSorted, sortSmall, Z90, LEVEL, MAX_ERRORS, MIN_ERRORS, MIN_POINTS, rangeAround } = combined;
+const { zeros, components, DRIFT_POINTS, driftWidth, median3, medianAndSpreadSorted, sortSmall, Z90, LEVEL, MAX_ERRORS, MIN_ERRORS, MIN_POINTS } = combined;
 
 export interface TrackStats {
   /** Past origins scored. */
@@ -77,8 +75,6 @@ export interface PublishedOptions {
 
 const emptyStats = (): TrackStats => ({ n: 0, mape: null, mase: null, held: 0, coverage: null });
 
-type Kind = 0 | 1 | 2; // combined, naive, drift8
-
 /**
  * The published projection: the one range that pages, CSV and the API publish, with its track record at the
  * same horizon and the projections it would have published at each past report ("what we said then").
@@ -99,7 +95,7 @@ type Kind = 0 | 1 | 2; // combined, naive, drift8
  * Source: server/statistics/README.md "Published projection"; FPP3 §5.8 (MAPE, MASE) and §5.10 (rolling origin).
  *
  * @example publishedProjection(example series (days 0,2,4,7,9,12 → 48,500 … 520,000), { horizonDays: 7, cumulative: true })
- * // points.at(-1): { low: 661969.1, central: 795041.67, high: 940507.3 }; empirical: false (1 past error)
+ * // points.at(-1): { date: '2024-12-17', low: 661959.6, central: 795041.67, high: 940516.8 }; empirical: false (1 past error)
  */
 export function publishedProjection(series: readonly TimePoint[], options: PublishedOptions): PublishedProjection {
   const H = options.horizonDays;
@@ -120,20 +116,18 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
       reason,
     };
   }
-  const scratch = zeros(MAX_ERRORS);
-  const fc = new Forecasts(t, y, n);
-  const floorAt = (i: number) => (cumulative ? Math.max(0, y[i]) : 0);
+  const fc = new Forecasts(t, y);
   const last = n - 1;
+  const floor = cumulative ? Math.max(0, y[last]) : 0;
+  const o = rollingOrigin(t, y, n, H, cumulative, fc);
+  fc.from(last);
 
-  // The past errors at the horizon: the 20 most recent origins whose target H days later is known.
+  // The past errors at the horizon: those of the 20 most recent origins whose target H days later is known
+  // (each origin's error is the same whether it is scored or feeds the range, so the rolling origin's are reused).
+  const combinedErrors = o.scorers[0];
+  const count = Math.min(MAX_ERRORS, combinedErrors.errorCount);
   const errs = zeros(MAX_ERRORS);
-  let count = 0;
-  for (let j = last; j >= MIN_POINTS - 1 && count < MAX_ERRORS; j--) {
-    if (t[j] + H > t[last]) continue;
-    const Cj = fc.central(j, H, floorAt(j));
-    const A = interpolateAt(t, y, t[j] + H);
-    if (Cj > 0 && A > 0) errs[count++] = Math.log(A / Cj);
-  }
+  for (let k = 0; k < count; k++) errs[k] = combinedErrors.errors[combinedErrors.errorCount - count + k];
   const empirical = count >= MIN_ERRORS;
   let spread: { m: number; s: number } | null = null;
   if (empirical) {
@@ -143,14 +137,17 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
   // The daily curve to the horizon. At the horizon the range is exactly the rule's; on the days before it, the
   // horizon's error median is scaled by h/H and its spread by √(h/H) (how a random walk's bias and spread grow),
   // which keeps the chart's band continuous without refitting the errors for every day.
-  const points: PublishedRangePoint[] = [];
-  const floor = floorAt(last);
+  const points: PublishedRangePoint[] = new Array(H + 1);
+  const dw = new DriftWidth(t, y, last);
+  const lastDay = firstDay + t[last];
   for (let h = 0; h <= H; h++) {
-    const nv = fc.naive(last, h);
-    const dv = fc.drift8(last, h);
-    const pv = fc.damped4(last, h);
-    const C = Math.max(0, floor, median3(nv, dv, pv));
-    const w = driftWidth(t, y, last, h);
+    const nv = fc.naive(h);
+    const dv = fc.drift8(h);
+    // The fallback range needs all three; an empirical one only their median.
+    const known = spread ? fc.medianWithoutDamped(nv, dv) : NaN;
+    const pv = Number.isNaN(known) ? fc.damped4(h) : NaN;
+    const C = Math.max(0, floor, Number.isNaN(known) ? median3(nv, dv, pv) : known);
+    const w = dw.at(h);
     let low: number;
     let high: number;
     if (spread) {
@@ -162,115 +159,258 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
       low = Math.min(nv, dv, pv, C) - w;
       high = Math.max(nv, dv, pv, C) + w;
     }
-    points.push({ date: fromDay(firstDay + t[last] + h), low: Math.min(Math.max(low, floor, 0), C), central: C, high: Math.max(high, C) });
+    points[h] = { date: fromDay(lastDay + h), low: Math.min(Math.max(low, floor, 0), C), central: C, high: Math.max(high, C) };
   }
   const comps = components(t, y, last, H);
-  const errorsUsed = count;
 
-  const { trackRecord, past } = track(t, y, n, dates, firstDay, H, floorAt, scratch, fc);
-  return { ...base, points, components: comps, empirical, errorsUsed, trackRecord, past, reason: null };
+  const { trackRecord, past } = track(o, fc, t, y, dates, firstDay, H, cumulative);
+  return { ...base, points, components: comps, empirical, errorsUsed: count, trackRecord, past, reason: null };
 }
 
-/** Rolling origin at horizon H: every origin's central and range as they were published then, against what followed. */
+/**
+ * One forecaster (the combined rule, naive or drift8) over the rolling origin: its central at every origin, its
+ * valid log errors in origin order, the sorted window of the most recent ones known so far, and its scores.
+ * `range` leaves the range in `low`/`high` rather than returning an object: it runs three times per origin.
+ */
+class Scorer {
+  readonly central: number[];
+  readonly errors: number[];
+  /** The origin position each error belongs to. */
+  readonly errorAt: number[];
+  errorCount = 0;
+  private known = 0;
+  private readonly window = new ErrorWindow();
+  /** Median and MAD-σ of the current window (valid while `fresh`), and exp(m ∓ 1.28155·s) once asked for (else NaN). */
+  private m = 0;
+  private s = 0;
+  private down = NaN;
+  private up = NaN;
+  private fresh = false;
+  low = 0;
+  high = 0;
+  empirical = false;
+  readonly stats: TrackStats = emptyStats();
+  ae = 0;
+  private ape = 0;
+  private apeN = 0;
+
+  constructor(m: number) {
+    this.central = zeros(m);
+    this.errors = zeros(m);
+    this.errorAt = zeros(m);
+  }
+
+  /** Origin k's central C against the actual A. */
+  add(k: number, C: number, A: number) {
+    this.central[k] = C;
+    if (C > 0 && A > 0) {
+      this.errors[this.errorCount] = Math.log(A / C);
+      this.errorAt[this.errorCount++] = k;
+    }
+  }
+
+  /** The errors of origins before position p are known now; the window keeps the last MAX_ERRORS of them. */
+  learn(p: number) {
+    const e = this.errors;
+    while (this.known < this.errorCount && this.errorAt[this.known] < p) {
+      this.window.push(e[this.known], this.known >= MAX_ERRORS ? e[this.known - MAX_ERRORS] : undefined);
+      this.known++;
+      this.fresh = false;
+    }
+  }
+
+  /** m and s of the current window (the median and MAD-σ of its errors); worked out once per window. */
+  private spread() {
+    if (!this.fresh) {
+      const { m, s } = medianAndSpreadSorted(this.window.sorted, this.window.size);
+      this.m = m;
+      this.s = s;
+      this.down = NaN;
+      this.up = NaN;
+      this.fresh = true;
+    }
+  }
+
+  /** exp(m − 1.28155·s): the range's lower end ÷ C, before widening and clamps. */
+  private downFactor(): number {
+    this.spread();
+    if (Number.isNaN(this.down)) this.down = Math.exp(this.m - Z90 * this.s);
+    return this.down;
+  }
+
+  /** exp(m + 1.28155·s). */
+  private upFactor(): number {
+    this.spread();
+    if (Number.isNaN(this.up)) this.up = Math.exp(this.m + Z90 * this.s);
+    return this.up;
+  }
+
+  /** Whether the range is empirical now (at least MIN_ERRORS errors known). */
+  isEmpirical(): boolean {
+    return this.window.size >= MIN_ERRORS;
+  }
+
+  /**
+   * The 80% range around C from the errors known now, in `low` and `high`: with ≥ MIN_ERRORS of them
+   * [C·exp(m − 1.28155·s), C·exp(m + 1.28155·s)] widened to at least half the drift width each side, else
+   * [min(lowest, C) − w, max(highest, C) + w]; then low ≥ floor (0, or a running total's last value), low ≤ C ≤ high.
+   */
+  range(C: number, lowest: number, highest: number, width: number, floor: number) {
+    let low: number;
+    let high: number;
+    this.empirical = this.window.size >= MIN_ERRORS;
+    if (this.empirical) {
+      low = Math.min(C * this.downFactor(), C - width / 2);
+      high = Math.max(C * this.upFactor(), C + width / 2);
+    } else {
+      low = Math.min(lowest, C) - width;
+      high = Math.max(highest, C) + width;
+    }
+    this.low = Math.min(Math.max(low, floor, 0), C);
+    this.high = Math.max(high, C);
+  }
+
+  /**
+   * Whether the range around C (lowest = highest = C) holds A, exactly as `range` would say, with the min/max of
+   * `range` taken apart into comparisons: A ≥ low ⟺ A ≥ C or (A ≥ floor, A ≥ 0 and (A ≥ C − w/2 or A ≥ C·exp(m − zs)));
+   * A ≤ high ⟺ A ≤ C, A ≤ C + w/2 or A ≤ C·exp(m + zs). An exponential is worked out only when it decides.
+   */
+  holds(C: number, width: number, floor: number, A: number): boolean {
+    if (this.window.size < MIN_ERRORS) {
+      this.range(C, C, C, width, floor);
+      return A >= this.low && A <= this.high;
+    }
+    const lowHolds = A >= C || (A >= floor && A >= 0 && (A >= C - width / 2 || A >= C * this.downFactor()));
+    return lowHolds && (A <= C || A <= C + width / 2 || A <= C * this.upFactor());
+  }
+
+  /** Scores origin k's central against the actual A, with `held` whether its range held A. */
+  score(k: number, A: number, held: boolean) {
+    const C = this.central[k];
+    const s = this.stats;
+    s.n++;
+    if (held) s.held++;
+    const err = Math.abs(A - C);
+    this.ae += err;
+    if (A !== 0) {
+      this.ape += err / Math.abs(A);
+      this.apeN++;
+    }
+  }
+
+  finish(naiveAe: number): TrackStats {
+    const s = this.stats;
+    s.mape = this.apeN ? (this.ape / this.apeN) * 100 : null;
+    s.mase = naiveAe > 0 ? this.ae / naiveAe : null;
+    s.coverage = s.n ? s.held / s.n : null;
+    return s;
+  }
+}
+
+/** The rolling origin at horizon H: origins 2 … (the last whose target is known), each forecaster's centrals and errors. */
+interface RollingOrigin {
+  /** Origins are reports first .. first + m − 1. */
+  first: number;
+  m: number;
+  actual: number[];
+  /** Lowest and highest of the three forecasts (the fallback range's ends); NaN where not worked out yet. */
+  lowest: number[];
+  highest: number[];
+  /** combined, naive, drift8. */
+  scorers: [Scorer, Scorer, Scorer];
+}
+
+function rollingOrigin(t: number[], y: number[], n: number, H: number, cumulative: boolean, fc: Forecasts): RollingOrigin {
+  const last = n - 1;
+  const first = MIN_POINTS - 1;
+  let m = 0;
+  while (first + m < n && t[first + m] + H <= t[last]) m++;
+  const actual = zeros(m);
+  const lowest = zeros(m);
+  const highest = zeros(m);
+  const scorers: [Scorer, Scorer, Scorer] = [new Scorer(m), new Scorer(m), new Scorer(m)];
+  const [combinedS, naiveS, driftS] = scorers;
+  // Targets t_i + H grow with i, so the interpolation's segment only moves forward (numpy.interp's arithmetic).
+  let seg = 0;
+  for (let k = 0; k < m; k++) {
+    const i = first + k;
+    fc.from(i);
+    const nv = fc.naive(H);
+    const dv = fc.drift8(H);
+    // Without the damped trend when the median is known anyway; the fallback range's ends are then left NaN
+    // for `track` to work out in the few origins that use them.
+    const known = fc.medianWithoutDamped(nv, dv);
+    const pv = Number.isNaN(known) ? fc.damped4(H) : NaN;
+    lowest[k] = Math.min(nv, dv, pv);
+    highest[k] = Math.max(nv, dv, pv);
+    const day = t[i] + H;
+    let A: number;
+    if (day <= t[0]) A = y[0];
+    else if (day >= t[last]) A = y[last];
+    else {
+      while (t[seg + 1] <= day) seg++;
+      A = y[seg] + ((day - t[seg]) / (t[seg + 1] - t[seg])) * (y[seg + 1] - y[seg]);
+    }
+    actual[k] = A;
+    const floor = cumulative ? Math.max(0, y[i]) : 0;
+    combinedS.add(k, Math.max(0, floor, Number.isNaN(known) ? median3(nv, dv, pv) : known), A);
+    naiveS.add(k, Math.max(0, floor, nv), A);
+    driftS.add(k, Math.max(0, floor, dv), A);
+  }
+  return { first, m, actual, lowest, highest, scorers };
+}
+
+/** Scores every origin with at least 8 reports: its central and range as they were published then, against what followed. */
 function track(
+  o: RollingOrigin,
+  fc: Forecasts,
   t: number[],
   y: number[],
-  n: number,
   dates: string[],
   firstDay: number,
   H: number,
-  floorAt: (i: number) => number,
-  scratch: number[],
-  fc: Forecasts,
+  cumulative: boolean,
 ): { trackRecord: TrackRecord; past: PastProjection[] } {
-  const last = n - 1;
-  const origins: number[] = [];
-  for (let i = MIN_POINTS - 1; i < n && t[i] + H <= t[last]; i++) origins.push(i);
+  const n = t.length;
+  const { first, m, actual, lowest, highest, scorers } = o;
+  const [combinedS, naiveS, driftS] = scorers;
   // Scored from the 8th report on (a full drift window); earlier origins still give the range its errors.
   const firstScored = DRIFT_POINTS - 1;
-  const stats = [emptyStats(), emptyStats(), emptyStats()];
   const past: PastProjection[] = [];
-  if (!origins.some((i) => i >= firstScored)) {
+  if (first + m - 1 < firstScored) {
     const reason: Reason = { code: 'no_track_record', horizonDays: H, neededReports: DRIFT_POINTS, reports: n };
-    return { trackRecord: { horizonDays: H, ...stats[0], baselines: { naive: stats[1], drift8: stats[2] }, reason }, past };
+    return { trackRecord: { horizonDays: H, ...emptyStats(), baselines: { naive: emptyStats(), drift8: emptyStats() }, reason }, past };
   }
-  const m = origins.length;
-  const actual = zeros(m);
-  const central = [zeros(m), zeros(m), zeros(m)];
-  // Valid log errors per forecaster in origin order, with the origin position each belongs to.
-  const errors = [zeros(m), zeros(m), zeros(m)];
-  const errorAt = [zeros(m), zeros(m), zeros(m)];
-  const errorCount = [0, 0, 0];
-  // Lowest and highest of the three forecasts (the fallback range's ends).
-  const lowest = zeros(m);
-  const highest = zeros(m);
-  for (let k = 0; k < m; k++) {
-    const i = origins[k];
-    const nv = fc.naive(i, H);
-    const dv = fc.drift8(i, H);
-    const pv = fc.damped4(i, H);
-    lowest[k] = Math.min(nv, dv, pv);
-    highest[k] = Math.max(nv, dv, pv);
-    const A = interpolateAt(t, y, t[i] + H);
-    actual[k] = A;
-    const floor = floorAt(i);
-    for (let kind: Kind = 0; kind < 3; kind = (kind + 1) as Kind) {
-      const C = Math.max(0, floor, kind === 0 ? median3(nv, dv, pv) : kind === 1 ? nv : dv);
-      central[kind][k] = C;
-      if (C > 0 && A > 0) {
-        errors[kind][errorCount[kind]] = Math.log(A / C);
-        errorAt[kind][errorCount[kind]++] = k;
-      }
-    }
-  }
-  const sums = [0, 0, 0].map(() => ({ ape: 0, apeN: 0, ae: 0 }));
-  let naiveAe = 0;
-  // known[kind]: how many of that forecaster's errors had their target on or before the current origin; each
-  // window holds the last MAX_ERRORS of them, sorted.
-  const known = [0, 0, 0];
-  const windows = [new ErrorWindow(), new ErrorWindow(), new ErrorWindow()];
   let p = 0; // origins[0..p) have targets known by the current origin
   for (let k = 0; k < m; k++) {
-    const i = origins[k];
-    while (p < m && t[origins[p]] + H <= t[i]) p++;
-    for (let kind: Kind = 0; kind < 3; kind = (kind + 1) as Kind) {
-      const e = errors[kind];
-      while (known[kind] < errorCount[kind] && errorAt[kind][known[kind]] < p) {
-        const leaving = known[kind] >= MAX_ERRORS ? e[known[kind] - MAX_ERRORS] : undefined;
-        windows[kind].push(e[known[kind]], leaving);
-        known[kind]++;
-      }
-    }
+    const i = first + k;
+    while (p < m && t[first + p] + H <= t[i]) p++;
+    combinedS.learn(p);
+    naiveS.learn(p);
+    driftS.learn(p);
     if (i < firstScored) continue;
     const w = driftWidth(t, y, i, H);
     const A = actual[k];
-    for (let kind: Kind = 0; kind < 3; kind = (kind + 1) as Kind) {
-      const C = central[kind][k];
-      const lo = kind === 0 ? lowest[k] : C;
-      const hi = kind === 0 ? highest[k] : C;
-      const win = windows[kind];
-      const r = rangeAround(C, lo, hi, w, win.sorted, -1, win.size, scratch, floorAt(i));
-      const held = A >= r.low && A <= r.high;
-      const s = stats[kind];
-      s.n++;
-      if (held) s.held++;
-      const err = Math.abs(A - C);
-      sums[kind].ae += err;
-      if (A !== 0) {
-        sums[kind].ape += err / Math.abs(A);
-        sums[kind].apeN++;
-      }
-      if (kind === 1) naiveAe += err;
-      if (kind === 0) past.push({ date: dates[i], target: fromDay(firstDay + t[i] + H), low: r.low, central: C, high: r.high, actual: A, held, empirical: r.empirical });
+    const floor = cumulative ? Math.max(0, y[i]) : 0;
+    const C = combinedS.central[k];
+    if (!combinedS.isEmpirical() && Number.isNaN(lowest[k])) {
+      fc.from(i);
+      const nv = fc.naive(H);
+      const dv = fc.drift8(H);
+      const pv = fc.damped4(H);
+      lowest[k] = Math.min(nv, dv, pv);
+      highest[k] = Math.max(nv, dv, pv);
     }
+    combinedS.range(C, lowest[k], highest[k], w, floor);
+    const held = A >= combinedS.low && A <= combinedS.high;
+    combinedS.score(k, A, held);
+    past.push({ date: dates[i], target: fromDay(firstDay + t[i] + H), low: combinedS.low, central: C, high: combinedS.high, actual: A, held, empirical: combinedS.empirical });
+    naiveS.score(k, A, naiveS.holds(naiveS.central[k], w, floor, A));
+    driftS.score(k, A, driftS.holds(driftS.central[k], w, floor, A));
   }
-  for (const kind of [0, 1, 2] as Kind[]) {
-    const s = stats[kind];
-    s.mape = sums[kind].apeN ? (sums[kind].ape / sums[kind].apeN) * 100 : null;
-    s.mase = naiveAe > 0 ? sums[kind].ae / naiveAe : null;
-    s.coverage = s.n ? s.held / s.n : null;
-  }
-  return { trackRecord: { horizonDays: H, ...stats[0], baselines: { naive: stats[1], drift8: stats[2] }, reason: null }, past };
+  const naiveAe = naiveS.ae;
+  const stats = combinedS.finish(naiveAe);
+  return { trackRecord: { horizonDays: H, ...stats, baselines: { naive: naiveS.finish(naiveAe), drift8: driftS.finish(naiveAe) }, reason: null }, past };
 }
 
 export { MIN_ERRORS };

@@ -18,7 +18,7 @@
  *   a total built from several figures gets the combined quantifier.
  * Source: docs/data-model.md and docs/statistics.md (after IDMC Helix: recommended vs triangulation figures).
  *
- * @example reconcile({ figures, location: 'SYR', category: 'new_displacement', onset: '2024-11-27' })
+ * @example reconcile({ figures: [OCHA recommended 370,000 'more_than' and WFP triangulation 280,000, both SYR to 2024-12-06], location: 'SYR', category: 'new_displacement', onset: '2024-11-27' })
  * // { points: [{ date: '2024-12-06', value: 370000, quantifier: 'more_than', bound: 'lower', … }], band: [{ date: '2024-12-06', low: 280000, high: 370000, … }], warnings: [] }
  */
 import { isFlow, type Category, type LocationRole, type Reliability } from '../figures/figure';

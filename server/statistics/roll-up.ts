@@ -14,7 +14,7 @@
  * - A derived value below the location's own latest figure within the window gets a QA warning (children incomplete).
  * Source: docs/statistics.md (after IOM DTM admin-level aggregation).
  *
- * @example rollUp({ figures, locations, location: 'SYR', category: 'idps', onset: '2024-11-27' })
+ * @example rollUp({ figures, locations, location: 'SYR', category: 'new_displacement', onset: '2024-11-27' })
  * // points: own SYR figures, plus { date, value: Σ governorates, derived: true, role: 'destination', childrenMissing: [...] }
  */
 import type { LocationRole } from '../figures/figure';

@@ -52,8 +52,8 @@ const firstAt = (pts: readonly { date: string; value: number }[], v: number) => 
  * Source: log-linear and logistic growth as in the alternative methods (loglinear-projection.ts,
  * logistic-projection.ts), anchored at the last observation.
  *
- * @example scenarioLines({ points: syria, scenarios: [wfpCeiling], ceiling: wfpCeiling, range, thresholds: [1_000_000, 1_500_000] })
- * // [{ kind: 'ceiling', organisation: 'WFP', value: 1500000, … }, { kind: 'loglinear', points: [{ date, value }, …], timeToThreshold: [{ threshold: 1000000, date: '2024-12-10' }, …] }, …]
+ * @example scenarioLines({ points: syria (OCHA, as of 2024-12-06), scenarios: [wfpCeiling], ceiling: 1_500_000, horizonDays: 6, range, thresholds: [1_000_000, 1_500_000] })
+ * // [{ kind: 'ceiling', organisation: 'WFP', value: 1500000, … }, { kind: 'loglinear', points: [{ date, value }, …], timeToThreshold: [{ threshold: 1000000, date: '2024-12-09' }, …] }, …]
  */
 export function scenarioLines(input: ScenarioLinesInput): ScenarioLine[] {
   const out: ScenarioLine[] = [];

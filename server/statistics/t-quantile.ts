@@ -2,7 +2,7 @@
  * Student-t quantile: the value below which a fraction `p` of a t distribution with `df`
  * degrees of freedom lies. Source: @stdlib/stats-base-dists-t-quantile (simple-statistics has none).
  *
- * @example tQuantile(0.975, 4) // 2.7764451051977934 (scipy.stats.t.ppf(0.975, 4))
+ * @example tQuantile(0.975, 4) // 2.776445105197794 (scipy.stats.t.ppf(0.975, 4): 2.7764451052)
  */
 import quantile = require('@stdlib/stats-base-dists-t-quantile');
 

@@ -25,8 +25,8 @@ export interface RangeLike {
  * last report answers with that date.
  * Source: server/statistics/README.md "Time to threshold".
  *
- * @example timeToThreshold({ points, reason: null }, [{ value: 1_000_000, source: 'round' }])
- * // [{ threshold: 1000000, source: 'round', low: { date: null, reason: { code: 'not_within_horizon' } }, central: { date: '2024-12-10', reason: null }, high: { … } }]
+ * @example timeToThreshold(the Syria range as of 2024-12-06 to 6 days, [{ value: 500_000, source: 'round' }])
+ * // [{ threshold: 500000, source: 'round', low: { date: null, reason: { code: 'not_within_horizon' } }, central: { date: '2024-12-09', reason: null }, high: { date: '2024-12-07', reason: null } }]
  */
 export function timeToThreshold(range: RangeLike, thresholds: readonly (ThresholdSpec | number)[]): ThresholdCrossing[] {
   return thresholds.map((th) => {

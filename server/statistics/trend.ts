@@ -31,7 +31,7 @@ const none = (reason: Reason): Estimate => ({ value: null, reason });
  * Source: docs/statistics.md. Reports on the same date are averaged (see prepareSeries).
  *
  * @example trend(points (days 0,2,4,7,9,12 → 48,500 … 520,000))
- * // growthRate.value 0.1862098, doublingTimeDays.value 3.7224, sevenDayRate.value ≈ 49,857 (from day 5 to 12)
+ * // growthRate.value 0.1862098, doublingTimeDays.value 3.7224, sevenDayRate.value 44,666.67 (day 5 interpolated to day 12)
  */
 export function trend(points: readonly TimePoint[]): TrendResult {
   const s = prepareSeries(points);

@@ -72,6 +72,35 @@ describe.each(DATABASES)('CSV downloads on %s', (kind) => {
     expect(r.value).toBe('1000');
   });
 
+  test('when a text holds quotes, commas, a line break and an astral character, then the file quotes it per RFC 4180 and reads back the same', async () => {
+    const admin = await makeUser(t.storage, 'admin');
+    const quote = 'He said "go", then\r\nleft 😀';
+    await request(app)
+      .post(`/api/v1/situations/${SLUG}/figures`)
+      .set(admin.auth)
+      .send({
+        location: 'SY-HL',
+        category: 'new_displacement',
+        periodEnd: '2024-12-05',
+        value: 2500,
+        organisation: 'OCHA',
+        status: 'approved',
+        sourceUrl: 'https://example.org/y',
+        publishedOn: '2024-12-05',
+        quote,
+        notes: 'one, two',
+        sourceTitle: 'plain title',
+      })
+      .expect(201);
+    const text = (await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv`).expect(200)).text;
+    // Written by hand from RFC 4180: quotes doubled, the field in quotes; a field without quote, comma or line break as it is.
+    expect(text).toContain(',"He said ""go"", then\r\nleft 😀",');
+    expect(text).toContain(',"one, two",');
+    expect(text).toContain(',plain title,');
+    const r = rowsOf(text).find((x) => x.location === 'SY-HL')!;
+    expect([r.quote, r.notes, r.sourceTitle, r.value]).toEqual([quote, 'one, two', 'plain title', '2500']);
+  });
+
   test('when drafts are asked for, then only editors get them', async () => {
     await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv?status=all`).expect(403);
     const res = await request(app).get(`/api/v1/situations/${SLUG}/export/figures.csv?status=all`).set(editor.auth).expect(200);
