@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import compression from 'compression';
 import { pinoHttp } from 'pino-http';
@@ -35,6 +35,7 @@ import { MapsService } from './maps/maps.service';
 import { mapsApi } from './maps/maps.routes';
 import { HapiService } from './hapi/hapi.service';
 import { createI18n } from './i18n/i18n';
+import { chooseLanguage } from './i18n/negotiate';
 import { SituationViews } from './pages/situation.data';
 import { helmetOptions } from './pages/security';
 import { VIEWS_DIR } from './paths';
@@ -70,7 +71,8 @@ export function createApp(deps: AppDeps): Express {
   });
   const alerts = new AlertsService(storage, analysis, {
     logger,
-    i18n: createI18n(config.LOCALE),
+    i18n: createI18n(config.LOCALE, { arabicDigits: config.ARABIC_DIGITS }),
+    i18nFor: (lang) => createI18n(lang, { arabicDigits: config.ARABIC_DIGITS }),
     now: deps.now,
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
     mailer: createMailer(config.SMTP_URL, config.SMTP_FROM),
@@ -86,7 +88,7 @@ export function createApp(deps: AppDeps): Express {
   const scenarios = new ScenariosService(storage, onChange);
   const figures = new FiguresService(storage, onChange);
   const imports = new ImportsService(storage, onChange);
-  const exportsService = new ExportsService(storage, analysis, createI18n(config.LOCALE));
+  const exportsService = new ExportsService(storage, analysis, createI18n(config.LOCALE, { arabicDigits: config.ARABIC_DIGITS }));
   const locations = new LocationsService(storage);
   const organisations = new OrganisationsService(storage);
   // Page views and their rendered parts, cached per app under each situation's stamp.
@@ -138,7 +140,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(referenceApi(locations, organisations));
   api.use(analysisApi(analysis));
   api.use(importsApi(imports, figures));
-  api.use(exportRoutes(exportsService));
+  // The readable summary and README.txt follow the reader's language, like the pages.
+  const exportText = (req: Request) => createI18n(chooseLanguage(req, config.LOCALE).lang, { arabicDigits: config.ARABIC_DIGITS });
+  api.use(exportRoutes(exportsService, exportText));
   api.use(alertsApi(alerts));
   api.use(hapiApi(new HapiService(storage)));
   api.use(mapsApi(maps));
@@ -149,7 +153,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(pages({ storage, config, logger, ...services }));
 
   // Page-side downloads (same handlers; the signed-in user, if any, comes from the session).
-  app.use(readGate(config.PUBLIC_READ), exportRoutes(exportsService));
+  app.use(readGate(config.PUBLIC_READ), exportRoutes(exportsService, exportText));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `Page ${req.path} not found`)));
   app.use(errorHandler(logger));
   // server/main.ts starts the hourly alert pass from here (createApp itself starts no timers); tests drive it.

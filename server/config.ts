@@ -45,6 +45,8 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: boolean.default(false),
   LOCALE: z.string().default('en'),
+  /** Digits on Arabic pages and charts: latn (0-9, the default) or arab (Arabic-Indic ٠-٩). */
+  ARABIC_DIGITS: z.enum(['latn', 'arab'], { error: 'must be latn (Western digits) or arab (Arabic-Indic digits)' }).default('latn'),
   /** smtp://user:pass@host:587 or smtps://…; unset: no alert email (feeds, pages and webhooks still work). */
   SMTP_URL: z
     .string()

@@ -1,3 +1,4 @@
+import type { I18n } from '../i18n/i18n';
 import { Router, type Request, type Response } from 'express';
 import { CATEGORIES } from '../figures/figure';
 import { locationsRepository } from '../locations/locations.repository';
@@ -6,7 +7,8 @@ import { HttpError } from '../errors';
 import { idParam, requirePageRole } from '../pages/guards';
 import { byField, echo, fieldErrors, numberField, type FormBody } from '../pages/forms';
 import type { PageDeps } from '../pages/deps';
-import { RULE_KINDS, type RuleKind } from './alert';
+import { RULE_KINDS, type Alert, type RuleKind } from './alert';
+import { alertText } from './alert-text';
 import type { AlertsService } from './alerts.service';
 import { atom } from './feed';
 
@@ -43,13 +45,22 @@ export function alertPages(d: PageDeps & { alerts: AlertsService }): Router {
   const alerts = d.alerts;
   const base = (req: Request) => d.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`;
   const slugPath = (slug: string) => `/situations/${encodeURIComponent(slug)}`;
+  // Messages are stored in the instance's language; a reader in another language gets them written again in theirs.
+  const inLanguage = async (list: Alert[], i18n: I18n): Promise<Alert[]> => {
+    if (i18n.lang === d.i18n.lang) return list;
+    const places = new Map(await Promise.all([...new Set(list.map((a) => a.location))].map(async (code) => [code, await d.locations.get(code)] as const)));
+    return list.map((a) => {
+      const l = places.get(a.location);
+      return { ...a, message: alertText(a, l ? i18n.placeName(l) : (a.locationName ?? a.location), i18n) ?? a.message };
+    });
+  };
 
   // The situation page and dashboard each include views/alerts/_recent.ejs; the stamp keys the situation page cache.
   r.get(['/', '/situations/:slug'], async (req, res, next) => {
     const slug = typeof req.params.slug === 'string' ? req.params.slug : undefined;
     try {
       const recent = await alerts.recent(slug);
-      res.locals.recentAlerts = recent.alerts;
+      res.locals.recentAlerts = await inLanguage(recent.alerts, res.locals.i18n as I18n);
       res.locals.alertsStamp = recent.stamp;
     } catch (err) {
       // An unknown situation: the situation page answers its own 404.
@@ -66,12 +77,12 @@ export function alertPages(d: PageDeps & { alerts: AlertsService }): Router {
     const [list, rules, locations] = await Promise.all([
       alerts.list({ slug, limit: 100 }),
       alerts.rules(slug, { includeDeleted: editor }),
-      locationsRepository.list(d.storage.db, situation.country),
+      locationsRepository.list(d.storage.db, situation.country).then((l) => (res.locals.i18n as I18n).places(l)),
     ]);
     res.status(status).render('alerts/index', {
       title: `${res.locals.t('alerts.title')} · ${situation.title}`,
       situation,
-      alerts: list,
+      alerts: await inLanguage(list, res.locals.i18n as I18n),
       rules: rules.filter((x) => !x.deletedAt),
       deletedRules: rules.filter((x) => x.deletedAt),
       locations,

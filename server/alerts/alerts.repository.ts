@@ -357,7 +357,7 @@ export const alertsRepository = {
     return db
       .selectFrom('alert_subscriptions as x')
       .innerJoin('users as u', 'u.id', 'x.user_id')
-      .select(['x.id', 'x.token', 'u.email'])
+      .select(['x.id', 'x.token', 'u.email', 'u.locale'])
       .where('x.situation_id', '=', situationId)
       .where('u.disabled_at', 'is', null)
       .orderBy('x.id')

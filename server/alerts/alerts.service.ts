@@ -15,6 +15,7 @@ import { alertsRepository } from './alerts.repository';
 import { acknowledgeSchema, MAX_RULES, MAX_WEBHOOKS, ruleCreateSchema, ruleParts, ruleUpdateSchema, webhookCreateSchema, type Alert, type AlertRule, type RuleKind } from './alert';
 import { daysSince, rangeReach, seriesCrossing, type Point, type RangePoint } from './evaluate';
 import { postWebhook } from './webhook';
+import { alertText } from './alert-text';
 import type { Mailer } from './mailer';
 
 /**
@@ -28,6 +29,8 @@ export function projectionRange(a: Analysis): RangePoint[] | null {
 export interface AlertsOptions {
   logger: Logger;
   i18n: I18n;
+  /** The interface text of a subscriber's own language (their profile's), for their emails; default: `i18n`. */
+  i18nFor?: (lang: string) => I18n;
   /** The clock (tests move it to make data stale). */
   now?: () => Date;
   /** Base of links in emails, feeds and webhook bodies. */
@@ -634,7 +637,7 @@ export class AlertsService {
     } else {
       const sub = (await alertsRepository.subscribers(this.db, d.situation_id)).find((x) => x.id === d.target_id);
       if (!sub || !this.opts.mailer) return this.finish(id, d.attempts + 1, { ok: false, status: null, error: sub ? 'SMTP is not configured' : 'unsubscribed' }, true);
-      result = await this.sendMail(alert, sub.email, sub.token);
+      result = await this.sendMail(alert, sub.email, sub.token, sub.locale);
     }
     await this.finish(id, d.attempts + 1, result, false);
   }
@@ -668,16 +671,23 @@ export class AlertsService {
     }
   }
 
-  private async sendMail(a: Alert, to: string, token: string) {
-    const t = this.opts.i18n.t;
+  private async sendMail(a: Alert, to: string, token: string, locale: string | null) {
+    // In the subscriber's language when their profile has one; the stored message is in the instance's.
+    const i18n = locale && this.opts.i18nFor ? this.opts.i18nFor(locale) : this.opts.i18n;
+    const t = i18n.t;
+    const place = async () => {
+      const l = await locationsRepository.get(this.db, a.location);
+      return l ? i18n.placeName(l) : (a.locationName ?? a.location);
+    };
+    const message = i18n.lang === this.opts.i18n.lang ? a.message : (alertText(a, await place(), i18n) ?? a.message);
     const base = this.opts.publicUrl;
     const unsubscribeUrl = `${base}/alerts/unsubscribe?token=${encodeURIComponent(token)}`;
     const link = `${base}/situations/${encodeURIComponent(a.situation)}/alerts#alert-${a.id}`;
     try {
       await this.opts.mailer!.send({
         to,
-        subject: t('alerts.email.subject', { situation: a.situationTitle, message: a.message }).slice(0, 250),
-        text: t('alerts.email.body', { message: a.message, situation: a.situationTitle, link, unsubscribe: unsubscribeUrl }),
+        subject: t('alerts.email.subject', { situation: a.situationTitle, message }).slice(0, 250),
+        text: t('alerts.email.body', { message, situation: a.situationTitle, link, unsubscribe: unsubscribeUrl }),
         unsubscribeUrl,
       });
       return { ok: true, status: 250, error: null };

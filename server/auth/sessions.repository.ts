@@ -21,12 +21,12 @@ export const sessionsRepository = {
     const r = await db
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(['u.id', 'u.email', 'u.name', 'u.role'])
+      .select(['u.id', 'u.email', 'u.name', 'u.role', 'u.locale'])
       .where('s.id', '=', tokenHash(id))
       .where('s.expires_at', '>', now.toISOString())
       .where('u.disabled_at', 'is', null)
       .executeTakeFirst();
-    return r ? { id: r.id, email: r.email, name: r.name, role: r.role as Role } : undefined;
+    return r ? { id: r.id, email: r.email, name: r.name, role: r.role as Role, locale: r.locale } : undefined;
   },
   async delete(db: Tx, id: string): Promise<void> {
     await db.deleteFrom('sessions').where('id', '=', tokenHash(id)).execute();

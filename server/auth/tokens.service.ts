@@ -1,7 +1,7 @@
 import type { Storage } from '../storage/database';
 import { HttpError, notFound } from '../errors';
 import { parseOrThrow } from '../validation';
-import { disableUserSchema, tokenOptionsSchema, type AuthUser } from './user';
+import { disableUserSchema, languageSchema, tokenOptionsSchema, type AuthUser } from './user';
 import { defaultTokenExpiry, DEFAULT_TOKEN_DAYS, usersRepository, type TokenInfo } from './users.repository';
 
 /**
@@ -11,6 +11,13 @@ import { defaultTokenExpiry, DEFAULT_TOKEN_DAYS, usersRepository, type TokenInfo
  */
 export class TokensService {
   constructor(private readonly storage: Storage) {}
+
+  /** Keeps the user's interface language in their profile ('' or absent: follow the browser); a 400 names a bad value. */
+  async setLanguage(user: AuthUser, input: unknown): Promise<string | null> {
+    const { language } = parseOrThrow(languageSchema, input);
+    await usersRepository.setLocale(this.storage.db, user.id, language || null);
+    return language || null;
+  }
 
   /** A new token for `user` from validated options; the token itself is returned once and never stored. */
   async create(user: AuthUser, options: unknown): Promise<{ token: string; expiresAt: string; name: string | null }> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requiredText } from '../validation';
+import { LANGUAGES } from '../i18n/negotiate';
 
 export const ROLES = ['viewer', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -9,6 +10,8 @@ export interface AuthUser {
   email: string;
   name: string | null;
   role: Role;
+  /** Preferred interface language (null or absent: the browser's and the instance's choice). */
+  locale?: string | null;
 }
 
 const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2 };
@@ -30,6 +33,11 @@ export const userCreateSchema = z.strictObject({
   name: requiredText(200).optional(),
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
   password: z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters'),
+});
+
+/** The account page's language choice: a language with a catalogue, or '' to follow the browser. */
+export const languageSchema = z.object({
+  language: z.enum(['', ...LANGUAGES.map((l) => l.code)], { error: `must be one of ${LANGUAGES.map((l) => l.code).join(', ')} or empty` }),
 });
 
 /** What a new token is called and how long it lives (API, token page). `label` is the older name of `name`. */

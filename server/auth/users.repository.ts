@@ -84,6 +84,10 @@ export const usersRepository = {
     const res = await db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   },
+  /** Sets the user's preferred interface language (null: follow the browser). */
+  async setLocale(db: Tx, userId: number, locale: string | null): Promise<void> {
+    await db.updateTable('users').set({ locale }).where('id', '=', userId).execute();
+  },
   /** Disables a user: no sign-in, every token revoked, every session ended. Returns the user, or undefined when unknown. */
   async disable(db: Tx, email: string, at = nowIso()): Promise<{ id: number; email: string; alreadyDisabled: boolean } | undefined> {
     const u = await db.selectFrom('users').select(['id', 'email', 'disabled_at']).where('email', '=', email.toLowerCase()).executeTakeFirst();

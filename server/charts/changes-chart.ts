@@ -4,7 +4,7 @@ import { chartContext, dateLabels, type Credit, type Item, type Target } from '.
 
 /** Bars: the change per day between consecutive reports, dated by the later report. */
 export function changesChart(payload: ChartPayload, target: Target, credit?: Credit): ChartConfiguration {
-  const { t, f, base, titles, plugins } = chartContext(payload, target, 'changes', credit);
+  const { t, f, base, titles, dir, plugins } = chartContext(payload, target, 'changes', credit);
   const rows = payload.changes;
   return {
     type: 'bar',
@@ -25,6 +25,7 @@ export function changesChart(payload: ChartPayload, target: Target, credit?: Cre
         ...titles(t('chart.changes.name')),
         legend: { display: false },
         tooltip: {
+          ...dir,
           callbacks: {
             title: (items: Item[]) => {
               const c = rows[items[0].dataIndex];

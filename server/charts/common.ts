@@ -2,10 +2,10 @@
  * What the three chart builders share: dataset metadata, date conversion, tooltip wrapping, base options and
  * the plugins (white background, shaded projection zone, scenario labels). Chart.js types only.
  */
-import type { Plugin, TooltipItem, ChartType } from 'chart.js';
+import { defaults, type Plugin, type TooltipItem, type ChartType } from 'chart.js';
 
 export type Item = TooltipItem<ChartType>;
-import { formatters, translator, type Formatters } from '../i18n/format';
+import { directionOf, formatters, translator, type Formatters } from '../i18n/format';
 import type { ChartId, ChartPayload, ReportedPoint } from './types';
 import { SCENARIO_COLOUR } from './palette';
 
@@ -89,7 +89,8 @@ export function projectionZone(fromMs: number | null, label: string): Plugin {
       ctx.stroke();
       ctx.setLineDash([]);
       ctx.fillStyle = '#404040';
-      ctx.font = 'italic 12px sans-serif';
+      ctx.font = `italic 12px ${defaults.font.family ?? 'sans-serif'}`;
+      ctx.textAlign = 'left';
       ctx.textBaseline = 'top';
       ctx.fillText(label, left + 6, chartArea.top + 4);
       ctx.restore();
@@ -108,7 +109,10 @@ export const scenarioLabels: Plugin = {
       const y = chart.scales.y.getPixelForValue(m.value);
       if (y < chartArea.top || y > chartArea.bottom) return;
       ctx.save();
-      ctx.font = 'bold 12px sans-serif';
+      ctx.font = `bold 12px ${defaults.font.family ?? 'sans-serif'}`;
+      // Anchored at the left edge whatever the language; an Arabic label still reads right to left.
+      ctx.textAlign = 'left';
+      if (chart.options.plugins?.legend?.rtl) ctx.direction = 'rtl';
       ctx.textBaseline = 'bottom';
       ctx.lineWidth = 4;
       ctx.strokeStyle = '#ffffff';
@@ -142,19 +146,25 @@ export const sourceLine: Plugin = {
     if (!options.text) return;
     const { ctx, width, height } = chart;
     ctx.save();
-    ctx.font = '12px DejaVu Sans, Liberation Sans, Arial, sans-serif';
+    // The chart's font family (render.ts picks one with Arabic glyphs for Arabic charts).
+    ctx.font = `12px ${defaults.font.family ?? 'sans-serif'}`;
     ctx.fillStyle = '#404040';
     ctx.textBaseline = 'bottom';
-    ctx.textAlign = 'left';
-    ctx.fillText(options.text, 8, height - 5, width - 16);
+    const rtl = chart.options.plugins?.legend?.rtl === true;
+    ctx.direction = rtl ? 'rtl' : 'ltr';
+    ctx.textAlign = rtl ? 'right' : 'left';
+    ctx.fillText(options.text, rtl ? width - 8 : 8, height - 5, width - 16);
     ctx.restore();
   },
 };
 
 /** Translation, formatting and the options every chart shares (PNG: fixed size, title, subtitle and source line drawn). */
 export function chartContext(payload: ChartPayload, target: Target, id: ChartId, credit?: Credit) {
-  const t = translator(payload.messages);
+  const t = translator(payload.messages, payload.locale.split('-')[0], payload.locale);
   const f = formatters(payload.locale);
+  // Right-to-left languages mirror the legend and tooltips (Chart.js rtl); the time axis still runs left to right.
+  const rtl = directionOf(payload.locale) === 'rtl';
+  const dir = { rtl, textDirection: rtl ? 'rtl' : 'ltr' };
   const png = target === 'png';
   const base = {
     responsive: !png,
@@ -166,13 +176,17 @@ export function chartContext(payload: ChartPayload, target: Target, id: ChartId,
   };
   const organisations = payload.sources[id];
   const source =
-    png && credit ? t('chart.sourceLine', { organisations: organisations.length ? organisations.join(', ') : '–', app: credit.by, date: f.dateWords(credit.date) }) : '';
+    png && credit
+      ? t('chart.sourceLine', { organisations: organisations.length ? organisations.join(t('list.separator')) : '–', app: credit.by, date: f.dateWords(credit.date) })
+      : '';
+  // The title plugin has no rtl option: an Arabic title is wrapped in a right-to-left embedding (RLE … PDF) instead.
+  const embed = (text: string) => (rtl ? `\u202B${text}\u202C` : text);
   const titles = (name: string) => ({
-    title: { display: png, text: `${payload.title}: ${name}`, font: { size: 16, weight: 'bold' as const }, color: '#1a1a1a', padding: { top: 4, bottom: 2 } },
-    subtitle: { display: png, text: payload.subtitles[id], color: '#404040', padding: { bottom: 8 } },
-    dtSource: { text: source },
+    title: { display: png, text: embed(`${payload.title}: ${name}`), font: { size: 16, weight: 'bold' as const }, color: '#1a1a1a', padding: { top: 4, bottom: 2 } },
+    subtitle: { display: png, text: embed(payload.subtitles[id]), color: '#404040', padding: { bottom: 8 } },
+    dtSource: { text: embed(source) },
   });
-  return { t, f, base, titles, plugins: [background, sourceLine] };
+  return { t, f, base, titles, dir, plugins: [background, sourceLine] };
 }
 export type ChartContext = ReturnType<typeof chartContext>;
 

@@ -5,7 +5,7 @@ import { chartContext, type Credit, type Item, type Target } from './common';
 
 /** Horizontal bars: the latest figure of each child location, one bar per location role. */
 export function locationsChart(payload: ChartPayload, target: Target, credit?: Credit): ChartConfiguration {
-  const { t, f, base, titles, plugins } = chartContext(payload, target, 'locations', credit);
+  const { t, f, base, titles, dir, plugins } = chartContext(payload, target, 'locations', credit);
   const rows = payload.locations;
   const roles = (['origin', 'destination', 'unknown'] as const).filter((r) => rows.some((l) => l[r] != null));
   return {
@@ -30,8 +30,8 @@ export function locationsChart(payload: ChartPayload, target: Target, credit?: C
       },
       plugins: {
         ...titles(t('chart.locations.name')),
-        legend: { position: 'top' },
-        tooltip: { callbacks: { label: (item: Item) => `${item.dataset.label}: ${f.number(item.parsed.x)}` } },
+        legend: { ...dir, position: 'top' },
+        tooltip: { ...dir, callbacks: { label: (item: Item) => `${item.dataset.label}: ${f.number(item.parsed.x)}` } },
       },
     },
     plugins,

@@ -27,7 +27,7 @@ import {
  * said then": the central each past report gave for the horizon, at the date it was for.
  */
 export function seriesChart(payload: ChartPayload, target: Target, credit?: Credit): ChartConfiguration {
-  const { t, f, base, titles, plugins } = chartContext(payload, target, 'series', credit);
+  const { t, f, base, titles, dir, plugins } = chartContext(payload, target, 'series', credit);
   const quantified = (q: string, v: string) => t(`chart.quantified.${q}`, { value: v });
   const s = payload.series;
   const datasets: Record<string, unknown>[] = [];
@@ -274,8 +274,9 @@ export function seriesChart(payload: ChartPayload, target: Target, credit?: Cred
       plugins: {
         ...titles(t('chart.series.name')),
         dtAboveTop: { labels: above },
-        legend: { position: 'bottom', labels: { usePointStyle: true, filter: (item, data) => !meta(data.datasets[item.datasetIndex!]).helper } },
+        legend: { ...dir, position: 'bottom', labels: { usePointStyle: true, filter: (item, data) => !meta(data.datasets[item.datasetIndex!]).helper } },
         tooltip: {
+          ...dir,
           filter: (item) => !meta(item.dataset).helper,
           callbacks: {
             title: (items: Item[]) => {

@@ -42,7 +42,16 @@ export interface LocationCandidate {
   adminLevel: 0 | 1 | 2;
   parentCode: string | null;
   country: string; // ISO3
+  /** Names in Arabic and French when the file has them (#adm1+name+i_ar, admin1Name_ar, ADM1_AR …). */
+  nameAr?: string | null;
+  nameFr?: string | null;
 }
+
+/** The Arabic and French names a row gives, as fields only when present (a row without them reads as before). */
+export const localNames = (nameAr: string | undefined, nameFr: string | undefined): Pick<LocationCandidate, 'nameAr' | 'nameFr'> => ({
+  ...(nameAr ? { nameAr } : {}),
+  ...(nameFr ? { nameFr } : {}),
+});
 
 /** One problem with one cell (or with the file, at row 1 with column ''). `row` is the spreadsheet row, 1-based, header = 1. */
 export interface RowError {

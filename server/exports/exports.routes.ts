@@ -7,6 +7,9 @@ import { HttpError } from '../errors';
 import { isoDate, locationCode, parseOrThrow } from '../validation';
 import { definitionsText } from '../csv/write';
 import { EXPORT_NAMES, type ExportsService } from './exports.service';
+import cookieParser from 'cookie-parser';
+import { LANGUAGES } from '../i18n/negotiate';
+import type { ReadableText } from '../csv/exports';
 
 const flag = z
   .enum(['1', '0', 'true', 'false'])
@@ -23,13 +26,25 @@ const exportQuery = z.strictObject({
   organisation: z.string().trim().min(1).max(40).optional(),
   from: isoDate().optional(),
   to: isoDate().optional(),
+  lang: z
+    .enum(
+      LANGUAGES.map((l) => l.code),
+      { error: `must be one of ${LANGUAGES.map((l) => l.code).join(', ')}` },
+    )
+    .optional(),
 });
 
 /** CSV downloads, the same under /api/v1/situations/:slug/export/… and /situations/:slug/export/…. */
-export function exportRoutes(exports: ExportsService): Router {
+export function exportRoutes(exports: ExportsService, textFor: (req: Request) => ReadableText = () => exports.text): Router {
   const r = Router();
-  const readme = (_req: Request, res: Response) => {
-    res.type('text/plain; charset=utf-8').set('Content-Disposition', 'inline; filename="README.txt"').send(definitionsText(exports.text));
+  // The readable summary and README.txt are in the reader's language (?lang, the dt_lang cookie, Accept-Language).
+  r.use(cookieParser());
+  const readme = (req: Request, res: Response) => {
+    res.vary('Cookie').vary('Accept-Language');
+    res
+      .type('text/plain; charset=utf-8')
+      .set('Content-Disposition', 'inline; filename="README.txt"')
+      .send(definitionsText(textFor(req)));
   };
   r.get('/export/README.txt', readme);
   r.get('/situations/:slug/export/README.txt', readme);
@@ -53,6 +68,7 @@ export function exportRoutes(exports: ExportsService): Router {
       from: q.from,
       to: q.to,
       accounts: !!req.user,
+      text: textFor(req),
     });
     res
       .status(200)

@@ -41,6 +41,8 @@ export interface ExportRequest {
   to?: string;
   /** Include the columns naming accounts (createdBy, updatedBy): signed-in readers only. */
   accounts?: boolean;
+  /** The reader's interface text (the readable summary's headers and words); default: the instance's. */
+  text?: ReadableText;
 }
 
 /** CSV downloads of a situation: rows stream from the database or the analysis through the CSV writer (server/csv/record.ts). */
@@ -156,7 +158,7 @@ export class ExportsService {
         };
       }
     };
-    if (req.name === 'summary-readable') return csvStream(readableSummaryColumns(this.text), { ...opts, hxl: false }, rows());
+    if (req.name === 'summary-readable') return csvStream(readableSummaryColumns(req.text ?? this.text), { ...opts, hxl: false }, rows());
     return csvStream(summaryColumns({}), opts, rows());
   }
 }

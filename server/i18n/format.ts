@@ -12,14 +12,13 @@ export function interpolate(template: string, params: Params = {}): string {
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] == null ? m : String(params[name])));
 }
 
-/** A `t(key, params)` over one catalogue. A missing key shows as ⟦key⟧ (tests look for that mark). */
 /**
- * `t(key, params)`. With a numeric `count`, a key with plural forms (`key.one`, `key.other`, and for Arabic also
+ * `t(key, params)` over one catalogue; a missing key shows as ⟦key⟧ (tests look for that mark). With a numeric `count`, a key with plural forms (`key.one`, `key.other`, and for Arabic also
  * `key.zero`, `key.two`, `key.few`, `key.many`) picks the form Intl.PluralRules gives for the count.
  */
-export function translator(messages: Messages, lang = 'en') {
+export function translator(messages: Messages, lang = 'en', numberLocale = lang) {
   const plural = new Intl.PluralRules(lang);
-  const grouped = new Intl.NumberFormat(lang);
+  const grouped = new Intl.NumberFormat(numberLocale);
   return (key: string, params?: Params): string => {
     if (typeof params?.count === 'number') {
       const form = messages[`${key}.${plural.select(params.count)}`] ?? messages[`${key}.other`] ?? messages[key];

@@ -325,6 +325,8 @@ const toLocation = (l: LocationCandidate): Location => ({
   country: l.country,
   isArea: false,
   pcode: l.code,
+  nameAr: l.nameAr ?? null,
+  nameFr: l.nameFr ?? null,
 });
 
 interface Keys {

@@ -10,6 +10,9 @@ export interface Location {
   country: string;
   isArea: boolean;
   pcode: string | null;
+  /** Names in Arabic and in French, shown on pages in those languages (absent or null: `name`). */
+  nameAr?: string | null;
+  nameFr?: string | null;
 }
 
 const toLocation = (r: Selectable<LocationsTable>): Location => ({
@@ -20,6 +23,8 @@ const toLocation = (r: Selectable<LocationsTable>): Location => ({
   country: r.country,
   isArea: !!r.is_area,
   pcode: r.pcode,
+  nameAr: r.name_ar,
+  nameFr: r.name_fr,
 });
 
 export const locationsRepository = {
@@ -32,7 +37,7 @@ export const locationsRepository = {
     const r = await db.selectFrom('locations').selectAll().where('code', '=', code).executeTakeFirst();
     return r ? toLocation(r) : undefined;
   },
-  /** Inserts locations that do not exist yet; existing ones are left as they are. */
+  /** Inserts locations that do not exist yet; existing ones keep their fields, and only gain an Arabic or French name they lacked. */
   async ensure(db: Tx, locations: Location[]) {
     for (const l of locations) {
       await db
@@ -45,8 +50,17 @@ export const locationsRepository = {
           country: l.country,
           is_area: l.isArea ? 1 : 0,
           pcode: l.pcode,
+          name_ar: l.nameAr ?? null,
+          name_fr: l.nameFr ?? null,
         })
-        .onConflict((oc) => oc.column('code').doNothing())
+        .onConflict((oc) =>
+          l.nameAr || l.nameFr
+            ? oc.column('code').doUpdateSet((eb) => ({
+                name_ar: eb.fn.coalesce('locations.name_ar', eb.ref('excluded.name_ar')),
+                name_fr: eb.fn.coalesce('locations.name_fr', eb.ref('excluded.name_fr')),
+              }))
+            : oc.column('code').doNothing(),
+        )
         .execute();
     }
   },

@@ -64,7 +64,7 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
     const mq = parseOrThrow(mapQuerySchema, query);
     const situation = await d.situations.get(slug);
     if (q.location && q.location !== situation.country) return null;
-    const key = JSON.stringify([slug, situation.updatedAt, q.category ?? null, mq.mapLevel ?? null, mq.mapRole ?? null]);
+    const key = JSON.stringify([slug, situation.updatedAt, q.category ?? null, mq.mapLevel ?? null, mq.mapRole ?? null, i18n.locale]);
     if (cache.has(key)) return cache.get(key)!;
     const view = await buildMap(d, maps, situation, q.category, mq, i18n);
     if (cache.size >= 32) cache.delete(cache.keys().next().value!);
@@ -75,7 +75,7 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
   // The situation page and the sitrep find their map here (mounted before them).
   const attach: RequestHandler = async (req, res, next) => {
     try {
-      res.locals.mapView = await mapView(String(req.params.slug), req.query as Record<string, unknown>, d.i18n);
+      res.locals.mapView = await mapView(String(req.params.slug), req.query as Record<string, unknown>, res.locals.i18n as I18n);
       res.locals.mapKey = res.locals.mapView ? (res.locals.mapView as MapView).query : null;
     } catch (err) {
       if (err instanceof HttpError && err.status === 404) return next(); // the page itself answers the 404
@@ -86,7 +86,7 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
   r.get(['/situations/:slug', '/situations/:slug/sitrep'], attach);
 
   r.get('/situations/:slug/map.svg', async (req, res) => {
-    const v = await mapView(String(req.params.slug), req.query as Record<string, unknown>, d.i18n);
+    const v = await mapView(String(req.params.slug), req.query as Record<string, unknown>, res.locals.i18n as I18n);
     if (!v) throw new HttpError(404, 'not_found', res.locals.t('boundaries.none'));
     res.setHeader('Cache-Control', 'private, no-cache');
     res.type('image/svg+xml');
@@ -95,7 +95,7 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
   });
 
   r.get('/situations/:slug/map.png', async (req, res) => {
-    const v = await mapView(String(req.params.slug), req.query as Record<string, unknown>, d.i18n);
+    const v = await mapView(String(req.params.slug), req.query as Record<string, unknown>, res.locals.i18n as I18n);
     if (!v) throw new HttpError(404, 'not_found', res.locals.t('boundaries.none'));
     const svg = standalone(v);
     const key = createHash('sha256').update(svg).digest('base64url').slice(0, 27);

@@ -145,7 +145,17 @@ const outSchemas = {
     ['id', 'situation', 'location', 'category', 'organisation', 'kind', 'value', 'publishedOn', 'sourceUrl', 'quote'],
   ),
   ScenarioList: list(ref('Scenario')),
-  Location: obj({ code: str, name: str, adminLevel: { enum: [0, 1, 2] }, parentCode: nullable(str), country: str, isArea: { type: 'boolean' }, pcode: nullable(str) }),
+  Location: obj({
+    code: str,
+    name: str,
+    adminLevel: { enum: [0, 1, 2] },
+    parentCode: nullable(str),
+    country: str,
+    isArea: { type: 'boolean' },
+    pcode: nullable(str),
+    nameAr: nullable(str),
+    nameFr: nullable(str),
+  }),
   LocationList: list(ref('Location')),
   Organisation: obj({ id: int, name: str, shortName: str, reliability: { enum: [...RELIABILITIES] } }),
   OrganisationList: list(ref('Organisation')),
@@ -407,6 +417,9 @@ const exportParams = [
   q('location', 'series.csv: location code'),
   categoryQ,
   q('horizon', 'Days ahead for the projected columns', { type: 'integer', minimum: 1, maximum: 365 }),
+  q('lang', 'summary-readable.csv and README.txt: language of the headers and words (default: the dt_lang cookie, Accept-Language, then the instance language)', {
+    enum: ['en', 'fr', 'ar'],
+  }),
 ];
 const csvOk = {
   '200': {

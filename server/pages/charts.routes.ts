@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { I18n } from '../i18n/i18n';
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpError, notFound, validationFailed } from '../errors';
@@ -44,10 +45,21 @@ export function chartRoutes(d: PageDeps): Router {
     const situation = await d.analysis.situation(slug);
     // The source line names the production date, so a PNG made yesterday is made again today.
     const today = new Date().toISOString().slice(0, 10);
-    const key = JSON.stringify([slug, situation.updatedAt, today, chart, width, height, q.location ?? null, q.category ?? null, q.horizon ?? null]);
+    const key = JSON.stringify([
+      slug,
+      situation.updatedAt,
+      today,
+      chart,
+      width,
+      height,
+      q.location ?? null,
+      q.category ?? null,
+      q.horizon ?? null,
+      (res.locals.i18n as I18n).locale,
+    ]);
     let hit = cache.get(key);
     if (!hit) {
-      const v = await d.views.load(slug, q, d.i18n);
+      const v = await d.views.load(slug, q, res.locals.i18n as I18n);
       const png = renderer().renderChartPng(chart as ChartId, v.payload, width, height, { by: instanceName(d), date: today });
       hit = { png, etag: `"${createHash('sha256').update(png).digest('base64url').slice(0, 27)}"` };
       if (cache.size >= 64) cache.delete(cache.keys().next().value!);

@@ -1,3 +1,4 @@
+import type { I18n } from '../i18n/i18n';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS } from '../figures/figure';
@@ -89,8 +90,8 @@ function figuresCsvHref(
   return `/situations/${encodeURIComponent(slug)}/export/figures.csv${s ? `?${s}` : ''}`;
 }
 
-const formOptions = async (d: PageDeps, situation: Situation) => ({
-  locations: await d.locations.list(situation.country),
+const formOptions = async (d: PageDeps, situation: Situation, i18n: I18n) => ({
+  locations: i18n.places(await d.locations.list(situation.country)),
   organisations: await d.organisations.list(),
   options: { locationRole: LOCATION_ROLES, category: CATEGORIES, quantifier: QUANTIFIERS, unit: UNITS, role: FIGURE_ROLES, status: STATUSES },
 });
@@ -111,7 +112,7 @@ const renderForm = async (
     fieldErrors: byField(errors),
     fields: FIGURE_FORM_FIELDS,
     conflict: x.conflict ? { current: x.conflict.current, currentValues: formValues(x.conflict.current), yours: x.conflict.yours } : null,
-    ...(await formOptions(d, x.situation)),
+    ...(await formOptions(d, x.situation, res.locals.i18n as I18n)),
   });
 };
 
@@ -164,7 +165,7 @@ function figureListPage(d: PageDeps): Router {
         errors.push(...refused);
       }
     }
-    const [locations, organisations] = await Promise.all([d.locations.list(situation.country), d.organisations.list()]);
+    const [locations, organisations] = await Promise.all([d.locations.list(situation.country).then((l) => (res.locals.i18n as I18n).places(l)), d.organisations.list()]);
     res.status(errors.length ? 400 : 200).render('figures/list', {
       title: `${res.locals.t('figures.title')} · ${situation.title}`,
       situation,

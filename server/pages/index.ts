@@ -56,7 +56,8 @@ export interface PagesOptions {
  * gate, and the feature route tables.
  */
 export function pages(o: PagesOptions): Router {
-  const i18n = createI18n(o.config.LOCALE);
+  const i18nFor = (lang: string) => createI18n(lang, { arabicDigits: o.config.ARABIC_DIGITS });
+  const i18n = i18nFor(o.config.LOCALE);
   const d: PageDeps = { ...o, i18n };
   const a = assets(o.logger);
   // Without SESSION_SECRET every process gets its own: forms still work, but only on the instance that served them.
@@ -66,7 +67,7 @@ export function pages(o: PagesOptions): Router {
   r.use(cookieParser());
   r.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
   r.use(sessionAuth(o.storage));
-  r.use(pageLocals(i18n, a.url, token));
+  r.use(pageLocals({ instanceDefault: o.config.LOCALE, i18nFor }, a.url, token));
   // The import form is multipart: its parser runs before the CSRF check so the token is read from the body (imports.routes.ts).
   const uploads = new PendingUploads();
   r.use(importUploadParser(uploads));

@@ -5,6 +5,7 @@ import { doubleCsrf } from 'csrf-csrf';
 import type { I18n } from '../i18n/i18n';
 import { hasRole, type Role } from '../auth/user';
 import { navFor } from './nav';
+import { chooseLanguage, LANG_COOKIE, LANG_COOKIE_MAX_AGE_MS, LANGUAGES, withLang } from '../i18n/negotiate';
 
 /** Outcomes a redirect may announce (?done=…); anything else is ignored, so the query cannot put text on the page. */
 const NOTICES = new Set([
@@ -65,10 +66,24 @@ export function csrf(secret: string) {
  * URLs and a few HTML helpers that escape their input. Pages are revalidated on every visit (ETag, 304)
  * rather than cached blindly, since they change with every approved figure and with who is signed in.
  */
-export function pageLocals(i18n: I18n, asset: (name: string) => string | null, csrfToken: (req: Request, res: Response) => string): RequestHandler {
+export function pageLocals(
+  language: { instanceDefault: string; i18nFor: (lang: string) => I18n },
+  asset: (name: string) => string | null,
+  csrfToken: (req: Request, res: Response) => string,
+): RequestHandler {
   return (req, res, next) => {
     res.setHeader('Cache-Control', 'private, no-cache');
+    // The language comes from the cookie or, failing that, the browser's Accept-Language (negotiate.ts).
     res.vary('Cookie');
+    res.vary('Accept-Language');
+    const chosen = chooseLanguage(req, language.instanceDefault);
+    // A link with ?lang= remembers the choice, so the next pages (and visits) stay in that language.
+    if (chosen.fromQuery) {
+      res.cookie(LANG_COOKIE, chosen.fromQuery, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure, maxAge: LANG_COOKIE_MAX_AGE_MS });
+      req.cookies = { ...req.cookies, [LANG_COOKIE]: chosen.fromQuery };
+    }
+    const i18n = language.i18nFor(chosen.lang);
+    res.setHeader('Content-Language', i18n.lang);
     let token: string | undefined;
     const f = i18n;
     Object.assign(res.locals, {
@@ -76,6 +91,8 @@ export function pageLocals(i18n: I18n, asset: (name: string) => string | null, c
       i18n,
       lang: i18n.lang,
       dir: i18n.dir,
+      /** The switcher: each language named in itself, linking to this page in that language (works without JavaScript). */
+      languages: LANGUAGES.map((l) => ({ ...l, href: withLang(req.originalUrl, l.code), current: l.code === i18n.lang.split('-')[0] })),
       user: req.user,
       can: (role: Role) => hasRole(req.user, role),
       nav: navFor(req.user),

@@ -1,3 +1,4 @@
+import type { I18n } from '../i18n/i18n';
 import { Router, type Response } from 'express';
 import { CATEGORIES, SCENARIO_KINDS } from '../figures/figure';
 import { hasRole, type AuthUser } from '../auth/user';
@@ -15,7 +16,7 @@ export function scenarioPages(d: PageDeps): Router {
     const all = await d.scenarios.list(slug, { includeDeleted: editor });
     const scenarios = all.filter((s) => !s.deletedAt);
     const deleted = all.filter((s) => s.deletedAt);
-    const [locations, organisations] = await Promise.all([d.locations.list(situation.country), d.organisations.list()]);
+    const [locations, organisations] = await Promise.all([d.locations.list(situation.country).then((l) => (res.locals.i18n as I18n).places(l)), d.organisations.list()]);
     res.status(status).render('situations/scenarios', {
       title: `${res.locals.t('scenarios.title')} · ${situation.title}`,
       situation,

@@ -20,7 +20,7 @@ export function sitrepPages(d: PageDeps): Router {
   const r = Router();
 
   // The page keeps a bad horizon as a field error (parsePageQuery); the plain text has no field, so it answers 400.
-  const view = async (req: Request, lenient: boolean): Promise<{ v: SituationView; q: ViewQuery; errors: FieldError[]; horizon: HorizonField | null }> => {
+  const view = async (req: Request, res: Response, lenient: boolean): Promise<{ v: SituationView; q: ViewQuery; errors: FieldError[]; horizon: HorizonField | null }> => {
     const slug = String(req.params.slug);
     const parsed = lenient ? parsePageQuery(req.query) : { q: parseViewQuery(req.query), errors: [], horizon: null };
     const q = parsed.q;
@@ -30,11 +30,11 @@ export function sitrepPages(d: PageDeps): Router {
       if (!loc || loc.country !== situation.country) throw notFound(`Location ${String(req.params.code)} in ${situation.title}`);
       q.location = loc.code;
     }
-    return { v: await d.views.load(slug, q, d.i18n), q, errors: parsed.errors, horizon: parsed.horizon };
+    return { v: await d.views.load(slug, q, res.locals.i18n as I18n), q, errors: parsed.errors, horizon: parsed.horizon };
   };
 
   const page = async (req: Request, res: Response) => {
-    const { v, q, errors, horizon } = await view(req, true);
+    const { v, q, errors, horizon } = await view(req, res, true);
     const i18n = res.locals.i18n as I18n;
     const scope = { situation: v.situation, location: v.location, category: v.category, analysis: v.analysis };
     const box = sitrepBox(scope, i18n);
@@ -62,7 +62,7 @@ export function sitrepPages(d: PageDeps): Router {
   };
 
   const text = async (req: Request, res: Response) => {
-    const { v } = await view(req, false);
+    const { v } = await view(req, res, false);
     const i18n = res.locals.i18n as I18n;
     const scope = { situation: v.situation, location: v.location, category: v.category, analysis: v.analysis };
     const box = sitrepBox(scope, i18n);
@@ -71,7 +71,11 @@ export function sitrepPages(d: PageDeps): Router {
       '',
       ...keyMessages(scope, i18n),
       '',
-      i18n.t('sitrep.sourceLine', { organisations: box.organisations.join(', ') || '–', app: instanceName(d), date: i18n.dateWords(new Date().toISOString()) }),
+      i18n.t('sitrep.sourceLine', {
+        organisations: box.organisations.join(i18n.t('list.separator')) || '–',
+        app: instanceName(d),
+        date: i18n.dateWords(new Date().toISOString()),
+      }),
       `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl.replace(/\.txt(?=\?|$)/, '')}`,
     ];
     res

@@ -78,7 +78,7 @@ export function sitrepBox(x: Scope, i18n: I18n): SitrepBox {
   const latest = i18n.t(`sitrep.latest.${x.category}`, { value, since, place: x.location.name });
   const lastOrgs = unique(last.sources.filter((s) => s.role === 'recommended').map((s) => s.organisation));
   const orgs = lastOrgs.length ? lastOrgs : unique(last.sources.map((s) => s.organisation));
-  const latestSource = i18n.t('sitrep.source', { organisations: orgs.join(', ') || i18n.t('sitrep.derived'), date: i18n.dateWords(last.date) });
+  const latestSource = i18n.t('sitrep.source', { organisations: orgs.join(i18n.t('list.separator')) || i18n.t('sitrep.derived'), date: i18n.dateWords(last.date) });
 
   // The change between two real reports about a week apart (changeBetweenReports, also the summary CSV's
   // changeBetweenReports column): the sentence names both dates and the days between, never an interpolated day.
@@ -88,7 +88,7 @@ export function sitrepBox(x: Scope, i18n: I18n): SitrepBox {
   if (between) {
     const { from: ref, change: delta, days } = between;
     refOrgs = unique(ref.sources.map((s) => s.organisation));
-    const sources = unique([...orgs, ...refOrgs]).join(', ');
+    const sources = unique([...orgs, ...refOrgs]).join(i18n.t('list.separator'));
     const params = { value: i18n.people(Math.abs(delta)), from: i18n.dateWords(ref.date), to: i18n.dateWords(last.date), count: days, sources };
     change = i18n.t(delta > 0 ? 'sitrep.changeUp' : delta < 0 ? 'sitrep.changeDown' : 'sitrep.changeNone', params);
   }

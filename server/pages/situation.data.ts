@@ -11,6 +11,8 @@ import { chartPayload, scenarioLabel, type LocationBar } from '../charts/payload
 import type { ChartPayload } from '../charts/types';
 import type { I18n } from '../i18n/i18n';
 import { reasonText } from '../i18n/reason';
+import { HOLT_ALPHA, HOLT_BETA } from '../statistics/holt-projection';
+import { LOGLINEAR_MAX_DAYS_WITHOUT_CEILING } from '../statistics/loglinear-projection';
 import type { AnalyseResult, Reason } from '../statistics';
 import type { Situation } from '../situations/situation';
 
@@ -148,7 +150,8 @@ export class SituationViews {
     const key = JSON.stringify([slug, x.location, x.category, q.horizon ?? null, i18n.locale ?? null]);
     const hit = this.views.get(key);
     if (hit && hit.stamp === x.situation.updatedAt && hit.view.analysis === x.analysis) return hit.view;
-    const locations = await d.locations.list(x.situation.country);
+    // Names in the page's language (the view is kept per locale), so tables, charts and titles agree.
+    const locations = i18n.places(await d.locations.list(x.situation.country));
     const location = locations.find((l) => l.code === x.location)!;
     const children = locations.filter((l) => l.parentCode === location.code);
     // Only the location and its children: the rest of the situation's figures are not on this page.
@@ -263,8 +266,8 @@ export function analysisPage(v: SituationView, q: ViewQuery, i18n: I18n, csvName
     const last = m.points?.at(-1) ?? null;
     const bt = pr.backtest.methods?.[m.method] ?? null;
     return {
-      name: m.name,
-      description: m.description,
+      name: i18n.t(`method.${m.method}.name`),
+      description: methodDescription(m.method, pr.ceiling?.value ?? null, i18n),
       central: last ? i18n.number(last.central) : null,
       range80: last ? i18n.t('chart.range', { low: i18n.number(last.lo80), high: i18n.number(last.hi80) }) : null,
       range95: last ? i18n.t('chart.range', { low: i18n.number(last.lo95), high: i18n.number(last.hi95) }) : null,
@@ -360,6 +363,13 @@ function csvLink(slugPath: string, name: string, scope: string) {
 
 /** Rows a long table shows before its "show all" link. */
 const ROWS = 30;
+
+/** A method's description in the page's language (the statistics module's own text is English, for the API). */
+function methodDescription(method: string, ceiling: number | null, i18n: I18n): string {
+  const params = { ceiling: ceiling == null ? null : i18n.number(ceiling), days: LOGLINEAR_MAX_DAYS_WITHOUT_CEILING, alpha: HOLT_ALPHA, beta: HOLT_BETA };
+  const capped = method === 'logistic' || method === 'loglinear';
+  return i18n.t(`method.${method}.description${capped && ceiling == null ? 'NoCeiling' : ''}`, params);
+}
 
 /** An alternative method's numbers at the horizon that pass the quoted ceiling, said in words beside them (null: none does). */
 function methodCeilingNote(last: { central: number; hi80: number; hi95: number }, ceiling: { value: number; organisation: string }, i18n: I18n): string | null {

@@ -66,7 +66,7 @@ export function situationPages(d: PageDeps): Router {
   const pageCache = new PageCache();
   r.get('/situations/:slug', async (req, res) => {
     const { q, errors, horizon } = parsePageQuery(req.query);
-    const v = await d.views.load(String(req.params.slug), q, d.i18n);
+    const v = await d.views.load(String(req.params.slug), q, res.locals.i18n as I18n);
     if (horizon) {
       const analysisHtml = await renderAnalysis(d.views, res, v, q, { controlsAction: '/situations/' + encodeURIComponent(v.situation.slug), showLocationSelect: true }, horizon);
       return res
@@ -75,8 +75,9 @@ export function situationPages(d: PageDeps): Router {
     }
     const shared = cacheableForAnyone(req, res);
     // The recent-alerts list (server/alerts/alerts.pages.ts) changes without the situation's data: its stamp is part of
-    // the key; so is the map's own query (server/maps/maps.pages.ts).
-    const key = JSON.stringify([req.path, q, res.locals.alertsStamp ?? null, res.locals.mapKey ?? null]);
+    // the key; so are the map's own query (server/maps/maps.pages.ts) and the language (the page's Vary names Cookie and
+    // Accept-Language).
+    const key = JSON.stringify([req.path, q, res.locals.alertsStamp ?? null, res.locals.mapKey ?? null, (res.locals.i18n as I18n).locale]);
     const hit = shared ? pageCache.get(key, v) : undefined;
     if (hit) return sendCachedPage(req, res, hit);
     const slugPath = '/situations/' + encodeURIComponent(v.situation.slug);
@@ -107,10 +108,10 @@ export function situationPages(d: PageDeps): Router {
     ).filter((s) => s.points > 0);
     // The page opens on the category reported most recently here (the first in catalogue order on a tie).
     if (!q.category && summaries.length) q.category = summaries.reduce((best, s) => (s.lastDate > best.lastDate ? s : best)).category;
-    const v = await d.views.load(slug, q, d.i18n);
+    const v = await d.views.load(slug, q, res.locals.i18n as I18n);
     const { figures } = await d.figures.list(slug, { location: code, status: 'approved' }, undefined);
     res.status(parsed.horizon ? 400 : 200).render('situations/location', {
-      title: `${loc.name} · ${situation.title}`,
+      title: `${(res.locals.i18n as I18n).placeName(loc)} · ${situation.title}`,
       ...analysisLocals(v, q, res.locals.i18n as I18n),
       chartJson: jsonForScript(v.payload),
       errors: parsed.errors,

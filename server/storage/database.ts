@@ -23,6 +23,7 @@ import { trust } from './migrations/004-trust';
 import { situationEdit } from './migrations/005-situation-edit';
 import { alerts } from './migrations/006-alerts';
 import { dtmRounds } from './migrations/007-dtm-rounds';
+import { languages } from './migrations/008-languages';
 import { boundaries } from './migrations/009-boundaries';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -218,6 +219,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '005-situation-edit': situationEdit(dialect),
     '006-alerts': alerts(dialect),
     '007-dtm-rounds': dtmRounds(),
+    '008-languages': languages(),
     '009-boundaries': boundaries(dialect),
   };
 }

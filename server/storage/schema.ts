@@ -30,6 +30,9 @@ export interface LocationsTable {
   country: string;
   is_area: number;
   pcode: string | null;
+  /** Names in Arabic and French (migration 008); null: pages show `name`. */
+  name_ar: string | null;
+  name_fr: string | null;
 }
 export interface OrganisationsTable {
   id: Generated<number>;
@@ -46,6 +49,8 @@ export interface UsersTable {
   password_hash: string;
   created_at: string;
   disabled_at: string | null;
+  /** Preferred interface language (en, fr, ar); null: the browser's and the instance's choice. */
+  locale: string | null;
 }
 export interface ApiTokensTable {
   id: Generated<number>;

@@ -13,7 +13,7 @@
  * - externalId 'dtm:<id>' from the row's `id` (rows without one: the composite key of dtm-admin-0-to-2.ts);
  * - locationRole 'destination': DTM counts IDPs where they are, not where they fled from.
  */
-import type { FigureCandidate, LocationCandidate, ReadItem } from '../candidate';
+import { localNames, type FigureCandidate, type LocationCandidate, type ReadItem } from '../candidate';
 import type { FieldSpec, Resolved, RowAccess } from '../fields';
 import { parseIso3, parseLocationCode } from '../values';
 import { compact, countryAllowed, people, skipOtherCountry, slug, type Layout, type LayoutContext } from './common';
@@ -27,7 +27,10 @@ export const DTM_SPECS: FieldSpec[] = [
   { field: 'operation', tags: ['#operation+name'], headers: ['operation'] },
   { field: 'countryName', tags: ['#country+name'], headers: ['admin0Name'] },
   { field: 'country', tags: ['#country+code'], headers: ['admin0Pcode'] },
-  { field: 'admin1Name', tags: ['#adm1+name-origin'], headers: ['admin1Name'] },
+  { field: 'admin1Name', tags: ['#adm1+name-origin-i_ar-i_fr'], headers: ['admin1Name'] },
+  // Arabic and French names where a file carries them (OCHA boundary names use ADM1_AR / ADM1_FR).
+  { field: 'admin1NameAr', tags: ['#adm1+name+i_ar-origin'], headers: ['admin1Name_ar', 'ADM1_AR'] },
+  { field: 'admin1NameFr', tags: ['#adm1+name+i_fr-origin'], headers: ['admin1Name_fr', 'ADM1_FR'] },
   { field: 'admin1Pcode', tags: ['#adm1+code-origin'], headers: ['admin1Pcode'] },
   { field: 'value', tags: ['#affected+idps-m-f'], headers: ['numPresentIdpInd'] },
   { field: 'date', tags: ['#date+reported-year-month'], headers: ['reportingDate'] },
@@ -127,7 +130,14 @@ function adminLayout(level: 0 | 1): Layout {
         let place = d.countryName;
         if (admin1 !== undefined) {
           const name = r.text('admin1Name') ?? admin1;
-          chain.push({ code: admin1, name, adminLevel: 1, parentCode: d.country, country: d.country });
+          chain.push({
+            code: admin1,
+            name,
+            adminLevel: 1,
+            parentCode: d.country,
+            country: d.country,
+            ...localNames(r.text('admin1NameAr'), r.text('admin1NameFr')),
+          });
           place = `${name}, ${d.countryName}`;
         }
         const code = chain[chain.length - 1]!.code;

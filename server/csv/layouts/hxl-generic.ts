@@ -18,7 +18,7 @@
  * externalId is 'hxl:<organisation>:<category>:<location>:<date>'.
  */
 import { CATEGORIES, isFlow, type Category } from '../../figures/figure';
-import type { FigureCandidate, LocationCandidate, ReadItem } from '../candidate';
+import { localNames, type FigureCandidate, type LocationCandidate, type ReadItem } from '../candidate';
 import { CATEGORY_TAGS } from '../exports';
 import type { FieldSpec, FileHeader, RowAccess } from '../fields';
 import { tagText } from '../hxl';
@@ -40,13 +40,20 @@ const SPECS: FieldSpec[] = [
   { field: 'start', tags: ['#date+start'] },
   { field: 'published', tags: ['#date+published'] },
   { field: 'country', tags: ['#country+code'] },
-  { field: 'countryName', tags: ['#country+name'] },
+  // The default name column is the one without a language attribute; +i_ar and +i_fr are the Arabic and French names.
+  { field: 'countryName', tags: ['#country+name-i_ar-i_fr'] },
+  { field: 'countryNameAr', tags: ['#country+name+i_ar'] },
+  { field: 'countryNameFr', tags: ['#country+name+i_fr'] },
   { field: 'adm1', tags: ['#adm1+code-origin'] },
-  { field: 'adm1Name', tags: ['#adm1+name-origin'] },
+  { field: 'adm1Name', tags: ['#adm1+name-origin-i_ar-i_fr'] },
+  { field: 'adm1NameAr', tags: ['#adm1+name+i_ar-origin'] },
+  { field: 'adm1NameFr', tags: ['#adm1+name+i_fr-origin'] },
   { field: 'adm1Origin', tags: ['#adm1+code+origin'] },
   { field: 'adm1OriginName', tags: ['#adm1+name+origin'] },
   { field: 'adm2', tags: ['#adm2+code'] },
-  { field: 'adm2Name', tags: ['#adm2+name'] },
+  { field: 'adm2Name', tags: ['#adm2+name-i_ar-i_fr'] },
+  { field: 'adm2NameAr', tags: ['#adm2+name+i_ar'] },
+  { field: 'adm2NameFr', tags: ['#adm2+name+i_fr'] },
   { field: 'loc', tags: ['#loc+code'] },
   { field: 'source', tags: ['#meta+source', '#org+name'] },
   { field: 'url', tags: ['#meta+url'] },
@@ -99,12 +106,13 @@ export const hxlGeneric: Layout = {
         }
         const chain: LocationCandidate[] = [];
         const countryName = r.text('countryName');
-        if (country && countryName) chain.push({ code: country, name: countryName, adminLevel: 0, parentCode: null, country });
+        const names = (level: 'country' | 'adm1' | 'adm2') => localNames(r.text(`${level}NameAr`), r.text(`${level}NameFr`));
+        if (country && countryName) chain.push({ code: country, name: countryName, adminLevel: 0, parentCode: null, country, ...names('country') });
         const a1 = adm1 ?? adm1Origin;
         const a1Name = adm1 ? r.text('adm1Name') : r.text('adm1OriginName');
-        if (country && a1 && a1Name && chain.length) chain.push({ code: a1, name: a1Name, adminLevel: 1, parentCode: country, country });
+        if (country && a1 && a1Name && chain.length) chain.push({ code: a1, name: a1Name, adminLevel: 1, parentCode: country, country, ...(adm1 ? names('adm1') : {}) });
         const a2Name = r.text('adm2Name');
-        if (country && a1 && adm2 && a2Name && chain.length === 2) chain.push({ code: adm2, name: a2Name, adminLevel: 2, parentCode: a1, country });
+        if (country && a1 && adm2 && a2Name && chain.length === 2) chain.push({ code: adm2, name: a2Name, adminLevel: 2, parentCode: a1, country, ...names('adm2') });
         const ownChain = chain.length && chain[chain.length - 1]!.code === location ? chain : [];
         const role = adm2 || adm1 ? undefined : adm1Origin ? 'origin' : undefined;
         const items: ReadItem[] = [];
