@@ -164,7 +164,8 @@ export function chartContext(payload: ChartPayload, target: Target, id: ChartId,
   const f = formatters(payload.locale);
   // Right-to-left languages mirror the legend and tooltips (Chart.js rtl); the time axis still runs left to right.
   const rtl = directionOf(payload.locale) === 'rtl';
-  const dir = { rtl, textDirection: rtl ? 'rtl' : 'ltr' };
+  // Only an rtl chart names a text direction: Chart.js then reads the canvas style, which render.ts provides for server canvases.
+  const dir = rtl ? { rtl, textDirection: 'rtl' } : { rtl };
   const png = target === 'png';
   const base = {
     responsive: !png,

@@ -55,7 +55,7 @@ export function chartPayload(x: PayloadInput): ChartPayload {
   const quoted = a.projections.scenarios.flatMap((s) => (s.value !== undefined && s.organisation !== undefined ? [s.organisation] : []));
   return {
     locale: i18n.locale,
-    messages: i18n.subset(['chart.', 'quantifier.']),
+    messages: i18n.subset(['chart.', 'quantifier.', 'list.']),
     title: x.title,
     subtitles: {
       series: i18n.t('chart.subtitle', { location: x.location.name, category, date: lastDate ? i18n.dateWords(lastDate) : '–' }),

@@ -78,7 +78,8 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
       res.locals.mapView = await mapView(String(req.params.slug), req.query as Record<string, unknown>, res.locals.i18n as I18n);
       res.locals.mapKey = res.locals.mapView ? (res.locals.mapView as MapView).query : null;
     } catch (err) {
-      if (err instanceof HttpError && err.status === 404) return next(); // the page itself answers the 404
+      // The page itself answers a missing situation, and shows a query it cannot use beside its field.
+      if (err instanceof HttpError && (err.status === 404 || err.status === 400)) return next();
       throw err;
     }
     next();

@@ -161,15 +161,21 @@ const outSchemas = {
   OrganisationList: list(ref('Organisation')),
   User: obj({ id: int, email: str, name: nullable(str), role: { enum: ['viewer', 'editor', 'admin'] } }),
   Token: obj({ token: { ...str, description: 'Send as `Authorization: Bearer <token>`; shown once, stored hashed' }, user: ref('User') }),
-  Series: obj({
-    situation: str,
-    location: str,
-    category: { enum: [...CATEGORIES] },
-    points: { type: 'array', items: obj({ date, value: num, kind: str, derived: { type: 'boolean' }, sources: { type: 'array', items: { type: 'object' } } }, ['date', 'value']) },
-    band: { type: 'array', items: obj({ date, low: num, high: num }, ['date', 'low', 'high']) },
-    warnings: { type: 'array', description: 'QA warnings; at most 50 of each code, dated ones newest first' },
-    warningsOmitted: { ...int, description: 'warnings left out of `warnings`' },
-  }),
+  Series: obj(
+    {
+      situation: str,
+      location: str,
+      category: { enum: [...CATEGORIES] },
+      points: {
+        type: 'array',
+        items: obj({ date, value: num, kind: str, derived: { type: 'boolean' }, sources: { type: 'array', items: { type: 'object' } } }, ['date', 'value']),
+      },
+      band: { type: 'array', items: obj({ date, low: num, high: num }, ['date', 'low', 'high']) },
+      warnings: { type: 'array', description: 'QA warnings; at most 50 of each code, dated ones newest first' },
+      warningsOmitted: { ...int, description: 'warnings left out of `warnings`' },
+    },
+    ['situation', 'location', 'category', 'points', 'band', 'warnings'],
+  ),
   Trend: obj({
     situation: str,
     location: str,

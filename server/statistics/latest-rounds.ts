@@ -3,16 +3,16 @@
  * Rounds are numbered per operation, not per place, so the rule looks at every given figure of the operation:
  *
  * - a figure of round r is **superseded** when a figure of the same operation and category with a higher round
- *   is dated on or before it (its as-of date, `periodEnd`): an older round reported late never overrides, or
- *   stands beside, a newer round. Figures of older rounds dated before the newer round stay as the history;
+ *   has the same as-of date (`periodEnd`): an older round never stands beside a newer one. A figure dated after a
+ *   newer round stays (it is the newer information; real DTM files number rounds out of date order);
  * - `latestRound(operation, day)`: the highest round of the operation reported on or before `day`; roll-up sums
  *   no child whose value comes from an older round than that (it would add a stale count to the new round's).
  *
  * Figures without an operation or without a round are outside the rule. Source: HDX HAPI affected-people
  * documentation (totals take the latest reporting round of each operation); docs/statistics.md.
  *
- * @example latestRounds([{ id: 1, operation: 'A', reportingRound: 11, periodEnd: '2024-03-10', … }, { id: 2, operation: 'A', reportingRound: 12, periodEnd: '2024-03-01', … }])
- * // { kept: [figure 2], superseded: [figure 1], warnings: [{ code: 'older_round', operation: 'A', count: 1, figure: 1, round: 11, latest: 12, date: '2024-03-10' }] }
+ * @example latestRounds([{ id: 1, operation: 'A', reportingRound: 11, periodEnd: '2024-03-01', … }, { id: 2, operation: 'A', reportingRound: 12, periodEnd: '2024-03-01', … }])
+ * // { kept: [figure 2], superseded: [figure 1], warnings: [{ code: 'older_round', operation: 'A', count: 1, figure: 1, round: 11, latest: 12, date: '2024-03-01' }] }
  */
 import { toDay } from './days';
 import type { FigureLike, Reason } from './types';
@@ -59,8 +59,13 @@ export function latestRounds<F extends FigureLike>(figures: readonly F[]): Lates
     maxima.set(key, { days, max });
     let first: { f: F; latest: number } | null = null;
     let count = 0;
+    // Highest round per day: an older round is superseded by a newer one of the same date. A report dated after a
+    // newer round stays (real DTM files number rounds out of date order: Iraq's round 46 is dated after round 48),
+    // so a place's latest report is never dropped for its round number; totals still add no older-round child.
+    const dayMax = new Map<number, number>();
+    for (const e of list) dayMax.set(e.day, Math.max(dayMax.get(e.day) ?? Number.NEGATIVE_INFINITY, e.round));
     for (const e of list) {
-      const latest = max[indexAtOrBefore(days, e.day)];
+      const latest = dayMax.get(e.day)!;
       if (e.round < latest) {
         superseded.add(e.f);
         count++;

@@ -14,7 +14,7 @@
  *   periodStart..periodEnd (inclusive) and added to the latest running total before them; the value at
  *   date D = latest running total on or before D (0 if none) + the increment-days after that total up to D.
  *   Increment figures in the band are put on the same cumulative scale: total before their periodStart + value.
- * - Rounds (latest-rounds.ts): within one operation, a figure of an older round dated on or after a newer round's
+ * - Rounds (latest-rounds.ts): within one operation, a figure of an older round dated on the day of a newer round's
  *   figure is left out (one `older_round` warning per operation): only the latest round counts.
  * - Quantifiers are kept: a `more_than` point is a lower bound and says so, `less_than` an upper bound;
  *   a total built from several figures gets the combined quantifier.

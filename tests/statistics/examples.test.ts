@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as S from '../../server/statistics';
 import { olsFit } from '../../server/statistics/ols';
+import { changeBetweenReports } from '../../server/statistics/change-between-reports';
+import { latestRounds } from '../../server/statistics/latest-rounds';
 import { prepareSeries } from '../../server/statistics/prepare-series';
 import { formatPeople } from '../../server/statistics/format-people';
 import { describeBound, combineQuantifiers } from '../../server/statistics/quantifiers';
@@ -23,6 +25,23 @@ const syria = () =>
   S.analyse({ figures: FIGURES, scenarios: SCENARIOS, locations: LOCATIONS, onset: ONSET, location: 'SYR', category: 'new_displacement', asOf: '2024-12-06', horizonDays: 6 });
 
 const CHECKS: Record<string, () => void> = {
+  'change-between-reports.ts changeBetweenReports': () =>
+    expect(
+      changeBetweenReports([
+        { date: '2024-11-28', value: 14_000 },
+        { date: '2024-11-30', value: 48_500 },
+        { date: '2024-12-06', value: 370_000 },
+      ]),
+    ).toMatchObject({ from: { date: '2024-11-28' }, to: { date: '2024-12-06' }, days: 8, change: 356_000 }),
+  'latest-rounds.ts latestRounds': () => {
+    const fig = (id: number, round: number) =>
+      ({ ...FIGURES[0], id, category: 'idps', operation: 'A', reportingRound: round, periodEnd: '2024-03-01', status: 'approved', deletedAt: null }) as (typeof FIGURES)[number];
+    const [one, two] = [fig(1, 11), fig(2, 12)];
+    const r = latestRounds([one, two]);
+    expect(r.kept).toEqual([two]);
+    expect(r.superseded).toEqual([one]);
+    expect(r.warnings).toEqual([{ code: 'older_round', operation: 'A', count: 1, figure: 1, round: 11, latest: 12, date: '2024-03-01' }]);
+  },
   'analyse.ts analyse': () => {
     const a = syria();
     expect(Object.keys(a.series)).toEqual(['points', 'band', 'warnings']);
