@@ -21,8 +21,8 @@ const size = (dim: 'width' | 'height') => {
     .max(l.max, `must be between ${l.min} and ${l.max} pixels`)
     .default(l.default);
 };
-/** The name the source line credits: the configured instance name, else the application's name. */
-export const instanceName = (d: Pick<PageDeps, 'config' | 'i18n'>) => d.config.INSTANCE_NAME ?? d.i18n.t('app.name');
+/** The name the source line credits: the configured instance name, else the application's name in the reader's language. */
+export const instanceName = (d: Pick<PageDeps, 'config'>, i18n: I18n) => d.config.INSTANCE_NAME ?? i18n.t('app.name');
 
 const pngQuery = viewQuerySchema.extend({ width: size('width'), height: size('height') });
 
@@ -60,7 +60,7 @@ export function chartRoutes(d: PageDeps): Router {
     let hit = cache.get(key);
     if (!hit) {
       const v = await d.views.load(slug, q, res.locals.i18n as I18n);
-      const png = renderer().renderChartPng(chart as ChartId, v.payload, width, height, { by: instanceName(d), date: today });
+      const png = renderer().renderChartPng(chart as ChartId, v.payload, width, height, { by: instanceName(d, res.locals.i18n as I18n), date: today });
       hit = { png, etag: `"${createHash('sha256').update(png).digest('base64url').slice(0, 27)}"` };
       if (cache.size >= 64) cache.delete(cache.keys().next().value!);
       cache.set(key, hit);

@@ -67,13 +67,13 @@ export function sitrepPages(d: PageDeps): Router {
     const scope = { situation: v.situation, location: v.location, category: v.category, analysis: v.analysis };
     const box = sitrepBox(scope, i18n);
     const lines = [
-      `${v.situation.title}${v.location.code === v.situation.country ? '' : ` · ${v.location.name}`}`,
+      `${v.situation.title}${v.location.code === v.situation.country ? '' : ` · ${i18n.placeName(v.location)}`}`,
       '',
       ...keyMessages(scope, i18n),
       '',
       i18n.t('sitrep.sourceLine', {
         organisations: box.organisations.join(i18n.t('list.separator')) || '–',
-        app: instanceName(d),
+        app: instanceName(d, i18n),
         date: i18n.dateWords(new Date().toISOString()),
       }),
       `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl.replace(/\.txt(?=\?|$)/, '')}`,

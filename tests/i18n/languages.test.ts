@@ -98,6 +98,16 @@ describe.each(DATABASES)('languages on %s', (kind) => {
     expect(en.text).toMatch(/>\s*Aleppo \(SY-HL\)</);
   });
 
+  test('when sitrep.txt is asked for in Arabic, then its source line credits the application in Arabic; a configured instance name stays as written', async () => {
+    const ar = await request(testApp(t.storage)).get(`${PAGE}/sitrep.txt?lang=ar`).expect(200);
+    expect(ar.text).toContain('متتبّع النزوح');
+    expect(ar.text).not.toContain('Displacement tracker');
+    const named = await request(testApp(t.storage, { INSTANCE_NAME: 'OCHA Syria IM unit' }))
+      .get(`${PAGE}/sitrep.txt?lang=ar`)
+      .expect(200);
+    expect(named.text).toContain('OCHA Syria IM unit');
+  });
+
   test('when ?lang, the cookie, the profile, Accept-Language and LOCALE disagree, then they count in that order', async () => {
     const app = testApp(t.storage, { LOCALE: 'fr' });
     const { user, password } = await makeUser(t.storage, 'viewer');
