@@ -74,11 +74,13 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
 
   // The situation page and the sitrep find their map here (mounted before them).
   const attach: RequestHandler = async (req, res, next) => {
+    // The map's own parameters are checked here: a bad mapLevel or mapRole is a 400 naming it.
+    parseOrThrow(mapQuerySchema, req.query);
     try {
       res.locals.mapView = await mapView(String(req.params.slug), req.query as Record<string, unknown>, res.locals.i18n as I18n);
       res.locals.mapKey = res.locals.mapView ? (res.locals.mapView as MapView).query : null;
     } catch (err) {
-      // The page itself answers a missing situation, and shows a query it cannot use beside its field.
+      // The page itself answers a missing situation, and shows its own query it cannot use (e.g. horizon) beside its field.
       if (err instanceof HttpError && (err.status === 404 || err.status === 400)) return next();
       throw err;
     }

@@ -165,6 +165,12 @@ describe.each(DATABASES)('map boundaries on %s', (kind) => {
     const png = await request(app).get(`/situations/${SLUG}/map.png`).expect(200).expect('Content-Type', 'image/png');
     expect((png.body as Buffer).subarray(1, 4).toString()).toBe('PNG');
     await request(app).get(`/situations/${SLUG}/map.svg?mapLevel=5`).expect(400);
+    // On the page too, a bad map parameter is an error naming it, not a page quietly without its map.
+    const bad = await request(app).get(`/situations/${SLUG}?mapRole=sideways`).expect(400);
+    expect(bad.text).toContain('mapRole');
+    // A bad horizon stays the page's own field error.
+    const horizon = await request(app).get(`/situations/${SLUG}?horizon=999`).expect(400);
+    expect(horizon.text).toContain('id="field-horizon-error"');
   });
 
   test('when boundaries are deleted, then the map goes and a restore brings it back, each step in the history', async () => {
