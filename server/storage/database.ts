@@ -224,8 +224,27 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
+/**
+ * Advisory lock key: migrations hold it shared, whoever drops a schema of this database holds it exclusive. Kysely's
+ * migrator reads the tables of every schema through the catalog (pg_get_serial_sequence, has_schema_privilege by
+ * name), which fails with 'relation "other.users" does not exist' if another schema is dropped during the scan.
+ */
+export const SCHEMA_DDL_LOCK = 7_291_004_113;
+
 /** Runs pending migrations; throws with the failing migration's name. */
 export async function migrate(storage: Storage): Promise<string[]> {
+  if (storage.dialect !== 'postgres') return runMigrations(storage);
+  return storage.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock_shared(${sql.lit(SCHEMA_DDL_LOCK)})`.execute(conn);
+    try {
+      return await runMigrations(storage);
+    } finally {
+      await sql`select pg_advisory_unlock_shared(${sql.lit(SCHEMA_DDL_LOCK)})`.execute(conn);
+    }
+  });
+}
+
+async function runMigrations(storage: Storage): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(storage.dialect) };
   // Name the schema: otherwise Kysely may find another schema's migration tables through the catalog.
   const migrator = new Migrator({ db: storage.db, provider, migrationTableSchema: storage.schema });

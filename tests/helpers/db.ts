@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
-import { migrate, openStorage, type Storage } from '../../server/storage/database';
+import { migrate, openStorage, SCHEMA_DDL_LOCK, type Storage } from '../../server/storage/database';
 import { loadConfig, type Config } from '../../server/config';
 import { createApp } from '../../server/app';
 import { usersRepository } from '../../server/auth/users.repository';
@@ -39,6 +39,8 @@ export async function freshDb(kind: 'sqlite' | 'postgres', opts: { seed?: boolea
         await storage.close();
         const c = new pg.Client({ connectionString: url });
         await c.connect();
+        // Never while a migration elsewhere scans the catalog (see SCHEMA_DDL_LOCK); the lock ends with the session.
+        await c.query(`select pg_advisory_lock(${SCHEMA_DDL_LOCK})`);
         await c.query(`drop schema if exists ${schema} cascade`);
         await c.end();
       },
@@ -56,15 +58,7 @@ export async function freshDb(kind: 'sqlite' | 'postgres', opts: { seed?: boolea
       },
     };
   }
-  try {
-    await migrate(t.storage);
-  } catch (err) {
-    // Rarely (a few times in hundreds of PostgreSQL test files, more under load) the first migration of a new
-    // schema fails with 'schema "t_…" does not exist'; cause not found. A fresh schema is then tried once more.
-    if (kind !== 'postgres' || !/schema "t_\w+" does not exist/.test(String((err as Error).message))) throw err;
-    await t.cleanup();
-    return freshDb(kind, opts);
-  }
+  await migrate(t.storage);
   if (opts.seed) await seed(t.storage);
   return t;
 }
