@@ -168,12 +168,16 @@ export function alertPages(d: PageDeps & { alerts: AlertsService }): Router {
   const sendFeed = async (req: Request, res: Response, slug?: string) => {
     const t = res.locals.t as (k: string, p?: Record<string, unknown>) => string;
     const situation = slug ? await d.situations.get(slug) : null;
-    const list = await alerts.list({ slug, limit: FEED_LIMIT });
+    const i18n = res.locals.i18n as I18n;
+    const list = await inLanguage(await alerts.list({ slug, limit: FEED_LIMIT }), i18n);
     const b = base(req);
-    const home = situation ? `${b}${slugPath(situation.slug)}/alerts` : `${b}/`;
-    const self = situation ? `${b}${slugPath(situation.slug)}/alerts.atom` : `${b}/alerts.atom`;
+    // Feed readers (Teams, Slack) send no cookie: the language a feed was subscribed in stays in its links.
+    const lang = i18n.lang === d.i18n.lang ? '' : `?lang=${encodeURIComponent(i18n.lang.split('-')[0])}`;
+    const home = situation ? `${b}${slugPath(situation.slug)}/alerts${lang}` : `${b}/${lang}`;
+    const self = situation ? `${b}${slugPath(situation.slug)}/alerts.atom${lang}` : `${b}/alerts.atom${lang}`;
     const xml = atom({
       id: self,
+      lang: i18n.lang,
       title: situation ? t('alerts.feed.title', { situation: situation.title }) : t('alerts.feed.titleAll'),
       // An empty feed still needs an <updated>: the situation's last change, or a fixed date so the ETag stays put.
       updated: list[0]?.triggeredAt ?? situation?.updatedAt ?? '2024-01-01T00:00:00.000Z',
@@ -185,7 +189,7 @@ export function alertPages(d: PageDeps & { alerts: AlertsService }): Router {
         title: situation ? a.message : `${a.situationTitle}: ${a.message}`,
         updated: a.acknowledgedAt ?? a.triggeredAt,
         published: a.triggeredAt,
-        link: `${b}${slugPath(a.situation)}/alerts#alert-${a.id}`,
+        link: `${b}${slugPath(a.situation)}/alerts${lang}#alert-${a.id}`,
         summary: [
           a.message,
           a.source ? t('alerts.feed.source', { organisation: a.source.organisation, url: a.source.sourceUrl }) : null,

@@ -19,6 +19,8 @@ export interface AtomFeed {
   selfUrl: string;
   alternateUrl: string;
   author: string;
+  /** The language of the feed's text (xml:lang, RFC 4287 §2). */
+  lang: string;
   entries: AtomEntry[];
 }
 
@@ -39,7 +41,7 @@ export function atom(f: AtomFeed): string {
   </entry>`,
   );
   return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${e(f.lang)}">
   <id>${e(f.id)}</id>
   <title type="text">${e(f.title)}</title>
   <updated>${e(f.updated)}</updated>

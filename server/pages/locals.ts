@@ -93,6 +93,8 @@ export function pageLocals(
       dir: i18n.dir,
       /** The switcher: each language named in itself, linking to this page in that language (works without JavaScript). */
       languages: LANGUAGES.map((l) => ({ ...l, href: withLang(req.originalUrl, l.code), current: l.code === i18n.lang.split('-')[0] })),
+      /** `?lang=xx` when the reader's language is not the instance's: a link a feed reader follows without cookies keeps it. */
+      langQuery: i18n.lang === language.instanceDefault ? '' : `?lang=${i18n.lang.split('-')[0]}`,
       user: req.user,
       can: (role: Role) => hasRole(req.user, role),
       nav: navFor(req.user),

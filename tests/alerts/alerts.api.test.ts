@@ -289,6 +289,36 @@ describe.each(DATABASES)('alerts on %s', (kind) => {
     }
     await request(x.app).get('/situations/no-such-thing/alerts.atom').expect(404);
   });
+
+  test('when a feed is read with ?lang=fr or ?lang=ar, then its entries are written in that language and its links keep it', async () => {
+    const english = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse((await request(x.app).get('/alerts.atom').expect(200)).text).feed;
+    expect(english['@xml:lang']).toBe('en');
+    const englishTitle = new Map([english.entry].flat().map((e: { id: string; title: { '#text': string } }) => [e.id, String(e.title['#text'])]));
+    for (const [lang, script] of [
+      ['fr', /[a-zàâçéèêëîïôûù]/],
+      ['ar', /[\u0600-\u06FF]/],
+    ] as const) {
+      const res = await request(x.app).get(`/alerts.atom?lang=${lang}`).expect(200);
+      expect(XMLValidator.validate(res.text)).toBe(true);
+      const feed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(res.text).feed;
+      expect(feed['@xml:lang']).toBe(lang);
+      const links = [feed.link].flat().map((l: { '@href': string }) => l['@href']);
+      expect(links.every((h: string) => h.includes(`lang=${lang}`))).toBe(true);
+      const entries = [feed.entry].flat();
+      expect(entries.length).toBe(englishTitle.size);
+      for (const e of entries) {
+        // The same alert, written again from the catalogue: another text, in the language's script, no English left.
+        const title = String(e.title['#text']);
+        expect(title).not.toBe(englishTitle.get(e.id));
+        expect(title).toMatch(script);
+        expect(title).not.toMatch(/reached the threshold|no approved report|disagree by|could reach|a change of|over 7 days|highest in a year/);
+        expect(e.link['@href']).toContain(`lang=${lang}`);
+      }
+    }
+    // The page's feed link keeps the reader's language.
+    const page = await request(x.app).get(`/situations/${SLUG}/alerts?lang=fr`).expect(200);
+    expect(page.text).toContain(`/situations/${SLUG}/alerts.atom?lang=fr"`);
+  });
 });
 
 describe.each(DATABASES)('alert deliveries on %s', (kind) => {
