@@ -2,7 +2,7 @@
  * The production build: the browser assets (server/assets/build.ts) and the server bundles, so production runs
  * compiled JavaScript with plain `node` instead of tsx. esbuild bundles server/main.ts and each CLI entry point
  * (server/cli/*.ts except common.ts) into dist/ (dist/main.js, dist/cli/<name>.js), and the worker threads
- * (dist/analysis-worker.js, dist/import-worker.js): platform node, CommonJS,
+ * (dist/analysis-worker.js, dist/import-worker.js, dist/boundary-worker.js): platform node, CommonJS,
  * linked source maps. Pure-JavaScript dependencies are bundled too: resolving and reading the hundreds of small
  * files of express, zod, kysely, date-fns and @stdlib one by one took about a third of the start-up (by hand on
  * the 1M database: /healthz 650 ms with every package external, 400 ms bundled). Left external, loaded from
@@ -43,6 +43,7 @@ function entryPoints(): Record<string, string> {
     main: path.join(ROOT, 'server', 'main.ts'),
     'analysis-worker': path.join(ROOT, 'server', 'analysis', 'analysis.worker.ts'),
     'import-worker': path.join(ROOT, 'server', 'imports', 'checked-rows.worker.ts'),
+    'boundary-worker': path.join(ROOT, 'server', 'maps', 'boundary-file.worker.ts'),
     ...Object.fromEntries(cli),
   };
 }

@@ -173,7 +173,7 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
     let read: ReadBoundary | undefined;
     if (req.file?.buffer?.length)
       try {
-        read = maps.read(req.file.buffer);
+        read = await maps.read(req.file.buffer);
       } catch (err) {
         const fe = fieldErrors(err);
         if (!fe) throw err;

@@ -8,7 +8,8 @@ import { situationsRepository } from '../situations/situations.repository';
 import { locationsRepository, type Location } from '../locations/locations.repository';
 import { figuresRepository } from '../figures/figures.repository';
 import { mapsRepository } from './maps.repository';
-import { guessFields, keepShapes, readBoundaryFile, type ReadBoundary } from './boundary-file';
+import { guessFields, keepShapes, type ReadBoundary } from './boundary-file';
+import { readBoundaryInWorker } from './boundary-file.threads';
 import { boundaryOptionsSchema, type Boundary, type BoundaryOptions, type BoundaryReport, type BoundarySummary } from './boundary';
 
 /** Checked files waiting for the admin's confirmation on the upload page: a few, for a while, per instance. */
@@ -44,9 +45,9 @@ export class MapsService {
     return parseOrThrow(boundaryOptionsSchema, input);
   }
 
-  /** Reads and simplifies a file (400 when it is not a usable boundary file); nothing is stored. */
-  read(buffer: Buffer): ReadBoundary {
-    return readBoundaryFile(buffer);
+  /** Reads and simplifies a file in a worker thread (400 when it is not a usable boundary file); nothing is stored. */
+  read(buffer: Buffer): Promise<ReadBoundary> {
+    return readBoundaryInWorker(buffer);
   }
 
   /** What the file's shapes match among the situation's locations at the chosen level. */
@@ -60,7 +61,7 @@ export class MapsService {
 
   /** API: checks the file and, with `commit`, stores it when nothing stops it (a 400 listing the problems otherwise). */
   async upload(slug: string, buffer: Buffer, opts: BoundaryOptions, user: AuthUser): Promise<BoundaryReport> {
-    const read = this.read(buffer);
+    const read = await this.read(buffer);
     const filename = opts.filename || 'boundaries.json';
     if (!opts.commit) return this.check(slug, read, { ...opts, filename });
     return this.commit(slug, read, { ...opts, filename }, user);

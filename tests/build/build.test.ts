@@ -73,6 +73,21 @@ describe('compiled server', () => {
     expect(JSON.parse(m.json!).series.points.map((p: { value: number }) => p.value)).toEqual([14000, 48500, 178000, 370000]);
   }, 60000);
 
+  test('when the boundary worker bundle reads a boundary file, then it posts the simplified shapes back, or the 400 naming the problem', async () => {
+    const ask = (bytes: Uint8Array) => {
+      const worker = new Worker(path.join(DIST_DIR, 'boundary-worker.js'), { workerData: bytes });
+      return new Promise<{ read?: { features: number; fields: { name: string }[] }; error?: { status?: number; message: string } }>((resolve, reject) =>
+        worker.once('message', resolve).once('error', reject),
+      );
+    };
+    const good = await ask(new Uint8Array(fs.readFileSync(path.join(ROOT, 'tests', 'fixtures', 'maps', 'syria-adm1-squares.geojson'))));
+    expect(good.error).toBeUndefined();
+    expect(good.read!.features).toBeGreaterThan(3);
+    expect(good.read!.fields.map((f) => f.name)).toContain('ADM1_PCODE');
+    const bad = await ask(new Uint8Array(Buffer.from('{"type": "FeatureCollection", ')));
+    expect(bad.error).toMatchObject({ status: 400, message: expect.stringMatching(/file: is not valid JSON/) });
+  }, 60000);
+
   test('when a CLI bundle runs, then it finds the reference data from the project root', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [path.join(ROOT, 'dist', 'cli', 'migrate.js')], {
       cwd: os.tmpdir(),
