@@ -334,6 +334,8 @@ async function buildMap(
   if (category) p.set('category', category);
   if (mq.mapLevel) p.set('mapLevel', String(level));
   if (mq.mapRole) p.set('mapRole', role);
+  // The map's files name the page's language, so a copied link draws the same legend and source lines.
+  if (i18n.lang !== d.i18n.lang) p.set('lang', i18n.lang.split('-')[0]);
   const query = p.toString() ? `?${p}` : '';
   const base = `/situations/${encodeURIComponent(situation.slug)}`;
   return {

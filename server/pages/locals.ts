@@ -95,6 +95,8 @@ export function pageLocals(
       languages: LANGUAGES.map((l) => ({ ...l, href: withLang(req.originalUrl, l.code), current: l.code === i18n.lang.split('-')[0] })),
       /** `?lang=xx` when the reader's language is not the instance's: a link a feed reader follows without cookies keeps it. */
       langQuery: i18n.lang === language.instanceDefault ? '' : `?lang=${i18n.lang.split('-')[0]}`,
+      /** The same as a query parameter for links built with others (charts, sitrep text). */
+      langParam: i18n.lang === language.instanceDefault ? {} : { lang: i18n.lang.split('-')[0] },
       user: req.user,
       can: (role: Role) => hasRole(req.user, role),
       nav: navFor(req.user),

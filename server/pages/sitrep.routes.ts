@@ -39,7 +39,10 @@ export function sitrepPages(d: PageDeps): Router {
     const scope = { situation: v.situation, location: v.location, category: v.category, analysis: v.analysis };
     const box = sitrepBox(scope, i18n);
     const slugPath = `/situations/${encodeURIComponent(v.situation.slug)}`;
-    const chartQuery = viewQueryString({ ...q, location: v.location.code, category: v.category, horizon: v.analysis.input.horizonDays }, { width: 1100, height: 560 });
+    const chartQuery = viewQueryString(
+      { ...q, location: v.location.code, category: v.category, horizon: v.analysis.input.horizonDays },
+      { width: 1100, height: 560, ...res.locals.langParam },
+    );
     const keyFigures = [...v.reported].sort((a, b) => b.periodEnd.localeCompare(a.periodEnd) || b.id - a.id).slice(0, KEY_FIGURES);
     const here = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl}`;
     res.status(horizon ? 400 : 200).render('situations/sitrep', {
@@ -55,7 +58,7 @@ export function sitrepPages(d: PageDeps): Router {
       chartSrc: `${slugPath}/charts/series.png${chartQuery}`,
       keyFigures,
       moreFigures: v.reported.length > KEY_FIGURES ? `${slugPath}/figures?location=${encodeURIComponent(v.location.code)}&category=${v.category}` : null,
-      textHref: `${req.path}.txt${viewQueryString(q)}`,
+      textHref: `${req.path}.txt${viewQueryString(q, res.locals.langParam)}`,
       pageHref: v.location.code === v.situation.country ? slugPath : `${slugPath}/locations/${encodeURIComponent(v.location.code)}`,
       footer: i18n.t('sitrep.footer', { url: here, date: i18n.dateTimeWords(new Date().toISOString()) }),
     });

@@ -23,14 +23,15 @@ export function viewQueryString(q: ViewQuery, extra: Record<string, string | num
 }
 
 /** What the shared analysis partial needs. */
-const analysisLocals = (v: SituationView, q: ViewQuery, i18n: I18n) => ({
+const analysisLocals = (v: SituationView, q: ViewQuery, i18n: I18n, langParam: Record<string, string> = {}) => ({
   ap: analysisPage(v, q, i18n, EXPORT_NAMES),
   box: sitrepBox({ situation: v.situation, location: v.location, category: v.category, analysis: v.analysis }, i18n),
   v,
   q,
   chartIds: CHART_IDS,
   curvesClipped: curvesClipped(v.payload),
-  pngHref: (chart: string) => `/situations/${encodeURIComponent(v.situation.slug)}/charts/${chart}.png${viewQueryString(q)}`,
+  // Images and downloads name the page's language: a copied link, or a fetch without the cookie, gets the same text.
+  pngHref: (chart: string) => `/situations/${encodeURIComponent(v.situation.slug)}/charts/${chart}.png${viewQueryString(q, langParam)}`,
   categories: CATEGORIES,
 });
 
@@ -50,7 +51,7 @@ function renderAnalysis(
     new Promise<string>((resolve, reject) =>
       res.app.render(
         'situations/_analysis',
-        { ...res.locals, ...analysisLocals(v, q, res.locals.i18n as I18n), chartJson: jsonForScript(v.payload), ...opts, horizon },
+        { ...res.locals, ...analysisLocals(v, q, res.locals.i18n as I18n, res.locals.langParam), chartJson: jsonForScript(v.payload), ...opts, horizon },
         (err, out) => (err ? reject(err) : resolve(out)),
       ),
     );
@@ -71,7 +72,13 @@ export function situationPages(d: PageDeps): Router {
       const analysisHtml = await renderAnalysis(d.views, res, v, q, { controlsAction: '/situations/' + encodeURIComponent(v.situation.slug), showLocationSelect: true }, horizon);
       return res
         .status(400)
-        .render('situations/show', { title: v.situation.title, ...analysisLocals(v, q, res.locals.i18n as I18n), analysisHtml, errors, scripts: ['charts.js'] });
+        .render('situations/show', {
+          title: v.situation.title,
+          ...analysisLocals(v, q, res.locals.i18n as I18n, res.locals.langParam),
+          analysisHtml,
+          errors,
+          scripts: ['charts.js'],
+        });
     }
     const shared = cacheableForAnyone(req, res);
     // The recent-alerts list (server/alerts/alerts.pages.ts) changes without the situation's data: its stamp is part of
@@ -82,7 +89,7 @@ export function situationPages(d: PageDeps): Router {
     if (hit) return sendCachedPage(req, res, hit);
     const slugPath = '/situations/' + encodeURIComponent(v.situation.slug);
     const analysisHtml = await renderAnalysis(d.views, res, v, q, { controlsAction: slugPath, showLocationSelect: true }, null);
-    const locals = { title: v.situation.title, ...analysisLocals(v, q, res.locals.i18n as I18n), analysisHtml, scripts: ['charts.js'] };
+    const locals = { title: v.situation.title, ...analysisLocals(v, q, res.locals.i18n as I18n, res.locals.langParam), analysisHtml, scripts: ['charts.js'] };
     if (!shared) return res.render('situations/show', locals);
     const { html, shareable } = await renderShared(res, 'situations/show', locals);
     if (!shareable) return res.send(html);
@@ -112,7 +119,7 @@ export function situationPages(d: PageDeps): Router {
     const { figures } = await d.figures.list(slug, { location: code, status: 'approved' }, undefined);
     res.status(parsed.horizon ? 400 : 200).render('situations/location', {
       title: `${(res.locals.i18n as I18n).placeName(loc)} · ${situation.title}`,
-      ...analysisLocals(v, q, res.locals.i18n as I18n),
+      ...analysisLocals(v, q, res.locals.i18n as I18n, res.locals.langParam),
       chartJson: jsonForScript(v.payload),
       errors: parsed.errors,
       horizon: parsed.horizon,

@@ -218,6 +218,21 @@ describe.each(DATABASES)('languages on %s', (kind) => {
     expect(ar.equals(en)).toBe(false);
     expect((await png('en')).equals(en)).toBe(true);
   });
+
+  test('when a page is read in Arabic or French, then its images, downloads and sitrep text name that language; in the instance language they carry no lang', async () => {
+    const app = testApp(t.storage);
+    const links = (html: string) => [...html.matchAll(/(?:src|href)="([^"]*(?:\.png|\.svg|sitrep\.txt)[^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+    for (const lang of ['ar', 'fr']) {
+      for (const url of [`${PAGE}?lang=${lang}`, `${PAGE}/sitrep?lang=${lang}`]) {
+        const found = links((await request(app).get(url).expect(200)).text).filter((h) => !h.startsWith('/assets/'));
+        expect(found.length).toBeGreaterThan(0);
+        for (const h of found) expect(new URL(h, 'http://x').searchParams.get('lang')).toBe(lang);
+      }
+    }
+    const english = links((await request(app).get(`${PAGE}/sitrep`).expect(200)).text).filter((h) => !h.startsWith('/assets/'));
+    expect(english.length).toBeGreaterThan(0);
+    for (const h of english) expect(h).not.toMatch(/[?&]lang=/);
+  });
 });
 
 describe.each(DATABASES)('location names in Arabic and French from an imported file on %s', (kind) => {

@@ -84,6 +84,11 @@ describe.each(DATABASES)('pages on %s', (kind) => {
     ['the dashboard', '/'],
     ['the Syria page', `/situations/${SLUG}`],
     ['the sitrep page', `/situations/${SLUG}/sitrep`],
+    ['the dashboard in Arabic', '/?lang=ar'],
+    ['the Syria page in Arabic', `/situations/${SLUG}?lang=ar`],
+    ['the sitrep page in Arabic', `/situations/${SLUG}/sitrep?lang=ar`],
+    ['the Syria page in French', `/situations/${SLUG}?lang=fr`],
+    ['the sitrep page in French', `/situations/${SLUG}/sitrep?lang=fr`],
   ])('when %s is loaded over gzip, then the first load is at most 100 KB and a repeat visit at most 15 KB', async (_name, url) => {
     const gz = (b: Buffer | string) => gzipSync(b, { level: 6 }).length;
     const headerBytes = (r: request.Response) => JSON.stringify(r.headers).length;
