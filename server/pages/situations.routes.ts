@@ -70,15 +70,13 @@ export function situationPages(d: PageDeps): Router {
     const v = await d.views.load(String(req.params.slug), q, res.locals.i18n as I18n);
     if (horizon) {
       const analysisHtml = await renderAnalysis(d.views, res, v, q, { controlsAction: '/situations/' + encodeURIComponent(v.situation.slug), showLocationSelect: true }, horizon);
-      return res
-        .status(400)
-        .render('situations/show', {
-          title: v.situation.title,
-          ...analysisLocals(v, q, res.locals.i18n as I18n, res.locals.langParam),
-          analysisHtml,
-          errors,
-          scripts: ['charts.js'],
-        });
+      return res.status(400).render('situations/show', {
+        title: v.situation.title,
+        ...analysisLocals(v, q, res.locals.i18n as I18n, res.locals.langParam),
+        analysisHtml,
+        errors,
+        scripts: ['charts.js'],
+      });
     }
     const shared = cacheableForAnyone(req, res);
     // The recent-alerts list (server/alerts/alerts.pages.ts) changes without the situation's data: its stamp is part of
