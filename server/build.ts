@@ -24,7 +24,7 @@ import { DIST_DIR, ROOT } from './paths';
 export const SERVER_ENTRY = path.join(DIST_DIR, 'main.js');
 const META = path.join(DIST_DIR, 'meta.json');
 /** Not bundled (see above); their subpaths neither. */
-const EXTERNAL = ['better-sqlite3', 'pg', 'pino', 'pino-http', 'ejs', '@napi-rs/canvas', 'chart.js', 'chartjs-adapter-date-fns', 'esbuild', 'tsx'];
+const EXTERNAL = ['better-sqlite3', 'pg', 'pino', 'pino-http', 'ejs', '@napi-rs/canvas', 'chart.js', 'chartjs-adapter-date-fns', 'esbuild', 'tsx', 'nodemailer'];
 
 interface Meta {
   /** Output files, relative to the project root. */

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 /** Email through SMTP (nodemailer), built once from SMTP_URL; absent when SMTP is not configured. */
 export interface Mail {
@@ -15,10 +15,12 @@ export interface Mailer {
 
 export function createMailer(smtpUrl: string | undefined, from: string): Mailer | null {
   if (!smtpUrl) return null;
-  const transport: Transporter = nodemailer.createTransport(smtpUrl);
+  // nodemailer (0.4 MB) is loaded with the first email, not at every start-up.
+  let transport: Promise<Transporter> | undefined;
+  const open = () => (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(smtpUrl)));
   return {
     async send(m) {
-      await transport.sendMail({
+      await (await open()).sendMail({
         from,
         to: m.to,
         subject: m.subject,
@@ -27,6 +29,6 @@ export function createMailer(smtpUrl: string | undefined, from: string): Mailer 
         headers: { 'List-Unsubscribe': `<${m.unsubscribeUrl}>` },
       });
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }

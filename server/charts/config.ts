@@ -14,7 +14,7 @@ import { changesChart } from './changes-chart';
 import { seriesChart } from './series-chart';
 
 export { toMs, toIso, niceCeil, dateLabels, type Target, type Credit } from './common';
-export { seriesTop, seriesAxisMax, curvesClipped, AXIS_HEADROOM } from './series-chart';
+export { seriesTop, seriesAxisMax, curvesClipped, AXIS_HEADROOM } from './axis';
 
 /** `credit` (PNG only): who compiled the chart and when, for the source line under it. */
 export function chartConfig(id: ChartId, payload: ChartPayload, target: Target, credit?: Credit): ChartConfiguration {

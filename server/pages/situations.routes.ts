@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { CATEGORIES } from '../figures/figure';
 import { notFound } from '../errors';
 import { jsonForScript } from '../charts/payload';
-import { curvesClipped } from '../charts/config';
+import { curvesClipped } from '../charts/axis';
 import { CHART_IDS } from '../charts/types';
 import { EXPORT_NAMES } from '../exports/exports.service';
 import { analysisPage, headline, PAGE_HORIZON_DAYS, parsePageQuery, type HorizonField, type SituationView, type SituationViews, type ViewQuery } from './situation.data';

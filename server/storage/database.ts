@@ -14,7 +14,7 @@ import {
   type Migration,
   type MigrationProvider,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './schema';
 import { initial } from './migrations/001-initial';
 import { analysisCache } from './migrations/002-analysis-cache';
@@ -63,12 +63,12 @@ export interface OpenOptions {
 const redact = (url: string) => url.replace(/\/\/([^:@/]+)(:[^@/]*)?@/, '//$1:***@');
 
 // pg returns int8 and numeric as strings; our counts and values fit in a double.
-const pgTypes = {
+const pgTypes = (types: typeof pg.types) => ({
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === 20 || oid === 1700) return (v: string) => (v === null ? null : Number(v));
-    return pg.types.getTypeParser(oid, format as 'text');
+    return types.getTypeParser(oid, format as 'text');
   },
-};
+});
 
 /**
  * SQLite transactions start with BEGIN IMMEDIATE: they take the write lock up front, so two processes editing the same
@@ -110,10 +110,12 @@ function withStatementCache(sqlite: BetterSqlite3.Database) {
 export async function openStorage(opts: OpenOptions): Promise<Storage> {
   const url = opts.url;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
+    // Loaded only here: pg (and the fetch implementation it touches) cost about 70 ms of every SQLite start-up.
+    const { default: pg } = await import('pg');
     const pool = new pg.Pool({
       connectionString: url,
       max: opts.pgPoolSize ?? 10,
-      types: pgTypes as never,
+      types: pgTypes(pg.types) as never,
       options: opts.pgSchema ? `-c search_path=${opts.pgSchema}` : undefined,
       connectionTimeoutMillis: 5000,
     });
