@@ -111,7 +111,12 @@ export const ruleCreateSchema = z
         ...base,
         category: category(),
         threshold: count(1_000_000_000),
-        horizonDays: z.number({ error: coded('not_number') }).int(coded('days_not_whole')).min(1, coded('days_at_least', { count: 1 })).max(365, coded('days_at_most', { count: 365 })).optional(),
+        horizonDays: z
+          .number({ error: coded('not_number') })
+          .int(coded('days_not_whole'))
+          .min(1, coded('days_at_least', { count: 1 }))
+          .max(365, coded('days_at_most', { count: 365 }))
+          .optional(),
       }),
       z.strictObject({ kind: z.literal('stale'), ...base, category: category().nullable().optional().describe('Any category when absent'), days: count(3650) }),
       z.strictObject({ kind: z.literal('conflict'), ...base, category: category().nullable().optional().describe('Any category when absent'), percent: percent() }),
@@ -122,7 +127,12 @@ export const ruleCreateSchema = z
 export type RuleCreate = z.output<typeof ruleCreateSchema>;
 
 export const ruleUpdateSchema = z
-  .looseObject({ version: z.number({ error: coded('required') }).int(coded('not_whole')).min(1) })
+  .looseObject({
+    version: z
+      .number({ error: coded('required') })
+      .int(coded('not_whole'))
+      .min(1),
+  })
   .meta({ id: 'AlertRuleUpdate', description: 'The fields of the rule to change (its kind stays) and the version the change is based on' });
 
 export const acknowledgeSchema = z.strictObject({ note: optionalText(1000) }).meta({ id: 'AlertAcknowledge' });

@@ -8,8 +8,17 @@ import type { AlertsService } from './alerts.service';
 import { coded } from '../i18n/field-errors';
 
 const listQuery = z.strictObject({
-  limit: z.coerce.number({ error: coded('not_number') }).int(coded('not_whole')).min(1, coded('at_least', { min: 1 })).max(200, coded('at_most', { max: 200 })).optional(),
-  before: z.coerce.number({ error: coded('not_number') }).int(coded('not_whole')).min(1, coded('at_least', { min: 1 })).optional(),
+  limit: z.coerce
+    .number({ error: coded('not_number') })
+    .int(coded('not_whole'))
+    .min(1, coded('at_least', { min: 1 }))
+    .max(200, coded('at_most', { max: 200 }))
+    .optional(),
+  before: z.coerce
+    .number({ error: coded('not_number') })
+    .int(coded('not_whole'))
+    .min(1, coded('at_least', { min: 1 }))
+    .optional(),
 });
 
 /** /api/v1: alert rules, alerts, acknowledgements, webhooks, deliveries and email subscriptions. */

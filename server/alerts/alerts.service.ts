@@ -137,7 +137,8 @@ export class AlertsService {
 
   private async checkLocation(s: Situation, code: string) {
     const loc = await locationsRepository.get(this.db, code);
-    if (!loc || loc.country !== s.country) throw validationFailed([loc ? fieldError('location', 'location_not_in', { code, country: s.country }) : fieldError('location', 'unknown_location', { code })]);
+    if (!loc || loc.country !== s.country)
+      throw validationFailed([loc ? fieldError('location', 'location_not_in', { code, country: s.country }) : fieldError('location', 'unknown_location', { code })]);
   }
 
   async createRule(slug: string, body: unknown, user: AuthUser): Promise<AlertRule> {
@@ -147,8 +148,7 @@ export class AlertsService {
     const location = parts.location ?? s.country;
     await this.checkLocation(s, location);
     const rule = await this.db.transaction().execute(async (trx) => {
-      if ((await alertsRepository.countRules(trx, s.id)) >= MAX_RULES)
-        throw validationFailed([fieldError('kind', 'too_many_rules', { max: MAX_RULES })]);
+      if ((await alertsRepository.countRules(trx, s.id)) >= MAX_RULES) throw validationFailed([fieldError('kind', 'too_many_rules', { max: MAX_RULES })]);
       const at = this.at();
       const id = (await alertsRepository.insertRule(trx, {
         situationId: s.id,
@@ -207,8 +207,7 @@ export class AlertsService {
       if (!current) throw notFound(`Alert rule ${id} of ${slug}`);
       if (deleted === !!current.deletedAt)
         throw new HttpError(409, deleted ? 'already_deleted' : 'not_deleted', `Alert rule ${id} is ${deleted ? 'already deleted' : 'not deleted'}`, { current });
-      if (!deleted && (await alertsRepository.countRules(trx, s.id)) >= MAX_RULES)
-        throw validationFailed([fieldError('id', 'too_many_rules', { max: MAX_RULES })]);
+      if (!deleted && (await alertsRepository.countRules(trx, s.id)) >= MAX_RULES) throw validationFailed([fieldError('id', 'too_many_rules', { max: MAX_RULES })]);
       const at = this.at();
       if (!(await alertsRepository.setRuleDeleted(trx, id, current.version, deleted ? at : null, user.email, at)))
         throw new HttpError(409, 'version_conflict', `Alert rule ${id} was changed by someone else at the same moment`);
@@ -483,8 +482,7 @@ export class AlertsService {
     const input = parseOrThrow(webhookCreateSchema, body);
     const s = await this.situation(slug);
     return this.db.transaction().execute(async (trx) => {
-      if ((await alertsRepository.listWebhooks(trx, s.id)).length >= MAX_WEBHOOKS)
-        throw validationFailed([fieldError('url', 'too_many_webhooks', { max: MAX_WEBHOOKS })]);
+      if ((await alertsRepository.listWebhooks(trx, s.id)).length >= MAX_WEBHOOKS) throw validationFailed([fieldError('url', 'too_many_webhooks', { max: MAX_WEBHOOKS })]);
       const at = this.at();
       const id = await alertsRepository.insertWebhook(trx, s.id, input.url, input.secret, user.email, at);
       const after = { id, situation: slug, url: input.url, createdBy: user.email, createdAt: at, deletedAt: null };

@@ -30,10 +30,17 @@ export function forReader<T extends object>(record: T, user: AuthUser | undefine
 }
 
 export const userCreateSchema = z.strictObject({
-  email: z.string().trim().toLowerCase().pipe(z.email(coded('email'))),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email(coded('email'))),
   name: requiredText(200).optional(),
   role: z.enum(ROLES, { error: oneOf(ROLES) }),
-  password: z.string().min(10, coded('too_short', { min: 10 })).max(200, coded('too_long', { max: 200 })),
+  password: z
+    .string()
+    .min(10, coded('too_short', { min: 10 }))
+    .max(200, coded('too_long', { max: 200 })),
 });
 
 /** The account page's language choice: a language with a catalogue, or '' to follow the browser. */
@@ -56,12 +63,22 @@ export const tokenOptionsSchema = z.strictObject({
 
 export const tokenRequestSchema = tokenOptionsSchema
   .extend({
-    email: z.string().trim().toLowerCase().pipe(z.email(coded('email'))),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.email(coded('email'))),
     password: z.string().min(1, coded('required')).max(200),
   })
   .meta({ id: 'TokenRequest' });
 
-export const disableUserSchema = z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email(coded('email'))) });
+export const disableUserSchema = z.strictObject({
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email(coded('email'))),
+});
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

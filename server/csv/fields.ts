@@ -114,7 +114,8 @@ export class RowAccess {
     }
     const p = parse(raw);
     if (!p.ok) {
-      this.error(field, { message: p.message, code: p.code, params: p.params }, raw);
+      const { ok: _ok, ...found } = p;
+      this.error(field, found, raw);
       return undefined;
     }
     return p.value;

@@ -99,7 +99,12 @@ export type FigureCreate = z.output<typeof figureCreateSchema>;
 /** PATCH: any subset of the fields plus the version the edit was based on. */
 export const figureUpdateSchema = figureFields
   .partial()
-  .extend({ version: z.number({ error: coded('version_required') }).int(coded('not_whole')).min(1, coded('at_least', { min: 1 })) })
+  .extend({
+    version: z
+      .number({ error: coded('version_required') })
+      .int(coded('not_whole'))
+      .min(1, coded('at_least', { min: 1 })),
+  })
   .meta({ id: 'FigureUpdate' });
 export type FigureUpdate = z.output<typeof figureUpdateSchema>;
 

@@ -21,8 +21,7 @@ const actorOf = (u: AuthUser) => u.email;
  * it (else the stored period would start after it ends). Shared by the API, the forms and imports.
  */
 export function checkAgainstSituation(situation: Pick<Situation, 'onsetDate'>, f: Pick<FigureCreate, 'category' | 'periodStart' | 'periodEnd'>): FieldError[] {
-  if (isFlow(f.category) && !f.periodStart && f.periodEnd < situation.onsetDate)
-    return [fieldError('periodEnd', 'before_onset', { date: situation.onsetDate })];
+  if (isFlow(f.category) && !f.periodStart && f.periodEnd < situation.onsetDate) return [fieldError('periodEnd', 'before_onset', { date: situation.onsetDate })];
   return [];
 }
 
@@ -215,8 +214,7 @@ export class FiguresService {
         );
       const { version: _v, ...changes } = patch;
       const given = Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([k]) => k !== 'version'));
-      if ('status' in given && given.status === 'approved' && current.status !== 'approved')
-        throw validationFailed([fieldError('status', 'approve_separately')]);
+      if ('status' in given && given.status === 'approved' && current.status !== 'approved') throw validationFailed([fieldError('status', 'approve_separately')]);
       const base = toInput(current);
       // A new value in people replaces the stored one; households recompute it.
       if ('value' in given && current.unit === 'people') delete base.reportedValue;

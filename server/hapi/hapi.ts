@@ -23,14 +23,30 @@ export const hapiQuerySchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, coded('admin2_pcode'))
     .optional(),
-  admin_level: z.enum(['0', '1', '2'], { error: coded('one_of', { values: '0, 1, 2' }) }).transform(Number).optional(),
+  admin_level: z
+    .enum(['0', '1', '2'], { error: coded('one_of', { values: '0, 1, 2' }) })
+    .transform(Number)
+    .optional(),
   start_date: isoDate().optional(),
   end_date: isoDate().optional(),
   output_format: z.enum(['json', 'csv'], { error: coded('one_of', { values: 'json, csv' }) }).default('json'),
-  limit: z.coerce.number({ error: coded('not_number') }).int(coded('not_whole')).min(1, coded('at_least', { min: 1 })).max(10_000, coded('at_most', { max: 10000 })).default(10_000),
-  offset: z.coerce.number({ error: coded('not_number') }).int(coded('not_whole')).min(0, coded('negative')).max(100_000_000, coded('at_most', { max: 100000000 })).default(0),
+  limit: z.coerce
+    .number({ error: coded('not_number') })
+    .int(coded('not_whole'))
+    .min(1, coded('at_least', { min: 1 }))
+    .max(10_000, coded('at_most', { max: 10000 }))
+    .default(10_000),
+  offset: z.coerce
+    .number({ error: coded('not_number') })
+    .int(coded('not_whole'))
+    .min(0, coded('negative'))
+    .max(100_000_000, coded('at_most', { max: 100000000 }))
+    .default(0),
   // HAPI asks callers to identify their application; accepted and not used here.
-  app_identifier: z.string().max(500, coded('too_long', { max: 500 })).optional(),
+  app_identifier: z
+    .string()
+    .max(500, coded('too_long', { max: 500 }))
+    .optional(),
 });
 export type HapiQuery = z.output<typeof hapiQuerySchema>;
 

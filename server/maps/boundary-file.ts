@@ -49,10 +49,7 @@ const isPolygon = (c: unknown) => Array.isArray(c) && c.length >= 1 && c.every(i
 function geometryProblem(g: Geometry | null | undefined): { code: FieldErrorCode; type?: string } | null {
   if (!g || typeof g !== 'object') return { code: 'shape_no_geometry' };
   if (g.type === 'Polygon') return isPolygon(g.coordinates) ? null : { code: 'shape_bad_polygon' };
-  if (g.type === 'MultiPolygon')
-    return Array.isArray(g.coordinates) && g.coordinates.length > 0 && g.coordinates.every(isPolygon)
-      ? null
-      : { code: 'shape_bad_multipolygon' };
+  if (g.type === 'MultiPolygon') return Array.isArray(g.coordinates) && g.coordinates.length > 0 && g.coordinates.every(isPolygon) ? null : { code: 'shape_bad_multipolygon' };
   return { code: 'shape_not_area', type: String((g as { type?: unknown }).type) };
 }
 

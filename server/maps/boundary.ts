@@ -39,7 +39,11 @@ const level = z.coerce
   .number({ error: coded('one_of', { values: '1, 2' }) })
   .int(coded('one_of', { values: '1, 2' }))
   .refine((n) => n === 1 || n === 2, coded('one_of', { values: '1, 2' }));
-const field = z.string().trim().min(1, coded('required')).max(100, coded('too_long', { max: 100 }));
+const field = z
+  .string()
+  .trim()
+  .min(1, coded('required'))
+  .max(100, coded('too_long', { max: 100 }));
 const flag = z.enum(['true', 'false', '1', '0'], { error: coded('one_of', { values: 'true, false' }) }).transform((v) => v === 'true' || v === '1');
 
 /**
@@ -53,7 +57,11 @@ export const boundaryOptionsSchema = z.object({
   pcodeField: field.optional(),
   nameField: field.optional(),
   commit: flag.optional(),
-  filename: z.string().trim().max(200, coded('too_long', { max: 200 })).optional(),
+  filename: z
+    .string()
+    .trim()
+    .max(200, coded('too_long', { max: 200 }))
+    .optional(),
 });
 export type BoundaryOptions = z.output<typeof boundaryOptionsSchema>;
 

@@ -25,7 +25,10 @@ type Role = (typeof ROLES)[number];
 
 /** The map's own query parameters (the page's location and category come from the page's query). */
 const mapQuerySchema = z.object({
-  mapLevel: z.enum(['1', '2'], { error: coded('one_of', { values: '1, 2' }) }).transform(Number).optional(),
+  mapLevel: z
+    .enum(['1', '2'], { error: coded('one_of', { values: '1, 2' }) })
+    .transform(Number)
+    .optional(),
   mapRole: z.enum(ROLES, { error: oneOf(ROLES) }).optional(),
 });
 
@@ -263,7 +266,10 @@ export function boundaryUploadParser(): Router {
         res.locals.uploadError =
           mapped.status === 413
             ? { status: 413, message: res.locals.t('boundaries.tooLarge', { mb: Math.round(MAX_BOUNDARY_BYTES / 1024 / 1024) }) }
-            : { status: 400, message: res.locals.t('boundaries.badUpload', { reason: mapped.details.fields?.[0] ? res.locals.fieldMessage(mapped.details.fields[0]) : mapped.message }) };
+            : {
+                status: 400,
+                message: res.locals.t('boundaries.badUpload', { reason: mapped.details.fields?.[0] ? res.locals.fieldMessage(mapped.details.fields[0]) : mapped.message }),
+              };
         req.body ??= {};
       }
       next();

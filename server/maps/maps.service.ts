@@ -127,8 +127,7 @@ export class MapsService {
   /** The draft kept under `key` for this situation and user, or a 400 asking to upload again. */
   draft(key: unknown, slug: string, user: AuthUser): { read: ReadBoundary; filename: string } {
     const d = typeof key === 'string' ? this.drafts.get(key) : undefined;
-    if (!d || d.slug !== slug || d.actor !== actorOf(user) || Date.now() - d.at > DRAFT_TTL_MS)
-      throw validationFailed([fieldError('file', 'boundary_gone')]);
+    if (!d || d.slug !== slug || d.actor !== actorOf(user) || Date.now() - d.at > DRAFT_TTL_MS) throw validationFailed([fieldError('file', 'boundary_gone')]);
     return d;
   }
 
@@ -218,8 +217,7 @@ function report(
   if (o.nameField && !has(o.nameField)) problems.push(fieldError('nameField', 'not_a_property', { field: o.nameField, names: listed(names) }));
   const pcodeField = has(o.pcodeField) ? o.pcodeField! : o.pcodeField ? null : guess.pcode;
   const nameField = has(o.nameField) ? o.nameField! : o.nameField ? null : guess.name;
-  if (!pcodeField && !o.pcodeField)
-    problems.push(fieldError('pcodeField', 'pcode_field_required', { property: `ADM${o.level}_PCODE`, names: listed(names) }));
+  if (!pcodeField && !o.pcodeField) problems.push(fieldError('pcodeField', 'pcode_field_required', { property: `ADM${o.level}_PCODE`, names: listed(names) }));
 
   const byKey = new Map<string, Location>();
   for (const l of locations) byKey.set(norm(l.code), l);

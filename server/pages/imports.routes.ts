@@ -70,7 +70,10 @@ export function importUploadParser(uploads: PendingUploads): Router {
         res.locals.uploadError =
           mapped.status === 413
             ? { status: 413, message: res.locals.t('import.tooLarge', { mb: Math.round(MAX_UPLOAD_BYTES / 1024 / 1024) }) }
-            : { status: 400, message: res.locals.t('import.badUpload', { reason: mapped.details.fields?.[0] ? res.locals.fieldMessage(mapped.details.fields[0]) : mapped.message }) };
+            : {
+                status: 400,
+                message: res.locals.t('import.badUpload', { reason: mapped.details.fields?.[0] ? res.locals.fieldMessage(mapped.details.fields[0]) : mapped.message }),
+              };
         req.body ??= {};
       }
       next();

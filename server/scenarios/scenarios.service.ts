@@ -69,7 +69,9 @@ export class ScenariosService {
       const org = await organisationsRepository.byShortName(trx, input.organisation);
       const errors: FieldError[] = [];
       if (!location || location.country !== s.country)
-        errors.push(location ? fieldError('location', 'location_not_in', { code: locationCode, country: s.country }) : fieldError('location', 'unknown_location', { code: locationCode }));
+        errors.push(
+          location ? fieldError('location', 'location_not_in', { code: locationCode, country: s.country }) : fieldError('location', 'unknown_location', { code: locationCode }),
+        );
       if (!org) errors.push(fieldError('organisation', 'unknown_organisation', { name: input.organisation }));
       if (errors.length) throw validationFailed(errors);
       const at = nowIso();

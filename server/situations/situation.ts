@@ -59,7 +59,10 @@ export type SituationCreate = z.output<typeof situationCreateSchema>;
  */
 export const situationUpdateSchema = z
   .strictObject({
-    version: z.number({ error: coded('version_required') }).int(coded('not_whole')).min(1, coded('at_least', { min: 1 })),
+    version: z
+      .number({ error: coded('version_required') })
+      .int(coded('not_whole'))
+      .min(1, coded('at_least', { min: 1 })),
     title: requiredText(200).optional(),
     onsetDate: isoDate({ notFuture: true }).optional(),
     description: optionalText(5000),

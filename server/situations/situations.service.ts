@@ -33,8 +33,7 @@ export class SituationsService {
     const created = await this.storage.db.transaction().execute(async (trx) => {
       if (await situationsRepository.bySlug(trx, input.slug)) throw new HttpError(409, 'conflict', `A situation with slug ${input.slug} already exists`);
       const country = await locationsRepository.get(trx, input.country);
-      if (country && country.adminLevel !== 0)
-        throw validationFailed([fieldError('country', 'not_a_country', { code: input.country, level: country.adminLevel })]);
+      if (country && country.adminLevel !== 0) throw validationFailed([fieldError('country', 'not_a_country', { code: input.country, level: country.adminLevel })]);
       if (!country)
         await locationsRepository.ensure(trx, [
           { code: input.country, name: input.countryName ?? input.country, adminLevel: 0, parentCode: null, country: input.country, isArea: false, pcode: input.country },

@@ -83,10 +83,7 @@ function hapiRow(r: RowAccess, ctx: LayoutContext, category: Category): ReadItem
   const value = r.count('population', true);
   const date = r.date('reference_period_end', true);
   const roundText = r.text('reporting_round');
-  const round =
-    roundText === undefined
-      ? undefined
-      : r.parse('reporting_round', (s) => (/^\d{1,3}$/.test(s.trim()) ? parseCount(s) : fail<number>('dtm_round')));
+  const round = roundText === undefined ? undefined : r.parse('reporting_round', (s) => (/^\d{1,3}$/.test(s.trim()) ? parseCount(s) : fail<number>('dtm_round')));
   const publishedOn = r.date('published_on');
   if (country === undefined || level === undefined || value === undefined || date === undefined || r.errors.length) return [];
   const allowed = countryAllowed(r, 'location_code', country, ctx, r.text('location_name'));

@@ -22,11 +22,9 @@ export const IDMC_SOURCE_URL = 'https://www.internal-displacement.org/database/d
 export const IDMC_ORGANISATION = 'IDMC';
 
 /** ISO3, or one of IDMC's three-character codes for areas without one (AB9 = Abyei Area). */
-const parseIdmcCode = (s: string): Parsed<string> =>
-  /^[A-Z][A-Z0-9]{2}$/.test(s) ? { ok: true, value: s } : fail<string>('idmc_area');
+const parseIdmcCode = (s: string): Parsed<string> => (/^[A-Z][A-Z0-9]{2}$/.test(s) ? { ok: true, value: s } : fail<string>('idmc_area'));
 
-const parseYear = (s: string): Parsed<number> =>
-  /^\d{4}$/.test(s) && Number(s) >= 1900 && Number(s) <= 2100 ? { ok: true, value: Number(s) } : fail<number>('year');
+const parseYear = (s: string): Parsed<number> => (/^\d{4}$/.test(s) && Number(s) >= 1900 && Number(s) <= 2100 ? { ok: true, value: Number(s) } : fail<number>('year'));
 
 export const idmcGidd: Layout = {
   name: 'idmc-gidd',
