@@ -22,7 +22,6 @@ import type { FieldSpec, Resolved, RowAccess } from '../fields';
 import { parseLocationCode } from '../values';
 import { CATEGORY_WORDS, compact, countryAllowed, people, type Layout, type LayoutContext } from './common';
 import { problem } from '../../i18n/field-errors';
-import { oneOf } from '../../validation';
 
 export const FIGURE_SPECS: FieldSpec[] = figureColumns().map((c) => ({ field: c.key, tags: c.hxl ? [c.hxl] : [] }));
 

@@ -24,7 +24,6 @@ import { fail, parseCount, parseIso3, parseLocationCode } from '../values';
 import { problem } from '../../i18n/field-errors';
 import { CATEGORY_WORDS, compact, countryAllowed, people, skipOtherCountry, slug, type Layout, type LayoutContext } from './common';
 import { DTM_ORGANISATION, dtmKey } from './dtm';
-import { oneOf } from '../../validation';
 
 export const HAPI_SOURCE_URL = 'https://hapi.humdata.org/api/v2/affected-people/idps';
 
