@@ -1,10 +1,17 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { problem, type FieldErrorCode, type FieldErrorParams } from './i18n/field-errors';
 
+/** A problem with one input field: `message` in English (as the API always gave it), `code` and `params` for any language. */
 export interface FieldError {
   path: string;
   message: string;
+  code?: FieldErrorCode;
+  params?: FieldErrorParams;
 }
+
+/** A field error by its code (validation.<code> in the catalogues), with the English message. */
+export const fieldError = (path: string, code: FieldErrorCode, params?: FieldErrorParams): FieldError => ({ path, ...problem(code, params) });
 
 /** An error with an HTTP status and a stable machine code; everything else is a 500. */
 export class HttpError extends Error {
@@ -31,14 +38,14 @@ export const validationFailed = (fields: FieldError[]) =>
     { fields },
   );
 
-const UPLOAD_LIMITS: Record<string, string> = {
-  LIMIT_FILE_COUNT: 'send one file only, in the field "file"',
-  LIMIT_UNEXPECTED_FILE: 'the file must be sent in the multipart field "file"',
-  LIMIT_PART_COUNT: 'the form has too many parts',
-  LIMIT_FIELD_KEY: 'a field name is too long',
-  LIMIT_FIELD_VALUE: 'a field value is too long',
-  LIMIT_FIELD_COUNT: 'the form has too many fields',
-  MISSING_FIELD_NAME: 'a part of the form has no field name',
+const UPLOAD_LIMITS: Record<string, FieldErrorCode> = {
+  LIMIT_FILE_COUNT: 'upload_file_count',
+  LIMIT_UNEXPECTED_FILE: 'upload_unexpected_file',
+  LIMIT_PART_COUNT: 'upload_part_count',
+  LIMIT_FIELD_KEY: 'upload_field_key',
+  LIMIT_FIELD_VALUE: 'upload_field_value',
+  LIMIT_FIELD_COUNT: 'upload_field_count',
+  MISSING_FIELD_NAME: 'upload_missing_field_name',
 };
 
 /**
@@ -51,15 +58,20 @@ export function uploadError(err: unknown, maxBytes?: number): HttpError | null {
   if (!e || typeof e !== 'object') return null;
   if (e.code === 'LIMIT_FILE_SIZE')
     return new HttpError(413, 'too_large', `file: the file is larger than ${maxBytes ? `${Math.round(maxBytes / 1024 / 1024)} MB` : 'the limit'}`, {
-      fields: [{ path: 'file', message: 'is too large' }],
+      fields: [fieldError('file', 'file_too_large')],
     });
   if (e.name === 'MulterError' || (e.code && e.code in UPLOAD_LIMITS)) {
-    const message = UPLOAD_LIMITS[e.code ?? ''] ?? String(e.message ?? 'the form could not be read');
-    return new HttpError(400, 'bad_upload', `file: ${message}`, { fields: [{ path: e.field && e.code !== 'LIMIT_UNEXPECTED_FILE' ? e.field : 'file', message }] });
+    const code = UPLOAD_LIMITS[e.code ?? ''];
+    const field = fieldError(
+      e.field && e.code !== 'LIMIT_UNEXPECTED_FILE' ? e.field : 'file',
+      code ?? 'upload_unreadable',
+      code ? undefined : { reason: String(e.message ?? 'the form could not be read') },
+    );
+    return new HttpError(400, 'bad_upload', `file: ${code ? field.message : String(e.message ?? 'the form could not be read')}`, { fields: [field] });
   }
   if (typeof e.message === 'string' && /^(Multipart: |Unexpected end of (form|file)|Malformed part header|Part terminated early)/.test(e.message))
     return new HttpError(400, 'bad_upload', `file: the multipart form could not be read (${e.message})`, {
-      fields: [{ path: 'file', message: `unreadable multipart form: ${e.message}` }],
+      fields: [fieldError('file', 'upload_unreadable', { reason: e.message })],
     });
   return null;
 }
@@ -74,7 +86,7 @@ export function fromUploadError(err: unknown, maxBytes?: number): unknown {
   if ((err as { syscall?: string })?.syscall) return err;
   const message = String((err as { message?: string })?.message ?? 'unreadable form');
   return new HttpError(400, 'bad_upload', `file: the multipart form could not be read (${message})`, {
-    fields: [{ path: 'file', message: `unreadable multipart form: ${message}` }],
+    fields: [fieldError('file', 'upload_unreadable', { reason: message })],
   });
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatISO } from 'date-fns';
-import { HttpError, validationFailed, type FieldError } from './errors';
+import { HttpError, fieldError, validationFailed, type FieldError } from './errors';
+import { coded, decode, problem, type FieldErrorCode, type FieldErrorParams, type Problem } from './i18n/field-errors';
 
 /* Shared zod building blocks: every input schema is made of these, and the OpenAPI document is generated from them. */
 
@@ -22,12 +23,17 @@ export interface TextRules {
 }
 
 /** The text rules as a plain check, for code that does not go through zod (e.g. CSV location names); null when fine. */
-export function textProblem(s: string, max: number, rules: TextRules = {}): string | null {
-  if (s.length > max) return `must be at most ${max} characters`;
-  if ((rules.multiline ? CONTROL_MULTI : CONTROL_SINGLE).test(s))
-    return rules.multiline ? 'must not contain control characters' : 'must not contain control characters or line breaks';
-  if (BIDI.test(s)) return 'must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)';
+export function textRuleBroken(s: string, max: number, rules: TextRules = {}): { code: FieldErrorCode; params?: FieldErrorParams } | null {
+  if (s.length > max) return { code: 'too_long', params: { max } };
+  if ((rules.multiline ? CONTROL_MULTI : CONTROL_SINGLE).test(s)) return { code: rules.multiline ? 'control_chars' : 'control_chars_or_breaks' };
+  if (BIDI.test(s)) return { code: 'bidi_chars' };
   return null;
+}
+
+/** The same with its English message, for a row problem or a field error. */
+export function textProblem(s: string, max: number, rules: TextRules = {}): Problem | null {
+  const broken = textRuleBroken(s, max, rules);
+  return broken ? problem(broken.code, broken.params) : null;
 }
 
 /** Text as it may be shown back in an error: control and bidi characters written as \uXXXX, at most 200 characters. */
@@ -36,15 +42,15 @@ export const shownSafely = (s: string) =>
 
 export const text = (max: number, rules: TextRules = {}) =>
   z
-    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
+    .string({ error: (i) => (i.input === undefined ? coded('required') : coded('not_text')) })
     .trim()
-    .max(max, `must be at most ${max} characters`)
+    .max(max, coded('too_long', { max }))
     .superRefine((s, ctx) => {
-      const problem = textProblem(s, max, rules);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      const broken = textRuleBroken(s, max, rules);
+      if (broken) ctx.addIssue({ code: 'custom', message: coded(broken.code, broken.params) });
     });
 
-export const requiredText = (max: number, rules: TextRules = {}) => text(max, rules).refine((s) => s.length > 0, 'is required');
+export const requiredText = (max: number, rules: TextRules = {}) => text(max, rules).refine((s) => s.length > 0, coded('required'));
 
 export const optionalText = (max: number, rules: TextRules = {}) => z.preprocess((v) => (v === '' ? null : v), text(max, rules).nullable().optional());
 
@@ -76,19 +82,19 @@ export const MIN_DATE = '1900-01-01';
 export const isoDate = (opts: { notFuture?: boolean } = {}) =>
   z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-    .refine(isCalendarDate, 'is not a real calendar date')
-    .refine((s) => s >= MIN_DATE, `must not be before ${MIN_DATE}`)
-    .refine((s) => !opts.notFuture || s <= todayIso(), 'must not be after today')
+    .regex(/^\d{4}-\d{2}-\d{2}$/, coded('date_format'))
+    .refine(isCalendarDate, coded('not_calendar_date'))
+    .refine((s) => s >= MIN_DATE, coded('date_before_min', { min: MIN_DATE }))
+    .refine((s) => !opts.notFuture || s <= todayIso(), coded('date_in_future'))
     .meta({ format: 'date' });
 
 export const MAX_PEOPLE = 1_000_000_000;
 export const people = () =>
   z
-    .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') })
-    .int('must be a whole number')
-    .min(0, 'must not be negative')
-    .max(MAX_PEOPLE, `must be at most ${MAX_PEOPLE.toLocaleString('en')}`);
+    .number({ error: (i) => (i.input === undefined ? coded('required') : coded('not_number')) })
+    .int(coded('not_whole'))
+    .min(0, coded('negative'))
+    .max(MAX_PEOPLE, coded('at_most', { max: MAX_PEOPLE }));
 
 export const httpUrl = () =>
   requiredText(2000).refine((s) => {
@@ -98,21 +104,24 @@ export const httpUrl = () =>
     } catch {
       return false;
     }
-  }, 'must be an http(s) URL');
+  }, coded('http_url'));
 
 export const slug = () =>
   z
     .string()
-    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case letters, digits and single hyphens')
-    .max(80, 'must be at most 80 characters');
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, coded('slug'))
+    .max(80, coded('too_long', { max: 80 }));
 
-export const iso3 = () => z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 3166 alpha-3 country code such as SYR');
+export const iso3 = () => z.string().regex(/^[A-Z]{3}$/, coded('iso3', { example: 'SYR' }));
 
 /** One of `values`; says "is required" when missing and lists the values otherwise. */
 export const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: (i) => (i.input === undefined || i.input === '' ? 'is required' : `must be one of ${values.join(', ')}`) });
+  z.enum(values, { error: (i) => (i.input === undefined || i.input === '' ? coded('required') : oneOf(values)) });
 
-export const locationCode = () => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, 'must be a location code (p-code or ISO 3166-2)');
+/** The message of an enum that lists its values. */
+export const oneOf = (values: readonly string[]) => coded('one_of', { values: values.join(', ') });
+
+export const locationCode = () => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, coded('location_code'));
 
 /** zod issues → the API's field list. */
 export function toFieldErrors(error: z.ZodError): FieldError[] {
@@ -125,10 +134,21 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
       seen.add(k);
       return true;
     })
-    .map((i) => ({
-      path: i.path.length ? i.path.join('.') : '(body)',
-      message: i.code === 'unrecognized_keys' ? `unknown field(s): ${(i as { keys: string[] }).keys.join(', ')}` : i.message,
-    }));
+    .map((i) => {
+      const path = i.path.length ? i.path.join('.') : '(body)';
+      if (i.code === 'unrecognized_keys') return fieldError(path, 'unknown_fields', { fields: i.keys.join(', ') });
+      const c = decode(i.message) ?? zodDefault(i);
+      return fieldError(path, c.code, c.params);
+    });
+}
+
+/** A check written without a code (zod's own message): the nearest code, so every field error has one. */
+function zodDefault(i: z.core.$ZodIssue): { code: FieldErrorCode; params?: FieldErrorParams } {
+  if (i.code === 'too_big') return i.origin === 'string' ? { code: 'too_long', params: { max: Number(i.maximum) } } : { code: 'at_most', params: { max: Number(i.maximum) } };
+  if (i.code === 'too_small') return i.origin === 'string' ? { code: 'too_short', params: { min: Number(i.minimum) } } : { code: 'at_least', params: { min: Number(i.minimum) } };
+  if (i.code === 'invalid_type') return /received undefined/.test(i.message) ? { code: 'required' } : { code: 'wrong_type', params: { expected: i.expected } };
+  if (i.code === 'invalid_value') return { code: 'one_of', params: { values: i.values.map(String).join(', ') } };
+  return { code: 'invalid' };
 }
 
 /** Parses or throws the API's 400 validation error. */
@@ -147,7 +167,7 @@ export const MAX_ID = 2_147_483_647;
  */
 export function positiveId(value: unknown, path = 'id'): number {
   const id = Number(value);
-  if (!Number.isSafeInteger(id) || id < 1) throw validationFailed([{ path, message: 'must be a positive whole number' }]);
+  if (!Number.isSafeInteger(id) || id < 1) throw validationFailed([fieldError(path, 'positive_whole')]);
   if (id > MAX_ID) throw new HttpError(404, 'not_found', `No record has ${path} ${id}`);
   return id;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, type Category } from '../figures/figure';
-import { httpUrl, locationCode, optionalText, requiredText } from '../validation';
+import { httpUrl, locationCode, optionalText, requiredText, oneOf } from '../validation';
+import { coded } from '../i18n/field-errors';
 
 /** Domain types and input schemas of alerts. */
 
@@ -82,16 +83,16 @@ export interface Delivery {
 
 const count = (max: number) =>
   z
-    .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(max, `must be at most ${max.toLocaleString('en')}`);
+    .number({ error: (i) => (i.input === undefined ? coded('required') : coded('not_number')) })
+    .int(coded('not_whole'))
+    .min(1, coded('at_least', { min: 1 }))
+    .max(max, coded('at_most', { max }));
 const percent = () =>
   z
-    .number({ error: (i) => (i.input === undefined ? 'is required' : 'must be a number') })
-    .min(0, 'must not be negative')
-    .max(100_000, 'must be at most 100000');
-const category = () => z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` });
+    .number({ error: (i) => (i.input === undefined ? coded('required') : coded('not_number')) })
+    .min(0, coded('negative'))
+    .max(100_000, coded('at_most', { max: 100000 }));
+const category = () => z.enum(CATEGORIES, { error: oneOf(CATEGORIES) });
 
 const base = { location: locationCode().optional().describe('Location code; default the situation country') };
 
@@ -103,14 +104,19 @@ export const ruleCreateSchema = z
       z.strictObject({ kind: z.literal('threshold'), ...base, category: category(), threshold: count(1_000_000_000).describe('People: fires when the level reaches it') }),
       z
         .strictObject({ kind: z.literal('change_7d'), ...base, category: category(), people: count(1_000_000_000).optional(), percent: percent().optional() })
-        .refine((r) => r.people != null || r.percent != null, { message: 'give people or percent (or both)', path: ['people'] }),
+        .refine((r) => r.people != null || r.percent != null, { message: coded('people_or_percent'), path: ['people'] }),
       z.strictObject({ kind: z.literal('yearly_high'), ...base, category: category(), percent: percent().describe('Minimum rise over the lowest level of the previous 365 days') }),
       z.strictObject({
         kind: z.literal('projection'),
         ...base,
         category: category(),
         threshold: count(1_000_000_000),
-        horizonDays: z.number({ error: 'must be a number' }).int('must be a whole number of days').min(1, 'must be at least 1 day').max(365, 'must be at most 365 days').optional(),
+        horizonDays: z
+          .number({ error: coded('not_number') })
+          .int(coded('days_not_whole'))
+          .min(1, coded('days_at_least', { count: 1 }))
+          .max(365, coded('days_at_most', { count: 365 }))
+          .optional(),
       }),
       z.strictObject({ kind: z.literal('stale'), ...base, category: category().nullable().optional().describe('Any category when absent'), days: count(3650) }),
       z.strictObject({ kind: z.literal('conflict'), ...base, category: category().nullable().optional().describe('Any category when absent'), percent: percent() }),
@@ -121,7 +127,12 @@ export const ruleCreateSchema = z
 export type RuleCreate = z.output<typeof ruleCreateSchema>;
 
 export const ruleUpdateSchema = z
-  .looseObject({ version: z.number({ error: 'is required' }).int('must be a whole number').min(1) })
+  .looseObject({
+    version: z
+      .number({ error: coded('required') })
+      .int(coded('not_whole'))
+      .min(1),
+  })
   .meta({ id: 'AlertRuleUpdate', description: 'The fields of the rule to change (its kind stays) and the version the change is based on' });
 
 export const acknowledgeSchema = z.strictObject({ note: optionalText(1000) }).meta({ id: 'AlertAcknowledge' });
@@ -129,7 +140,7 @@ export const acknowledgeSchema = z.strictObject({ note: optionalText(1000) }).me
 export const webhookCreateSchema = z
   .strictObject({
     url: httpUrl(),
-    secret: requiredText(200).refine((s) => s.length >= 16, 'must be at least 16 characters'),
+    secret: requiredText(200).refine((s) => s.length >= 16, coded('too_short', { min: 16 })),
   })
   .meta({ id: 'WebhookCreate' });
 

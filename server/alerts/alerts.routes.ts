@@ -5,10 +5,20 @@ import { hasRole } from '../auth/user';
 import { HttpError } from '../errors';
 import { parseOrThrow, positiveId } from '../validation';
 import type { AlertsService } from './alerts.service';
+import { coded } from '../i18n/field-errors';
 
 const listQuery = z.strictObject({
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').optional(),
-  before: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').optional(),
+  limit: z.coerce
+    .number({ error: coded('not_number') })
+    .int(coded('not_whole'))
+    .min(1, coded('at_least', { min: 1 }))
+    .max(200, coded('at_most', { max: 200 }))
+    .optional(),
+  before: z.coerce
+    .number({ error: coded('not_number') })
+    .int(coded('not_whole'))
+    .min(1, coded('at_least', { min: 1 }))
+    .optional(),
 });
 
 /** /api/v1: alert rules, alerts, acknowledgements, webhooks, deliveries and email subscriptions. */

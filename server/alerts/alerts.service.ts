@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/database';
-import { HttpError, notFound, validationFailed } from '../errors';
+import { HttpError, notFound, validationFailed, fieldError } from '../errors';
 import { parseOrThrow } from '../validation';
 import type { AuthUser } from '../auth/user';
 import type { AnalysisService, Analysis } from '../analysis/analysis.service';
@@ -137,7 +137,8 @@ export class AlertsService {
 
   private async checkLocation(s: Situation, code: string) {
     const loc = await locationsRepository.get(this.db, code);
-    if (!loc || loc.country !== s.country) throw validationFailed([{ path: 'location', message: loc ? `${code} is not in ${s.country}` : `unknown location code ${code}` }]);
+    if (!loc || loc.country !== s.country)
+      throw validationFailed([loc ? fieldError('location', 'location_not_in', { code, country: s.country }) : fieldError('location', 'unknown_location', { code })]);
   }
 
   async createRule(slug: string, body: unknown, user: AuthUser): Promise<AlertRule> {
@@ -147,8 +148,7 @@ export class AlertsService {
     const location = parts.location ?? s.country;
     await this.checkLocation(s, location);
     const rule = await this.db.transaction().execute(async (trx) => {
-      if ((await alertsRepository.countRules(trx, s.id)) >= MAX_RULES)
-        throw validationFailed([{ path: 'kind', message: `a situation has at most ${MAX_RULES} rules; delete one first` }]);
+      if ((await alertsRepository.countRules(trx, s.id)) >= MAX_RULES) throw validationFailed([fieldError('kind', 'too_many_rules', { max: MAX_RULES })]);
       const at = this.at();
       const id = (await alertsRepository.insertRule(trx, {
         situationId: s.id,
@@ -174,7 +174,7 @@ export class AlertsService {
     const s = await this.situation(slug);
     const current = await alertsRepository.getRule(this.db, s.id, id);
     if (!current || current.deletedAt) throw notFound(`Alert rule ${id} of ${slug}`);
-    if ('kind' in patch && patch.kind !== current.kind) throw validationFailed([{ path: 'kind', message: 'cannot be changed; delete the rule and create another' }]);
+    if ('kind' in patch && patch.kind !== current.kind) throw validationFailed([fieldError('kind', 'kind_fixed')]);
     const merged = parseOrThrow(ruleCreateSchema, {
       kind: current.kind,
       location: current.location,
@@ -207,8 +207,7 @@ export class AlertsService {
       if (!current) throw notFound(`Alert rule ${id} of ${slug}`);
       if (deleted === !!current.deletedAt)
         throw new HttpError(409, deleted ? 'already_deleted' : 'not_deleted', `Alert rule ${id} is ${deleted ? 'already deleted' : 'not deleted'}`, { current });
-      if (!deleted && (await alertsRepository.countRules(trx, s.id)) >= MAX_RULES)
-        throw validationFailed([{ path: 'id', message: `a situation has at most ${MAX_RULES} rules; delete one first` }]);
+      if (!deleted && (await alertsRepository.countRules(trx, s.id)) >= MAX_RULES) throw validationFailed([fieldError('id', 'too_many_rules', { max: MAX_RULES })]);
       const at = this.at();
       if (!(await alertsRepository.setRuleDeleted(trx, id, current.version, deleted ? at : null, user.email, at)))
         throw new HttpError(409, 'version_conflict', `Alert rule ${id} was changed by someone else at the same moment`);
@@ -483,8 +482,7 @@ export class AlertsService {
     const input = parseOrThrow(webhookCreateSchema, body);
     const s = await this.situation(slug);
     return this.db.transaction().execute(async (trx) => {
-      if ((await alertsRepository.listWebhooks(trx, s.id)).length >= MAX_WEBHOOKS)
-        throw validationFailed([{ path: 'url', message: `a situation has at most ${MAX_WEBHOOKS} webhooks; delete one first` }]);
+      if ((await alertsRepository.listWebhooks(trx, s.id)).length >= MAX_WEBHOOKS) throw validationFailed([fieldError('url', 'too_many_webhooks', { max: MAX_WEBHOOKS })]);
       const at = this.at();
       const id = await alertsRepository.insertWebhook(trx, s.id, input.url, input.secret, user.email, at);
       const after = { id, situation: slug, url: input.url, createdBy: user.email, createdAt: at, deletedAt: null };

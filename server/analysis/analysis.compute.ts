@@ -2,7 +2,7 @@ import type { Db } from '../storage/database';
 import { locationsRepository, type Location } from '../locations/locations.repository';
 import { scenariosRepository } from '../scenarios/scenarios.repository';
 import { analyse } from '../statistics';
-import { validationFailed } from '../errors';
+import { validationFailed, fieldError } from '../errors';
 import type { Category } from '../figures/figure';
 import type { Situation } from '../situations/situation';
 import { analysisRepository } from './analysis.repository';
@@ -22,7 +22,7 @@ export interface ComputeRequest {
 /** The country's locations and the codes of `location` and everything under it (roll-up needs the children's figures); 400 for an unknown location. */
 export async function analysisScope(db: Db, country: string, location: string): Promise<{ locations: Location[]; codes: string[] }> {
   const locations = await locationsRepository.list(db, country);
-  if (!locations.some((l) => l.code === location)) throw validationFailed([{ path: 'location', message: `unknown location ${location} in ${country}` }]);
+  if (!locations.some((l) => l.code === location)) throw validationFailed([fieldError('location', 'unknown_location_in', { code: location, country })]);
   const codes = new Set([location]);
   for (let grew = true; grew;) {
     grew = false;

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { CATEGORIES } from '../figures/figure';
-import { MAX_PEOPLE, isoDate, locationCode, parseOrThrow } from '../validation';
+import { MAX_PEOPLE, isoDate, locationCode, parseOrThrow, oneOf } from '../validation';
 
 /** At most this many thresholds per request: each one is a line of the answer and part of the cache key. */
 export const MAX_THRESHOLDS = 10;
@@ -9,6 +9,7 @@ import type { AnalysisService } from './analysis.service';
 import { createI18n } from '../i18n/i18n';
 import { reasonText, scenarioLabel } from '../i18n/reason';
 import type { AnalyseResult } from '../statistics';
+import { coded } from '../i18n/field-errors';
 
 // The API speaks English beside the codes: other tools read `code` and its parameters, people read `message`.
 const english = createI18n('en');
@@ -33,22 +34,22 @@ export function projectionsBody(p: AnalyseResult['projections']) {
 
 export const analysisQuerySchema = z.strictObject({
   location: locationCode().optional(),
-  category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
+  category: z.enum(CATEGORIES, { error: oneOf(CATEGORIES) }).optional(),
   horizon: z.coerce
-    .number({ error: 'must be a number of days' })
-    .int('must be a whole number of days')
-    .min(1, 'must be at least 1 day')
-    .max(365, 'must be at most 365 days')
+    .number({ error: coded('days_not_number') })
+    .int(coded('days_not_whole'))
+    .min(1, coded('days_at_least', { count: 1 }))
+    .max(365, coded('days_at_most', { count: 365 }))
     .optional(),
   // Not after today (nothing is known of the future; a far asOf once built years of points), not before 1900.
   asOf: isoDate({ notFuture: true }).optional(),
   thresholds: z
     .string()
-    .max(MAX_THRESHOLDS * 11, `must be at most ${MAX_THRESHOLDS} numbers`)
-    .regex(/^\d{1,10}(,\d{1,10})*$/, 'must be whole numbers separated by commas, e.g. 500000,1000000')
+    .max(MAX_THRESHOLDS * 11, coded('thresholds_count', { max: MAX_THRESHOLDS }))
+    .regex(/^\d{1,10}(,\d{1,10})*$/, coded('thresholds_format'))
     .transform((s) => s.split(',').map(Number))
-    .refine((xs) => xs.length <= MAX_THRESHOLDS, `must be at most ${MAX_THRESHOLDS} numbers`)
-    .refine((xs) => xs.every((x) => x >= 1 && x <= MAX_PEOPLE), `each must be between 1 and ${MAX_PEOPLE.toLocaleString('en')}`)
+    .refine((xs) => xs.length <= MAX_THRESHOLDS, coded('thresholds_count', { max: MAX_THRESHOLDS }))
+    .refine((xs) => xs.every((x) => x >= 1 && x <= MAX_PEOPLE), coded('thresholds_range', { max: MAX_PEOPLE }))
     .optional(),
 });
 

@@ -1,5 +1,5 @@
 import type { Storage } from '../storage/database';
-import { HttpError, notFound } from '../errors';
+import { HttpError, notFound, fieldError } from '../errors';
 import { parseOrThrow } from '../validation';
 import { disableUserSchema, languageSchema, tokenOptionsSchema, type AuthUser } from './user';
 import { defaultTokenExpiry, DEFAULT_TOKEN_DAYS, usersRepository, type TokenInfo } from './users.repository';
@@ -43,7 +43,7 @@ export class TokensService {
   async disableUser(input: unknown, by: AuthUser | 'cli'): Promise<{ email: string; alreadyDisabled: boolean }> {
     const { email } = parseOrThrow(disableUserSchema, input);
     if (by !== 'cli' && by.email === email)
-      throw new HttpError(400, 'validation_failed', 'email: an admin cannot disable their own account', { fields: [{ path: 'email', message: 'is your own account' }] });
+      throw new HttpError(400, 'validation_failed', 'email: an admin cannot disable their own account', { fields: [fieldError('email', 'own_account')] });
     const done = await this.storage.db.transaction().execute((trx) => usersRepository.disable(trx, email));
     if (!done) throw notFound(`User ${email}`);
     return { email: done.email, alreadyDisabled: done.alreadyDisabled };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { requiredText } from '../validation';
+import { requiredText, oneOf } from '../validation';
 import { LANGUAGES } from '../i18n/negotiate';
+import { coded } from '../i18n/field-errors';
 
 export const ROLES = ['viewer', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -29,15 +30,22 @@ export function forReader<T extends object>(record: T, user: AuthUser | undefine
 }
 
 export const userCreateSchema = z.strictObject({
-  email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email(coded('email'))),
   name: requiredText(200).optional(),
-  role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
-  password: z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters'),
+  role: z.enum(ROLES, { error: oneOf(ROLES) }),
+  password: z
+    .string()
+    .min(10, coded('too_short', { min: 10 }))
+    .max(200, coded('too_long', { max: 200 })),
 });
 
 /** The account page's language choice: a language with a catalogue, or '' to follow the browser. */
 export const languageSchema = z.object({
-  language: z.enum(['', ...LANGUAGES.map((l) => l.code)], { error: `must be one of ${LANGUAGES.map((l) => l.code).join(', ')} or empty` }),
+  language: z.enum(['', ...LANGUAGES.map((l) => l.code)], { error: coded('one_of_or_empty', { values: LANGUAGES.map((l) => l.code).join(', ') }) }),
 });
 
 /** What a new token is called and how long it lives (API, token page). `label` is the older name of `name`. */
@@ -45,22 +53,32 @@ export const tokenOptionsSchema = z.strictObject({
   name: requiredText(100).optional(),
   label: requiredText(100).optional(),
   expiresInDays: z.coerce
-    .number({ error: 'must be a number of days' })
-    .int('must be a whole number of days')
-    .min(1, 'must be at least 1 day')
-    .max(5 * 365, `must be at most ${5 * 365} days`)
+    .number({ error: coded('days_not_number') })
+    .int(coded('days_not_whole'))
+    .min(1, coded('days_at_least', { count: 1 }))
+    .max(5 * 365, coded('days_at_most', { count: 5 * 365 }))
     .optional()
     .describe('Days until the token stops working; default 365'),
 });
 
 export const tokenRequestSchema = tokenOptionsSchema
   .extend({
-    email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
-    password: z.string().min(1, 'is required').max(200),
+    email: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.email(coded('email'))),
+    password: z.string().min(1, coded('required')).max(200),
   })
   .meta({ id: 'TokenRequest' });
 
-export const disableUserSchema = z.strictObject({ email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')) });
+export const disableUserSchema = z.strictObject({
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.email(coded('email'))),
+});
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

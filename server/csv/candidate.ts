@@ -6,6 +6,7 @@
  * figures/figure.schema.ts (a strict object: no other keys).
  */
 import type { Category, FigureRole, LocationRole, Quantifier, Status, Unit } from '../figures/figure';
+import type { FieldErrorCode, FieldErrorParams } from '../i18n/field-errors';
 
 /** The create-figure input, as far as a file can fill it. */
 export interface FigureCandidate {
@@ -58,7 +59,10 @@ export interface RowError {
   row: number;
   column: string; // the file's column header, or the field name when the column is missing
   value: string;
+  /** In English; `code` and `params` give it in any language (validation.<code> in the catalogues). */
   message: string;
+  code?: FieldErrorCode;
+  params?: FieldErrorParams;
   /** Set when the row is for another country than the situation's: the report sums these per country instead of listing each. */
   otherCountry?: string;
   otherCountryName?: string;

@@ -12,6 +12,7 @@ import { bestMatch, parseTag, type HxlTag } from './hxl';
 import { unneutraliseCell } from './cells';
 import type { RowError } from './candidate';
 import { parseCount, parseDate, parseEnum, parsePositiveDecimal, type Parsed } from './values';
+import { problem, type Problem } from '../i18n/field-errors';
 
 export interface FieldSpec {
   field: string;
@@ -94,14 +95,14 @@ export class RowAccess {
     return v === '' ? undefined : v;
   }
 
-  error(field: string, message: string, value = this.text(field) ?? '', extra: Pick<RowError, 'otherCountry' | 'otherCountryName'> = {}): void {
-    this.errors.push({ row: this.row, column: this.columnName(field), value, message, ...extra });
+  error(field: string, p: Problem, value = this.text(field) ?? '', extra: Pick<RowError, 'otherCountry' | 'otherCountryName'> = {}): void {
+    this.errors.push({ row: this.row, column: this.columnName(field), value, ...p, ...extra });
   }
 
   /** A required text: records "is required" when empty. */
   required(field: string, fallback?: string): string | undefined {
     const v = this.text(field) ?? fallback;
-    if (v === undefined) this.error(field, this.has(field) ? 'is required' : 'is required: the file has no such column and no default was given', '');
+    if (v === undefined) this.error(field, problem(this.has(field) ? 'required' : 'required_no_column'), '');
     return v;
   }
 
@@ -113,7 +114,8 @@ export class RowAccess {
     }
     const p = parse(raw);
     if (!p.ok) {
-      this.error(field, p.message, raw);
+      const { ok: _ok, ...found } = p;
+      this.error(field, found, raw);
       return undefined;
     }
     return p.value;
@@ -143,9 +145,7 @@ export class RowAccess {
       row: this.row,
       column: '',
       value: this.cells.join(',').slice(0, 200),
-      message:
-        `has ${n} cells but the header has ${width}: a comma too many or too few, or an unquoted comma inside a cell` +
-        (this.cells.some((c) => /[\r\n]/.test(c)) ? '; a cell here runs over a line break, so a quote (") in this row is probably unbalanced' : ''),
+      ...problem(this.cells.some((c) => /[\r\n]/.test(c)) ? 'row_width_line_break' : 'row_width', { cells: n, width }),
     });
   }
 }

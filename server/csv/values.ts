@@ -9,20 +9,23 @@
  *   "1,234" means 1.234 in much of the world and guessing would corrupt figures silently; "12.0" is 12;
  * - enums: exactly the values of figures/figure.ts (case-sensitive, as the API takes them).
  */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+import { problem, type FieldErrorCode, type FieldErrorParams, type Problem } from '../i18n/field-errors';
+
+/** A failed cell carries its problem as a code (translated on the import page) with the English message. */
+export type Parsed<T> = { ok: true; value: T } | ({ ok: false } & Problem);
 
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(message: string): Parsed<T> => ({ ok: false, message });
+export const fail = <T>(code: FieldErrorCode, params?: FieldErrorParams): Parsed<T> => ({ ok: false, ...problem(code, params) });
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** A calendar date; returns `YYYY-MM-DD`. */
 export function parseDate(s: string): Parsed<string> {
   const m = DATE.exec(s.trim());
-  if (!m) return fail('must be a date as YYYY-MM-DD');
+  if (!m) return fail('date_format');
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const t = new Date(Date.UTC(y, mo - 1, d));
-  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return fail(`${m[1]}-${m[2]}-${m[3]} is not a real calendar date`);
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return fail('date_not_real', { date: `${m[1]}-${m[2]}-${m[3]}` });
   return ok(`${m[1]}-${m[2]}-${m[3]}`);
 }
 
@@ -31,36 +34,36 @@ export function parseCount(s: string): Parsed<number> {
   const t = s.trim();
   if (/^\d+(\.0+)?$/.test(t)) {
     const n = Number(t);
-    return Number.isSafeInteger(n) ? ok(n) : fail('is too large');
+    return Number.isSafeInteger(n) ? ok(n) : fail('too_large');
   }
-  if (/^-\s*\d/.test(t)) return fail('must not be negative');
-  if (/^\d{1,3}([,  .'’]\d{3})+$/.test(t)) return fail(`must be a plain whole number without thousands separators: write ${t.replace(/\D/g, '')}`);
-  if (/^\d+[.,]\d+$/.test(t)) return fail('must be a whole number');
-  return fail('must be a whole number, e.g. 1234');
+  if (/^-\s*\d/.test(t)) return fail('negative');
+  if (/^\d{1,3}([,  .'’]\d{3})+$/.test(t)) return fail('thousands_separators', { digits: t.replace(/\D/g, '') });
+  if (/^\d+[.,]\d+$/.test(t)) return fail('not_whole');
+  return fail('whole_number_example');
 }
 
 /** A positive decimal such as a household size (5.8). */
 export function parsePositiveDecimal(s: string): Parsed<number> {
   const t = s.trim();
-  if (!/^\d+(\.\d+)?$/.test(t)) return /^-/.test(t) ? fail('must be greater than 0') : fail('must be a number such as 5.8 (dot for decimals)');
+  if (!/^\d+(\.\d+)?$/.test(t)) return /^-/.test(t) ? fail('greater_than_zero') : fail('decimal_format');
   const n = Number(t);
-  return n > 0 ? ok(n) : fail('must be greater than 0');
+  return n > 0 ? ok(n) : fail('greater_than_zero');
 }
 
 /** One of the allowed values, exactly. */
 export function parseEnum<T extends string>(s: string, values: readonly T[]): Parsed<T> {
   const t = s.trim();
-  return (values as readonly string[]).includes(t) ? ok(t as T) : fail(`must be one of ${values.join(', ')}`);
+  return (values as readonly string[]).includes(t) ? ok(t as T) : fail('one_of', { values: values.join(', ') });
 }
 
 /** An ISO 3166 alpha-3 country code. */
 export function parseIso3(s: string): Parsed<string> {
   const t = s.trim();
-  return /^[A-Z]{3}$/.test(t) ? ok(t) : fail('must be an ISO 3166 alpha-3 country code such as SDN');
+  return /^[A-Z]{3}$/.test(t) ? ok(t) : fail('iso3', { example: 'SDN' });
 }
 
 /** A location code as the API accepts it (p-code, ISO 3166-2, ISO3). */
 export function parseLocationCode(s: string): Parsed<string> {
   const t = s.trim();
-  return /^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/.test(t) ? ok(t) : fail('must be a location code (p-code, ISO 3166-2 or ISO3)');
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/.test(t) ? ok(t) : fail('location_code_csv');
 }

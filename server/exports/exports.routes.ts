@@ -4,12 +4,13 @@ import { z } from 'zod';
 import { CATEGORIES } from '../figures/figure';
 import { hasRole } from '../auth/user';
 import { HttpError } from '../errors';
-import { isoDate, locationCode, parseOrThrow } from '../validation';
+import { isoDate, locationCode, parseOrThrow, oneOf } from '../validation';
 import { definitionsText } from '../csv/write';
 import { EXPORT_NAMES, type ExportsService } from './exports.service';
 import cookieParser from 'cookie-parser';
 import { LANGUAGES } from '../i18n/negotiate';
 import type { ReadableText } from '../csv/exports';
+import { coded } from '../i18n/field-errors';
 
 const flag = z
   .enum(['1', '0', 'true', 'false'])
@@ -18,9 +19,9 @@ const flag = z
 const exportQuery = z.strictObject({
   hxl: flag,
   bom: flag,
-  status: z.enum(['approved', 'all', 'draft', 'rejected'], { error: 'must be approved, all, draft or rejected' }).optional(),
+  status: z.enum(['approved', 'all', 'draft', 'rejected'], { error: coded('one_of', { values: 'approved, all, draft, rejected' }) }).optional(),
   location: locationCode().optional(),
-  category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
+  category: z.enum(CATEGORIES, { error: oneOf(CATEGORIES) }).optional(),
   horizon: z.coerce.number().int().min(1).max(365).optional(),
   // figures.csv: the figures list's filters (the list's "Download these rows" link carries them).
   organisation: z.string().trim().min(1).max(40).optional(),
@@ -29,7 +30,7 @@ const exportQuery = z.strictObject({
   lang: z
     .enum(
       LANGUAGES.map((l) => l.code),
-      { error: `must be one of ${LANGUAGES.map((l) => l.code).join(', ')}` },
+      { error: oneOf(LANGUAGES.map((l) => l.code)) },
     )
     .optional(),
 });

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../auth/auth.middleware';
 import { forReader } from '../auth/user';
-import { validationFailed } from '../errors';
+import { validationFailed, fieldError } from '../errors';
 import { MAX_ID, parseOrThrow, positiveId } from '../validation';
 import { figureListQuery } from './figure.schema';
 import type { FiguresService } from './figures.service';
@@ -13,7 +13,7 @@ const versionOf = (req: Request) => {
   const raw = req.body?.version ?? req.query.version;
   if (raw == null) return undefined;
   const v = Number(raw);
-  if (!Number.isSafeInteger(v) || v < 1) throw validationFailed([{ path: 'version', message: 'must be a positive whole number' }]);
+  if (!Number.isSafeInteger(v) || v < 1) throw validationFailed([fieldError('version', 'positive_whole')]);
   return v;
 };
 const encodeCursor = (id: number) => Buffer.from(JSON.stringify({ after: id })).toString('base64url');
@@ -22,7 +22,7 @@ const decodeCursor = (c: string) => {
     const v = z.object({ after: z.number().int().min(0).max(MAX_ID) }).parse(JSON.parse(Buffer.from(c, 'base64url').toString()));
     return v.after;
   } catch {
-    throw validationFailed([{ path: 'cursor', message: 'is not a cursor returned by this API' }]);
+    throw validationFailed([fieldError('cursor', 'not_a_cursor')]);
   }
 };
 

@@ -1,5 +1,5 @@
 import { nowIso, type Storage, type Tx } from '../storage/database';
-import { HttpError, notFound, validationFailed, type FieldError } from '../errors';
+import { HttpError, fieldError, notFound, validationFailed, type FieldError } from '../errors';
 import { parseOrThrow } from '../validation';
 import { hasRole, type AuthUser } from '../auth/user';
 import { situationsRepository } from '../situations/situations.repository';
@@ -21,8 +21,7 @@ const actorOf = (u: AuthUser) => u.email;
  * it (else the stored period would start after it ends). Shared by the API, the forms and imports.
  */
 export function checkAgainstSituation(situation: Pick<Situation, 'onsetDate'>, f: Pick<FigureCreate, 'category' | 'periodStart' | 'periodEnd'>): FieldError[] {
-  if (isFlow(f.category) && !f.periodStart && f.periodEnd < situation.onsetDate)
-    return [{ path: 'periodEnd', message: `is before the situation's onset (${situation.onsetDate}); give periodStart for a period before it` }];
+  if (isFlow(f.category) && !f.periodStart && f.periodEnd < situation.onsetDate) return [fieldError('periodEnd', 'before_onset', { date: situation.onsetDate })];
   return [];
 }
 
@@ -30,11 +29,11 @@ export function checkAgainstSituation(situation: Pick<Situation, 'onsetDate'>, f
 export async function checkReferences(db: Tx, situation: Situation, f: FigureCreate): Promise<{ errors: FieldError[]; organisationId?: number }> {
   const errors: FieldError[] = checkAgainstSituation(situation, f);
   const location = await locationsRepository.get(db, f.location);
-  if (!location) errors.push({ path: 'location', message: `unknown location code ${f.location}` });
+  if (!location) errors.push(fieldError('location', 'unknown_location', { code: f.location }));
   else if (location.country !== situation.country)
-    errors.push({ path: 'location', message: `${f.location} is in ${location.country}, not in the situation's country ${situation.country}` });
+    errors.push(fieldError('location', 'location_other_country', { code: f.location, country: location.country, situationCountry: situation.country }));
   const org = await organisationsRepository.byShortName(db, f.organisation);
-  if (!org) errors.push({ path: 'organisation', message: `unknown organisation "${f.organisation}"; add it first (GET /api/v1/organisations lists them)` });
+  if (!org) errors.push(fieldError('organisation', 'unknown_organisation_add', { name: f.organisation }));
   return { errors, organisationId: org?.id };
 }
 
@@ -147,7 +146,7 @@ export class FiguresService {
     let organisationId: number | undefined;
     if (filter.organisation) {
       const org = await organisationsRepository.byShortName(this.storage.db, filter.organisation);
-      if (!org) throw validationFailed([{ path: 'organisation', message: `unknown organisation "${filter.organisation}"` }]);
+      if (!org) throw validationFailed([fieldError('organisation', 'unknown_organisation', { name: filter.organisation })]);
       organisationId = org.id;
     }
     const limit = filter.limit;
@@ -191,7 +190,7 @@ export class FiguresService {
       const { errors, organisationId } = await checkReferences(trx, situation, input);
       if (errors.length) throw validationFailed(errors);
       if (input.externalId && (await figuresRepository.findByExternalId(trx, situation.id, input.externalId)))
-        throw validationFailed([{ path: 'externalId', message: `a figure with externalId ${input.externalId} already exists in this situation` }]);
+        throw validationFailed([fieldError('externalId', 'external_id_taken', { externalId: String(input.externalId) })]);
       const at = nowIso();
       const created = await insertFigure(trx, situation, input, organisationId!, actorOf(user), at);
       await situationsRepository.touch(trx, situation.id, at);
@@ -215,8 +214,7 @@ export class FiguresService {
         );
       const { version: _v, ...changes } = patch;
       const given = Object.fromEntries(Object.entries(body as Record<string, unknown>).filter(([k]) => k !== 'version'));
-      if ('status' in given && given.status === 'approved' && current.status !== 'approved')
-        throw validationFailed([{ path: 'status', message: 'use POST /api/v1/figures/{id}/approve to approve a figure' }]);
+      if ('status' in given && given.status === 'approved' && current.status !== 'approved') throw validationFailed([fieldError('status', 'approve_separately')]);
       const base = toInput(current);
       // A new value in people replaces the stored one; households recompute it.
       if ('value' in given && current.unit === 'people') delete base.reportedValue;
@@ -230,7 +228,7 @@ export class FiguresService {
       const { errors, organisationId } = await checkReferences(trx, situation, merged);
       if (errors.length) throw validationFailed(errors);
       if (merged.externalId && merged.externalId !== current.externalId && (await figuresRepository.findByExternalId(trx, situation.id, merged.externalId)))
-        throw validationFailed([{ path: 'externalId', message: `a figure with externalId ${merged.externalId} already exists in this situation` }]);
+        throw validationFailed([fieldError('externalId', 'external_id_taken', { externalId: String(merged.externalId) })]);
       const row = figuresRepository.toRow(situation, merged, organisationId!);
       const after: Record<string, unknown> = {
         location: row.location_code,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../validation';
+import { coded } from '../i18n/field-errors';
 
 /**
  * HDX HAPI's shape for affected people: the field names of HAPI's
@@ -11,25 +12,41 @@ export type HapiTheme = keyof typeof HAPI_CATEGORIES;
 export const hapiQuerySchema = z.strictObject({
   location_code: z
     .string()
-    .regex(/^[A-Za-z]{3}$/, 'must be an ISO 3166 alpha-3 country code such as SDN')
+    .regex(/^[A-Za-z]{3}$/, coded('iso3', { example: 'SDN' }))
     .transform((s) => s.toUpperCase())
     .optional(),
   admin1_code: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, 'must be an admin 1 p-code')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, coded('admin1_pcode'))
     .optional(),
   admin2_code: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, 'must be an admin 2 p-code')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{1,39}$/, coded('admin2_pcode'))
     .optional(),
-  admin_level: z.enum(['0', '1', '2'], { error: 'must be 0, 1 or 2' }).transform(Number).optional(),
+  admin_level: z
+    .enum(['0', '1', '2'], { error: coded('one_of', { values: '0, 1, 2' }) })
+    .transform(Number)
+    .optional(),
   start_date: isoDate().optional(),
   end_date: isoDate().optional(),
-  output_format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json'),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(10_000),
-  offset: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must not be negative').max(100_000_000, 'must be at most 100000000').default(0),
+  output_format: z.enum(['json', 'csv'], { error: coded('one_of', { values: 'json, csv' }) }).default('json'),
+  limit: z.coerce
+    .number({ error: coded('not_number') })
+    .int(coded('not_whole'))
+    .min(1, coded('at_least', { min: 1 }))
+    .max(10_000, coded('at_most', { max: 10000 }))
+    .default(10_000),
+  offset: z.coerce
+    .number({ error: coded('not_number') })
+    .int(coded('not_whole'))
+    .min(0, coded('negative'))
+    .max(100_000_000, coded('at_most', { max: 100000000 }))
+    .default(0),
   // HAPI asks callers to identify their application; accepted and not used here.
-  app_identifier: z.string().max(500, 'must be at most 500 characters').optional(),
+  app_identifier: z
+    .string()
+    .max(500, coded('too_long', { max: 500 }))
+    .optional(),
 });
 export type HapiQuery = z.output<typeof hapiQuerySchema>;
 

@@ -59,7 +59,7 @@ export async function* checkedBatches(readable: Readable, opts: CheckOptions): A
       // A new place's name follows the same text rules as every name typed in the API or a form.
       const nameProblem = ev.type === 'row' && ev.location ? textProblem(ev.location.name ?? '', MAX_NAME) : null;
       if (ev.type === 'row' && ev.location && nameProblem) {
-        out.push({ type: 'row', row: ev.row, errors: [...ev.errors, { row: ev.row, column: 'location name', value: shownSafely(ev.location.name), message: nameProblem }] });
+        out.push({ type: 'row', row: ev.row, errors: [...ev.errors, { row: ev.row, column: 'location name', value: shownSafely(ev.location.name), ...nameProblem }] });
         continue;
       }
       if (ev.type === 'summary' || !ev.figure || ev.errors.length) {
@@ -74,6 +74,8 @@ export async function* checkedBatches(readable: Readable, opts: CheckOptions): A
           column: fe.path,
           value: cellText((ev.figure as unknown as Record<string, unknown>)[fe.path]),
           message: fe.message,
+          code: fe.code,
+          params: fe.params,
         }));
         out.push({ type: 'row', row: ev.row, errors, location: ev.location });
       }

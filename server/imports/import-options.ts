@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { httpUrl, isoDate, locationCode, requiredText } from '../validation';
+import { httpUrl, isoDate, locationCode, requiredText, oneOf } from '../validation';
 import { CATEGORIES, QUANTIFIERS, UNITS } from '../figures/figure';
+import { coded } from '../i18n/field-errors';
 
 /** The largest CSV an upload may carry (API body or the import form's file). */
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
@@ -11,7 +12,7 @@ export const importOptionsSchema = z.strictObject({
     .enum(['true', 'false', '1', '0'])
     .transform((v) => v === 'true' || v === '1')
     .optional(),
-  status: z.enum(['draft', 'approved'], { error: 'must be draft or approved' }).optional(),
+  status: z.enum(['draft', 'approved'], { error: coded('one_of', { values: 'draft, approved' }) }).optional(),
   countryFilter: z
     .enum(['true', 'false', '1', '0'])
     .transform((v) => v === 'true' || v === '1')
@@ -19,7 +20,7 @@ export const importOptionsSchema = z.strictObject({
   map: z
     .union([z.string(), z.array(z.string())])
     .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.string().regex(/^[^=]+=[A-Za-z]+$/, 'must be column=field, e.g. "IDPs=value"')))
+    .pipe(z.array(z.string().regex(/^[^=]+=[A-Za-z]+$/, coded('map_format'))))
     .transform((pairs) =>
       Object.fromEntries(
         pairs.map((p) => {
@@ -34,9 +35,9 @@ export const importOptionsSchema = z.strictObject({
   quote: requiredText(5000, { multiline: true }).optional(),
   publishedOn: isoDate({ notFuture: true }).optional(),
   location: locationCode().optional(),
-  category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
-  quantifier: z.enum(QUANTIFIERS, { error: `must be one of ${QUANTIFIERS.join(', ')}` }).optional(),
-  unit: z.enum(UNITS, { error: `must be one of ${UNITS.join(', ')}` }).optional(),
+  category: z.enum(CATEGORIES, { error: oneOf(CATEGORIES) }).optional(),
+  quantifier: z.enum(QUANTIFIERS, { error: oneOf(QUANTIFIERS) }).optional(),
+  unit: z.enum(UNITS, { error: oneOf(UNITS) }).optional(),
   filename: requiredText(255).optional(),
 });
 export type ImportOptionsInput = z.output<typeof importOptionsSchema>;

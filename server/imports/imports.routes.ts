@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import express, { Router } from 'express';
 import multer from 'multer';
 import { requireRole } from '../auth/auth.middleware';
-import { HttpError, fromUploadError } from '../errors';
+import { HttpError, fromUploadError, fieldError } from '../errors';
 import { parseOrThrow, positiveId } from '../validation';
 import type { FiguresService } from '../figures/figures.service';
 import type { ImportsService } from './imports.service';
@@ -35,7 +35,7 @@ export function importsApi(imports: ImportsService, figures: FiguresService): Ro
       const buffer: Buffer | undefined = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
       if (!buffer)
         throw new HttpError(400, 'validation_failed', 'Send the CSV as the request body (Content-Type: text/csv) or as the multipart field "file"', {
-          fields: [{ path: 'file', message: 'is required' }],
+          fields: [fieldError('file', 'required')],
         });
       // In 64 KB pieces, as a file is read from disk: one 3 MB chunk was parsed in one synchronous go (blocking
       // every other request for a second) and overflowed the call stack at 150,000 rows.

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { nowIso, type Storage, type Tx } from '../storage/database';
-import { HttpError, notFound } from '../errors';
+import { HttpError, fieldError, notFound } from '../errors';
+import { problem } from '../i18n/field-errors';
 import { hasRole, type AuthUser } from '../auth/user';
 import { situationsRepository } from '../situations/situations.repository';
 import { situationOr404 } from '../situations/situations.service';
@@ -78,13 +79,12 @@ export class ImportRejected extends HttpError {
   constructor(readonly report: ImportReport) {
     super(400, 'import_invalid', `The file has ${report.errorCount} problem(s); nothing was imported. Fix them and import again.`, {
       fields: [
-        ...report.otherCountries.map((c) => ({
-          path: 'country',
-          message: `${c.rows} rows are for ${c.name ? `${c.name} (${c.country})` : c.country}, not the situation's country; skip them with countryFilter=true`,
+        ...report.otherCountries.map((c) => fieldError('country', 'rows_other_country', { rows: c.rows, country: c.name ? `${c.name} (${c.country})` : c.country })),
+        ...report.errors.slice(0, 50).map((e) => ({
+          path: `row ${e.row}${e.column ? `, ${e.column}` : ''}`,
+          message: `${e.message}${e.value ? ` (value: ${e.value.slice(0, 80)})` : ''}`,
+          ...(e.code ? { code: e.code, params: e.params } : {}),
         })),
-        ...report.errors
-          .slice(0, 50)
-          .map((e) => ({ path: `row ${e.row}${e.column ? `, ${e.column}` : ''}`, message: `${e.message}${e.value ? ` (value: ${e.value.slice(0, 80)})` : ''}` })),
       ],
     });
   }
@@ -130,7 +130,7 @@ export class ImportsService {
     // lands as drafts for a second editor to approve ("approve all from this import").
     if (opts.status === 'approved' && !hasRole(user, 'admin'))
       throw new HttpError(403, 'forbidden', 'status: only an admin can import figures as approved; import them as drafts and ask another editor to approve the import', {
-        fields: [{ path: 'status', message: 'approved needs an admin' }],
+        fields: [fieldError('status', 'approved_needs_admin')],
       });
     return situationOr404(this.storage.db, slug);
   }
@@ -195,19 +195,19 @@ export class ImportsService {
           const l = ev.location;
           const existing = known.get(l.code);
           if (existing && existing.country !== l.country)
-            addError({ row: ev.row, column: 'location', value: l.code, message: `location ${l.code} exists in ${existing.country}, not ${l.country}` });
+            addError({ row: ev.row, column: 'location', value: l.code, ...problem('location_exists_elsewhere', { code: l.code, country: existing.country, given: l.country }) });
           else if (!existing && !newLocations.has(l.code)) {
             if (l.country !== situation.country)
               addError({
                 row: ev.row,
                 column: 'location',
                 value: l.code,
-                message: `location ${l.code} is in ${l.country}, not in the situation's country ${situation.country}`,
+                ...problem('import_location_other_country', { code: l.code, country: l.country, situationCountry: situation.country }),
                 otherCountry: l.country,
               });
-            else if (!l.name) addError({ row: ev.row, column: 'location', value: l.code, message: `unknown location ${l.code} and the file gives no name for it` });
+            else if (!l.name) addError({ row: ev.row, column: 'location', value: l.code, ...problem('unknown_location_no_name', { code: l.code }) });
             else if (l.parentCode && !known.has(l.parentCode) && !newLocations.has(l.parentCode))
-              addError({ row: ev.row, column: 'location', value: l.code, message: `parent location ${l.parentCode} of ${l.code} is unknown` });
+              addError({ row: ev.row, column: 'location', value: l.code, ...problem('unknown_parent', { parent: l.parentCode, code: l.code }) });
             else {
               newLocations.set(l.code, l);
               writer?.location(toLocation(l));
@@ -216,15 +216,15 @@ export class ImportsService {
         }
         const f = ev.figure;
         if (!f) continue;
-        for (const e of checkAgainstSituation(situation, f)) addError({ row: ev.row, column: e.path, value: f.periodEnd, message: e.message });
+        for (const e of checkAgainstSituation(situation, f)) addError({ row: ev.row, column: e.path, value: f.periodEnd, message: e.message, code: e.code, params: e.params });
         const loc = known.get(f.location) ?? newLocations.get(f.location);
-        if (!loc) addError({ row: ev.row, column: 'location', value: f.location, message: `unknown location code ${f.location}; add a name column or create the location first` });
+        if (!loc) addError({ row: ev.row, column: 'location', value: f.location, ...problem('unknown_location_add_name', { code: f.location }) });
         else if (loc.country !== situation.country)
           addError({
             row: ev.row,
             column: 'location',
             value: f.location,
-            message: `${f.location} is in ${loc.country}, not in the situation's country ${situation.country}`,
+            ...problem('location_other_country', { code: f.location, country: loc.country, situationCountry: situation.country }),
             otherCountry: loc.country,
           });
         if (!orgs.has(f.organisation) && !newOrganisations.has(f.organisation)) {
@@ -244,7 +244,7 @@ export class ImportsService {
     }
     if (!summary) throw new Error('CSV reader ended without a summary');
     for (const fe of summary.fileErrors) addError({ row: 1, column: '', value: '', message: fe });
-    if (!summary.fileErrors.length && summary.rowsRead === 0) addError({ row: 1, column: '', value: '', message: 'the file has no data rows' });
+    if (!summary.fileErrors.length && summary.rowsRead === 0) addError({ row: 1, column: '', value: '', ...problem('no_data_rows') });
     // Country names for the summary lines: known admin-0 locations, or the ones this file introduces.
     const countryNames = new Map<string, string>();
     for (const code of otherCountries.keys()) {

@@ -4,8 +4,9 @@ import { topology as toTopology } from 'topojson-server';
 import { presimplify, simplify } from 'topojson-simplify';
 import { feature as toFeatures, quantize } from 'topojson-client';
 import { geoArea } from 'd3-geo';
-import { validationFailed, type FieldError } from '../errors';
+import { validationFailed, type FieldError, fieldError } from '../errors';
 import type { AreaTopology } from './choropleth';
+import type { FieldErrorCode, FieldErrorParams } from '../i18n/field-errors';
 
 /** The largest boundary file accepted (an OCHA COD-AB admin 2 GeoJSON of a large country is about 20 MB). */
 export const MAX_BOUNDARY_BYTES = 25 * 1024 * 1024;
@@ -35,8 +36,8 @@ export interface ReadBoundary {
   fields: { name: string; filled: number; example: string }[];
 }
 
-const bad = (message: string): never => {
-  throw validationFailed([{ path: 'file', message }]);
+const bad = (code: FieldErrorCode, params?: FieldErrorParams): never => {
+  throw validationFailed([fieldError('file', code, params)]);
 };
 
 /** Numbers of a position, at least x and y, all finite. */
@@ -45,35 +46,32 @@ const isRing = (r: unknown) => Array.isArray(r) && r.length >= 4 && r.every(isPo
 const isPolygon = (c: unknown) => Array.isArray(c) && c.length >= 1 && c.every(isRing);
 
 /** Why a geometry cannot be drawn as an area, or null when it can. */
-function geometryProblem(g: Geometry | null | undefined): string | null {
-  if (!g || typeof g !== 'object') return 'has no geometry';
-  if (g.type === 'Polygon') return isPolygon(g.coordinates) ? null : 'has a Polygon whose rings are not lists of at least 4 [x, y] number pairs';
-  if (g.type === 'MultiPolygon')
-    return Array.isArray(g.coordinates) && g.coordinates.length > 0 && g.coordinates.every(isPolygon)
-      ? null
-      : 'has a MultiPolygon whose rings are not lists of at least 4 [x, y] number pairs';
-  return `is a ${String((g as { type?: unknown }).type)}, not a Polygon or MultiPolygon`;
+function geometryProblem(g: Geometry | null | undefined): { code: FieldErrorCode; type?: string } | null {
+  if (!g || typeof g !== 'object') return { code: 'shape_no_geometry' };
+  if (g.type === 'Polygon') return isPolygon(g.coordinates) ? null : { code: 'shape_bad_polygon' };
+  if (g.type === 'MultiPolygon') return Array.isArray(g.coordinates) && g.coordinates.length > 0 && g.coordinates.every(isPolygon) ? null : { code: 'shape_bad_multipolygon' };
+  return { code: 'shape_not_area', type: String((g as { type?: unknown }).type) };
 }
 
 /** The features of a GeoJSON or TopoJSON document (TopoJSON: its largest object). */
 function featuresOf(doc: unknown): Feature[] {
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return bad('is not a GeoJSON FeatureCollection or a TopoJSON Topology');
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return bad('not_geojson');
   const d = doc as { type?: unknown; features?: unknown; objects?: unknown };
-  if (d.type === 'FeatureCollection') return Array.isArray(d.features) ? (d.features as Feature[]) : bad('is a FeatureCollection without a features list');
+  if (d.type === 'FeatureCollection') return Array.isArray(d.features) ? (d.features as Feature[]) : bad('no_features_list');
   if (d.type === 'Feature') return [doc as Feature];
   if (d.type === 'Topology') {
-    if (!d.objects || typeof d.objects !== 'object') return bad('is a Topology without objects');
+    if (!d.objects || typeof d.objects !== 'object') return bad('topology_no_objects');
     const objects = Object.values(d.objects as Record<string, { type?: string; geometries?: unknown[] }>);
     const largest = objects.filter((o) => o && o.type === 'GeometryCollection' && Array.isArray(o.geometries)).sort((a, b) => b.geometries!.length - a.geometries!.length)[0];
-    if (!largest) return bad('is a Topology without a GeometryCollection object');
-    if (largest.geometries!.length > MAX_FEATURES) return bad(`has ${largest.geometries!.length} shapes; at most ${MAX_FEATURES} are accepted`);
+    if (!largest) return bad('topology_no_collection');
+    if (largest.geometries!.length > MAX_FEATURES) return bad('topology_too_many', { shapes: largest.geometries!.length, max: MAX_FEATURES });
     try {
       return (toFeatures(doc as Topology, largest as never) as unknown as FeatureCollection).features;
     } catch (err) {
-      return bad(`is a Topology that cannot be read (${(err as Error).message})`);
+      return bad('topology_unreadable', { reason: (err as Error).message });
     }
   }
-  return bad(`has type ${JSON.stringify(d.type ?? null)}; expected FeatureCollection (GeoJSON) or Topology (TopoJSON)`);
+  return bad('boundary_wrong_type', { type: JSON.stringify(d.type ?? null) });
 }
 
 /** Text and number properties as strings, bounded in count and length (the mapping step shows them). */
@@ -123,15 +121,15 @@ export function readBoundaryFile(buffer: Buffer): ReadBoundary {
   try {
     doc = JSON.parse(buffer.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
-    return bad(`is not valid JSON (${(err as Error).message})`);
+    return bad('not_json', { reason: (err as Error).message });
   }
   const features = featuresOf(doc);
-  if (!features.length) return bad('has no shapes');
-  if (features.length > MAX_FEATURES) return bad(`has ${features.length} shapes; at most ${MAX_FEATURES} are accepted`);
+  if (!features.length) return bad('no_shapes');
+  if (features.length > MAX_FEATURES) return bad('topology_too_many', { shapes: features.length, max: MAX_FEATURES });
   const problems: FieldError[] = [];
   features.forEach((f, i) => {
-    const why = f && typeof f === 'object' ? geometryProblem(f.geometry) : 'is not a GeoJSON Feature';
-    if (why && problems.length < 10) problems.push({ path: 'file', message: `shape ${i + 1} ${why}` });
+    const why = f && typeof f === 'object' ? geometryProblem(f.geometry) : { code: 'shape_not_feature' as const };
+    if (why && problems.length < 10) problems.push(fieldError('file', why.code, { shape: i + 1, ...(why.type ? { type: why.type } : {}) }));
   });
   if (problems.length) throw validationFailed(problems);
 
@@ -161,7 +159,7 @@ export function readBoundaryFile(buffer: Buffer): ReadBoundary {
     simplified = quantize(kept, 1e4);
   }
   const vertices = vertexCount(simplified);
-  if (vertices > MAX_VERTICES) bad(`still has ${vertices} points after simplification; at most ${MAX_VERTICES} are kept (merge small islands or use a lighter file)`);
+  if (vertices > MAX_VERTICES) bad('too_many_points', { points: vertices, max: MAX_VERTICES });
 
   const counts = new Map<string, { filled: number; example: string }>();
   for (const f of clean.features)

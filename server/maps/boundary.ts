@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { requiredText } from '../validation';
 import type { AreaTopology } from './choropleth';
+import { coded } from '../i18n/field-errors';
 
 /** One uploaded boundary file as stored (without its geometry). */
 export interface BoundarySummary {
@@ -35,11 +36,15 @@ export interface BoundaryHistoryEntry {
 
 export const ADMIN_LEVELS = [1, 2] as const;
 const level = z.coerce
-  .number({ error: 'must be 1 or 2' })
-  .int('must be 1 or 2')
-  .refine((n) => n === 1 || n === 2, 'must be 1 or 2');
-const field = z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters');
-const flag = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
+  .number({ error: coded('one_of', { values: '1, 2' }) })
+  .int(coded('one_of', { values: '1, 2' }))
+  .refine((n) => n === 1 || n === 2, coded('one_of', { values: '1, 2' }));
+const field = z
+  .string()
+  .trim()
+  .min(1, coded('required'))
+  .max(100, coded('too_long', { max: 100 }));
+const flag = z.enum(['true', 'false', '1', '0'], { error: coded('one_of', { values: 'true, false' }) }).transform((v) => v === 'true' || v === '1');
 
 /**
  * Options of a boundary upload (API query string or form fields). `pcodeField` and `nameField` name the
@@ -52,7 +57,11 @@ export const boundaryOptionsSchema = z.object({
   pcodeField: field.optional(),
   nameField: field.optional(),
   commit: flag.optional(),
-  filename: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+  filename: z
+    .string()
+    .trim()
+    .max(200, coded('too_long', { max: 200 }))
+    .optional(),
 });
 export type BoundaryOptions = z.output<typeof boundaryOptionsSchema>;
 

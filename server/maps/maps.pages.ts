@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { HttpError, fromUploadError, type FieldError } from '../errors';
-import { parseOrThrow } from '../validation';
+import { HttpError, fromUploadError, type FieldError, fieldError } from '../errors';
+import { parseOrThrow, oneOf } from '../validation';
 import { idParam, requirePageRole } from '../pages/guards';
 import { byField, echo, fieldErrors, type FormBody } from '../pages/forms';
 import type { PageDeps } from '../pages/deps';
@@ -15,6 +15,7 @@ import { MAX_BOUNDARY_BYTES, type ReadBoundary } from './boundary-file';
 import type { BoundaryReport } from './boundary';
 import { renderChoropleth, type Choropleth, type MapArea } from './choropleth';
 import type { MapsService } from './maps.service';
+import { coded } from '../i18n/field-errors';
 
 // The canvas loads on the first PNG request, not at start-up.
 const canvas = () => require('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
@@ -24,8 +25,11 @@ type Role = (typeof ROLES)[number];
 
 /** The map's own query parameters (the page's location and category come from the page's query). */
 const mapQuerySchema = z.object({
-  mapLevel: z.enum(['1', '2'], { error: 'must be 1 or 2' }).transform(Number).optional(),
-  mapRole: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }).optional(),
+  mapLevel: z
+    .enum(['1', '2'], { error: coded('one_of', { values: '1, 2' }) })
+    .transform(Number)
+    .optional(),
+  mapRole: z.enum(ROLES, { error: oneOf(ROLES) }).optional(),
 });
 
 /** What the map partial shows: the SVG, its table, legend and source lines, and the links. */
@@ -162,7 +166,7 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
     const uploadError = res.locals.uploadError as { status: number; message: string } | undefined;
     if (uploadError) return page(req, res, uploadError.status, { values, errors: [{ path: 'file', message: uploadError.message }], fieldErrors: { file: uploadError.message } });
     const errors: FieldError[] = [];
-    if (!req.file?.buffer?.length) errors.push({ path: 'file', message: res.locals.t('validation.required') ?? 'is required' });
+    if (!req.file?.buffer?.length) errors.push(fieldError('file', 'required'));
     let opts;
     try {
       opts = maps.options(formOptions(body));
@@ -233,7 +237,7 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
 
   r.post('/situations/:slug/boundaries/:level/delete', requirePageRole('admin'), async (req, res) => {
     const level = String(req.params.level);
-    if (level !== '1' && level !== '2') throw new HttpError(400, 'validation_failed', 'level: must be 1 or 2', { fields: [{ path: 'level', message: 'must be 1 or 2' }] });
+    if (level !== '1' && level !== '2') throw new HttpError(400, 'validation_failed', 'level: must be 1 or 2', { fields: [fieldError('level', 'one_of', { values: '1, 2' })] });
     await maps.remove(String(req.params.slug), Number(level), req.user as AuthUser);
     res.redirect(303, `/situations/${encodeURIComponent(String(req.params.slug))}/boundaries?deleted=${level}`);
   });
@@ -262,7 +266,10 @@ export function boundaryUploadParser(): Router {
         res.locals.uploadError =
           mapped.status === 413
             ? { status: 413, message: res.locals.t('boundaries.tooLarge', { mb: Math.round(MAX_BOUNDARY_BYTES / 1024 / 1024) }) }
-            : { status: 400, message: res.locals.t('boundaries.badUpload', { reason: mapped.details.fields?.[0]?.message ?? mapped.message }) };
+            : {
+                status: 400,
+                message: res.locals.t('boundaries.badUpload', { reason: mapped.details.fields?.[0] ? res.locals.fieldMessage(mapped.details.fields[0]) : mapped.message }),
+              };
         req.body ??= {};
       }
       next();

@@ -1,13 +1,13 @@
 import express, { Router } from 'express';
 import multer from 'multer';
 import { requireRole } from '../auth/auth.middleware';
-import { HttpError, fromUploadError } from '../errors';
+import { HttpError, fromUploadError, fieldError } from '../errors';
 import { positiveId } from '../validation';
 import { MAX_BOUNDARY_BYTES } from './boundary-file';
 import type { MapsService } from './maps.service';
 
 const levelParam = (v: unknown) => {
-  if (v !== '1' && v !== '2') throw new HttpError(400, 'validation_failed', 'level: must be 1 or 2', { fields: [{ path: 'level', message: 'must be 1 or 2' }] });
+  if (v !== '1' && v !== '2') throw new HttpError(400, 'validation_failed', 'level: must be 1 or 2', { fields: [fieldError('level', 'one_of', { values: '1, 2' })] });
   return Number(v);
 };
 
@@ -42,7 +42,7 @@ export function mapsApi(maps: MapsService): Router {
           'validation_failed',
           'file: send the GeoJSON or TopoJSON as the request body (Content-Type: application/geo+json) or as the multipart field "file"',
           {
-            fields: [{ path: 'file', message: 'is required' }],
+            fields: [fieldError('file', 'required')],
           },
         );
       const report = await maps.upload(String(req.params.slug), buffer, opts, req.user!);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { nowIso, type Storage } from '../storage/database';
-import { HttpError, notFound, validationFailed } from '../errors';
+import { HttpError, notFound, validationFailed, fieldError } from '../errors';
 import { parseOrThrow } from '../validation';
 import type { AuthUser } from '../auth/user';
 import { situationOr404 } from '../situations/situations.service';
@@ -11,6 +11,7 @@ import { mapsRepository } from './maps.repository';
 import { guessFields, keepShapes, type ReadBoundary } from './boundary-file';
 import { readBoundaryInWorker } from './boundary-file.threads';
 import { boundaryOptionsSchema, type Boundary, type BoundaryOptions, type BoundaryReport, type BoundarySummary } from './boundary';
+import type { FieldError } from '../errors';
 
 /** Checked files waiting for the admin's confirmation on the upload page: a few, for a while, per instance. */
 const MAX_DRAFTS = 20;
@@ -127,8 +128,7 @@ export class MapsService {
   /** The draft kept under `key` for this situation and user, or a 400 asking to upload again. */
   draft(key: unknown, slug: string, user: AuthUser): { read: ReadBoundary; filename: string } {
     const d = typeof key === 'string' ? this.drafts.get(key) : undefined;
-    if (!d || d.slug !== slug || d.actor !== actorOf(user) || Date.now() - d.at > DRAFT_TTL_MS)
-      throw validationFailed([{ path: 'file', message: 'the checked file is no longer kept (after 30 minutes or a restart); upload it again' }]);
+    if (!d || d.slug !== slug || d.actor !== actorOf(user) || Date.now() - d.at > DRAFT_TTL_MS) throw validationFailed([fieldError('file', 'boundary_gone')]);
     return d;
   }
 
@@ -212,14 +212,13 @@ function report(
 ): BoundaryReport {
   const names = read.fields.map((f) => f.name);
   const guess = guessFields(names, o.level);
-  const problems: { path: string; message: string }[] = [];
+  const problems: FieldError[] = [];
   const has = (f: string | undefined) => f !== undefined && names.includes(f);
-  if (o.pcodeField && !has(o.pcodeField)) problems.push({ path: 'pcodeField', message: `"${o.pcodeField}" is not a property of the shapes (they have: ${listed(names)})` });
-  if (o.nameField && !has(o.nameField)) problems.push({ path: 'nameField', message: `"${o.nameField}" is not a property of the shapes (they have: ${listed(names)})` });
+  if (o.pcodeField && !has(o.pcodeField)) problems.push(fieldError('pcodeField', 'not_a_property', { field: o.pcodeField, names: listed(names) }));
+  if (o.nameField && !has(o.nameField)) problems.push(fieldError('nameField', 'not_a_property', { field: o.nameField, names: listed(names) }));
   const pcodeField = has(o.pcodeField) ? o.pcodeField! : o.pcodeField ? null : guess.pcode;
   const nameField = has(o.nameField) ? o.nameField! : o.nameField ? null : guess.name;
-  if (!pcodeField && !o.pcodeField)
-    problems.push({ path: 'pcodeField', message: `is required: the shapes have no ADM${o.level}_PCODE property; choose the one holding the p-code (they have: ${listed(names)})` });
+  if (!pcodeField && !o.pcodeField) problems.push(fieldError('pcodeField', 'pcode_field_required', { property: `ADM${o.level}_PCODE`, names: listed(names) }));
 
   const byKey = new Map<string, Location>();
   for (const l of locations) byKey.set(norm(l.code), l);
@@ -242,10 +241,14 @@ function report(
   const withoutShape = locations.filter((l) => withFigures.has(l.code) && !shaped.has(l.code)).map((l) => ({ code: l.code, name: l.name, pcode: l.pcode }));
   if (pcodeField && !problems.length && matched.size === 0) {
     const known = locations.map((l) => l.pcode ?? l.code);
-    problems.push({
-      path: 'file',
-      message: `no shape's ${pcodeField} matches a location of admin level ${o.level}: the file has ${listed([...unknown.values()].map((u) => u.pcode)) || 'no p-codes'}; the situation's locations are ${listed(known) || 'none'}`,
-    });
+    problems.push(
+      fieldError('file', 'no_matching_shapes', {
+        field: pcodeField,
+        level: o.level,
+        pcodes: listed([...unknown.values()].map((u) => u.pcode)) || '–',
+        known: listed(known) || '–',
+      }),
+    );
   }
   return {
     level: o.level,

@@ -8,6 +8,7 @@ import { organisationCreateSchema } from '../organisations/organisations.reposit
 import { tokenRequestSchema } from '../auth/user';
 import { CATEGORIES, RELIABILITIES, SCENARIO_KINDS } from '../figures/figure';
 import { SEEDS_DIR } from '../paths';
+import { FIELD_ERROR_CODES } from '../i18n/field-errors';
 import { acknowledgeSchema, ruleCreateSchema, ruleUpdateSchema, webhookCreateSchema } from '../alerts/alert';
 import { HAPI_FIELDS } from '../hapi/hapi';
 
@@ -45,7 +46,22 @@ const errorOut = z
       code: z.string().describe('Stable machine code, e.g. validation_failed, unauthenticated, forbidden, not_found, version_conflict, too_large, rate_limited'),
       message: z.string(),
       fields: z
-        .array(z.object({ path: z.string(), message: z.string() }))
+        .array(
+          z.object({
+            path: z.string(),
+            message: z.string().describe('What is wrong, in English'),
+            code: z
+              .enum(FIELD_ERROR_CODES)
+              .optional()
+              .describe(
+                "Stable code of the problem, e.g. required, too_long, date_format, one_of; the pages show `validation.<code>` from the message catalogue in the reader's language",
+              ),
+            params: z
+              .record(z.string(), z.union([z.string(), z.number()]))
+              .optional()
+              .describe('The values the message names, e.g. { "max": 200 } for too_long or { "values": "draft, approved" } for one_of'),
+          }),
+        )
         .optional()
         .describe('On 400: each bad field and what is wrong with it'),
       current: z.unknown().optional().describe('On 409: the current record'),
@@ -226,7 +242,13 @@ const outSchemas = {
     newLocations: { type: 'array', items: { type: 'object' } },
     newOrganisations: { type: 'array', items: str },
     errorCount: int,
-    errors: { type: 'array', items: obj({ row: int, column: str, value: str, message: str }) },
+    errors: {
+      type: 'array',
+      items: obj(
+        { row: int, column: str, value: str, message: str, code: { ...str, description: 'Stable code of the problem (as in Error.fields)' }, params: { type: 'object' } },
+        ['row', 'column', 'value', 'message'],
+      ),
+    },
     notes: { type: 'array', items: str },
     sample: { type: 'array', items: { type: 'object' } },
     committed: { type: 'boolean' },
@@ -336,8 +358,8 @@ const errorResponse = (status: number) => ({
                 value: {
                   error: {
                     code: 'validation_failed',
-                    message: 'value: must be a whole number of people',
-                    fields: [{ path: 'value', message: 'must be a whole number of people' }],
+                    message: 'value: must be a whole number',
+                    fields: [{ path: 'value', message: 'must be a whole number', code: 'not_whole' }],
                   },
                 },
               },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Tx } from '../storage/database';
 import { RELIABILITIES, type Reliability } from '../figures/figure';
-import { requiredText } from '../validation';
+import { requiredText, oneOf } from '../validation';
 
 export interface Organisation {
   id: number;
@@ -14,7 +14,7 @@ export const organisationCreateSchema = z
   .strictObject({
     name: requiredText(200),
     shortName: requiredText(120),
-    reliability: z.enum(RELIABILITIES, { error: `must be one of ${RELIABILITIES.join(', ')}` }),
+    reliability: z.enum(RELIABILITIES, { error: oneOf(RELIABILITIES) }),
   })
   .meta({ id: 'OrganisationCreate' });
 

@@ -11,14 +11,15 @@ import { PNG_LIMITS } from '../charts/limits';
 const renderer = () => require('../charts/render') as typeof import('../charts/render');
 import { viewQuerySchema } from './situation.data';
 import type { PageDeps } from './deps';
+import { coded } from '../i18n/field-errors';
 
 const size = (dim: 'width' | 'height') => {
   const l = PNG_LIMITS[dim];
   return z.coerce
-    .number({ error: 'must be a number of pixels' })
-    .int('must be a whole number of pixels')
-    .min(l.min, `must be between ${l.min} and ${l.max} pixels`)
-    .max(l.max, `must be between ${l.min} and ${l.max} pixels`)
+    .number({ error: coded('pixels_not_number') })
+    .int(coded('pixels_not_whole'))
+    .min(l.min, coded('pixels_between', { min: l.min, max: l.max }))
+    .max(l.max, coded('pixels_between', { min: l.min, max: l.max }))
     .default(l.default);
 };
 /** The name the source line credits: the configured instance name, else the application's name in the reader's language. */

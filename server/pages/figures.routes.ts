@@ -5,11 +5,12 @@ import { CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS 
 import type { FigureRecord } from '../figures/figures.repository';
 import { HttpError, type FieldError } from '../errors';
 import { hasRole, type AuthUser } from '../auth/user';
-import { MAX_ID, isoDate, locationCode, requiredText, toFieldErrors } from '../validation';
+import { MAX_ID, isoDate, locationCode, requiredText, toFieldErrors, oneOf } from '../validation';
 import type { Situation } from '../situations/situation';
 import { byField, echo, fieldErrors, figureInput, FIGURE_FORM_FIELDS, type FormBody } from './forms';
 import { idParam, requirePageRole } from './guards';
 import type { PageDeps } from './deps';
+import { coded } from '../i18n/field-errors';
 
 const PAGE_SIZE = 100;
 
@@ -18,8 +19,8 @@ const listQuery = z.preprocess(
   (q) => Object.fromEntries(Object.entries((q ?? {}) as Record<string, unknown>).filter(([, v]) => v !== '' && v != null)),
   z.object({
     location: locationCode().optional(),
-    category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
-    status: z.enum([...STATUSES, 'all'] as const, { error: `must be one of ${[...STATUSES, 'all'].join(', ')}` }).optional(),
+    category: z.enum(CATEGORIES, { error: oneOf(CATEGORIES) }).optional(),
+    status: z.enum([...STATUSES, 'all'] as const, { error: oneOf([...STATUSES, 'all']) }).optional(),
     organisation: requiredText(120).optional(),
     from: isoDate().optional(),
     to: isoDate().optional(),
@@ -27,8 +28,8 @@ const listQuery = z.preprocess(
     // Newest first, so the next page starts before the last row shown: its period end and id.
     before: z
       .string()
-      .regex(/^\d{4}-\d{2}-\d{2}~\d{1,10}$/, 'must be a page cursor as the "next" link gives it')
-      .refine((v) => Number(v.slice(11)) <= MAX_ID, 'must be a page cursor as the "next" link gives it (its id is past the id range)')
+      .regex(/^\d{4}-\d{2}-\d{2}~\d{1,10}$/, coded('page_cursor'))
+      .refine((v) => Number(v.slice(11)) <= MAX_ID, coded('page_cursor_range'))
       .optional(),
   }),
 );

@@ -101,4 +101,5 @@ export function fieldErrors(err: unknown): FieldError[] | null {
   return null;
 }
 
-export const byField = (errors: FieldError[]) => Object.fromEntries(errors.map((e) => [e.path.split('.')[0], e.message]));
+/** Each field's error, for the message beside it (the page shows it in its language with `fieldMessage`). */
+export const byField = (errors: FieldError[]): Record<string, FieldError> => Object.fromEntries(errors.map((e) => [e.path.split('.')[0], e]));

@@ -12,6 +12,8 @@ import { byField, echo, type FormBody } from './forms';
 import { idParam, requirePageRole } from './guards';
 import type { PageDeps } from './deps';
 import { hasRole } from '../auth/user';
+import type { I18n } from '../i18n/i18n';
+import { localMessage } from '../i18n/field-errors';
 
 /*
  * The import page (editors): upload a CSV, preview it, then commit it (all rows or none).
@@ -68,7 +70,10 @@ export function importUploadParser(uploads: PendingUploads): Router {
         res.locals.uploadError =
           mapped.status === 413
             ? { status: 413, message: res.locals.t('import.tooLarge', { mb: Math.round(MAX_UPLOAD_BYTES / 1024 / 1024) }) }
-            : { status: 400, message: res.locals.t('import.badUpload', { reason: mapped.details.fields?.[0]?.message ?? mapped.message }) };
+            : {
+                status: 400,
+                message: res.locals.t('import.badUpload', { reason: mapped.details.fields?.[0] ? res.locals.fieldMessage(mapped.details.fields[0]) : mapped.message }),
+              };
         req.body ??= {};
       }
       next();
@@ -99,12 +104,13 @@ function optionsInput(body: FormBody): Record<string, unknown> {
   return out;
 }
 
-/** Schema errors as the form shows them: one per field; a mapping line says which line. */
-const formErrors = (errors: FieldError[]): FieldError[] =>
+/** Schema errors as the form shows them, in its language: one per field; a mapping line says which line. */
+const formErrors = (errors: FieldError[], i18n: I18n): FieldError[] =>
   errors.map((e) => {
     const [field, index] = e.path.split('.');
-    if (field === 'map' && index !== undefined && /^\d+$/.test(index)) return { path: 'map', message: `line ${Number(index) + 1}: ${e.message}` };
-    return OPTION_FIELDS.includes(field as never) ? { path: field, message: e.message } : { path: '(body)', message: `${e.path}: ${e.message}` };
+    if (field === 'map' && index !== undefined && /^\d+$/.test(index))
+      return { path: 'map', message: i18n.t('import.mapLine', { line: Number(index) + 1, problem: localMessage(e, i18n) }) };
+    return OPTION_FIELDS.includes(field as never) ? { ...e, path: field } : { path: '(body)', message: `${e.path}: ${localMessage(e, i18n)}` };
   });
 
 /** A posted import form that can be previewed or committed. */
@@ -188,7 +194,7 @@ export function importPages(d: PageDeps, uploads: PendingUploads): Router {
     } else errors.push({ path: 'file', message: res.locals.t('import.fileRequired') });
 
     const parsed = importOptionsSchema.safeParse(optionsInput(body));
-    if (!parsed.success) errors.push(...formErrors(toFieldErrors(parsed.error)));
+    if (!parsed.success) errors.push(...formErrors(toFieldErrors(parsed.error), res.locals.i18n as I18n));
     if (errors.length || !upload || !parsed.success) return { ok: false, values, errors, status, upload };
     return { ok: true, situation, values, upload, options: toImportOptions(parsed.data, upload.filename, upload.size), commit: body.action === 'commit' };
   };
@@ -209,7 +215,7 @@ export function importPages(d: PageDeps, uploads: PendingUploads): Router {
         situation,
         values,
         upload: pending,
-        errors: fields.length && err.code === 'validation_failed' ? formErrors(fields) : [],
+        errors: fields.length && err.code === 'validation_failed' ? formErrors(fields, res.locals.i18n as I18n) : [],
         problem: err.message,
       });
     }

@@ -6,6 +6,7 @@ import type { I18n } from '../i18n/i18n';
 import { hasRole, type Role } from '../auth/user';
 import { navFor } from './nav';
 import { chooseLanguage, LANG_COOKIE, LANG_COOKIE_MAX_AGE_MS, LANGUAGES, withLang } from '../i18n/negotiate';
+import { localMessage } from '../i18n/field-errors';
 
 /** Outcomes a redirect may announce (?done=…); anything else is ignored, so the query cannot put text on the page. */
 const NOTICES = new Set([
@@ -113,6 +114,8 @@ export function pageLocals(
       quantified: (quantifier: string, value: number, rounded = false) => i18n.t(`chart.quantified.${quantifier}`, { value: rounded ? f.people(value) : f.number(value) }),
       /** A statistics reason code in words (`reason.<code>` in the catalogue). */
       reason: (r: Reason | null | undefined) => reasonText(r, i18n),
+      /** A field error or import row problem in this language (`validation.<code>`); text without a code as it is. */
+      fieldMessage: (e: Parameters<typeof localMessage>[0]) => localMessage(e, i18n),
       /** Only http(s) links are ever written into href. */
       safeUrl: (u: string | null | undefined) => (u && /^https?:\/\//i.test(u) ? u : null),
       query: req.query,

@@ -5,7 +5,7 @@ import type { FigureRecord } from '../figures/figures.repository';
 import type { FiguresService } from '../figures/figures.service';
 import type { Location } from '../locations/locations.repository';
 import type { LocationsService } from '../locations/locations.service';
-import { locationCode, parseOrThrow, toFieldErrors } from '../validation';
+import { locationCode, parseOrThrow, toFieldErrors, oneOf } from '../validation';
 import { validationFailed, type FieldError } from '../errors';
 import { chartPayload, scenarioLabel, type LocationBar } from '../charts/payload';
 import type { ChartPayload } from '../charts/types';
@@ -15,19 +15,20 @@ import { HOLT_ALPHA, HOLT_BETA } from '../statistics/holt-projection';
 import { LOGLINEAR_MAX_DAYS_WITHOUT_CEILING } from '../statistics/loglinear-projection';
 import type { AnalyseResult, Reason } from '../statistics';
 import type { Situation } from '../situations/situation';
+import { coded } from '../i18n/field-errors';
 
 /** Query of the situation and location pages (and the PNG route): unknown keys are ignored, bad values are a 400. */
 export const viewQuerySchema = z.object({
   location: locationCode().optional(),
-  category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }).optional(),
+  category: z.enum(CATEGORIES, { error: oneOf(CATEGORIES) }).optional(),
   horizon: z.coerce
-    .number({ error: 'must be a number of days' })
-    .int('must be a whole number of days')
-    .min(1, 'must be at least 1 day')
-    .max(365, 'must be at most 365 days')
+    .number({ error: coded('days_not_number') })
+    .int(coded('days_not_whole'))
+    .min(1, coded('days_at_least', { count: 1 }))
+    .max(365, coded('days_at_most', { count: 365 }))
     .optional(),
   /** `all`: every row of the long tables (the page shows the latest ones and links here). */
-  rows: z.enum(['all'], { error: 'must be all' }).optional(),
+  rows: z.enum(['all'], { error: coded('one_of', { values: 'all' }) }).optional(),
 });
 /** Pages open on 7 days, the horizon coordinators plan on (the API's default stays PROJECTION_HORIZON_DAYS). */
 export const PAGE_HORIZON_DAYS = 7;
@@ -38,7 +39,7 @@ export const parseViewQuery = (q: unknown) => parseOrThrow(viewQuerySchema, q);
 /** The horizon field of a page: what to show in it, and its error when the value asked for could not be used. */
 export interface HorizonField {
   value: string;
-  error: string | null;
+  error: FieldError | null;
 }
 
 /**
@@ -55,7 +56,7 @@ export function parsePageQuery(query: unknown): { q: ViewQuery; errors: FieldErr
   const { horizon, ...rest } = raw;
   // Shown back as typed (a repeated parameter as its first value), cut short: the field is four characters wide.
   const typed = String(Array.isArray(horizon) ? horizon[0] : (horizon ?? '')).slice(0, 40);
-  return { q: parseViewQuery(rest), errors, horizon: { value: typed, error: errors[0].message } };
+  return { q: parseViewQuery(rest), errors, horizon: { value: typed, error: errors[0] } };
 }
 
 export interface Headline {

@@ -1,5 +1,5 @@
 import { nowIso, type Storage } from '../storage/database';
-import { HttpError, notFound, validationFailed, type FieldError } from '../errors';
+import { HttpError, notFound, validationFailed, type FieldError, fieldError } from '../errors';
 import { parseOrThrow } from '../validation';
 import { hasRole, type AuthUser } from '../auth/user';
 import { locationsRepository } from '../locations/locations.repository';
@@ -69,8 +69,10 @@ export class ScenariosService {
       const org = await organisationsRepository.byShortName(trx, input.organisation);
       const errors: FieldError[] = [];
       if (!location || location.country !== s.country)
-        errors.push({ path: 'location', message: location ? `${locationCode} is not in ${s.country}` : `unknown location code ${locationCode}` });
-      if (!org) errors.push({ path: 'organisation', message: `unknown organisation "${input.organisation}"` });
+        errors.push(
+          location ? fieldError('location', 'location_not_in', { code: locationCode, country: s.country }) : fieldError('location', 'unknown_location', { code: locationCode }),
+        );
+      if (!org) errors.push(fieldError('organisation', 'unknown_organisation', { name: input.organisation }));
       if (errors.length) throw validationFailed(errors);
       const at = nowIso();
       const id = await scenariosRepository.insert(trx, s.id, { ...input, location: locationCode }, org!.id, user.email, at);

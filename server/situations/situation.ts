@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, type Category } from '../figures/figure';
-import { isoDate, iso3, optionalText, requiredText, slug } from '../validation';
+import { isoDate, iso3, optionalText, requiredText, slug, oneOf } from '../validation';
+import { coded } from '../i18n/field-errors';
 
 export interface Situation {
   id: number;
@@ -32,7 +33,7 @@ const headlineCategory = () =>
     .preprocess(
       (v) => (v === '' ? null : v),
       z
-        .enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` })
+        .enum(CATEGORIES, { error: oneOf(CATEGORIES) })
         .nullable()
         .optional(),
     )
@@ -41,7 +42,7 @@ const headlineCategory = () =>
 export const situationCreateSchema = z
   .strictObject({
     // 'new' is the address of the new-situation page.
-    slug: slug().refine((v) => v !== 'new', 'is reserved; choose another'),
+    slug: slug().refine((v) => v !== 'new', coded('slug_reserved')),
     title: requiredText(200),
     country: iso3(),
     countryName: optionalText(120).describe('Name for the country location when the country is not yet known'),
@@ -58,7 +59,10 @@ export type SituationCreate = z.output<typeof situationCreateSchema>;
  */
 export const situationUpdateSchema = z
   .strictObject({
-    version: z.number({ error: 'is required: the version the change is based on' }).int('must be a whole number').min(1, 'must be at least 1'),
+    version: z
+      .number({ error: coded('version_required') })
+      .int(coded('not_whole'))
+      .min(1, coded('at_least', { min: 1 })),
     title: requiredText(200).optional(),
     onsetDate: isoDate({ notFuture: true }).optional(),
     description: optionalText(5000),

@@ -1,5 +1,5 @@
 import { nowIso, type Storage, type Tx } from '../storage/database';
-import { HttpError, notFound, validationFailed } from '../errors';
+import { HttpError, notFound, validationFailed, fieldError } from '../errors';
 import { parseOrThrow } from '../validation';
 import type { AuthUser } from '../auth/user';
 import { locationsRepository } from '../locations/locations.repository';
@@ -33,8 +33,7 @@ export class SituationsService {
     const created = await this.storage.db.transaction().execute(async (trx) => {
       if (await situationsRepository.bySlug(trx, input.slug)) throw new HttpError(409, 'conflict', `A situation with slug ${input.slug} already exists`);
       const country = await locationsRepository.get(trx, input.country);
-      if (country && country.adminLevel !== 0)
-        throw validationFailed([{ path: 'country', message: `${input.country} is a location code of admin level ${country.adminLevel}, not a country` }]);
+      if (country && country.adminLevel !== 0) throw validationFailed([fieldError('country', 'not_a_country', { code: input.country, level: country.adminLevel })]);
       if (!country)
         await locationsRepository.ensure(trx, [
           { code: input.country, name: input.countryName ?? input.country, adminLevel: 0, parentCode: null, country: input.country, isArea: false, pcode: input.country },

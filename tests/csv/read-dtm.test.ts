@@ -83,6 +83,8 @@ describe('situation country', () => {
       column: 'admin0Pcode',
       value: 'HTI',
       message: "country HTI does not match the situation's country SDN",
+      code: 'country_mismatch',
+      params: { country: 'HTI', situationCountry: 'SDN' },
       otherCountry: 'HTI',
       otherCountryName: 'Haiti',
     });

@@ -36,13 +36,15 @@ describe('CSV structure', () => {
     const rows = [good(), 'SYR,idps,2024-12-02,200,WFP,https://x.org,2024-12-03,"line one\nline two"', good('2024-12-31', '-5')];
     const { errors, figures } = await readAll(csv(...rows));
     expect(figures[1]!.quote).toBe('line one\nline two');
-    expect(errors).toEqual([{ row: 4, column: 'value', value: '-5', message: 'must not be negative' }]);
+    expect(errors).toEqual([{ row: 4, column: 'value', value: '-5', message: 'must not be negative', code: 'negative' }]);
   });
 
   it('when blank lines sit between rows, then they are skipped but still counted in row numbers', async () => {
     const { errors, summary } = await readAll(`${HEADER}\n\n${good()}\n\n${good('2023-02-30')}\n`);
     expect(summary.rowsRead).toBe(2);
-    expect(errors).toEqual([{ row: 5, column: 'periodEnd', value: '2023-02-30', message: '2023-02-30 is not a real calendar date' }]);
+    expect(errors).toEqual([
+      { row: 5, column: 'periodEnd', value: '2023-02-30', message: '2023-02-30 is not a real calendar date', code: 'date_not_real', params: { date: '2023-02-30' } },
+    ]);
   });
 });
 
@@ -50,9 +52,9 @@ describe('cell values', () => {
   it('when dates are impossible or not ISO, then the cell is named with its value', async () => {
     const { errors } = await readAll(csv(good('2023-02-30'), good('30/11/2024'), good('2024-13-01'), good('2023-04-28T00:00:00')));
     expect(errors).toEqual([
-      { row: 2, column: 'periodEnd', value: '2023-02-30', message: '2023-02-30 is not a real calendar date' },
-      { row: 3, column: 'periodEnd', value: '30/11/2024', message: 'must be a date as YYYY-MM-DD' },
-      { row: 4, column: 'periodEnd', value: '2024-13-01', message: '2024-13-01 is not a real calendar date' },
+      { row: 2, column: 'periodEnd', value: '2023-02-30', message: '2023-02-30 is not a real calendar date', code: 'date_not_real', params: { date: '2023-02-30' } },
+      { row: 3, column: 'periodEnd', value: '30/11/2024', message: 'must be a date as YYYY-MM-DD', code: 'date_format' },
+      { row: 4, column: 'periodEnd', value: '2024-13-01', message: '2024-13-01 is not a real calendar date', code: 'date_not_real', params: { date: '2024-13-01' } },
     ]);
   });
 
@@ -76,15 +78,29 @@ describe('cell values', () => {
       ].join('\n'),
     );
     expect(errors).toEqual([
-      { row: 2, column: 'category', value: 'idp', message: 'must be one of new_displacement, return, cross_border_outflow, idps, returnees, refugees' },
-      { row: 2, column: 'quantifier', value: 'about', message: 'must be one of exact, approximately, more_than, less_than' },
-      { row: 3, column: 'status', value: 'Approved', message: 'must be one of draft, approved, rejected' },
+      {
+        row: 2,
+        column: 'category',
+        value: 'idp',
+        message: 'must be one of new_displacement, return, cross_border_outflow, idps, returnees, refugees',
+        code: 'one_of',
+        params: { values: 'new_displacement, return, cross_border_outflow, idps, returnees, refugees' },
+      },
+      {
+        row: 2,
+        column: 'quantifier',
+        value: 'about',
+        message: 'must be one of exact, approximately, more_than, less_than',
+        code: 'one_of',
+        params: { values: 'exact, approximately, more_than, less_than' },
+      },
+      { row: 3, column: 'status', value: 'Approved', message: 'must be one of draft, approved, rejected', code: 'one_of', params: { values: 'draft, approved, rejected' } },
     ]);
   });
 
   it('when a required cell is empty, then "is required" names its column', async () => {
     const { errors } = await readAll(csv('SYR,idps,2024-12-01,100,,https://x.org,2024-12-05,"q"'));
-    expect(errors).toEqual([{ row: 2, column: 'organisation', value: '', message: 'is required' }]);
+    expect(errors).toEqual([{ row: 2, column: 'organisation', value: '', message: 'is required', code: 'required' }]);
   });
 });
 

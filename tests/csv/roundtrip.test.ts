@@ -95,6 +95,16 @@ describe('figures export round trip', () => {
 
   it('when the export is re-read for a situation in another country, then ISO3 locations of other countries are errors', async () => {
     const { errors } = await readAll(await exportText([sampleFigure({ location: 'LBN' })], true), { situationCountry: 'SYR' });
-    expect(errors).toEqual([{ row: 3, column: 'location', value: 'LBN', message: "country LBN does not match the situation's country SYR", otherCountry: 'LBN' }]);
+    expect(errors).toEqual([
+      {
+        row: 3,
+        column: 'location',
+        value: 'LBN',
+        message: "country LBN does not match the situation's country SYR",
+        code: 'country_mismatch',
+        params: { country: 'LBN', situationCountry: 'SYR' },
+        otherCountry: 'LBN',
+      },
+    ]);
   });
 });

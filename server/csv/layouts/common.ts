@@ -7,6 +7,7 @@
 import type { FigureCandidate, LayoutName, LocationCandidate, ReadItem, ReadOptions } from '../candidate';
 import type { Category } from '../../figures/figure';
 import type { FieldSpec, FileHeader, Resolved, RowAccess } from '../fields';
+import { problem } from '../../i18n/field-errors';
 
 export interface LayoutContext {
   file: FileHeader;
@@ -47,7 +48,7 @@ export function countryAllowed(r: RowAccess, field: string, country: string, ctx
   }
   r.error(
     field,
-    `country ${country} does not match the situation's country ${want}`,
+    problem('country_mismatch', { country, situationCountry: want }),
     country,
     countryName ? { otherCountry: country, otherCountryName: countryName } : { otherCountry: country },
   );

@@ -17,6 +17,7 @@ import { localNames, type FigureCandidate, type LocationCandidate, type ReadItem
 import type { FieldSpec, Resolved, RowAccess } from '../fields';
 import { parseIso3, parseLocationCode } from '../values';
 import { compact, countryAllowed, people, skipOtherCountry, slug, type Layout, type LayoutContext } from './common';
+import { problem } from '../../i18n/field-errors';
 
 export const DTM_SOURCE_URL = 'https://dtm.iom.int/data-and-analysis/dtm-api';
 export const DTM_ORGANISATION = 'IOM DTM';
@@ -57,7 +58,7 @@ export function readDtmRow(r: RowAccess): DtmRow | undefined {
   const value = r.count('value', true);
   const date = r.date('date', true);
   const round = r.text('round');
-  if (round !== undefined && !/^\d{1,3}$/.test(round)) r.error('round', 'must be a whole number from 0 to 999 (the DTM reporting round)', round);
+  if (round !== undefined && !/^\d{1,3}$/.test(round)) r.error('round', problem('dtm_round'), round);
   if (country === undefined || value === undefined || date === undefined || r.errors.length) return undefined;
   return {
     country,

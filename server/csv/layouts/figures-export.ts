@@ -21,6 +21,7 @@ import { figureColumns } from '../exports';
 import type { FieldSpec, Resolved, RowAccess } from '../fields';
 import { parseLocationCode } from '../values';
 import { CATEGORY_WORDS, compact, countryAllowed, people, type Layout, type LayoutContext } from './common';
+import { problem } from '../../i18n/field-errors';
 
 export const FIGURE_SPECS: FieldSpec[] = figureColumns().map((c) => ({ field: c.key, tags: c.hxl ? [c.hxl] : [] }));
 
@@ -57,15 +58,15 @@ function figureRow(r: RowAccess, ctx: LayoutContext): ReadItem[] | 'skipped' {
   const d = ctx.options.defaults ?? {};
   const location = r.parse('location', parseLocationCode) ?? (r.text('location') === undefined ? (d.location ?? ctx.options.situationCountry) : undefined);
   const category = r.oneOf('category', CATEGORIES) ?? (r.text('category') === undefined ? d.category : undefined);
-  if (category === undefined && r.text('category') === undefined) r.error('category', 'is required', '');
-  if (location === undefined && r.text('location') === undefined) r.error('location', 'is required', '');
+  if (category === undefined && r.text('category') === undefined) r.error('category', problem('required'), '');
+  if (location === undefined && r.text('location') === undefined) r.error('location', problem('required'), '');
   const unit = r.oneOf('unit', UNITS);
   const periodEnd = r.date('periodEnd', true);
   const value = r.count('value');
   const reportedValue = r.count('reportedValue');
   const householdSize = r.decimal('householdSize');
   if (value === undefined && reportedValue === undefined && !r.errors.some((e) => e.column === r.columnName('value') || e.column === r.columnName('reportedValue')))
-    r.error('value', 'is required (a number of people)', '');
+    r.error('value', problem('required_people'), '');
   const f = compact<FigureCandidate>({
     // No id is made up when the column is empty: re-imports match on source, place, category, date and value, and a round trip stays exact.
     externalId: r.text('externalId') ?? undefined,
@@ -94,7 +95,7 @@ function figureRow(r: RowAccess, ctx: LayoutContext): ReadItem[] | 'skipped' {
     reportingRound: r.count('reportingRound'),
     assessmentType: r.text('assessmentType'),
   });
-  if (!f.publishedOn && r.has('publishedOn') && r.text('publishedOn') === undefined) r.error('publishedOn', 'is required', '');
+  if (!f.publishedOn && r.has('publishedOn') && r.text('publishedOn') === undefined) r.error('publishedOn', problem('required'), '');
   if (r.errors.length) return [];
   if (/^[A-Z]{3}$/.test(f.location)) {
     const allowed = countryAllowed(r, 'location', f.location, ctx);

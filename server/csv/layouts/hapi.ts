@@ -20,7 +20,8 @@
 import type { Category } from '../../figures/figure';
 import type { FigureCandidate, LocationCandidate, ReadItem } from '../candidate';
 import type { FieldSpec, FileHeader, Resolved, RowAccess } from '../fields';
-import { parseCount, parseIso3, parseLocationCode } from '../values';
+import { fail, parseCount, parseIso3, parseLocationCode } from '../values';
+import { problem } from '../../i18n/field-errors';
 import { CATEGORY_WORDS, compact, countryAllowed, people, skipOtherCountry, slug, type Layout, type LayoutContext } from './common';
 import { DTM_ORGANISATION, dtmKey } from './dtm';
 
@@ -75,16 +76,13 @@ function hapiRow(r: RowAccess, ctx: LayoutContext, category: Category): ReadItem
   const a1 = r.parse('admin1_code', parseLocationCode);
   const a2 = r.parse('admin2_code', parseLocationCode);
   const level = r.has('admin_level') ? r.oneOf('admin_level', ['0', '1', '2'] as const, true) : a2 ? '2' : a1 ? '1' : '0';
-  if (level === '1' && r.text('admin1_code') === undefined) r.error('admin1_code', 'is required at admin level 1');
-  if (level === '2' && r.text('admin2_code') === undefined) r.error('admin2_code', 'is required at admin level 2');
-  if (level === '2' && r.text('admin1_code') === undefined) r.error('admin1_code', 'is required at admin level 2 (the parent of the admin 2 place)');
+  if (level === '1' && r.text('admin1_code') === undefined) r.error('admin1_code', problem('required_at_level', { level: 1 }));
+  if (level === '2' && r.text('admin2_code') === undefined) r.error('admin2_code', problem('required_at_level', { level: 2 }));
+  if (level === '2' && r.text('admin1_code') === undefined) r.error('admin1_code', problem('required_admin1_parent'));
   const value = r.count('population', true);
   const date = r.date('reference_period_end', true);
   const roundText = r.text('reporting_round');
-  const round =
-    roundText === undefined
-      ? undefined
-      : r.parse('reporting_round', (s) => (/^\d{1,3}$/.test(s.trim()) ? parseCount(s) : { ok: false, message: 'must be a whole number from 0 to 999 (the DTM reporting round)' }));
+  const round = roundText === undefined ? undefined : r.parse('reporting_round', (s) => (/^\d{1,3}$/.test(s.trim()) ? parseCount(s) : fail<number>('dtm_round')));
   const publishedOn = r.date('published_on');
   if (country === undefined || level === undefined || value === undefined || date === undefined || r.errors.length) return [];
   const allowed = countryAllowed(r, 'location_code', country, ctx, r.text('location_name'));

@@ -24,6 +24,7 @@ import type { FieldSpec, FileHeader, RowAccess } from '../fields';
 import { tagText } from '../hxl';
 import { parseIso3, parseLocationCode } from '../values';
 import { CATEGORY_WORDS, compact, countryAllowed, people, skipOtherCountry, type Layout } from './common';
+import { problem } from '../../i18n/field-errors';
 
 const NOT_A_COUNT = '-min-max-projected-m-f-date-change_7d';
 
@@ -101,7 +102,7 @@ export const hxlGeneric: Layout = {
         }
         const location = adm2 ?? adm1 ?? adm1Origin ?? loc ?? country ?? d.location ?? ctx.options.situationCountry;
         if (!location) {
-          r.error('location', 'is required: add a #country+code or #adm1+code column, or give a default location', '');
+          r.error('location', problem('required_hxl_location'), '');
           return [];
         }
         const chain: LocationCandidate[] = [];

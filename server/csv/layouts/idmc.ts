@@ -15,18 +15,16 @@
  */
 import type { FigureCandidate, LocationCandidate, ReadItem } from '../candidate';
 import type { RowAccess } from '../fields';
-import type { Parsed } from '../values';
+import { fail, type Parsed } from '../values';
 import { compact, countryAllowed, people, skipOtherCountry, type Layout } from './common';
 
 export const IDMC_SOURCE_URL = 'https://www.internal-displacement.org/database/displacement-data/';
 export const IDMC_ORGANISATION = 'IDMC';
 
 /** ISO3, or one of IDMC's three-character codes for areas without one (AB9 = Abyei Area). */
-const parseIdmcCode = (s: string): Parsed<string> =>
-  /^[A-Z][A-Z0-9]{2}$/.test(s) ? { ok: true, value: s } : { ok: false, message: 'must be an ISO 3166 alpha-3 code such as SDN (or an IDMC area code such as AB9)' };
+const parseIdmcCode = (s: string): Parsed<string> => (/^[A-Z][A-Z0-9]{2}$/.test(s) ? { ok: true, value: s } : fail<string>('idmc_area'));
 
-const parseYear = (s: string): Parsed<number> =>
-  /^\d{4}$/.test(s) && Number(s) >= 1900 && Number(s) <= 2100 ? { ok: true, value: Number(s) } : { ok: false, message: 'must be a year such as 2023' };
+const parseYear = (s: string): Parsed<number> => (/^\d{4}$/.test(s) && Number(s) >= 1900 && Number(s) <= 2100 ? { ok: true, value: Number(s) } : fail<number>('year'));
 
 export const idmcGidd: Layout = {
   name: 'idmc-gidd',
