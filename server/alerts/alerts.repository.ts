@@ -75,7 +75,6 @@ export interface Conflict {
   role: string;
   low: number;
   high: number;
-  ids: number[];
 }
 
 export interface NewRule {
@@ -327,24 +326,24 @@ export const alertsRepository = {
       where not exists (select 1 from alerts a where a.rule_id = ${q.ruleId} and a.crossing_key = ${conflictKeySql})
       order by g.period_end desc, g.location_code, g.category, g.location_role
       ${'limit' in q ? sql`limit ${q.limit}` : sql``}`.execute(db);
-    const out: Conflict[] = [];
-    for (const g of groups.rows) {
-      const ids = await sql<{ id: number }>`
-        select f.id from figures f
-        where f.situation_id = ${q.situationId} and f.location_code = ${g.location_code} and f.period_end = ${g.period_end}
-          and f.category = ${g.category} and f.location_role = ${g.location_role} and ${APPROVED}
-        order by f.id limit 20`.execute(db);
-      out.push({
-        location: g.location_code,
-        date: g.period_end,
-        category: g.category as Category,
-        role: g.location_role,
-        low: Number(g.low),
-        high: Number(g.high),
-        ids: ids.rows.map((r) => r.id),
-      });
-    }
-    return out;
+    return groups.rows.map((g) => ({
+      location: g.location_code,
+      date: g.period_end,
+      category: g.category as Category,
+      role: g.location_role,
+      low: Number(g.low),
+      high: Number(g.high),
+    }));
+  },
+
+  /** The first 20 approved figures of a conflicting group, for its alert. */
+  async conflictFigures(db: Tx, situationId: number, g: Conflict): Promise<number[]> {
+    const ids = await sql<{ id: number }>`
+      select f.id from figures f
+      where f.situation_id = ${situationId} and f.location_code = ${g.location} and f.period_end = ${g.date}
+        and f.category = ${g.category} and f.location_role = ${g.role} and ${APPROVED}
+      order by f.id limit 20`.execute(db);
+    return ids.rows.map((r) => r.id);
   },
 
   async listWebhooks(db: Tx, situationId: number, opts: { includeDeleted?: boolean } = {}): Promise<(Webhook & { secret: string })[]> {

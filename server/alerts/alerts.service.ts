@@ -404,7 +404,7 @@ export class AlertsService {
             percent: rule.params.percent!,
           }),
           detail: { low: g.low, high: g.high, percent: rule.params.percent!, role: g.role },
-          figureIds: g.ids,
+          figureIds: await alertsRepository.conflictFigures(this.db, s.id, g),
         });
       }
     }
