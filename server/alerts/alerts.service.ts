@@ -66,7 +66,7 @@ interface Fired {
  */
 export class AlertsService {
   private readonly now: () => Date;
-  /** Evaluations under way per situation, and whether another was asked for meanwhile. */
+  /** Evaluations under way per situation, and what the next run must cover ('all', the groups writes touched meanwhile, or nothing). */
   private readonly running = new Map<string, { next: 'all' | FigureGroup[] | null; done: Promise<void> }>();
   private readonly work = new Set<Promise<unknown>>();
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
