@@ -25,6 +25,7 @@ import { runProjections, type P4Result } from './projections';
 import { newestProfile, profileMarkdown, summariseProfile } from './profile';
 import { firstOk, fmt, kb, nodeTsx, rawGet, ratio, ROOT, rssMb, run, serve } from './lib';
 import { nginxInstalled, nginxVersion, startNginx } from './nginx';
+import { alertsSection, withAlertsSection } from './alerts-section';
 
 const num = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const SMALL = num('BENCH_SMALL', 100_000);
@@ -593,7 +594,8 @@ async function main() {
 
   const totalS = elapsed() / 1000;
   const m = { ...machine, loadEnd: os.loadavg()[0], dirtyEnd: dirtyFiles(), headEnd: gitHead() };
-  fs.writeFileSync(OUT, markdown(m, totalS) + dataComment(m, totalS));
+  const alerts = fs.existsSync(OUT) ? alertsSection(fs.readFileSync(OUT, 'utf8')) : '';
+  fs.writeFileSync(OUT, withAlertsSection(markdown(m, totalS), alerts) + dataComment(m, totalS));
   process.stdout.write(table().join('\n') + `\n\nTotal bench run time: ${fmt(totalS)} s. Written: ${path.relative(process.cwd(), OUT) || OUT}\n`);
   if (R.failures.length) {
     // Missed targets are results; a measurement that could not be taken means the bench did not (fully) run.
@@ -963,7 +965,7 @@ function reportOnly() {
   if (data.sizes.SMALL !== SMALL || data.sizes.LARGE !== LARGE || data.sizes.PILOT !== PILOT || data.sizes.SECONDS !== SECONDS)
     throw new Error('sizes differ from the recorded run; use the same BENCH_* settings');
   Object.assign(R, data.R);
-  fs.writeFileSync(OUT, markdown(data.machine, data.totalS) + dataComment(data.machine, data.totalS));
+  fs.writeFileSync(OUT, withAlertsSection(markdown(data.machine, data.totalS), alertsSection(text)) + dataComment(data.machine, data.totalS));
   process.stdout.write(`${table().join('\n')}\n\nRe-rendered ${OUT} from the recorded run (no measurement taken).\n`);
 }
 

@@ -16,6 +16,7 @@ import { scenariosApi } from './scenarios/scenarios.routes';
 import { ScenariosService } from './scenarios/scenarios.service';
 import { figuresApi } from './figures/figures.routes';
 import { FiguresService } from './figures/figures.service';
+import type { FigureGroup } from './figures/figure';
 import { referenceApi } from './locations/locations.routes';
 import { LocationsService } from './locations/locations.service';
 import { OrganisationsService } from './organisations/organisations.service';
@@ -79,10 +80,11 @@ export function createApp(deps: AppDeps): Express {
     retryBaseMs: config.ALERT_RETRY_BASE_MS,
     horizonDays: config.PROJECTION_HORIZON_DAYS,
   });
-  // After a write has committed: drop the cached analyses, then evaluate the alert rules in the background.
-  const onChange = (slug: string) => {
+  // After a write has committed: drop the cached analyses, then evaluate the alert rules in the background (only
+  // where the written figures are, when the writer names their groups).
+  const onChange = (slug: string, changed?: readonly FigureGroup[]) => {
     analysis.invalidate(slug);
-    alerts.schedule(slug);
+    alerts.schedule(slug, changed);
   };
   const situations = new SituationsService(storage, onChange);
   const scenarios = new ScenariosService(storage, onChange);

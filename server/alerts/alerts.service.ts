@@ -11,7 +11,8 @@ import { locationsRepository } from '../locations/locations.repository';
 import { scenariosRepository } from '../scenarios/scenarios.repository';
 import type { Situation } from '../situations/situation';
 import type { I18n } from '../i18n/i18n';
-import { alertsRepository } from './alerts.repository';
+import { alertsRepository, conflictKey, type Conflict } from './alerts.repository';
+import type { FigureGroup } from '../figures/figure';
 import { acknowledgeSchema, MAX_RULES, MAX_WEBHOOKS, ruleCreateSchema, ruleParts, ruleUpdateSchema, webhookCreateSchema, type Alert, type AlertRule, type RuleKind } from './alert';
 import { daysSince, rangeReach, seriesCrossing, type Point, type RangePoint } from './evaluate';
 import { postWebhook } from './webhook';
@@ -65,8 +66,8 @@ interface Fired {
  */
 export class AlertsService {
   private readonly now: () => Date;
-  /** Evaluations under way per situation, and whether another was asked for meanwhile. */
-  private readonly running = new Map<string, { again: boolean; done: Promise<void> }>();
+  /** Evaluations under way per situation, and what the next run must cover ('all', the groups writes touched meanwhile, or nothing). */
+  private readonly running = new Map<string, { next: 'all' | FigureGroup[] | null; done: Promise<void> }>();
   private readonly work = new Set<Promise<unknown>>();
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private hourly: NodeJS.Timeout | null = null;
@@ -236,21 +237,26 @@ export class AlertsService {
 
   // ---- evaluation ----
 
-  /** Asks for an evaluation of a situation soon; calls during one under way coalesce into one more run. Never throws. */
-  schedule(slug: string): void {
+  /**
+   * Asks for an evaluation of a situation soon; calls during one under way coalesce into one more run. `changed`:
+   * the groups of the figures a write changed (before and after), when the writer knows them; then only rules those
+   * figures can move are evaluated, and the conflict rule looks at those groups alone. Never throws.
+   */
+  schedule(slug: string, changed?: readonly FigureGroup[]): void {
     if (this.stopped) return;
     const run = this.running.get(slug);
     if (run) {
-      run.again = true;
+      run.next = run.next === 'all' || !changed ? 'all' : [...(run.next ?? []), ...changed];
       return;
     }
-    const entry = { again: false, done: Promise.resolve() };
+    const entry: { next: 'all' | FigureGroup[] | null; done: Promise<void> } = { next: changed ? [...changed] : 'all', done: Promise.resolve() };
     entry.done = (async () => {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      do {
-        entry.again = false;
-        await this.evaluate(slug).catch((err) => this.opts.logger.warn({ err, slug }, 'alerts: evaluation failed'));
-      } while (entry.again && !this.stopped);
+      while (entry.next && !this.stopped) {
+        const next = entry.next;
+        entry.next = null;
+        await this.evaluate(slug, undefined, next === 'all' ? undefined : next).catch((err) => this.opts.logger.warn({ err, slug }, 'alerts: evaluation failed'));
+      }
       this.running.delete(slug);
     })();
     this.running.set(slug, entry);
@@ -271,8 +277,9 @@ export class AlertsService {
   /**
    * Evaluates a situation's rules (only `kinds` when given) and fires what crossed. Returns the alerts this call
    * created; an alert another instance created first is not returned (and not delivered again from here).
+   * `changed` (see `schedule`): only the rules whose place and category those figures fall in.
    */
-  async evaluate(slug: string, kinds?: readonly RuleKind[]): Promise<Alert[]> {
+  async evaluate(slug: string, kinds?: readonly RuleKind[], changed?: readonly FigureGroup[]): Promise<Alert[]> {
     const s = await situationsRepository.bySlug(this.db, slug);
     if (!s) return [];
     await this.ensureDefaults(s);
@@ -281,7 +288,7 @@ export class AlertsService {
     for (const rule of rules) {
       if (this.stopped) break;
       try {
-        await this.evaluateRule(s, rule, created);
+        await this.evaluateRule(s, rule, created, changed);
       } catch (err) {
         // One bad rule (e.g. its location was never given figures) must not stop the others.
         this.opts.logger.warn({ err, rule: rule.id, slug }, 'alerts: rule evaluation failed');
@@ -293,7 +300,21 @@ export class AlertsService {
   }
 
   /** Evaluates one rule; ids of the alerts it creates go into `created` as each is committed. */
-  private async evaluateRule(s: Situation, rule: AlertRule, created: number[]): Promise<void> {
+  private async evaluateRule(s: Situation, rule: AlertRule, created: number[], changed?: readonly FigureGroup[]): Promise<void> {
+    const { codes } = await analysisScope(this.db, s.country, rule.location);
+    let touched: FigureGroup[] | undefined;
+    if (changed) {
+      // Figures outside the rule's subtree or category cannot move it (the stale rule's clock is the hourly pass's).
+      const inScope = new Set(codes);
+      const keys = new Set<string>();
+      touched = changed.filter((g) => {
+        const key = `${g.location}|${g.category}|${g.periodEnd}|${g.role}`;
+        if (!inScope.has(g.location) || (rule.category && g.category !== rule.category) || keys.has(key)) return false;
+        keys.add(key);
+        return true;
+      });
+      if (!touched.length) return;
+    }
     const t = this.opts.i18n.t;
     const f = this.opts.i18n;
     const loc = (await locationsRepository.get(this.db, rule.location))?.name ?? rule.location;
@@ -353,7 +374,6 @@ export class AlertsService {
         }
       }
     } else if (rule.kind === 'stale') {
-      const { codes } = await analysisScope(this.db, s.country, rule.location);
       const last = await alertsRepository.lastReport(this.db, s.id, codes, rule.category);
       const days = last ? daysSince(last.date, this.now()) : null;
       if (last && days != null && days > rule.params.days!)
@@ -366,11 +386,10 @@ export class AlertsService {
           figureIds: last.ids,
         });
     } else if (rule.kind === 'conflict') {
-      const { codes } = await analysisScope(this.db, s.country, rule.location);
-      for (const g of await alertsRepository.conflicts(this.db, s.id, codes, rule.category, rule.params.percent!, MAX_NEW_PER_RULE)) {
+      for (const g of await this.conflicts(s, rule, codes, touched)) {
         const place = (await locationsRepository.get(this.db, g.location))?.name ?? g.location;
         fired.push({
-          key: `${g.location}|${g.category}|${g.date}|${g.role}`,
+          key: conflictKey(g),
           value: g.high,
           observedOn: g.date,
           location: g.location,
@@ -384,7 +403,7 @@ export class AlertsService {
             percent: rule.params.percent!,
           }),
           detail: { low: g.low, high: g.high, percent: rule.params.percent!, role: g.role },
-          figureIds: g.ids,
+          figureIds: await alertsRepository.conflictFigures(this.db, s.id, g),
         });
       }
     }
@@ -425,6 +444,23 @@ export class AlertsService {
       });
       if (id) created.push(id);
     }
+  }
+
+  /**
+   * The conflicts a rule has not fired yet, newest first: in the groups a write touched, or else place by place
+   * through the subtree, letting other work run between places (one aggregate over a million figures held the
+   * server for 13 s; better-sqlite3 is synchronous).
+   */
+  private async conflicts(s: Situation, rule: AlertRule, codes: string[], touched: FigureGroup[] | undefined): Promise<Conflict[]> {
+    const q = { situationId: s.id, ruleId: rule.id, category: rule.category, percent: rule.params.percent! };
+    if (touched) return (await alertsRepository.conflicts(this.db, { ...q, at: touched })).slice(0, MAX_NEW_PER_RULE);
+    const found: Conflict[] = [];
+    for (const code of codes) {
+      if (this.stopped) break;
+      found.push(...(await alertsRepository.conflicts(this.db, { ...q, in: code, limit: MAX_NEW_PER_RULE })));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return found.sort((a, b) => b.date.localeCompare(a.date) || a.location.localeCompare(b.location)).slice(0, MAX_NEW_PER_RULE);
   }
 
   // ---- alerts ----

@@ -27,6 +27,24 @@ export type Reliability = (typeof RELIABILITIES)[number];
 export const SCENARIO_KINDS = ['ceiling', 'planning_figure', 'expected'] as const;
 export type ScenarioKind = (typeof SCENARIO_KINDS)[number];
 
+/**
+ * The group a figure belongs to: its place, category, date and location role. A write names the groups of the
+ * figures it changed (before and after), so alert evaluation looks only there (server/alerts).
+ */
+export interface FigureGroup {
+  location: string;
+  category: Category;
+  periodEnd: string;
+  role: string;
+}
+
+export const figureGroup = (f: Pick<Figure, 'location' | 'category' | 'periodEnd' | 'locationRole'>): FigureGroup => ({
+  location: f.location,
+  category: f.category,
+  periodEnd: f.periodEnd,
+  role: f.locationRole,
+});
+
 /** One number as one source published it. `value` is always in people. */
 export interface Figure {
   id: number;

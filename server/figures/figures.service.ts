@@ -10,7 +10,7 @@ import type { Situation } from '../situations/situation';
 import { figuresRepository, type FigureRecord } from './figures.repository';
 import { importsRepository } from '../imports/imports.repository';
 import { figureCreateSchema, figureUpdateSchema, type FigureCreate } from './figure.schema';
-import { isFlow } from './figure';
+import { figureGroup, isFlow, type FigureGroup } from './figure';
 
 /** Figures: create, edit, delete, restore, approve. Every change writes a history row in the same transaction. */
 
@@ -127,7 +127,8 @@ export const mayApprove = (f: { changedBy: string }, user: AuthUser) => hasRole(
 export class FiguresService {
   constructor(
     private readonly storage: Storage,
-    private readonly onChange: (situationSlug: string) => void = () => undefined,
+    /** After a committed write; `changed`: the groups of the figures it changed (alert evaluation looks only there). */
+    private readonly onChange: (situationSlug: string, changed?: readonly FigureGroup[]) => void = () => undefined,
   ) {}
 
   private situation(db: Tx, slug: string): Promise<Situation> {
@@ -196,7 +197,7 @@ export class FiguresService {
       await situationsRepository.touch(trx, situation.id, at);
       return created;
     });
-    this.onChange(situationSlug);
+    this.onChange(situationSlug, [figureGroup(result)]);
     return result;
   }
 
@@ -264,10 +265,10 @@ export class FiguresService {
       const updated = (await figuresRepository.get(trx, id))!;
       await figuresRepository.addHistory(trx, id, 'update', actorOf(user), at, current, updated);
       await situationsRepository.touch(trx, situation.id, at);
-      return updated;
+      return { updated, before: current };
     });
-    this.onChange(result.situation);
-    return result;
+    this.onChange(result.updated.situation, [figureGroup(result.before), figureGroup(result.updated)]);
+    return result.updated;
   }
 
   /** Soft delete, restore, approve, reject: one version step each, with history. */
@@ -293,7 +294,7 @@ export class FiguresService {
       await situationsRepository.touch(trx, situation.id, at);
       return after;
     });
-    this.onChange(result.situation);
+    this.onChange(result.situation, [figureGroup(result)]);
     return result;
   }
 
@@ -346,6 +347,7 @@ export class FiguresService {
       const at = nowIso();
       let approved = 0;
       let skipped = 0;
+      const groups = new Map<string, FigureGroup>();
       for (let after = 0; ;) {
         // Batches of 500: memory stays flat whatever the import's size.
         const batch = await figuresRepository.importDrafts(trx, importId, after, 500);
@@ -353,6 +355,7 @@ export class FiguresService {
         after = batch[batch.length - 1].id;
         const mine = batch.filter((f) => mayApprove(f, user));
         skipped += batch.length - mine.length;
+        for (const f of mine) groups.set(`${f.location}|${f.category}|${f.periodEnd}|${f.locationRole}`, figureGroup(f));
         approved += await figuresRepository.approveMany(
           trx,
           mine.map((f) => f.id),
@@ -372,10 +375,10 @@ export class FiguresService {
         );
       }
       if (approved) await situationsRepository.touch(trx, situation.id, at);
-      return { approved, skipped };
+      return { approved, skipped, groups: [...groups.values()] };
     });
-    if (result.approved) this.onChange(situationSlug);
-    return result;
+    if (result.approved) this.onChange(situationSlug, result.groups);
+    return { approved: result.approved, skipped: result.skipped };
   }
 
   /**

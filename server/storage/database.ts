@@ -25,6 +25,7 @@ import { alerts } from './migrations/006-alerts';
 import { dtmRounds } from './migrations/007-dtm-rounds';
 import { languages } from './migrations/008-languages';
 import { boundaries } from './migrations/009-boundaries';
+import { alertGroups } from './migrations/010-alert-groups';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -223,6 +224,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '007-dtm-rounds': dtmRounds(),
     '008-languages': languages(),
     '009-boundaries': boundaries(dialect),
+    '010-alert-groups': alertGroups(),
   };
 }
 
