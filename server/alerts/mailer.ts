@@ -20,7 +20,9 @@ export function createMailer(smtpUrl: string | undefined, from: string): Mailer 
   const open = () => (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(smtpUrl)));
   return {
     async send(m) {
-      await (await open()).sendMail({
+      await (
+        await open()
+      ).sendMail({
         from,
         to: m.to,
         subject: m.subject,

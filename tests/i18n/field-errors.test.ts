@@ -139,7 +139,7 @@ describe('field errors in the reader’s language', () => {
   });
 
   test('when an error has no code (a page text already translated), then it is shown as it is', () => {
-    expect(localMessage({ path: 'file', message: 'déjà traduit' }, createI18n('fr'))).toBe('déjà traduit');
+    expect(localMessage({ message: 'déjà traduit' }, createI18n('fr'))).toBe('déjà traduit');
     expect(localMessage('texte', createI18n('fr'))).toBe('texte');
   });
 });
