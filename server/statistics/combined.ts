@@ -108,7 +108,7 @@ export class Forecasts {
 
   damped4(h: number): number {
     const tau = this.tau;
-    return this.yi + (this.rate * tau * DAMPING * (1 - DAMPING ** (h / tau))) / (1 - DAMPING);
+    return this.yi + (this.rate * tau * DAMPING * (1 - dampingPower(h / tau))) / (1 - DAMPING);
   }
 
   /**
@@ -125,6 +125,18 @@ export class Forecasts {
     if (a < lo && b < lo) return Math.max(a, b);
     return NaN;
   }
+}
+
+// φ^x for the last x asked: the rolling origin asks for the same horizon ÷ median gap at origin after origin (the
+// gaps are whole days), and a power costs more than the rest of the damped trend. Same bits as computing it anew.
+let powerOf = NaN;
+let power = NaN;
+function dampingPower(x: number): number {
+  if (x !== powerOf) {
+    power = DAMPING ** x;
+    powerOf = x;
+  }
+  return power;
 }
 
 /** Median of the gaps t[k] − t[k−1] for k in (from, to]; at most 3 gaps, so no array is built. */

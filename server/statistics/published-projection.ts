@@ -164,7 +164,8 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
   const comps = components(t, y, last, H);
 
   const { trackRecord, past } = track(o, fc, t, y, dates, firstDay, H, cumulative);
-  return { ...base, points, components: comps, empirical, errorsUsed: count, trackRecord, past, reason: null };
+  // Spelled out rather than spread from `base`: a spread into a literal with more keys takes V8's slow path.
+  return { method: 'combined', level: LEVEL, horizonDays: H, points, components: comps, empirical, errorsUsed: count, trackRecord, past, reason: null };
 }
 
 /**
@@ -173,10 +174,10 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
  * `range` leaves the range in `low`/`high` rather than returning an object: it runs three times per origin.
  */
 class Scorer {
-  readonly central: number[];
-  readonly errors: number[];
+  central = new Float64Array(0);
+  errors = new Float64Array(0);
   /** The origin position each error belongs to. */
-  readonly errorAt: number[];
+  errorAt = new Float64Array(0);
   errorCount = 0;
   private known = 0;
   private readonly window = new ErrorWindow();
@@ -189,22 +190,38 @@ class Scorer {
   low = 0;
   high = 0;
   empirical = false;
-  readonly stats: TrackStats = emptyStats();
+  stats: TrackStats = emptyStats();
   ae = 0;
   private ape = 0;
   private apeN = 0;
 
-  constructor(m: number) {
-    this.central = zeros(m);
-    this.errors = zeros(m);
-    this.errorAt = zeros(m);
+  /** Ready for a series of m origins: the buffers are kept from call to call and grown only when too short. */
+  reset(m: number): this {
+    if (this.central.length < m) {
+      const size = Math.max(m, 2 * this.central.length);
+      this.central = new Float64Array(size);
+      this.errors = new Float64Array(size);
+      this.errorAt = new Float64Array(size);
+    }
+    this.errorCount = 0;
+    this.known = 0;
+    this.window.size = 0;
+    this.fresh = false;
+    this.low = 0;
+    this.high = 0;
+    this.empirical = false;
+    this.stats = emptyStats();
+    this.ae = 0;
+    this.ape = 0;
+    this.apeN = 0;
+    return this;
   }
 
-  /** Origin k's central C against the actual A. */
-  add(k: number, C: number, A: number) {
+  /** Origin k's central C; its log error e = ln(A / C) when the actual A and C are both positive. */
+  add(k: number, C: number, scored: boolean, e: number) {
     this.central[k] = C;
-    if (C > 0 && A > 0) {
-      this.errors[this.errorCount] = Math.log(A / C);
+    if (scored) {
+      this.errors[this.errorCount] = e;
       this.errorAt[this.errorCount++] = k;
     }
   }
@@ -312,10 +329,10 @@ interface RollingOrigin {
   /** Origins are reports first .. first + m − 1. */
   first: number;
   m: number;
-  actual: number[];
+  actual: Float64Array;
   /** Lowest and highest of the three forecasts (the fallback range's ends); NaN where not worked out yet. */
-  lowest: number[];
-  highest: number[];
+  lowest: Float64Array;
+  highest: Float64Array;
   /** combined, naive, drift8. */
   scorers: [Scorer, Scorer, Scorer];
 }
@@ -325,10 +342,16 @@ function rollingOrigin(t: number[], y: number[], n: number, H: number, cumulativ
   const first = MIN_POINTS - 1;
   let m = 0;
   while (first + m < n && t[first + m] + H <= t[last]) m++;
-  const actual = zeros(m);
-  const lowest = zeros(m);
-  const highest = zeros(m);
-  const scorers: [Scorer, Scorer, Scorer] = [new Scorer(m), new Scorer(m), new Scorer(m)];
+  if (ORIGIN.actual.length < m) {
+    const size = Math.max(m, 2 * ORIGIN.actual.length);
+    ORIGIN.actual = new Float64Array(size);
+    ORIGIN.lowest = new Float64Array(size);
+    ORIGIN.highest = new Float64Array(size);
+  }
+  const { actual, lowest, highest, scorers } = ORIGIN;
+  ORIGIN.first = first;
+  ORIGIN.m = m;
+  for (const s of scorers) s.reset(m);
   const [combinedS, naiveS, driftS] = scorers;
   // Targets t_i + H grow with i, so the interpolation's segment only moves forward (numpy.interp's arithmetic).
   let seg = 0;
@@ -353,12 +376,34 @@ function rollingOrigin(t: number[], y: number[], n: number, H: number, cumulativ
     }
     actual[k] = A;
     const floor = cumulative ? Math.max(0, y[i]) : 0;
-    combinedS.add(k, Math.max(0, floor, Number.isNaN(known) ? median3(nv, dv, pv) : known), A);
-    naiveS.add(k, Math.max(0, floor, nv), A);
-    driftS.add(k, Math.max(0, floor, dv), A);
+    const nC = Math.max(0, floor, nv);
+    const dC = Math.max(0, floor, dv);
+    const cC = Math.max(0, floor, Number.isNaN(known) ? median3(nv, dv, pv) : known);
+    // The combined central is a median of the three, so it is mostly the naive or the drift central itself: the
+    // same ln(A / C) is then reused rather than worked out again (same operands, same bits).
+    const nOk = nC > 0 && A > 0;
+    const dOk = dC > 0 && A > 0;
+    const cOk = cC > 0 && A > 0;
+    const ne = nOk ? Math.log(A / nC) : 0;
+    const de = dOk ? (dC === nC ? ne : Math.log(A / dC)) : 0;
+    const ce = cOk ? (cC === nC ? ne : cC === dC ? de : Math.log(A / cC)) : 0;
+    combinedS.add(k, cC, cOk, ce);
+    naiveS.add(k, nC, nOk, ne);
+    driftS.add(k, dC, dOk, de);
   }
-  return { first, m, actual, lowest, highest, scorers };
+  return ORIGIN;
 }
+
+// One rolling origin's working arrays, reused by every call (a call runs to its end before the next begins, and
+// nothing of them is returned): a situation projects every location in turn, and fresh arrays each time add up.
+const ORIGIN: RollingOrigin = {
+  first: 0,
+  m: 0,
+  actual: new Float64Array(0),
+  lowest: new Float64Array(0),
+  highest: new Float64Array(0),
+  scorers: [new Scorer(), new Scorer(), new Scorer()],
+};
 
 /** Scores every origin with at least 8 reports: its central and range as they were published then, against what followed. */
 function track(
@@ -410,7 +455,9 @@ function track(
   }
   const naiveAe = naiveS.ae;
   const stats = combinedS.finish(naiveAe);
-  return { trackRecord: { horizonDays: H, ...stats, baselines: { naive: naiveS.finish(naiveAe), drift8: driftS.finish(naiveAe) }, reason: null }, past };
+  const baselines = { naive: naiveS.finish(naiveAe), drift8: driftS.finish(naiveAe) };
+  const trackRecord: TrackRecord = { horizonDays: H, n: stats.n, mape: stats.mape, mase: stats.mase, held: stats.held, coverage: stats.coverage, baselines, reason: null };
+  return { trackRecord, past };
 }
 
 export { MIN_ERRORS };
