@@ -127,16 +127,20 @@ export class Forecasts {
   }
 }
 
-// φ^x for the last x asked: the rolling origin asks for the same horizon ÷ median gap at origin after origin (the
-// gaps are whole days), and a power costs more than the rest of the damped trend. Same bits as computing it anew.
-let powerOf = NaN;
-let power = NaN;
+// φ^x for the last few x asked: the rolling origin asks for horizon ÷ median gap at origin after origin, and the
+// gaps are whole days, so a handful of exponents recur; a power costs more than the rest of the damped trend.
+// A remembered power is the same bits as one computed anew.
+const POWER_SLOTS = 4;
+const powerOf = new Float64Array(POWER_SLOTS).fill(NaN);
+const power = new Float64Array(POWER_SLOTS);
+let powerNext = 0;
 function dampingPower(x: number): number {
-  if (x !== powerOf) {
-    power = DAMPING ** x;
-    powerOf = x;
-  }
-  return power;
+  for (let k = 0; k < POWER_SLOTS; k++) if (powerOf[k] === x) return power[k];
+  const v = DAMPING ** x;
+  powerOf[powerNext] = x;
+  power[powerNext] = v;
+  powerNext = (powerNext + 1) % POWER_SLOTS;
+  return v;
 }
 
 /** Median of the gaps t[k] − t[k−1] for k in (from, to]; at most 3 gaps, so no array is built. */
