@@ -127,19 +127,19 @@ export class Forecasts {
   }
 }
 
-// φ^x for the last few x asked: the rolling origin asks for horizon ÷ median gap at origin after origin, and the
-// gaps are whole days, so a handful of exponents recur; a power costs more than the rest of the damped trend.
-// A remembered power is the same bits as one computed anew.
-const POWER_SLOTS = 4;
-const powerOf = new Float64Array(POWER_SLOTS).fill(NaN);
-const power = new Float64Array(POWER_SLOTS);
-let powerNext = 0;
+// φ^x remembered by x: the rolling origin asks for horizon ÷ median gap at origin after origin, and the daily curve
+// for h ÷ τ at h = 0 … H; the gaps are whole days, so the same few hundred exponents recur across a situation's
+// locations, and a power costs several times a look-up. A remembered power is the same bits as one computed anew;
+// the memo is emptied when it grows past POWER_MEMO entries.
+const POWER_MEMO = 4096;
+const powers = new Map<number, number>();
 function dampingPower(x: number): number {
-  for (let k = 0; k < POWER_SLOTS; k++) if (powerOf[k] === x) return power[k];
-  const v = DAMPING ** x;
-  powerOf[powerNext] = x;
-  power[powerNext] = v;
-  powerNext = (powerNext + 1) % POWER_SLOTS;
+  let v = powers.get(x);
+  if (v === undefined) {
+    v = DAMPING ** x;
+    if (powers.size >= POWER_MEMO) powers.clear();
+    powers.set(x, v);
+  }
   return v;
 }
 
@@ -272,20 +272,42 @@ export class ErrorWindow {
   size = 0;
   /** `value` joins; `leaving` (the oldest in the window, or undefined while it is not full) goes. */
   push(value: number, leaving: number | undefined) {
+    if (leaving === undefined) this.add(value);
+    else this.replace(leaving, value);
+  }
+
+  /** The window becomes values[from..to) (at most MAX_ERRORS of them), sorted. */
+  fill(values: ArrayLike<number>, from: number, to: number) {
     const a = this.sorted;
-    if (leaving === undefined) {
-      let j = this.size - 1;
-      while (j >= 0 && a[j] > value) {
-        a[j + 1] = a[j];
-        j--;
-      }
-      a[j + 1] = value;
-      this.size++;
-      return;
+    for (let k = from; k < to; k++) a[k - from] = values[k];
+    this.size = to - from;
+    sortSmall(a, this.size);
+  }
+
+  /** `value` joins a window that is not full yet. */
+  add(value: number) {
+    const a = this.sorted;
+    let j = this.size - 1;
+    while (j >= 0 && a[j] > value) {
+      a[j + 1] = a[j];
+      j--;
     }
-    // The leaving value's slot moves towards where the new one belongs: one pass, the size unchanged.
+    a[j + 1] = value;
+    this.size++;
+  }
+
+  /** `value` takes the place of `leaving` (in the window): one pass, the size unchanged. */
+  replace(leaving: number, value: number) {
+    const a = this.sorted;
+    // The first slot holding `leaving` (the first not below it: it is there), found by halving.
     let k = 0;
-    while (a[k] !== leaving) k++;
+    let hi = this.size - 1;
+    while (k < hi) {
+      const mid = (k + hi) >> 1;
+      if (a[mid] < leaving) k = mid + 1;
+      else hi = mid;
+    }
+    // Its slot moves towards where the new value belongs.
     if (value > leaving) {
       while (k + 1 < this.size && a[k + 1] < value) {
         a[k] = a[k + 1];

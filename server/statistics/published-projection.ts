@@ -73,6 +73,9 @@ export interface PublishedOptions {
   cumulative?: boolean;
 }
 
+/** Errors become known between two looks at a window beyond which sorting the window afresh is cheaper than inserting them. */
+const REFILL = 6;
+
 const emptyStats = (): TrackStats => ({ n: 0, mape: null, mase: null, held: 0, coverage: null });
 
 /**
@@ -179,7 +182,12 @@ class Scorer {
   /** The origin position each error belongs to. */
   errorAt = new Float64Array(0);
   errorCount = 0;
+  /** Errors known at the current origin (the window is the last MAX_ERRORS of them)… */
   private known = 0;
+  /** …and those the sorted window holds so far: it is brought up to date only when its median is asked for. */
+  private inWindow = 0;
+  /** An error that sorting might place apart from the one-by-one insertion (NaN, −0): then only insertion is used. */
+  private odd = false;
   private readonly window = new ErrorWindow();
   /** Median and MAD-σ of the current window (valid while `fresh`), and exp(m ∓ 1.28155·s) once asked for (else NaN). */
   private m = 0;
@@ -205,6 +213,8 @@ class Scorer {
     }
     this.errorCount = 0;
     this.known = 0;
+    this.inWindow = 0;
+    this.odd = false;
     this.window.size = 0;
     this.fresh = false;
     this.low = 0;
@@ -221,24 +231,47 @@ class Scorer {
   add(k: number, C: number, scored: boolean, e: number) {
     this.central[k] = C;
     if (scored) {
+      if (e !== e || (e === 0 && 1 / e < 0)) this.odd = true;
       this.errors[this.errorCount] = e;
       this.errorAt[this.errorCount++] = k;
     }
   }
 
-  /** The errors of origins before position p are known now; the window keeps the last MAX_ERRORS of them. */
+  /** The errors of origins before position p are known now. */
   learn(p: number) {
+    const before = this.known;
+    while (this.known < this.errorCount && this.errorAt[this.known] < p) this.known++;
+    if (this.known !== before) this.fresh = false;
+  }
+
+  /** Errors in the window now: the last MAX_ERRORS known. */
+  private size(): number {
+    return this.known < MAX_ERRORS ? this.known : MAX_ERRORS;
+  }
+
+  /**
+   * The sorted window of the errors known now. The baselines' ranges need it only at some origins (where the
+   * range decides whether it held), so the errors that became known in between are inserted one by one when
+   * few, or the window is sorted afresh from the last MAX_ERRORS when many: the same sorted values either way.
+   */
+  private sync() {
     const e = this.errors;
-    while (this.known < this.errorCount && this.errorAt[this.known] < p) {
-      this.window.push(e[this.known], this.known >= MAX_ERRORS ? e[this.known - MAX_ERRORS] : undefined);
-      this.known++;
-      this.fresh = false;
+    const w = this.window;
+    if (this.known - this.inWindow >= REFILL && !this.odd) {
+      w.fill(e, this.known - this.size(), this.known);
+    } else {
+      for (let j = this.inWindow; j < this.known; j++) {
+        if (j >= MAX_ERRORS) w.replace(e[j - MAX_ERRORS], e[j]);
+        else w.add(e[j]);
+      }
     }
+    this.inWindow = this.known;
   }
 
   /** m and s of the current window (the median and MAD-σ of its errors); worked out once per window. */
   private spread() {
     if (!this.fresh) {
+      this.sync();
       const { m, s } = medianAndSpreadSorted(this.window.sorted, this.window.size);
       this.m = m;
       this.s = s;
@@ -264,7 +297,7 @@ class Scorer {
 
   /** Whether the range is empirical now (at least MIN_ERRORS errors known). */
   isEmpirical(): boolean {
-    return this.window.size >= MIN_ERRORS;
+    return this.size() >= MIN_ERRORS;
   }
 
   /**
@@ -275,7 +308,7 @@ class Scorer {
   range(C: number, lowest: number, highest: number, width: number, floor: number) {
     let low: number;
     let high: number;
-    this.empirical = this.window.size >= MIN_ERRORS;
+    this.empirical = this.size() >= MIN_ERRORS;
     if (this.empirical) {
       low = Math.min(C * this.downFactor(), C - width / 2);
       high = Math.max(C * this.upFactor(), C + width / 2);
@@ -293,7 +326,7 @@ class Scorer {
    * A ≤ high ⟺ A ≤ C, A ≤ C + w/2 or A ≤ C·exp(m + zs). An exponential is worked out only when it decides.
    */
   holds(C: number, width: number, floor: number, A: number): boolean {
-    if (this.window.size < MIN_ERRORS) {
+    if (this.size() < MIN_ERRORS) {
       this.range(C, C, C, width, floor);
       return A >= this.low && A <= this.high;
     }
