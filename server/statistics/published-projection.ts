@@ -6,7 +6,7 @@ import { DriftWidth, ErrorWindow, Forecasts, type Components } from './combined'
 
 // Local bindings: this runs for every location of a situation, and a module namespace lookup per call adds up.
 const { fromDay } = days;
-const { zeros, components, DRIFT_POINTS, driftWidth, median3, medianAndSpreadSorted, sortSmall, Z90, LEVEL, MAX_ERRORS, MIN_ERRORS, MIN_POINTS } = combined;
+const { zeros, components, DRIFT_POINTS, driftWidth, median3, medianAndSpreadSelect, medianAndSpreadSorted, sortSmall, Z90, LEVEL, MAX_ERRORS, MIN_ERRORS, MIN_POINTS } = combined;
 
 export interface TrackStats {
   /** Past origins scored. */
@@ -272,7 +272,8 @@ class Scorer {
   private spread() {
     if (!this.fresh) {
       this.sync();
-      const { m, s } = medianAndSpreadSorted(this.window.sorted, this.window.size);
+      const w = this.window;
+      const { m, s } = this.odd ? medianAndSpreadSorted(w.sorted, w.size) : medianAndSpreadSelect(w.sorted, w.size);
       this.m = m;
       this.s = s;
       this.down = NaN;
