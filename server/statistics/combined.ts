@@ -108,7 +108,7 @@ export class Forecasts {
 
   damped4(h: number): number {
     const tau = this.tau;
-    return this.yi + (this.rate * tau * DAMPING * (1 - dampingPower(h / tau))) / (1 - DAMPING);
+    return this.yi + (this.rate * tau * DAMPING * (1 - dampingPower(h, tau))) / (1 - DAMPING);
   }
 
   /**
@@ -127,13 +127,26 @@ export class Forecasts {
   }
 }
 
-// φ^x remembered by x: the rolling origin asks for horizon ÷ median gap at origin after origin, and the daily curve
-// for h ÷ τ at h = 0 … H; the gaps are whole days, so the same few hundred exponents recur across a situation's
-// locations, and a power costs several times a look-up. A remembered power is the same bits as one computed anew;
-// the memo is emptied when it grows past POWER_MEMO entries.
+// φ^(h/τ) remembered: the rolling origin asks for horizon ÷ median gap at origin after origin, and the daily curve
+// for h ÷ τ at h = 0 … H; the gaps are whole days, so τ (a median of up to three gaps) is a whole or half number of
+// days and the same few hundred exponents recur across a situation's locations, while a power costs several
+// times a look-up. Whole h below POWER_ROW and τ = k/2 with k below POWER_ROWS are kept in rows by τ; anything else
+// in a map emptied when it grows past POWER_MEMO entries. A remembered power is the same bits as one computed anew
+// (the exponent is h / τ either way).
+const POWER_ROW = 512;
+const POWER_ROWS = 64;
+const powerRows: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(POWER_ROWS).fill(undefined);
 const POWER_MEMO = 4096;
 const powers = new Map<number, number>();
-function dampingPower(x: number): number {
+function dampingPower(h: number, tau: number): number {
+  const k = 2 * tau;
+  if ((k | 0) === k && k > 0 && k < POWER_ROWS && (h | 0) === h && h >= 0 && h < POWER_ROW) {
+    const row = (powerRows[k] ??= new Float64Array(POWER_ROW).fill(NaN));
+    const v = row[h];
+    if (v === v) return v;
+    return (row[h] = DAMPING ** (h / tau));
+  }
+  const x = h / tau;
   let v = powers.get(x);
   if (v === undefined) {
     v = DAMPING ** x;
