@@ -108,7 +108,7 @@ export class Forecasts {
 
   damped4(h: number): number {
     const tau = this.tau;
-    return this.yi + (this.rate * tau * DAMPING * (1 - DAMPING ** (h / tau))) / (1 - DAMPING);
+    return this.yi + (this.rate * tau * DAMPING * (1 - dampingPower(h, tau))) / (1 - DAMPING);
   }
 
   /**
@@ -125,6 +125,35 @@ export class Forecasts {
     if (a < lo && b < lo) return Math.max(a, b);
     return NaN;
   }
+}
+
+// φ^(h/τ) remembered: the rolling origin asks for horizon ÷ median gap at origin after origin, and the daily curve
+// for h ÷ τ at h = 0 … H; the gaps are whole days, so τ (a median of up to three gaps) is a whole or half number of
+// days and the same few hundred exponents recur across a situation's locations, while a power costs several
+// times a look-up. Whole h below POWER_ROW and τ = k/2 with k below POWER_ROWS are kept in rows by τ; anything else
+// in a map emptied when it grows past POWER_MEMO entries. A remembered power is the same bits as one computed anew
+// (the exponent is h / τ either way).
+const POWER_ROW = 512;
+const POWER_ROWS = 64;
+const powerRows: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(POWER_ROWS).fill(undefined);
+const POWER_MEMO = 4096;
+const powers = new Map<number, number>();
+function dampingPower(h: number, tau: number): number {
+  const k = 2 * tau;
+  if ((k | 0) === k && k > 0 && k < POWER_ROWS && (h | 0) === h && h >= 0 && h < POWER_ROW) {
+    const row = (powerRows[k] ??= new Float64Array(POWER_ROW).fill(NaN));
+    const v = row[h];
+    if (v === v) return v;
+    return (row[h] = DAMPING ** (h / tau));
+  }
+  const x = h / tau;
+  let v = powers.get(x);
+  if (v === undefined) {
+    v = DAMPING ** x;
+    if (powers.size >= POWER_MEMO) powers.clear();
+    powers.set(x, v);
+  }
+  return v;
 }
 
 /** Median of the gaps t[k] − t[k−1] for k in (from, to]; at most 3 gaps, so no array is built. */
@@ -248,6 +277,42 @@ export function medianAndSpreadSorted(sorted: ArrayLike<number>, count: number):
 }
 
 /**
+ * The same m and s as `medianAndSpreadSorted` (bit for bit) for sorted values without NaN: the MAD's middle order
+ * statistics of the two ascending runs of deviations are found by halving over how many come from the run below m
+ * (O(log count)) rather than by walking the merge to its middle, whose comparisons the processor cannot predict.
+ */
+export function medianAndSpreadSelect(sorted: ArrayLike<number>, count: number): { m: number; s: number } {
+  const mid = count >> 1;
+  const m = count % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  if (!Number.isFinite(m)) return medianAndSpreadSorted(sorted, count);
+  // Deviations below m: L_j = m − sorted[p − 1 − j] (j < p); above: R_j = sorted[p + j] − m (j < count − p); both ascending.
+  let p = mid;
+  while (p > 0 && sorted[p - 1] >= m) p--;
+  const nR = count - p;
+  // The K-th smallest deviation (K = mid + 1) and, for an even count, the one before it. Take a of the first K from
+  // L and K − a from R, the largest a whose last L is not above the next R: then the first K are L[0..a), R[0..K−a).
+  const K = mid + 1;
+  let lo = Math.max(0, K - nR);
+  let hi = Math.min(K, p);
+  while (lo < hi) {
+    const a = (lo + hi + 1) >> 1;
+    // L[a − 1] ≤ R[K − a] (R past its end counts as +∞): a of L can be among the first K.
+    if (K - a >= nR || m - sorted[p - a] <= sorted[p + K - a] - m) lo = a;
+    else hi = a - 1;
+  }
+  const a = lo;
+  const lastL = a > 0 ? m - sorted[p - a] : Number.NEGATIVE_INFINITY;
+  const lastR = K - a > 0 ? sorted[p + K - a - 1] - m : Number.NEGATIVE_INFINITY;
+  const cur = Math.max(lastL, lastR);
+  if (count % 2) return { m, s: MAD_SCALE * cur };
+  // The (K − 1)-th: drop the largest of the two last ones and take the larger of what is left at the ends.
+  let prev: number;
+  if (lastL >= lastR) prev = Math.max(a > 1 ? m - sorted[p - a + 1] : Number.NEGATIVE_INFINITY, lastR);
+  else prev = Math.max(lastL, K - a > 1 ? sorted[p + K - a - 2] - m : Number.NEGATIVE_INFINITY);
+  return { m, s: MAD_SCALE * ((prev + cur) / 2) };
+}
+
+/**
  * The most recent `MAX_ERRORS` errors, kept sorted as they arrive (O(MAX_ERRORS) per error), for the backtest,
  * where each origin's window is the previous one plus the errors that became known.
  */
@@ -256,20 +321,42 @@ export class ErrorWindow {
   size = 0;
   /** `value` joins; `leaving` (the oldest in the window, or undefined while it is not full) goes. */
   push(value: number, leaving: number | undefined) {
+    if (leaving === undefined) this.add(value);
+    else this.replace(leaving, value);
+  }
+
+  /** The window becomes values[from..to) (at most MAX_ERRORS of them), sorted. */
+  fill(values: ArrayLike<number>, from: number, to: number) {
     const a = this.sorted;
-    if (leaving === undefined) {
-      let j = this.size - 1;
-      while (j >= 0 && a[j] > value) {
-        a[j + 1] = a[j];
-        j--;
-      }
-      a[j + 1] = value;
-      this.size++;
-      return;
+    for (let k = from; k < to; k++) a[k - from] = values[k];
+    this.size = to - from;
+    sortSmall(a, this.size);
+  }
+
+  /** `value` joins a window that is not full yet. */
+  add(value: number) {
+    const a = this.sorted;
+    let j = this.size - 1;
+    while (j >= 0 && a[j] > value) {
+      a[j + 1] = a[j];
+      j--;
     }
-    // The leaving value's slot moves towards where the new one belongs: one pass, the size unchanged.
+    a[j + 1] = value;
+    this.size++;
+  }
+
+  /** `value` takes the place of `leaving` (in the window): one pass, the size unchanged. */
+  replace(leaving: number, value: number) {
+    const a = this.sorted;
+    // The first slot holding `leaving` (the first not below it: it is there), found by halving.
     let k = 0;
-    while (a[k] !== leaving) k++;
+    let hi = this.size - 1;
+    while (k < hi) {
+      const mid = (k + hi) >> 1;
+      if (a[mid] < leaving) k = mid + 1;
+      else hi = mid;
+    }
+    // Its slot moves towards where the new value belongs.
     if (value > leaving) {
       while (k + 1 < this.size && a[k + 1] < value) {
         a[k] = a[k + 1];

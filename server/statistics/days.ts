@@ -10,12 +10,16 @@ const MS_PER_DAY = 86_400_000;
 
 /** Whole days since 1970-01-01 of an ISO date (a longer ISO timestamp is cut to its date). */
 export function toDay(iso: string): number {
-  // Fast path for a well-formed YYYY-MM-DD (days-from-civil, H. Hinnant); anything else goes through the checks below.
+  // Fast path for a well-formed YYYY-MM-DD of 1900–2199 (every series reads a date per report): the day of 1 January
+  // from a table, then the month's offset. Anything else goes through days-from-civil or the checks below.
   if (typeof iso === 'string' && iso.length >= 10 && iso.charCodeAt(4) === 45 && iso.charCodeAt(7) === 45) {
     const y = digits(iso, 0, 4);
     const mo = digits(iso, 5, 2);
     const d = digits(iso, 8, 2);
-    if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo)) {
+    if (y >= TABLE_YEAR && y < TABLE_YEAR + TABLE_YEARS && mo >= 1 && mo <= 12 && d >= 1) {
+      const leap = YEAR_START[y - TABLE_YEAR + 1] - YEAR_START[y - TABLE_YEAR] === 366 ? 13 : 0;
+      if (d <= MONTH_START[leap + mo] - MONTH_START[leap + mo - 1]) return YEAR_START[y - TABLE_YEAR] + MONTH_START[leap + mo - 1] + d - 1;
+    } else if (y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo)) {
       const yy = mo <= 2 ? y - 1 : y;
       const era = Math.floor(yy / 400);
       const yoe = yy - era * 400;
@@ -34,6 +38,12 @@ export function toDay(iso: string): number {
 // "-01" … "-12" and "-01" … "-31": a date string is three concatenations.
 const TWO = Array.from({ length: 13 }, (_, i) => `-${String(i).padStart(2, '0')}`);
 const TWO_D = Array.from({ length: 32 }, (_, i) => `-${String(i).padStart(2, '0')}`);
+
+// Day numbers of 1 January of 1900 … 2200, and the days before each month (common year at 0, leap year at 13).
+const TABLE_YEAR = 1900;
+const TABLE_YEARS = 300;
+const YEAR_START = Int32Array.from({ length: TABLE_YEARS + 1 }, (_, k) => Math.round(Date.UTC(TABLE_YEAR + k, 0, 1) / MS_PER_DAY));
+const MONTH_START = Int32Array.from([0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365, 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366]);
 
 /** The number written by `len` decimal digits at `at`, or −1. */
 function digits(s: string, at: number, len: number): number {

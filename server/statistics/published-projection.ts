@@ -6,7 +6,7 @@ import { DriftWidth, ErrorWindow, Forecasts, type Components } from './combined'
 
 // Local bindings: this runs for every location of a situation, and a module namespace lookup per call adds up.
 const { fromDay } = days;
-const { zeros, components, DRIFT_POINTS, driftWidth, median3, medianAndSpreadSorted, sortSmall, Z90, LEVEL, MAX_ERRORS, MIN_ERRORS, MIN_POINTS } = combined;
+const { zeros, components, DRIFT_POINTS, driftWidth, median3, medianAndSpreadSelect, medianAndSpreadSorted, sortSmall, Z90, LEVEL, MAX_ERRORS, MIN_ERRORS, MIN_POINTS } = combined;
 
 export interface TrackStats {
   /** Past origins scored. */
@@ -72,6 +72,9 @@ export interface PublishedOptions {
   /** A running total: never projected below its last value. */
   cumulative?: boolean;
 }
+
+/** Errors become known between two looks at a window beyond which sorting the window afresh is cheaper than inserting them. */
+const REFILL = 6;
 
 const emptyStats = (): TrackStats => ({ n: 0, mape: null, mase: null, held: 0, coverage: null });
 
@@ -164,7 +167,8 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
   const comps = components(t, y, last, H);
 
   const { trackRecord, past } = track(o, fc, t, y, dates, firstDay, H, cumulative);
-  return { ...base, points, components: comps, empirical, errorsUsed: count, trackRecord, past, reason: null };
+  // Spelled out rather than spread from `base`: a spread into a literal with more keys takes V8's slow path.
+  return { method: 'combined', level: LEVEL, horizonDays: H, points, components: comps, empirical, errorsUsed: count, trackRecord, past, reason: null };
 }
 
 /**
@@ -173,12 +177,17 @@ export function publishedProjection(series: readonly TimePoint[], options: Publi
  * `range` leaves the range in `low`/`high` rather than returning an object: it runs three times per origin.
  */
 class Scorer {
-  readonly central: number[];
-  readonly errors: number[];
+  central = new Float64Array(0);
+  errors = new Float64Array(0);
   /** The origin position each error belongs to. */
-  readonly errorAt: number[];
+  errorAt = new Float64Array(0);
   errorCount = 0;
+  /** Errors known at the current origin (the window is the last MAX_ERRORS of them)… */
   private known = 0;
+  /** …and those the sorted window holds so far: it is brought up to date only when its median is asked for. */
+  private inWindow = 0;
+  /** An error that sorting might place apart from the one-by-one insertion (NaN, −0): then only insertion is used. */
+  private odd = false;
   private readonly window = new ErrorWindow();
   /** Median and MAD-σ of the current window (valid while `fresh`), and exp(m ∓ 1.28155·s) once asked for (else NaN). */
   private m = 0;
@@ -189,40 +198,82 @@ class Scorer {
   low = 0;
   high = 0;
   empirical = false;
-  readonly stats: TrackStats = emptyStats();
+  stats: TrackStats = emptyStats();
   ae = 0;
   private ape = 0;
   private apeN = 0;
 
-  constructor(m: number) {
-    this.central = zeros(m);
-    this.errors = zeros(m);
-    this.errorAt = zeros(m);
+  /** Ready for a series of m origins: the buffers are kept from call to call and grown only when too short. */
+  reset(m: number): this {
+    if (this.central.length < m) {
+      const size = Math.max(m, 2 * this.central.length);
+      this.central = new Float64Array(size);
+      this.errors = new Float64Array(size);
+      this.errorAt = new Float64Array(size);
+    }
+    this.errorCount = 0;
+    this.known = 0;
+    this.inWindow = 0;
+    this.odd = false;
+    this.window.size = 0;
+    this.fresh = false;
+    this.low = 0;
+    this.high = 0;
+    this.empirical = false;
+    this.stats = emptyStats();
+    this.ae = 0;
+    this.ape = 0;
+    this.apeN = 0;
+    return this;
   }
 
-  /** Origin k's central C against the actual A. */
-  add(k: number, C: number, A: number) {
+  /** Origin k's central C; its log error e = ln(A / C) when the actual A and C are both positive. */
+  add(k: number, C: number, scored: boolean, e: number) {
     this.central[k] = C;
-    if (C > 0 && A > 0) {
-      this.errors[this.errorCount] = Math.log(A / C);
+    if (scored) {
+      if (e !== e || (e === 0 && 1 / e < 0)) this.odd = true;
+      this.errors[this.errorCount] = e;
       this.errorAt[this.errorCount++] = k;
     }
   }
 
-  /** The errors of origins before position p are known now; the window keeps the last MAX_ERRORS of them. */
+  /** The errors of origins before position p are known now. */
   learn(p: number) {
+    const before = this.known;
+    while (this.known < this.errorCount && this.errorAt[this.known] < p) this.known++;
+    if (this.known !== before) this.fresh = false;
+  }
+
+  /** Errors in the window now: the last MAX_ERRORS known. */
+  private size(): number {
+    return this.known < MAX_ERRORS ? this.known : MAX_ERRORS;
+  }
+
+  /**
+   * The sorted window of the errors known now. The baselines' ranges need it only at some origins (where the
+   * range decides whether it held), so the errors that became known in between are inserted one by one when
+   * few, or the window is sorted afresh from the last MAX_ERRORS when many: the same sorted values either way.
+   */
+  private sync() {
     const e = this.errors;
-    while (this.known < this.errorCount && this.errorAt[this.known] < p) {
-      this.window.push(e[this.known], this.known >= MAX_ERRORS ? e[this.known - MAX_ERRORS] : undefined);
-      this.known++;
-      this.fresh = false;
+    const w = this.window;
+    if (this.known - this.inWindow >= REFILL && !this.odd) {
+      w.fill(e, this.known - this.size(), this.known);
+    } else {
+      for (let j = this.inWindow; j < this.known; j++) {
+        if (j >= MAX_ERRORS) w.replace(e[j - MAX_ERRORS], e[j]);
+        else w.add(e[j]);
+      }
     }
+    this.inWindow = this.known;
   }
 
   /** m and s of the current window (the median and MAD-σ of its errors); worked out once per window. */
   private spread() {
     if (!this.fresh) {
-      const { m, s } = medianAndSpreadSorted(this.window.sorted, this.window.size);
+      this.sync();
+      const w = this.window;
+      const { m, s } = this.odd ? medianAndSpreadSorted(w.sorted, w.size) : medianAndSpreadSelect(w.sorted, w.size);
       this.m = m;
       this.s = s;
       this.down = NaN;
@@ -247,7 +298,7 @@ class Scorer {
 
   /** Whether the range is empirical now (at least MIN_ERRORS errors known). */
   isEmpirical(): boolean {
-    return this.window.size >= MIN_ERRORS;
+    return this.size() >= MIN_ERRORS;
   }
 
   /**
@@ -258,7 +309,7 @@ class Scorer {
   range(C: number, lowest: number, highest: number, width: number, floor: number) {
     let low: number;
     let high: number;
-    this.empirical = this.window.size >= MIN_ERRORS;
+    this.empirical = this.size() >= MIN_ERRORS;
     if (this.empirical) {
       low = Math.min(C * this.downFactor(), C - width / 2);
       high = Math.max(C * this.upFactor(), C + width / 2);
@@ -276,7 +327,7 @@ class Scorer {
    * A ≤ high ⟺ A ≤ C, A ≤ C + w/2 or A ≤ C·exp(m + zs). An exponential is worked out only when it decides.
    */
   holds(C: number, width: number, floor: number, A: number): boolean {
-    if (this.window.size < MIN_ERRORS) {
+    if (this.size() < MIN_ERRORS) {
       this.range(C, C, C, width, floor);
       return A >= this.low && A <= this.high;
     }
@@ -312,10 +363,10 @@ interface RollingOrigin {
   /** Origins are reports first .. first + m − 1. */
   first: number;
   m: number;
-  actual: number[];
+  actual: Float64Array;
   /** Lowest and highest of the three forecasts (the fallback range's ends); NaN where not worked out yet. */
-  lowest: number[];
-  highest: number[];
+  lowest: Float64Array;
+  highest: Float64Array;
   /** combined, naive, drift8. */
   scorers: [Scorer, Scorer, Scorer];
 }
@@ -325,10 +376,16 @@ function rollingOrigin(t: number[], y: number[], n: number, H: number, cumulativ
   const first = MIN_POINTS - 1;
   let m = 0;
   while (first + m < n && t[first + m] + H <= t[last]) m++;
-  const actual = zeros(m);
-  const lowest = zeros(m);
-  const highest = zeros(m);
-  const scorers: [Scorer, Scorer, Scorer] = [new Scorer(m), new Scorer(m), new Scorer(m)];
+  if (ORIGIN.actual.length < m) {
+    const size = Math.max(m, 2 * ORIGIN.actual.length);
+    ORIGIN.actual = new Float64Array(size);
+    ORIGIN.lowest = new Float64Array(size);
+    ORIGIN.highest = new Float64Array(size);
+  }
+  const { actual, lowest, highest, scorers } = ORIGIN;
+  ORIGIN.first = first;
+  ORIGIN.m = m;
+  for (const s of scorers) s.reset(m);
   const [combinedS, naiveS, driftS] = scorers;
   // Targets t_i + H grow with i, so the interpolation's segment only moves forward (numpy.interp's arithmetic).
   let seg = 0;
@@ -353,12 +410,34 @@ function rollingOrigin(t: number[], y: number[], n: number, H: number, cumulativ
     }
     actual[k] = A;
     const floor = cumulative ? Math.max(0, y[i]) : 0;
-    combinedS.add(k, Math.max(0, floor, Number.isNaN(known) ? median3(nv, dv, pv) : known), A);
-    naiveS.add(k, Math.max(0, floor, nv), A);
-    driftS.add(k, Math.max(0, floor, dv), A);
+    const nC = Math.max(0, floor, nv);
+    const dC = Math.max(0, floor, dv);
+    const cC = Math.max(0, floor, Number.isNaN(known) ? median3(nv, dv, pv) : known);
+    // The combined central is a median of the three, so it is mostly the naive or the drift central itself: the
+    // same ln(A / C) is then reused rather than worked out again (same operands, same bits).
+    const nOk = nC > 0 && A > 0;
+    const dOk = dC > 0 && A > 0;
+    const cOk = cC > 0 && A > 0;
+    const ne = nOk ? Math.log(A / nC) : 0;
+    const de = dOk ? (dC === nC ? ne : Math.log(A / dC)) : 0;
+    const ce = cOk ? (cC === nC ? ne : cC === dC ? de : Math.log(A / cC)) : 0;
+    combinedS.add(k, cC, cOk, ce);
+    naiveS.add(k, nC, nOk, ne);
+    driftS.add(k, dC, dOk, de);
   }
-  return { first, m, actual, lowest, highest, scorers };
+  return ORIGIN;
 }
+
+// One rolling origin's working arrays, reused by every call (a call runs to its end before the next begins, and
+// nothing of them is returned): a situation projects every location in turn, and fresh arrays each time add up.
+const ORIGIN: RollingOrigin = {
+  first: 0,
+  m: 0,
+  actual: new Float64Array(0),
+  lowest: new Float64Array(0),
+  highest: new Float64Array(0),
+  scorers: [new Scorer(), new Scorer(), new Scorer()],
+};
 
 /** Scores every origin with at least 8 reports: its central and range as they were published then, against what followed. */
 function track(
@@ -410,7 +489,9 @@ function track(
   }
   const naiveAe = naiveS.ae;
   const stats = combinedS.finish(naiveAe);
-  return { trackRecord: { horizonDays: H, ...stats, baselines: { naive: naiveS.finish(naiveAe), drift8: driftS.finish(naiveAe) }, reason: null }, past };
+  const baselines = { naive: naiveS.finish(naiveAe), drift8: driftS.finish(naiveAe) };
+  const trackRecord: TrackRecord = { horizonDays: H, n: stats.n, mape: stats.mape, mase: stats.mase, held: stats.held, coverage: stats.coverage, baselines, reason: null };
+  return { trackRecord, past };
 }
 
 export { MIN_ERRORS };
