@@ -153,20 +153,22 @@ export interface Problem {
 
 const KNOWN = new Set<string>(FIELD_ERROR_CODES);
 const english = () => createI18n('en');
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 
-/** `validation.<code>` with its parameters formatted for the page: numbers with the locale's digits and grouping, ISO dates in words. */
-function render(code: string, params: FieldErrorParams | undefined, i18n: I18n, datesInWords: boolean): string {
+/**
+ * `validation.<code>` with its parameters formatted for the page: numbers with the locale's digits and grouping.
+ * Dates stay `YYYY-MM-DD`, as the fields take them, so the reader finds the value they typed.
+ */
+function render(code: string, params: FieldErrorParams | undefined, i18n: I18n): string {
   const shown: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(params ?? {}))
     // `count` stays a number so the catalogue picks its plural form (the translator groups it).
-    shown[k] = typeof v === 'number' ? (k === 'count' ? v : i18n.number(v, 2)) : datesInWords && isoDate.test(v) ? i18n.dateWords(v) : v;
+    shown[k] = typeof v === 'number' ? (k === 'count' ? v : i18n.number(v, 2)) : v;
   return i18n.t(`validation.${code}`, shown);
 }
 
 /** A problem with its English message (the API's). */
 export function problem(code: FieldErrorCode, params?: FieldErrorParams): Problem {
-  return params ? { message: render(code, params, english(), false), code, params } : { message: render(code, undefined, english(), false), code };
+  return params ? { message: render(code, params, english()), code, params } : { message: render(code, undefined, english()), code };
 }
 
 // A zod message carrying a code: "@too_long{"max":200}". toFieldErrors reads it back; nothing else shows it.
@@ -189,5 +191,5 @@ export function localMessage(e: { message: string; code?: string; params?: Field
   if (e == null) return '';
   if (typeof e === 'string') return e;
   if (!e.code || !KNOWN.has(e.code)) return e.message;
-  return render(e.code, e.params, i18n, true);
+  return render(e.code, e.params, i18n);
 }

@@ -129,7 +129,7 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
       .expect(201);
     const before = await countFigures();
     const res = await request(app).post(`/api/v1/situations/sudan-${kind}/figures`).set(editor.auth).send(valid()).expect(400);
-    expect(res.body.error.fields).toEqual([{ path: 'location', message: expect.stringContaining('not in the situation') }]);
+    expect(res.body.error.fields).toMatchObject([{ path: 'location', message: expect.stringContaining('not in the situation'), code: 'location_other_country' }]);
     expect(await countFigures()).toBe(before);
   });
 
@@ -316,7 +316,7 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
     expect(history.body.data[1]).toMatchObject({ before: { deletedAt: null, value: 1500000 }, after: { deletedAt: deleted.body.deletedAt } });
 
     const bad = await request(app).delete(`/api/v1/situations/${SLUG}/scenarios/abc`).set(editor.auth).expect(400);
-    expect(bad.body.error.fields).toEqual([{ path: 'id', message: 'must be a positive whole number' }]);
+    expect(bad.body.error.fields).toEqual([{ path: 'id', message: 'must be a positive whole number', code: 'positive_whole' }]);
     await request(app).delete(`/api/v1/situations/${SLUG}/scenarios/999999`).set(editor.auth).expect(404);
     await request(app).delete(`/api/v1/situations/no-such-situation/scenarios/${wfp.id}`).set(editor.auth).expect(404);
   });

@@ -125,10 +125,12 @@ describe('field errors in the reader’s language', () => {
     expect(localMessage(e, createI18n('ar'))).toBe('يجب ألا يتجاوز 1,200 حرفاً');
   });
 
-  test('when a date is a parameter, then the page writes it in words; the API keeps it ISO', () => {
+  test('when a date is a parameter, then it stays YYYY-MM-DD as the fields take it, in every language', () => {
     const p = problem('date_before_min', { min: '1900-01-01' });
     expect(p.message).toBe('must not be before 1900-01-01');
-    expect(localMessage(p, createI18n('fr'))).toBe('ne doit pas être antérieure au 1 janvier 1900');
+    expect(localMessage(p, createI18n('fr'))).toBe('ne doit pas être antérieure au 1900-01-01');
+    expect(localMessage(problem('date_not_real', { date: '2023-13-14' }), createI18n('fr'))).toBe('2023-13-14 n’est pas une date qui existe dans le calendrier');
+    expect(localMessage(problem('date_not_real', { date: '2023-02-30' }), createI18n('ar'))).toBe('2023-02-30 ليس تاريخاً موجوداً في التقويم');
   });
 
   test('when a count of days is a parameter, then the plural form follows the language', () => {

@@ -137,7 +137,7 @@ describe.each(DATABASES)('HAPI and DTM API imports on %s', (kind) => {
       .set(admin.auth)
       .send({ ...base, reportingRound: 3 })
       .expect(400);
-    expect(noOp.body.error.fields).toEqual([{ path: 'reportingRound', message: 'needs operation: a round is counted within its operation' }]);
+    expect(noOp.body.error.fields).toEqual([{ path: 'reportingRound', message: 'needs operation: a round is counted within its operation', code: 'round_needs_operation' }]);
     const created = (
       await request(app)
         .post('/api/v1/situations/hapi-hxl/figures')

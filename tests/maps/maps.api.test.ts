@@ -91,7 +91,8 @@ describe.each(DATABASES)('map boundaries on %s', (kind) => {
     // Locations with figures but no shape: the seed's Ar-Raqqa, Rural Damascus and north-east area, and the two added here.
     expect(preview.body.withoutShape.map((w: { code: string }) => w.code).sort()).toEqual(['SY-HL', 'SY-ID', 'SY-NES', 'SY-RA', 'SY-RD']);
     const refused = await upload('unknown-pcodes.geojson', { commit: 'true' }).expect(400);
-    expect(refused.body.error.fields[0]).toEqual({ path: 'file', message: expect.stringContaining('the file has XX00, XX01, XX02') });
+    expect(refused.body.error.fields[0]).toMatchObject({ path: 'file', message: expect.stringContaining('the file has XX00, XX01, XX02'), code: 'no_matching_shapes' });
+    expect(refused.body.error.fields[0].params).toMatchObject({ field: 'ADM1_PCODE', level: 1, pcodes: 'XX00, XX01, XX02' });
     expect((await request(app).get(BOUNDARIES).expect(200)).body.boundaries).toEqual([]);
   });
 
@@ -101,7 +102,7 @@ describe.each(DATABASES)('map boundaries on %s', (kind) => {
     const noSource = await upload('syria-adm1-squares.geojson', { source: '' }).expect(400);
     expect(noSource.body.error.fields.map((f: { path: string }) => f.path)).toContain('source');
     const level = await upload('syria-adm1-squares.geojson', { level: '3' }).expect(400);
-    expect(level.body.error.fields[0]).toEqual({ path: 'level', message: 'must be 1 or 2' });
+    expect(level.body.error.fields[0]).toEqual({ path: 'level', message: 'must be one of 1, 2', code: 'one_of', params: { values: '1, 2' } });
     const field = await upload('syria-adm1-squares.geojson', { pcodeField: 'NOPE' }).expect(200);
     expect(field.body.problems[0]).toMatchObject({ path: 'pcodeField', message: expect.stringContaining('"NOPE" is not a property') });
     await upload('syria-adm1-squares.geojson', { pcodeField: 'NOPE', commit: 'true' }).expect(400);

@@ -58,7 +58,9 @@ describe.each(DATABASES)('form wording on %s', (kind) => {
         quote: 'A thousand people.',
       })
       .expect(400);
-    expect(api.body.error.fields).toEqual([{ path: 'periodEnd', message: 'must be on or before the publication date (2024-12-01)' }]);
+    expect(api.body.error.fields).toEqual([
+      { path: 'periodEnd', message: 'must be on or before the publication date (2024-12-01)', code: 'after_publication', params: { date: '2024-12-01' } },
+    ]);
     const form = await ed.get(`/situations/${SLUG}/figures/new`).expect(200);
     const page = await ed
       .post(`/situations/${SLUG}/figures`)
@@ -118,7 +120,12 @@ describe.each(DATABASES)('import of another country on %s', (kind) => {
     expect(text).toContain('45 rows are for Sudan (SDN), not SYR.');
     expect(res.text).not.toContain('id="problems-table"');
     const api = await request(app).post(`/api/v1/situations/${SLUG}/imports?commit=true`).set(editor.auth).set('Content-Type', 'text/csv').send(SUDAN).expect(400);
-    expect(api.body.error.fields[0]).toEqual({ path: 'country', message: "45 rows are for Sudan (SDN), not the situation's country; skip them with countryFilter=true" });
+    expect(api.body.error.fields[0]).toEqual({
+      path: 'country',
+      message: "45 rows are for Sudan (SDN), not the situation's country; skip them with countryFilter=true",
+      code: 'rows_other_country',
+      params: { rows: 45, country: 'Sudan (SDN)' },
+    });
     expect(api.body.error.fields).toHaveLength(1);
   });
 

@@ -86,7 +86,7 @@ describe.each(DATABASES)('four eyes on %s', (kind) => {
     const send = (who: typeof a, query: Record<string, string>) =>
       request(app).post(`/api/v1/situations/${SLUG}/imports`).query(query).set(who.auth).set('Content-Type', 'text/csv').send(Buffer.from(CSV));
     const refused = await send(a, { commit: 'true', status: 'approved' }).expect(403);
-    expect(refused.body.error.fields).toEqual([{ path: 'status', message: expect.stringMatching(/admin/) }]);
+    expect(refused.body.error.fields).toEqual([{ path: 'status', message: expect.stringMatching(/admin/), code: 'approved_needs_admin' }]);
     await send(a, { status: 'approved' }).expect(403); // the preview too
     const figures = await request(app).get(`/api/v1/situations/${SLUG}/figures`).query({ status: 'all', location: 'SY-HL' }).set(a.auth).expect(200);
     expect(figures.body.data.filter((f: { sourceUrl: string }) => f.sourceUrl.includes('four-eyes'))).toHaveLength(0);

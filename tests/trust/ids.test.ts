@@ -39,7 +39,7 @@ describe.each(DATABASES)('ids of 2^31 or more on %s', (kind) => {
   test('when a cursor or a page holds an id past the column range, then 400 (API) or an empty page, never 500', async () => {
     const api = await request(app).get(`/api/v1/situations/${SLUG}/figures?cursor=${cursor(2147483648)}`);
     expect(api.status).toBe(400);
-    expect(api.body.error.fields).toEqual([{ path: 'cursor', message: expect.any(String) }]);
+    expect(api.body.error.fields).toEqual([{ path: 'cursor', message: expect.any(String), code: expect.stringMatching(/^(page_cursor_range|not_a_cursor)$/) }]);
     await request(app)
       .get(`/api/v1/situations/${SLUG}/figures?cursor=${cursor(2147483647)}`)
       .expect(200);
