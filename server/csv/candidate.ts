@@ -92,7 +92,8 @@ export interface ReadSummary {
   locations: number; // location candidates yielded
   skippedOtherCountry: number; // rows left out by countryFilter
   skippedEmptyValues: number; // empty value cells left out (IDMC: a country-year without a number); zero is a value
-  fileErrors: string[];
+  /** In English, with the code and parameters that give them in any language. */
+  fileErrors: Pick<RowError, 'message' | 'code' | 'params'>[];
   notes: string[]; // what the reader decided, for the import report (e.g. "412 rows summed into 130 figures")
 }
 

@@ -21,6 +21,7 @@ import { fileHeader, resolveFields, RowAccess, type FileHeader, type Resolved } 
 import { HXL_SEARCH_ROWS, isHashtagRow } from './hxl';
 import { JsonAnswerError, readRecordBatches, type RawRecord } from './records';
 import { NotUtf8Error, Utf8Guard } from './utf8';
+import { problem, type Problem } from '../i18n/field-errors';
 import { LocationTracker, type Layout, type LayoutContext } from './layouts/common';
 import { dtmAdmin0, dtmAdmin1 } from './layouts/dtm';
 import { dtmAdmin0to2 } from './layouts/dtm-admin-0-to-2';
@@ -71,9 +72,9 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
     notes: [],
   };
   const guard = new Utf8Guard();
-  const fileError = (row: number, message: string, column = ''): ReadItem => {
-    summary.fileErrors.push(message);
-    return { type: 'row', row, errors: [{ row, column, value: '', message }] };
+  const fileError = (row: number, p: Problem, column = ''): ReadItem => {
+    summary.fileErrors.push(p);
+    return { type: 'row', row, errors: [{ row, column, value: '', ...p }] };
   };
   const count = (out: ReadEvent[], items: ReadItem[]) => {
     for (const i of items) {
@@ -100,12 +101,12 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
     let headerIndex = tagIndex > 0 ? tagIndex - 1 : tagIndex === 0 ? 0 : head.findIndex((r) => !r.cells || !isBlank(r.cells));
     if (tagIndex > 0 && head[headerIndex]?.cells && isBlank(head[headerIndex]!.cells!)) headerIndex = tagIndex; // no header above the tags
     if (headerIndex < 0) {
-      yield [fileError(1, guard.bytes === 0 ? 'the file is empty (0 bytes)' : 'the file is empty: it has no rows, only blank lines')];
+      yield [fileError(1, problem(guard.bytes === 0 ? 'file_empty' : 'file_blank'))];
       return;
     }
     const headerRec = head[headerIndex]!;
     if (!headerRec.cells) {
-      yield [fileError(headerRec.row, `the header row cannot be read: ${headerRec.parseError}`)];
+      yield [fileError(headerRec.row, problem('header_unreadable', { detail: headerRec.parseError ?? '' }))];
       return;
     }
     const hashtags = tagIndex >= 0 ? head[tagIndex]!.cells! : null;
@@ -119,22 +120,15 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
     // Layout.
     const found = detectLayout(file, options.map);
     if (!found) {
-      yield [
-        fileError(
-          headerRec.row,
-          "the layout is not recognised: expected the tracker's figures export (headers location, category, periodEnd, value…), " +
-            'an IOM DTM or IDMC GIDD file from HDX, an HDX HAPI affected-people file, a saved DTM API JSON answer, or an HXL-tagged file with a population tag (#affected+idps, #affected+displaced, ' +
-            '#affected+returnees, #affected+refugees) and a date (#date+reported); otherwise map your columns, e.g. --map "Date=periodEnd" --map "IDPs=value"',
-        ),
-      ];
+      yield [fileError(headerRec.row, problem('layout_unknown'))];
       return;
     }
     summary.layout = found.layout.name as LayoutName;
     if (format.format === 'json') summary.notes.push('read as a JSON answer of the DTM API: row 1 is the field names, row N is record N − 1 of "result"');
     const problems = found.layout.check?.(found.columns, options) ?? [];
     if (problems.length) {
-      const errors: RowError[] = problems.map((m) => ({ row: headerRec.row, column: m.slice(0, m.indexOf(':')), value: '', message: m }));
-      summary.fileErrors.push(...problems);
+      const errors: RowError[] = problems.map(({ column, ...p }) => ({ row: headerRec.row, column, value: '', ...p }));
+      summary.fileErrors.push(...problems.map(({ column, ...p }) => ({ ...p, message: `${column}: ${p.message}` })));
       yield [{ type: 'row', row: headerRec.row, errors }];
       return;
     }
@@ -179,7 +173,7 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
     count(last, reader.end?.() ?? []);
     summary.skippedOtherCountry = ctx.counters.skippedOtherCountry;
     summary.skippedEmptyValues = ctx.counters.skippedEmptyValues;
-    if (summary.rowsRead === 0) last.push(fileError(headerRec.row, 'the file has a header row but no data rows'));
+    if (summary.rowsRead === 0) last.push(fileError(headerRec.row, problem('header_no_data')));
     yield last;
     if (summary.skippedOtherCountry) summary.notes.push(`${summary.skippedOtherCountry} rows of other countries than ${options.situationCountry} skipped`);
     if (summary.skippedEmptyValues) summary.notes.push(`${summary.skippedEmptyValues} empty value cells skipped (an empty cell is no figure; 0 is a figure)`);
@@ -188,8 +182,8 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
   try {
     yield* body();
   } catch (err) {
-    if (err instanceof NotUtf8Error || err instanceof JsonAnswerError) summary.fileErrors.push(err.message);
-    else summary.fileErrors.push(`the file cannot be read as CSV: ${(err as Error).message}`);
+    if (err instanceof NotUtf8Error || err instanceof JsonAnswerError) summary.fileErrors.push(err.problem);
+    else summary.fileErrors.push(problem('csv_unreadable', { detail: (err as Error).message }));
   }
   yield [summary];
 }

@@ -9,6 +9,7 @@
  * reported with their row. Invalid UTF-8 ends the stream with NotUtf8Error (utf8.ts). A UTF-8 BOM is dropped.
  */
 import { pipeline, Readable } from 'node:stream';
+import { problem, type Problem } from '../i18n/field-errors';
 import { parse, type CsvError } from 'csv-parse';
 import { parser as jsonParser } from 'stream-json';
 import { pick } from 'stream-json/filters/Pick';
@@ -76,7 +77,11 @@ async function peek(readable: Readable): Promise<{ first: string; source: Readab
 }
 
 /** A saved JSON answer that says it failed, or holds no records. */
-export class JsonAnswerError extends Error {}
+export class JsonAnswerError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
 
 /**
  * A saved DTM API answer (`{"isSuccess": true, "result": [{…}, …]}`, or a bare array of records) as records: the
@@ -127,10 +132,9 @@ async function* jsonRecordBatches(readable: Readable, guard: Utf8Guard): AsyncGe
     if (out.length) yield out;
   }
   await new Promise((r) => setImmediate(r));
-  if (failure) throw failure.name === 'NotUtf8Error' ? failure : new JsonAnswerError(`the JSON cannot be read: ${failure.message}`);
-  if (isSuccess === false)
-    throw new JsonAnswerError(`the saved answer says it failed (isSuccess: false)${messages.length ? `: ${messages.join('; ')}` : ''}; save a successful answer and import that`);
-  if (!header) throw new JsonAnswerError('the JSON holds no records: expected {"isSuccess": true, "result": [{…}, …]} as the DTM API answers, or an array of records');
+  if (failure) throw failure.name === 'NotUtf8Error' ? failure : new JsonAnswerError(problem('json_unreadable', { detail: failure.message }));
+  if (isSuccess === false) throw new JsonAnswerError(problem('json_failed', { detail: messages.length ? `: ${messages.join('; ')}` : '' }));
+  if (!header) throw new JsonAnswerError(problem('json_no_records', { example: '{"isSuccess": true, "result": [{…}, …]}' }));
 }
 
 /** A JSON value as a CSV cell would hold it. */

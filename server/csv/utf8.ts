@@ -7,6 +7,7 @@
  * byte, its offset and its line, which is what a user needs to find and re-save the file.
  */
 import { Transform, type TransformCallback } from 'node:stream';
+import { problem, type Problem } from '../i18n/field-errors';
 
 export class NotUtf8Error extends Error {
   constructor(
@@ -14,12 +15,13 @@ export class NotUtf8Error extends Error {
     readonly offset: number,
     readonly line: number,
   ) {
-    super(
-      `file is not UTF-8 (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')} at offset ${offset}, line ${line}); ` +
-        'save it as "CSV UTF-8" (Excel: File › Save As › CSV UTF-8) and import it again',
-    );
+    const p = problem('not_utf8', { byte: byte.toString(16).toUpperCase().padStart(2, '0'), offset: String(offset), line: String(line) });
+    super(p.message);
+    this.problem = p;
     this.name = 'NotUtf8Error';
   }
+
+  readonly problem: Problem;
 }
 
 /**

@@ -139,6 +139,21 @@ export const FIELD_ERROR_CODES = [
   'not_json',
   'no_shapes',
   'too_many_points',
+  // Whole-file import problems (server/csv/read.ts, records.ts, utf8.ts).
+  'file_empty',
+  'file_blank',
+  'header_unreadable',
+  'layout_unknown',
+  'header_no_data',
+  'not_utf8',
+  'csv_unreadable',
+  'json_unreadable',
+  'json_failed',
+  'json_no_records',
+  'hxl_no_source',
+  'hxl_no_url',
+  'hxl_no_location',
+  'column_missing',
 ] as const;
 
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];

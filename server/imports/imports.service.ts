@@ -243,7 +243,7 @@ export class ImportsService {
       opts.onProgress?.(rows);
     }
     if (!summary) throw new Error('CSV reader ended without a summary');
-    for (const fe of summary.fileErrors) addError({ row: 1, column: '', value: '', message: fe });
+    for (const fe of summary.fileErrors) addError({ row: 1, column: '', value: '', ...fe });
     if (!summary.fileErrors.length && summary.rowsRead === 0) addError({ row: 1, column: '', value: '', ...problem('no_data_rows') });
     // Country names for the summary lines: known admin-0 locations, or the ones this file introduces.
     const countryNames = new Map<string, string>();

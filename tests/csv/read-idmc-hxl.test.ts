@@ -89,7 +89,7 @@ describe('generic HXL: UNHCR refugees from Ukraine (HDX series)', () => {
 
   it('when no organisation or source URL is given for a file without #meta+source / #meta+url, then a file-level error names them', async () => {
     const { summary, items } = await readFile(FILE, { defaults: { location: 'UKR' } });
-    expect(summary.fileErrors).toEqual([
+    expect(summary.fileErrors.map((e) => e.message)).toEqual([
       'organisation: the file has no #meta+source column and no default organisation was given',
       'sourceUrl: the file has no #meta+url column and no default source URL was given',
     ]);
@@ -120,6 +120,6 @@ describe('explicit map: UNHCR daily refugees (no HXL row)', () => {
   it('when the same file is read without a map, then the layout is not recognised and the error says how to map', async () => {
     const { summary } = await readFile('ukraine/unhcr-refugees-from-ukraine-daily-2022.csv');
     expect(summary.layout).toBeNull();
-    expect(summary.fileErrors[0]).toMatch(/the layout is not recognised.*--map "Date=periodEnd"/);
+    expect(summary.fileErrors[0]!.message).toMatch(/the layout is not recognised.*--map "Date=periodEnd"/);
   });
 });

@@ -107,18 +107,18 @@ describe('cell values', () => {
 describe('files that are not CSV figures', () => {
   it('when the input is 0 bytes, then a file error says the file is empty', async () => {
     const { summary, items } = await readAll(Buffer.alloc(0));
-    expect(summary.fileErrors).toEqual(['the file is empty (0 bytes)']);
-    expect(items).toEqual([{ type: 'row', row: 1, errors: [{ row: 1, column: '', value: '', message: 'the file is empty (0 bytes)' }] }]);
+    expect(summary.fileErrors.map((e) => e.message)).toEqual(['the file is empty (0 bytes)']);
+    expect(items).toEqual([{ type: 'row', row: 1, errors: [{ row: 1, column: '', value: '', message: 'the file is empty (0 bytes)', code: 'file_empty' }] }]);
   });
 
   it('when the file holds only blank lines or a BOM, then it is empty too', async () => {
-    expect((await readAll('\n\r\n\n')).summary.fileErrors).toEqual(['the file is empty: it has no rows, only blank lines']);
-    expect((await readAll('\uFEFF')).summary.fileErrors).toEqual(['the file is empty: it has no rows, only blank lines']);
+    expect((await readAll('\n\r\n\n')).summary.fileErrors.map((e) => e.message)).toEqual(['the file is empty: it has no rows, only blank lines']);
+    expect((await readAll('\uFEFF')).summary.fileErrors.map((e) => e.message)).toEqual(['the file is empty: it has no rows, only blank lines']);
   });
 
   it('when the file has a header but no rows, then it says so', async () => {
     const { summary } = await readAll(`${HEADER}\n`);
-    expect(summary).toMatchObject({ layout: 'figures-export', rowsRead: 0, fileErrors: ['the file has a header row but no data rows'] });
+    expect(summary).toMatchObject({ layout: 'figures-export', rowsRead: 0, fileErrors: [{ message: 'the file has a header row but no data rows', code: 'header_no_data' }] });
   });
 
   it('when the file is Latin-1 (Excel "CSV"), then a file error gives the byte, offset and line and says to save as CSV UTF-8', async () => {
@@ -126,7 +126,7 @@ describe('files that are not CSV figures', () => {
     const bytes = Buffer.from(text, 'latin1');
     const { summary, figures } = await readAll(bytes);
     const offset = bytes.indexOf(0xe9);
-    expect(summary.fileErrors).toEqual([
+    expect(summary.fileErrors.map((e) => e.message)).toEqual([
       `file is not UTF-8 (byte 0xE9 at offset ${offset}, line 3); save it as "CSV UTF-8" (Excel: File › Save As › CSV UTF-8) and import it again`,
     ]);
     expect(figures.length).toBeLessThanOrEqual(1); // rows before the bad byte may have streamed: fileErrors means do not commit
@@ -143,14 +143,14 @@ describe('files that are not CSV figures', () => {
     const bytes = Buffer.from(csv('SYR,idps,2024-12-01,100,WFP,https://x.org,2024-12-05,"نزوح — 100 déplacés"'));
     const chunks = [...bytes].map((b) => Buffer.from([b])); // one byte per chunk
     const { figures, summary } = await readAll(Readable.from(chunks));
-    expect(summary.fileErrors).toEqual([]);
+    expect(summary.fileErrors.map((e) => e.message)).toEqual([]);
     expect(figures[0]!.quote).toBe('نزوح — 100 déplacés');
   });
 
   it('when no layout matches, then a file error lists what is expected', async () => {
     const { summary } = await readAll('a,b\n1,2\n');
     expect(summary.layout).toBeNull();
-    expect(summary.fileErrors[0]).toMatch(/^the layout is not recognised/);
+    expect(summary.fileErrors[0]!.message).toMatch(/^the layout is not recognised/);
   });
 
   it('when a DTM admin 0–2 part row is bad, then the sum it belongs to is not imported short', async () => {

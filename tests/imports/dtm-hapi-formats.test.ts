@@ -197,7 +197,7 @@ describe('a large DTM API JSON answer', () => {
     );
     let figures = 0;
     let total = 0;
-    let summary: { rowsRead: number; rowsOk: number; fileErrors: string[]; layout: string | null } | undefined;
+    let summary: { rowsRead: number; rowsOk: number; fileErrors: unknown[]; layout: string | null } | undefined;
     for await (const batch of readFigureBatches(counted, { situationCountry: 'SDN' }))
       for (const e of batch) {
         if (e.type === 'summary') summary = e;

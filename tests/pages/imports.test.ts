@@ -92,6 +92,24 @@ describe.each(DATABASES)('import page on %s', (kind) => {
     expect(await sudanFigures()).toBe(0);
   });
 
+  test('when a file that is not UTF-8 or has no known layout is previewed in French or Arabic, then the file problem is in that language', async () => {
+    const latin1 = Buffer.from('location,category,periodEnd,value\nCôte,idps,2024-01-01,5\n', 'latin1');
+    for (const [lang, utf8, layout] of [
+      ['fr', 'n’est pas en UTF-8 (octet 0xF4', 'la structure du fichier n’est pas reconnue'],
+      ['ar', 'الملف ليس بترميز UTF-8', 'لم يُتعرَّف على بنية الملف'],
+    ] as const) {
+      const form = await ed.get(`${PAGE}?lang=${lang}`).expect(200);
+      const bad = await post(ed, csrfFrom(form.text), { action: 'preview', status: 'draft' }, { body: latin1 });
+      expect(textOf(bad.text)).toContain(utf8);
+      expect(textOf(bad.text)).not.toContain('is not UTF-8');
+      const unknown = await post(ed, csrfFrom(form.text), { action: 'preview', status: 'draft' }, { body: 'a,b\n1,2\n' });
+      expect(textOf(unknown.text)).toContain(layout);
+      expect(textOf(unknown.text)).not.toContain('is not recognised');
+    }
+    await ed.get(`${PAGE}?lang=en`).expect(200); // the agent's language cookie back to English for the next tests
+    expect(await sudanFigures()).toBe(0);
+  });
+
   test("when the form is posted without a CSRF token or with another session's, then 403, nothing is stored and the temp file is gone", async () => {
     const body = `${SUDAN.toString('utf8')}\n`.padEnd(SUDAN.length + 777, ' ');
     await post(ed, null, { action: 'preview' }, { body }).expect(403);

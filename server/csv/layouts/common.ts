@@ -4,6 +4,7 @@
  * Why: each recogniser (layouts/*.ts) is a small table of columns plus a function from a row to candidates;
  * read.ts does the streaming, numbering, width checks and counting once for all of them.
  */
+import type { Problem } from '../../i18n/field-errors';
 import type { FigureCandidate, LayoutName, LocationCandidate, ReadItem, ReadOptions } from '../candidate';
 import type { Category } from '../../figures/figure';
 import type { FieldSpec, FileHeader, Resolved, RowAccess } from '../fields';
@@ -31,7 +32,8 @@ export interface Layout {
   /** Whether the resolved columns look like this layout. */
   detect(columns: Resolved, file: FileHeader): boolean;
   /** Header problems once detected (a required column missing): messages naming the column. */
-  check?(columns: Resolved, options: ReadOptions): string[];
+  /** Problems with the file's columns as a whole, each naming its field. */
+  check?(columns: Resolved, options: ReadOptions): (Problem & { column: string })[];
   create(ctx: LayoutContext): LayoutReader;
 }
 

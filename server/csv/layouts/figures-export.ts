@@ -46,7 +46,7 @@ function makeLayout(name: 'figures-export' | 'mapped'): Layout {
       name === 'figures-export'
         ? ['location', 'category', 'periodEnd'].every((f) => c.has(f)) && (c.has('value') || c.has('reportedValue'))
         : c.has('periodEnd') && (c.has('value') || c.has('reportedValue')),
-    check: (c, options) => missing(c, options).map((f) => `${f}: the file has no ${f} column (by header, HXL tag or map) and no default was given`),
+    check: (c, options) => missing(c, options).map((f) => ({ column: f, ...problem('column_missing', { field: f }) })),
     create: (ctx) => ({ row: (r) => figureRow(r, ctx) }),
   };
 }

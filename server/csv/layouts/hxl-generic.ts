@@ -24,7 +24,7 @@ import type { FieldSpec, FileHeader, RowAccess } from '../fields';
 import { tagText } from '../hxl';
 import { parseIso3, parseLocationCode } from '../values';
 import { CATEGORY_WORDS, compact, countryAllowed, people, skipOtherCountry, type Layout } from './common';
-import { problem } from '../../i18n/field-errors';
+import { problem, type Problem } from '../../i18n/field-errors';
 
 const NOT_A_COUNT = '-min-max-projected-m-f-date-change_7d';
 
@@ -67,11 +67,11 @@ export const hxlGeneric: Layout = {
   detect: (c, file) => !!file.hashtags && c.has('date') && CATEGORIES.some((cat) => c.has(valueField(cat))),
   check: (c, options) => {
     const d = options.defaults ?? {};
-    const out: string[] = [];
-    if (!c.has('source') && !d.organisation) out.push('organisation: the file has no #meta+source column and no default organisation was given');
-    if (!c.has('url') && !d.sourceUrl) out.push('sourceUrl: the file has no #meta+url column and no default source URL was given');
+    const out: (Problem & { column: string })[] = [];
+    if (!c.has('source') && !d.organisation) out.push({ column: 'organisation', ...problem('hxl_no_source') });
+    if (!c.has('url') && !d.sourceUrl) out.push({ column: 'sourceUrl', ...problem('hxl_no_url') });
     if (!['adm2', 'adm1', 'adm1Origin', 'loc', 'country'].some((f) => c.has(f)) && !d.location && !options.situationCountry)
-      out.push('location: the file has no #country+code, #adm1+code or #loc+code column and no default location was given');
+      out.push({ column: 'location', ...problem('hxl_no_location') });
     return out;
   },
   create(ctx) {
