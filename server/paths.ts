@@ -36,3 +36,34 @@ export function startWorker(source: string, bundle: string, workerData: unknown)
     ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(source)});`, { eval: true, workerData })
     : new Worker(path.join(DIST_DIR, `${bundle}.js`), { workerData });
 }
+
+/**
+ * Runs `task` after the previous task of the same queue has settled: one worker at a time per queue, since a large
+ * analysis or boundary file can take several hundred MB and the machine has few cores.
+ */
+export function oneAtATime() {
+  let queue: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** The first message a worker posts; rejects when the worker fails or exits before posting one. */
+export function firstMessage<T>(worker: Worker, name: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    worker.once('message', (m: T) => {
+      settled = true;
+      resolve(m);
+    });
+    worker.once('error', (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new Error(`${name} exited with ${code} before answering`));
+    });
+  });
+}

@@ -172,7 +172,7 @@ export function alertPages(d: PageDeps & { alerts: AlertsService }): Router {
     const list = await inLanguage(await alerts.list({ slug, limit: FEED_LIMIT }), i18n);
     const b = base(req);
     // Feed readers (Teams, Slack) send no cookie: the language a feed was subscribed in stays in its links.
-    const lang = i18n.lang === d.i18n.lang ? '' : `?lang=${encodeURIComponent(i18n.lang.split('-')[0])}`;
+    const lang = res.locals.langQuery as string;
     const home = situation ? `${b}${slugPath(situation.slug)}/alerts${lang}` : `${b}/${lang}`;
     const self = situation ? `${b}${slugPath(situation.slug)}/alerts.atom${lang}` : `${b}/alerts.atom${lang}`;
     const xml = atom({

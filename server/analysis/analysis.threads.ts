@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { OpenOptions } from '../storage/database';
-import { startWorker } from '../paths';
+import { firstMessage, oneAtATime, startWorker } from '../paths';
 import type { ComputeRequest } from './analysis.compute';
 
 /** One worker at a time per process: a large analysis can peak at several hundred MB, and the machine has few cores. */
-let queue: Promise<unknown> = Promise.resolve();
+const queued = oneAtATime();
 
 /**
  * Runs analysis.worker.ts in a new worker thread for one request and resolves with the analysis as JSON; requests
@@ -13,26 +13,10 @@ let queue: Promise<unknown> = Promise.resolve();
  * hook inside the worker.
  */
 export function computeInWorker(open: OpenOptions, request: ComputeRequest): Promise<string> {
-  const run = queue.then(() => runWorker(open, request));
-  queue = run.catch(() => undefined);
-  return run;
-}
-
-function runWorker(open: OpenOptions, request: ComputeRequest): Promise<string> {
-  const worker = startWorker(path.join(__dirname, 'analysis.worker.ts'), 'analysis-worker', { open, request });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    worker.once('message', (m: { json?: string; error?: { message: string; stack?: string } }) => {
-      settled = true;
-      if (m.json !== undefined) resolve(m.json);
-      else reject(Object.assign(new Error(`analysis worker: ${m.error?.message}`), { stack: m.error?.stack }));
-    });
-    worker.once('error', (err) => {
-      settled = true;
-      reject(err);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`analysis worker exited with ${code} before answering`));
-    });
+  return queued(async () => {
+    const worker = startWorker(path.join(__dirname, 'analysis.worker.ts'), 'analysis-worker', { open, request });
+    const m = await firstMessage<{ json?: string; error?: { message: string; stack?: string } }>(worker, 'analysis worker');
+    if (m.json !== undefined) return m.json;
+    throw Object.assign(new Error(`analysis worker: ${m.error?.message}`), { stack: m.error?.stack });
   });
 }

@@ -63,14 +63,14 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
   const pngCache = new Map<string, { png: Buffer; etag: string }>();
 
   /** The map of a situation page's view, or null when it has none (no boundary, or a location below the country). */
-  const mapView = async (slug: string, query: Record<string, unknown>, i18n: I18n): Promise<MapView | null> => {
+  const mapView = async (slug: string, query: Record<string, unknown>, i18n: I18n, langParam: Record<string, string>): Promise<MapView | null> => {
     const q = parseViewQuery(query);
     const mq = parseOrThrow(mapQuerySchema, query);
     const situation = await d.situations.get(slug);
     if (q.location && q.location !== situation.country) return null;
     const key = JSON.stringify([slug, situation.updatedAt, q.category ?? null, mq.mapLevel ?? null, mq.mapRole ?? null, i18n.locale]);
     if (cache.has(key)) return cache.get(key)!;
-    const view = await buildMap(d, maps, situation, q.category, mq, i18n);
+    const view = await buildMap(d, maps, situation, q.category, mq, i18n, langParam);
     if (cache.size >= 32) cache.delete(cache.keys().next().value!);
     cache.set(key, view);
     return view;
@@ -81,7 +81,7 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
     // The map's own parameters are checked here: a bad mapLevel or mapRole is a 400 naming it.
     parseOrThrow(mapQuerySchema, req.query);
     try {
-      res.locals.mapView = await mapView(String(req.params.slug), req.query as Record<string, unknown>, res.locals.i18n as I18n);
+      res.locals.mapView = await mapView(String(req.params.slug), req.query as Record<string, unknown>, res.locals.i18n as I18n, res.locals.langParam);
       res.locals.mapKey = res.locals.mapView ? (res.locals.mapView as MapView).query : null;
     } catch (err) {
       // The page itself answers a missing situation, and shows its own query it cannot use (e.g. horizon) beside its field.
@@ -93,7 +93,7 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
   r.get(['/situations/:slug', '/situations/:slug/sitrep'], attach);
 
   r.get('/situations/:slug/map.svg', async (req, res) => {
-    const v = await mapView(String(req.params.slug), req.query as Record<string, unknown>, res.locals.i18n as I18n);
+    const v = await mapView(String(req.params.slug), req.query as Record<string, unknown>, res.locals.i18n as I18n, res.locals.langParam);
     if (!v) throw new HttpError(404, 'not_found', res.locals.t('boundaries.none'));
     res.setHeader('Cache-Control', 'private, no-cache');
     res.type('image/svg+xml');
@@ -102,7 +102,7 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
   });
 
   r.get('/situations/:slug/map.png', async (req, res) => {
-    const v = await mapView(String(req.params.slug), req.query as Record<string, unknown>, res.locals.i18n as I18n);
+    const v = await mapView(String(req.params.slug), req.query as Record<string, unknown>, res.locals.i18n as I18n, res.locals.langParam);
     if (!v) throw new HttpError(404, 'not_found', res.locals.t('boundaries.none'));
     const svg = standalone(v);
     const key = createHash('sha256').update(svg).digest('base64url').slice(0, 27);
@@ -305,6 +305,7 @@ async function buildMap(
   category: string | undefined,
   mq: z.output<typeof mapQuerySchema>,
   i18n: I18n,
+  langParam: Record<string, string>,
 ): Promise<MapView | null> {
   const levels = await maps.levels(situation.id);
   if (!levels.length) return null;
@@ -342,7 +343,7 @@ async function buildMap(
   if (mq.mapLevel) p.set('mapLevel', String(level));
   if (mq.mapRole) p.set('mapRole', role);
   // The map's files name the page's language, so a copied link draws the same legend and source lines.
-  if (i18n.lang !== d.i18n.lang) p.set('lang', i18n.lang.split('-')[0]);
+  for (const [k, v] of Object.entries(langParam)) p.set(k, v);
   const query = p.toString() ? `?${p}` : '';
   const base = `/situations/${encodeURIComponent(situation.slug)}`;
   return {

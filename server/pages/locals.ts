@@ -84,6 +84,7 @@ export function pageLocals(
       req.cookies = { ...req.cookies, [LANG_COOKIE]: chosen.fromQuery };
     }
     const i18n = language.i18nFor(chosen.lang);
+    const langParam: Record<string, string> = i18n.lang === language.i18nFor(language.instanceDefault).lang ? {} : { lang: i18n.lang.split('-')[0] };
     res.setHeader('Content-Language', i18n.lang);
     let token: string | undefined;
     const f = i18n;
@@ -95,9 +96,9 @@ export function pageLocals(
       /** The switcher: each language named in itself, linking to this page in that language (works without JavaScript). */
       languages: LANGUAGES.map((l) => ({ ...l, href: withLang(req.originalUrl, l.code), current: l.code === i18n.lang.split('-')[0] })),
       /** `?lang=xx` when the reader's language is not the instance's: a link a feed reader follows without cookies keeps it. */
-      langQuery: i18n.lang === language.instanceDefault ? '' : `?lang=${i18n.lang.split('-')[0]}`,
-      /** The same as a query parameter for links built with others (charts, sitrep text). */
-      langParam: i18n.lang === language.instanceDefault ? {} : { lang: i18n.lang.split('-')[0] },
+      langQuery: langParam.lang ? `?lang=${langParam.lang}` : '',
+      /** The same as a query parameter for links built with others (charts, maps, sitrep text). */
+      langParam,
       user: req.user,
       can: (role: Role) => hasRole(req.user, role),
       nav: navFor(req.user),
