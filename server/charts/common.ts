@@ -182,9 +182,10 @@ export function chartContext(payload: ChartPayload, target: Target, id: ChartId,
       : '';
   // The title plugin has no rtl option: an Arabic title is wrapped in a right-to-left embedding (RLE … PDF) instead.
   const embed = (text: string) => (rtl ? `\u202B${text}\u202C` : text);
+  const embedLines = (text: string | string[]) => (Array.isArray(text) ? text.map(embed) : embed(text));
   const titles = (name: string) => ({
     title: { display: png, text: embed(`${payload.title}: ${name}`), font: { size: 16, weight: 'bold' as const }, color: '#1a1a1a', padding: { top: 4, bottom: 2 } },
-    subtitle: { display: png, text: embed(payload.subtitles[id]), color: '#404040', padding: { bottom: 8 } },
+    subtitle: { display: png, text: embedLines(payload.subtitles[id]), color: '#404040', padding: { bottom: 8 } },
     dtSource: { text: embed(source) },
   });
   return { t, f, base, titles, dir, plugins: [background, sourceLine] };

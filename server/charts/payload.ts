@@ -17,6 +17,8 @@ export interface LocationBar {
   origin: BarValue | null;
   destination: BarValue | null;
   unknown: BarValue | null;
+  /** A non-administrative area (such as "North-east Syria"): it overlaps the administrative places beside it. */
+  area: boolean;
 }
 
 export interface PayloadInput {
@@ -37,6 +39,8 @@ const rank = (order: string[], name: string) => {
 
 /** Whole people, rounded half away from zero like Intl.NumberFormat: projections carry fractions nobody can see on a chart. */
 const whole = (x: number) => Math.sign(x) * Math.round(Math.abs(x));
+
+const withAreaNote = (subtitle: string, note: string | null): string | string[] => (note ? [subtitle, note] : subtitle);
 
 /** The chart data of a situation or location page; pure, so the page and the PNG route build the same document. */
 export function chartPayload(x: PayloadInput): ChartPayload {
@@ -59,14 +63,18 @@ export function chartPayload(x: PayloadInput): ChartPayload {
     title: x.title,
     subtitles: {
       series: i18n.t('chart.subtitle', { location: x.location.name, category, date: lastDate ? i18n.dateWords(lastDate) : '–' }),
-      locations: barDates.length
-        ? i18n.t(barDates[0] === barDates.at(-1) ? 'chart.subtitleLocations.oneDate' : 'chart.subtitleLocations', {
-            location: x.location.name,
-            category,
-            from: i18n.dateWords(barDates[0]),
-            to: i18n.dateWords(barDates.at(-1)!),
-          })
-        : i18n.t('chart.subtitleLocations.none', { location: x.location.name, category }),
+      locations: withAreaNote(
+        barDates.length
+          ? i18n.t(barDates[0] === barDates.at(-1) ? 'chart.subtitleLocations.oneDate' : 'chart.subtitleLocations', {
+              location: x.location.name,
+              category,
+              from: i18n.dateWords(barDates[0]),
+              to: i18n.dateWords(barDates.at(-1)!),
+            })
+          : i18n.t('chart.subtitleLocations.none', { location: x.location.name, category }),
+        // An area's bar overlaps the places beside it: the image pasted into a report says so under its title.
+        x.bars.some((b) => b.area) ? i18n.t('chart.locations.areaNote') : null,
+      ),
       changes: i18n.t('chart.subtitleChanges', { location: x.location.name, category, date: lastDate ? i18n.dateWords(lastDate) : '–' }),
     },
     sources: {
@@ -111,7 +119,13 @@ export function chartPayload(x: PayloadInput): ChartPayload {
         held: p.held,
       })),
     },
-    locations: x.bars.map((b) => ({ code: b.code, name: b.name, origin: b.origin?.value ?? null, destination: b.destination?.value ?? null, unknown: b.unknown?.value ?? null })),
+    locations: x.bars.map((b) => ({
+      code: b.code,
+      name: b.area ? i18n.t('chart.locations.area', { name: b.name }) : b.name,
+      origin: b.origin?.value ?? null,
+      destination: b.destination?.value ?? null,
+      unknown: b.unknown?.value ?? null,
+    })),
     changes: a.trend.changes.map((c) => ({ from: c.from, to: c.to, days: c.days, change: c.change, perDay: whole(c.perDay) })),
   };
 }

@@ -28,7 +28,7 @@ export interface ChartPayload {
   /** Heading drawn on PNGs (the page has its own HTML heading). */
   title: string;
   /** Subtitle of each chart on PNGs: what that chart shows and as of when (the page has its own captions). */
-  subtitles: Record<ChartId, string>;
+  subtitles: Record<ChartId, string | string[]>;
   /** Organisations behind the numbers each chart plots, for the source line under a PNG. */
   sources: Record<ChartId, string[]>;
   /** Organisation short names in colour order, so a source keeps its colour across charts and pages. */

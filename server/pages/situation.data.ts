@@ -90,7 +90,10 @@ export function headline(a: AnalyseResult): Headline {
 
 export const shiftIso = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-/** The latest approved figure per child location and location role (origin and destination never added together). */
+/**
+ * The latest approved figure per child location and location role (origin and destination never added together);
+ * the administrative places first, then the areas, which overlap them.
+ */
 export function latestByChild(children: Location[], figures: FigureRecord[]): LocationBar[] {
   const better = (a: FigureRecord, b: FigureRecord) =>
     a.periodEnd !== b.periodEnd
@@ -103,8 +106,8 @@ export function latestByChild(children: Location[], figures: FigureRecord[]): Lo
   const bars: LocationBar[] = [];
   const byLocation = new Map<string, FigureRecord[]>();
   for (const f of figures) byLocation.set(f.location, [...(byLocation.get(f.location) ?? []), f]);
-  for (const l of children) {
-    const bar: LocationBar = { code: l.code, name: l.name, origin: null, destination: null, unknown: null };
+  for (const l of [...children.filter((c) => !c.isArea), ...children.filter((c) => c.isArea)]) {
+    const bar: LocationBar = { code: l.code, name: l.name, origin: null, destination: null, unknown: null, area: l.isArea };
     const best: Partial<Record<'origin' | 'destination' | 'unknown', FigureRecord>> = {};
     for (const f of byLocation.get(l.code) ?? []) if (!best[f.locationRole] || better(f, best[f.locationRole]!)) best[f.locationRole] = f;
     for (const r of ['origin', 'destination', 'unknown'] as const) if (best[r]) bar[r] = { value: best[r]!.value, date: best[r]!.periodEnd, organisation: best[r]!.organisation };

@@ -187,8 +187,12 @@ describe('charts ready for a sitrep (seeded Syria case)', () => {
   });
 
   test('when the locations chart is drawn, then its subtitle speaks of the places and their dates, not of projections', () => {
-    const sub = (chartConfig('locations', payload, 'png').options!.plugins!.subtitle as { text: string }).text;
-    expect(sub).toBe('New displacement: the latest report for each place in Syrian Arab Republic, dated December 3, 2024 to December 5, 2024.');
+    const sub = (chartConfig('locations', payload, 'png').options!.plugins!.subtitle as { text: string[] }).text;
+    // Second line: the seed's north-east Syria is an area overlapping Ar-Raqqa (tests/pages/location-areas.pages.test.ts).
+    expect(sub).toEqual([
+      'New displacement: the latest report for each place in Syrian Arab Republic, dated December 3, 2024 to December 5, 2024.',
+      'Places marked “area” overlap the administrative places above them: do not add their figures together.',
+    ]);
     expect((chartConfig('series', payload, 'png').options!.plugins!.subtitle as { text: string }).text).toContain('Projections are estimates');
   });
 
