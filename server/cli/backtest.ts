@@ -26,6 +26,8 @@ void runCli(
     const h = x.analysis.input.horizonDays;
     const en = createI18n('en');
     const num = (v: number | null, d = 0) => (v == null ? '' : en.number(v, d));
+    // A share with its sign, or a dash when nothing was scored (never a bare "%").
+    const pct = (v: number | null, d: number) => (v == null ? '–' : `${en.number(v, d)}%`);
     if (values.csv) {
       const rows = p.backtest.past.map((o) => [o.date, o.target, Math.round(o.central), Math.round(o.low), Math.round(o.high), Math.round(o.actual), o.held]);
       process.stdout.write(stringify([['date', 'target', 'central', 'low', 'high', 'actual', 'held'], ...rows]));
@@ -45,7 +47,7 @@ void runCli(
     const tr = p.range.trackRecord;
     if (tr.n === 0) out.push(`No track record: ${reasonText(tr.reason, en)}.`);
     const stat = (name: string, s: { n: number; mape: number | null; mase: number | null; held: number; coverage: number | null }) =>
-      `${name.padEnd(38)} n ${String(s.n).padStart(4)}  MAPE ${num(s.mape, 2).padStart(7)}%  MASE ${num(s.mase, 3).padStart(6)}  held ${s.held}/${s.n} (${num(s.coverage == null ? null : s.coverage * 100, 0)}%)`;
+      `${name.padEnd(38)} n ${String(s.n).padStart(4)}  MAPE ${pct(s.mape, 2).padStart(8)}  MASE ${(s.mase == null ? '–' : num(s.mase, 3)).padStart(6)}  held ${s.held}/${s.n} (${pct(s.coverage == null ? null : s.coverage * 100, 0)})`;
     out.push(stat('published (combined)', tr), stat('baseline: last rate (naive)', tr.baselines.naive), stat('baseline: average of last 8 (drift8)', tr.baselines.drift8));
     for (const m of Object.values(p.backtest.methods ?? {})) {
       out.push(

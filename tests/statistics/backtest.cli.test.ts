@@ -54,6 +54,14 @@ describe('npm run backtest (the CLI)', () => {
     expect(csv.stdout.trim().split('\n')).toHaveLength(36);
   });
 
+  test('when the horizon is too long for any past test, then it says why and shows dashes, not empty percentages', () => {
+    const out = cli(['--situation', 'sudan-2023', '--category', 'idps', '--horizon', '365']);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toContain('No track record: a test at 365 days needs 8 reports');
+    expect(out.stdout).toMatch(/published \(combined\)\s+n\s+0\s+MAPE\s+–\s+MASE\s+–\s+held 0\/0 \(–\)/);
+    expect(out.stdout).not.toMatch(/ %|\(%\)/);
+  });
+
   test('when an argument is wrong, then it says which and exits 1', () => {
     const bad = cli(['--situation', 'sudan-2023', '--horizon', 'soon']);
     expect(bad.status).toBe(1);
