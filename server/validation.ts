@@ -82,7 +82,9 @@ export const MIN_DATE = '1900-01-01';
 export const isoDate = (opts: { notFuture?: boolean } = {}) =>
   z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, coded('date_format'))
+    // An empty field (a form's blank date) is missing, not a malformed date.
+    .min(1, { error: coded('required'), abort: true })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: coded('date_format'), abort: true })
     .refine(isCalendarDate, coded('not_calendar_date'))
     .refine((s) => s >= MIN_DATE, coded('date_before_min', { min: MIN_DATE }))
     .refine((s) => !opts.notFuture || s <= todayIso(), coded('date_in_future'))

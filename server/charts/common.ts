@@ -91,6 +91,9 @@ export function projectionZone(fromMs: number | null, label: string): Plugin {
       ctx.fillStyle = '#404040';
       ctx.font = `italic 12px ${defaults.font.family ?? 'sans-serif'}`;
       ctx.textAlign = 'left';
+      // Time runs left to right in every language, so the label and its arrow (pointing to the future) are laid out
+      // left to right too; an Arabic word inside still reads right to left. (A canvas on an Arabic page inherits rtl.)
+      ctx.direction = 'ltr';
       ctx.textBaseline = 'top';
       ctx.fillText(label, left + 6, chartArea.top + 4);
       ctx.restore();
@@ -241,6 +244,8 @@ export const aboveTopLabels: Plugin = {
     ctx.font = 'bold 12px DejaVu Sans, Liberation Sans, Arial, sans-serif';
     ctx.textBaseline = 'top';
     ctx.textAlign = 'right';
+    // An Arabic label ("↑ … (above the top of this chart)") is laid out right to left, as the source line is.
+    ctx.direction = chart.options.plugins?.legend?.rtl === true ? 'rtl' : 'ltr';
     ctx.lineWidth = 4;
     ctx.strokeStyle = '#ffffff';
     const room = Math.max(40, chartArea.right - chartArea.left - 12);

@@ -14,8 +14,8 @@ export const OKABE_ITO = {
   black: '#000000',
 } as const;
 
-/** Organisation colours; blue is kept for projections and black for scenario lines. */
-export const ORGANISATION_COLOURS = [OKABE_ITO.vermillion, OKABE_ITO.bluishGreen, OKABE_ITO.reddishPurple, OKABE_ITO.orange, OKABE_ITO.skyBlue, OKABE_ITO.yellow];
+/** Organisation colours; blue is kept for projections, black for quoted scenarios and reddish purple for scenario curves. */
+export const ORGANISATION_COLOURS = [OKABE_ITO.vermillion, OKABE_ITO.bluishGreen, OKABE_ITO.orange, OKABE_ITO.skyBlue, OKABE_ITO.yellow];
 export const ORGANISATION_SHAPES = ['circle', 'rect', 'triangle', 'rectRot', 'star', 'crossRot', 'rectRounded', 'cross'] as const;
 
 export const ROLE_COLOURS = { origin: OKABE_ITO.blue, destination: OKABE_ITO.orange, unknown: '#6B6B6B' } as const;

@@ -379,6 +379,27 @@ export const figuresRepository = {
       .execute();
   },
 
+  /** Short names of the organisations behind a situation's approved figures, sorted: its charts' colour order. */
+  async approvedOrganisations(db: Tx, situationId: number): Promise<string[]> {
+    const rows = await db
+      .selectFrom('organisations as o')
+      .select('o.short_name')
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('figures as f')
+            .select('f.id')
+            .whereRef('f.organisation_id', '=', 'o.id')
+            .where('f.situation_id', '=', situationId)
+            .where('f.status', '=', 'approved')
+            .where('f.deleted_at', 'is', null),
+        ),
+      )
+      .orderBy('o.short_name')
+      .execute();
+    return rows.map((r) => r.short_name);
+  },
+
   async findByExternalId(db: Tx, situationId: number, externalId: string): Promise<number | undefined> {
     const row = await db.selectFrom('figures').select('id').where('situation_id', '=', situationId).where('external_id', '=', externalId).executeTakeFirst();
     return row?.id;

@@ -170,6 +170,11 @@ export class FiguresService {
     return { situation, figures, nextAfter: figures[figures.length - 1].id };
   }
 
+  /** The organisations behind a situation's approved figures (short names, sorted), in every category and place. */
+  approvedOrganisations(situation: Situation): Promise<string[]> {
+    return figuresRepository.approvedOrganisations(this.storage.db, situation.id);
+  }
+
   async get(id: number, opts: { includeDeleted?: boolean } = {}): Promise<FigureRecord> {
     const f = await figuresRepository.get(this.storage.db, id);
     if (!f || (f.deletedAt && !opts.includeDeleted)) throw notFound(`Figure ${id}`);

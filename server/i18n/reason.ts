@@ -37,6 +37,9 @@ export function withMessage<T extends Reason | null>(r: T, i18n: I18n): T extend
 export function scenarioLabel(s: ScenarioLine, i18n: I18n): string {
   const l = s.label;
   if (l.code === 'quoted') return i18n.t(`chart.series.scenario.${s.kind}`, { organisation: String(l.organisation), value: i18n.compactLong(Number(l.value)) });
-  if (l.code === 'loglinear') return i18n.t('scenarioLine.loglinear', { doubling: i18n.number(Number(l.doublingDays), 1), days: Number(l.days) });
+  if (l.code === 'loglinear')
+    return l.cappedAt != null
+      ? i18n.t('scenarioLine.loglinearCapped', { doubling: i18n.number(Number(l.doublingDays), 1), ceiling: i18n.compactLong(Number(l.cappedAt)) })
+      : i18n.t('scenarioLine.loglinear', { doubling: i18n.number(Number(l.doublingDays), 1), days: Number(l.days) });
   return i18n.t('scenarioLine.logistic', { ceiling: i18n.compactLong(Number(l.ceiling)) });
 }

@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS } from '../figures/figure';
 import type { FigureRecord } from '../figures/figures.repository';
+import { mayApprove } from '../figures/figures.service';
 import { HttpError, type FieldError } from '../errors';
 import { hasRole, type AuthUser } from '../auth/user';
 import { MAX_ID, isoDate, locationCode, requiredText, toFieldErrors, oneOf } from '../validation';
@@ -121,7 +122,9 @@ const renderDetail = async (d: PageDeps, req: Request, res: Response, f: FigureR
   const situation = await d.situations.get(f.situation);
   const location = await d.locations.get(f.location);
   const history = req.user ? (await d.figures.history(f.id, req.user)).map((h) => ({ ...h, changes: changes(h.before as never, h.after as never) })) : null;
-  res.status(status).render('figures/show', { title: res.locals.t('figure.title', { id: f.id }), figure: f, situation, location, history, problem });
+  // Four eyes: the Approve button only for someone who may approve it; its author is told why instead.
+  const mayApproveIt = !!req.user && mayApprove(f, req.user);
+  res.status(status).render('figures/show', { title: res.locals.t('figure.title', { id: f.id }), figure: f, situation, location, history, problem, mayApproveIt });
 };
 
 /** The figures of a situation, filtered and paged (readers see approved ones). */

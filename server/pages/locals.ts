@@ -107,7 +107,7 @@ export function pageLocals(
       csrfToken: () => (token ??= csrfToken(req, res)),
       /** A date in words with its ISO form, e.g. "6 December 2024 (2024-12-06)". */
       dateBoth: (iso: string | null | undefined) =>
-        iso ? `<time datetime="${escapeHtml(iso)}">${escapeHtml(f.dateWords(iso))}</time> <span class="muted">(${escapeHtml(iso.slice(0, 10))})</span>` : '–',
+        iso ? `<time datetime="${escapeHtml(iso)}">${escapeHtml(f.dateWords(iso))}</time> <span class="muted iso" dir="ltr">(${escapeHtml(iso.slice(0, 10))})</span>` : '–',
       /** An ISO date in a table cell, with the words as its accessible title. */
       dateIso: (iso: string | null | undefined) =>
         iso ? `<time datetime="${escapeHtml(iso)}" title="${escapeHtml(f.dateWords(iso))}">${escapeHtml(iso.slice(0, 10))}</time>` : '–',

@@ -147,6 +147,18 @@ export class SituationViews {
 
   constructor(private readonly d: SituationViewDeps) {}
 
+  /** The situation's organisations for chart styles, read once per data version (the stamp moves with every write). */
+  private readonly orgLists = new Map<string, { stamp: string; names: Promise<string[]> }>();
+  private organisationsOf(situation: Situation): Promise<string[]> {
+    const hit = this.orgLists.get(situation.slug);
+    if (hit && hit.stamp === situation.updatedAt) return hit.names;
+    const names = this.d.figures.approvedOrganisations(situation);
+    if (this.orgLists.size > 200) this.orgLists.clear();
+    this.orgLists.set(situation.slug, { stamp: situation.updatedAt, names });
+    names.catch(() => this.orgLists.delete(situation.slug));
+    return names;
+  }
+
   /** Everything the situation page, the location page and the PNG route show for one location × category. */
   async load(slug: string, q: ViewQuery, i18n: I18n): Promise<SituationView> {
     const d = this.d;
@@ -162,7 +174,9 @@ export class SituationViews {
     const { figures: all } = await d.figures.list(slug, { category: x.category, status: 'approved', locations: [location.code, ...children.map((c) => c.code)] }, undefined);
     const reported = all.filter((f) => f.location === location.code).sort((a, b) => a.periodEnd.localeCompare(b.periodEnd) || a.id - b.id);
     const bars = latestByChild(children, all);
-    const organisations = [...new Set(all.map((f) => f.organisation))].sort();
+    // Colours and marker shapes follow the situation's whole list of organisations, so a source looks the same on
+    // every page and chart of the situation.
+    const organisations = await this.organisationsOf(x.situation);
     const title = location.code === x.situation.country ? x.situation.title : `${x.situation.title} · ${location.name}`;
     const view: SituationView = {
       situation: x.situation,
@@ -209,7 +223,10 @@ export function analysisPage(v: SituationView, q: ViewQuery, i18n: I18n, csvName
   const seriesRows = [...new Set([...bandByDate.keys(), ...pointByDate.keys()])].sort().map((date) => {
     const point = pointByDate.get(date) ?? null;
     const band = bandByDate.get(date) ?? null;
-    const srcs = point ? point.sources : (band?.sources ?? []);
+    // Every figure behind the row: the reconciled value's sources, then the others that set the lowest and highest
+    // (a triangulation figure widens the band without entering the series, and its source is named as well).
+    const seen = new Set((point?.sources ?? []).map((x) => x.figureId));
+    const srcs = [...(point?.sources ?? []), ...(band?.sources ?? []).filter((x) => !seen.has(x.figureId) && seen.add(x.figureId))];
     const sources =
       srcs
         .slice(0, 8)

@@ -91,7 +91,9 @@ export function scenarioLines(input: ScenarioLinesInput): ScenarioLine[] {
       const days = K === null ? Math.min(input.horizonDays, LOGLINEAR_MAX_DAYS_WITHOUT_CEILING) : input.horizonDays;
       const pts = curve(days, (h) => Math.min(last * Math.exp(r * h), K ?? Number.POSITIVE_INFINITY));
       if (pts.every((p) => Number.isFinite(p.value))) {
-        out.push({ kind: 'loglinear', label: { code: 'loglinear', doublingDays: Math.LN2 / r, days }, points: pts, timeToThreshold: thresholds(pts) });
+        // Held at the ceiling once it gets there: the label says so, or the value at the horizon would read as the growth's.
+        const cappedAt = K !== null && pts.some((p) => p.value >= K) ? K : null;
+        out.push({ kind: 'loglinear', label: { code: 'loglinear', doublingDays: Math.LN2 / r, days, cappedAt }, points: pts, timeToThreshold: thresholds(pts) });
       }
     }
   }

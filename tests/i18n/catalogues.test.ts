@@ -41,6 +41,7 @@ const SAME_IN_EVERY_LANGUAGE = new Set([
   'figureRole.triangulation',
   'figures.sourceLink',
   'filter.organisation',
+  'form.errorItem',
   'import.options',
   'importField.organisation',
   'quantifier.exact',
