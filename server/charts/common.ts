@@ -200,7 +200,12 @@ export type ChartContext = ReturnType<typeof chartContext>;
  * "30 Nov", …, "1 Jan 2025"), so a chart pasted alone still says which year it shows.
  */
 export function dateLabels(isos: string[], f: Pick<Formatters, 'dateShort' | 'dateShortYear'>): string[] {
-  return isos.map((iso, i) => (i === 0 || iso.slice(0, 4) !== isos[i - 1].slice(0, 4) ? f.dateShortYear(iso) : f.dateShort(iso)));
+  return isos.map((iso, i) => dateLabel(iso, i ? isos[i - 1] : null, f));
+}
+
+/** One label of `dateLabels`: the year when there is no label before it or the year has changed since. */
+function dateLabel(iso: string, previous: string | null, f: Pick<Formatters, 'dateShort' | 'dateShortYear'>): string {
+  return previous === null || iso.slice(0, 4) !== previous.slice(0, 4) ? f.dateShortYear(iso) : f.dateShort(iso);
 }
 
 /**
@@ -213,7 +218,9 @@ export function yearAwareTimeTicks(f: Pick<Formatters, 'dateShort' | 'dateShortY
     ticks: {
       maxRotation: 0,
       autoSkipPadding: 16,
-      callback: (_v: unknown, i: number, ticks: { value: number }[]) => dateLabels(isoOf(ticks), f)[i],
+      // Each label reads only its tick and the one before (Chart.js calls this once per tick: labelling them all each
+      // time was quadratic, seconds of a blocked server for a few years of daily ticks).
+      callback: (_v: unknown, i: number, ticks: { value: number }[]) => dateLabel(toIso(Number(ticks[i].value)), i ? toIso(Number(ticks[i - 1].value)) : null, f),
     },
     afterFit: (scale: { ticks: { value: number; label?: unknown }[] }) => {
       const labels = dateLabels(isoOf(scale.ticks), f);

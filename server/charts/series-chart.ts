@@ -260,7 +260,9 @@ export function seriesChart(payload: ChartPayload, target: Target, credit?: Cred
           type: 'time',
           min: xMin,
           max: xMax,
-          time: { unit: 'day', tooltipFormat: undefined },
+          // The unit follows the span (days for weeks of reports, months or years for a long series; never hours), so
+          // the number of ticks stays what the axis has room for: a fixed day unit made one tick per day.
+          time: { minUnit: 'day', tooltipFormat: undefined },
           ...yearAwareTimeTicks(f),
           title: { display: true, text: t('chart.axis.date') },
         },

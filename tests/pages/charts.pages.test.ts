@@ -12,6 +12,7 @@ import { AnalysisService } from '../../server/analysis/analysis.service';
 import { FiguresService } from '../../server/figures/figures.service';
 import { LocationsService } from '../../server/locations/locations.service';
 import { SLUG } from './helpers';
+import { dtmSeries } from '../helpers/real-series';
 
 /** Width and height from a PNG's IHDR chunk (bytes 16–23, big-endian). */
 const pngSize = (b: Buffer) => ({ width: b.readUInt32BE(16), height: b.readUInt32BE(20) });
@@ -223,6 +224,41 @@ describe('charts ready for a sitrep (seeded Syria case)', () => {
       expect(labels.length).toBeGreaterThan(3);
     } finally {
       chart.destroy();
+    }
+  });
+
+  test('when a series spans years (Haiti 2010–2019, or two reports 126 years apart), then the axis ticks by month or year, not one tick a day', () => {
+    const Chart = registerChartParts();
+    require('../../server/charts/render');
+    const long = (points: { date: string; value: number }[]): ChartPayload => ({
+      ...payload,
+      series: {
+        ...payload.series,
+        reported: [],
+        band: [],
+        past: [],
+        curves: [],
+        projection: null,
+        reconciled: points.map((p) => ({ date: p.date, value: p.value, kind: 'reported', bound: 'exact' })),
+      },
+    });
+    for (const points of [
+      dtmSeries('subset_HTI_earthquake_2010_admin0.csv'),
+      [
+        { date: '1900-01-01', value: 10 },
+        { date: '2026-01-01', value: 20 },
+      ],
+    ]) {
+      const chart = new Chart(createCanvas(1000, 560).getContext('2d') as unknown as CanvasRenderingContext2D, chartConfig('series', long(points), 'png'));
+      try {
+        // Before the fix: 3,300 day ticks for Haiti (15 s of a blocked server), and no end for 1900–2026.
+        const ticks = chart.scales.x.ticks;
+        expect(ticks.length).toBeLessThanOrEqual(60);
+        expect(ticks.length).toBeGreaterThan(3);
+        expect(String(ticks[0].label)).toMatch(/\d{4}$/);
+      } finally {
+        chart.destroy();
+      }
     }
   });
 
