@@ -80,6 +80,22 @@ export function uploadError(err: unknown, maxBytes?: number): HttpError | null {
  * What the multipart parser's error means for the request: a mapped upload error, or a generic 400 for any other
  * parse error of the client's body; an error of the machine (a system call such as a disk write) stays as it is.
  */
+/**
+ * multer's options every upload shares: file names decoded as UTF-8 (browsers and curl send them so; multer's
+ * default, latin1, turned an Arabic name into mojibake).
+ */
+export const UPLOAD_CHARSETS = { defParamCharset: 'utf8' } as const;
+
+/**
+ * A client file name made safe to show and store: no directories, no control or bidirectional control
+ * characters, at most 200 characters; `fallback` when nothing is left.
+ */
+export const cleanFilename = (name: unknown, fallback = 'upload.csv') =>
+  (typeof name === 'string' ? (name.replace(/\\/g, '/').split('/').pop() ?? '') : '')
+    .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim()
+    .slice(0, 200) || fallback;
+
 export function fromUploadError(err: unknown, maxBytes?: number): unknown {
   const mapped = uploadError(err, maxBytes);
   if (mapped) return mapped;

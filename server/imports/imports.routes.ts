@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import express, { Router } from 'express';
 import multer from 'multer';
 import { requireRole } from '../auth/auth.middleware';
-import { HttpError, fromUploadError, fieldError } from '../errors';
+import { HttpError, fromUploadError, fieldError, cleanFilename, UPLOAD_CHARSETS } from '../errors';
 import { parseOrThrow, positiveId } from '../validation';
 import type { FiguresService } from '../figures/figures.service';
 import type { ImportsService } from './imports.service';
@@ -21,6 +21,7 @@ export function* pieces(buffer: Buffer, size: number): Generator<Buffer> {
 export function importsApi(imports: ImportsService, figures: FiguresService): Router {
   const r = Router();
   const single = multer({
+    ...UPLOAD_CHARSETS,
     storage: multer.memoryStorage(),
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, parts: 41, fieldSize: 200 * 1024, fieldNameSize: 100 },
   }).single('file');
@@ -40,7 +41,7 @@ export function importsApi(imports: ImportsService, figures: FiguresService): Ro
       // In 64 KB pieces, as a file is read from disk: one 3 MB chunk was parsed in one synchronous go (blocking
       // every other request for a second) and overflowed the call stack at 150,000 rows.
       const source = () => Readable.from(pieces(buffer, 64 * 1024));
-      const options = toImportOptions(opts, req.file?.originalname ?? 'upload.csv', buffer.length);
+      const options = toImportOptions(opts, cleanFilename(req.file?.originalname), buffer.length);
       const report = opts.commit
         ? await imports.commit(String(req.params.slug), source, options, req.user!)
         : await imports.preview(String(req.params.slug), source, options, req.user!);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Request } from 'express';
 import multer from 'multer';
+import { cleanFilename } from '../errors';
 
 /*
  * Uploaded files waiting between the import form's preview and its commit.
@@ -34,13 +35,6 @@ interface PendingRecord {
   size: number;
   createdAt: number;
 }
-
-/** A client file name made safe to show and store: no directories, no control characters, at most 200 characters. */
-export const cleanFilename = (name: unknown) =>
-  (typeof name === 'string' ? path.basename(name.replace(/\\/g, '/')) : '')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .trim()
-    .slice(0, 200) || 'upload.csv';
 
 /** Uploaded files waiting between preview and commit: a private temp directory, one file and one record per id. */
 export class PendingUploads {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { HttpError, fromUploadError, type FieldError, fieldError } from '../errors';
+import { HttpError, fromUploadError, type FieldError, fieldError, cleanFilename, UPLOAD_CHARSETS } from '../errors';
 import { parseOrThrow, oneOf } from '../validation';
 import { idParam, requirePageRole } from '../pages/guards';
 import { byField, echo, fieldErrors, type FormBody } from '../pages/forms';
@@ -185,7 +185,7 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
       }
     if (errors.length || !read || !opts) return page(req, res, 400, { values, errors, fieldErrors: byField(errors) });
     const slug = String(req.params.slug);
-    const filename = (req.file!.originalname || 'boundaries.json').slice(0, 200);
+    const filename = cleanFilename(req.file!.originalname, 'boundaries.json');
     const draft = maps.keepDraft(slug, read, filename, req.user as AuthUser);
     const report = await maps.check(slug, read, { ...opts, filename });
     return page(req, res, report.problems.length ? 400 : 200, {
@@ -255,7 +255,9 @@ export function mapPages(d: PageDeps & { maps: MapsService }): Router {
  * the body (as the import form does); only signed-in admins get this far. In memory, bounded by the size limit.
  */
 export function boundaryUploadParser(): Router {
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_BOUNDARY_BYTES, files: 1, fields: 20, parts: 21, fieldSize: 4096 } }).single('file');
+  const upload = multer({ ...UPLOAD_CHARSETS, storage: multer.memoryStorage(), limits: { fileSize: MAX_BOUNDARY_BYTES, files: 1, fields: 20, parts: 21, fieldSize: 4096 } }).single(
+    'file',
+  );
   const r = Router();
   const onlyMultipart: RequestHandler = (req, _res, next) => (req.is('multipart/form-data') ? next() : next('route'));
   r.post('/situations/:slug/boundaries', onlyMultipart, requirePageRole('admin'), (req, res, next) => {

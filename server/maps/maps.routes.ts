@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import multer from 'multer';
 import { requireRole } from '../auth/auth.middleware';
-import { HttpError, fromUploadError, fieldError } from '../errors';
+import { HttpError, fromUploadError, fieldError, cleanFilename, UPLOAD_CHARSETS } from '../errors';
 import { positiveId } from '../validation';
 import { MAX_BOUNDARY_BYTES } from './boundary-file';
 import type { MapsService } from './maps.service';
@@ -17,7 +17,9 @@ const levelParam = (v: unknown) => {
  */
 export function mapsApi(maps: MapsService): Router {
   const r = Router();
-  const single = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_BOUNDARY_BYTES, files: 1, fields: 20, parts: 21, fieldSize: 4096 } }).single('file');
+  const single = multer({ ...UPLOAD_CHARSETS, storage: multer.memoryStorage(), limits: { fileSize: MAX_BOUNDARY_BYTES, files: 1, fields: 20, parts: 21, fieldSize: 4096 } }).single(
+    'file',
+  );
 
   r.get('/situations/:slug/boundaries', async (req, res) => {
     const { boundaries, history } = await maps.list(String(req.params.slug));
@@ -32,7 +34,7 @@ export function mapsApi(maps: MapsService): Router {
     express.raw({ type: ['application/geo+json', 'application/vnd.geo+json', 'application/topo+json', 'application/octet-stream'], limit: MAX_BOUNDARY_BYTES }),
     (req, res, next) => single(req, res, (err?: unknown) => next(err ? fromUploadError(err, MAX_BOUNDARY_BYTES) : undefined)),
     async (req, res) => {
-      const opts = maps.options({ ...req.query, filename: req.query.filename ?? req.file?.originalname });
+      const opts = maps.options({ ...req.query, filename: req.query.filename ?? (req.file ? cleanFilename(req.file.originalname, 'boundaries.json') : undefined) });
       const buffer: Buffer | undefined =
         req.file?.buffer ??
         (Buffer.isBuffer(req.body) ? req.body : req.body && typeof req.body === 'object' && Object.keys(req.body).length ? Buffer.from(JSON.stringify(req.body)) : undefined);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
-import { HttpError, fromUploadError, type FieldError } from '../errors';
+import { HttpError, fromUploadError, UPLOAD_CHARSETS, type FieldError } from '../errors';
 import { toFieldErrors } from '../validation';
 import { CATEGORIES, QUANTIFIERS, UNITS } from '../figures/figure';
 import type { ImportOptions, ImportReport } from '../imports/imports.service';
@@ -54,6 +54,7 @@ const OPTION_FIELDS = IMPORT_FORM_FIELDS.filter((f) => f !== 'file');
  */
 export function importUploadParser(uploads: PendingUploads): Router {
   const upload = multer({
+    ...UPLOAD_CHARSETS,
     storage: uploads.storage(),
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 40, parts: 41, fieldSize: 200 * 1024, fieldNameSize: 100 },
   }).single('file');

@@ -31,7 +31,7 @@ describe.each(DATABASES)('HAPI and DTM API imports on %s', (kind) => {
     t = await freshDb(kind, { seed: true });
     app = testApp(t.storage);
     admin = await makeUser(t.storage, 'admin');
-    for (const slug of ['hapi-hxl', 'hapi-plain', 'dtm-json', 'dtm-json-multipart', 'dtm-json-bad'])
+    for (const slug of ['hapi-hxl', 'hapi-plain', 'dtm-json', 'dtm-json-multipart', 'dtm-json-bad', 'dtm-json-names'])
       await request(app).post('/api/v1/situations').set(admin.auth).send({ slug, title: slug, country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' }).expect(201);
   });
   afterAll(() => (app.locals.alerts as { stop(): void }).stop());
@@ -76,6 +76,14 @@ describe.each(DATABASES)('HAPI and DTM API imports on %s', (kind) => {
       .attach('file', fixture('dtm-v3', 'sdn-admin1.json'), 'sdn.json')
       .expect(201);
     expect(await figuresOf('dtm-json-multipart')).toEqual(await figuresOf('dtm-json'));
+  });
+
+  test('when the uploaded file has an Arabic name, then it is recorded as written; control and direction characters are dropped', async () => {
+    const send = (name: string) =>
+      request(app).post('/api/v1/situations/dtm-json-names/imports').set(admin.auth).attach('file', fixture('dtm-v3', 'sdn-admin1.json'), name).expect(200);
+    expect((await send('نازحون-حماة.json')).body.filename).toBe('نازحون-حماة.json');
+    expect((await send('a\r\nb\u202ec.json')).body.filename).toBe('abc.json');
+    expect((await send(`${'x'.repeat(1000)}.json`)).body.filename).toHaveLength(200);
   });
 
   test('when a JSON answer is broken or failed, then 400 names the problem and nothing is stored', async () => {
