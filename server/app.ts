@@ -78,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
     publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}`,
     mailer: createMailer(config.SMTP_URL, config.SMTP_FROM),
     retryBaseMs: config.ALERT_RETRY_BASE_MS,
+    webhookPrivateAddresses: config.WEBHOOK_PRIVATE_ADDRESSES,
     horizonDays: config.PROJECTION_HORIZON_DAYS,
   });
   // After a write has committed: drop the cached analyses, then evaluate the alert rules in the background (only

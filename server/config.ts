@@ -68,6 +68,8 @@ const schema = z.object({
     .trim()
     .regex(/^[^\u0000-\u001f\u007f-\u009f]{1,80}$/, 'must be 1 to 80 characters without control characters, such as "OCHA Syria information management"')
     .optional(),
+  /** Webhooks may reach loopback, private and link-local addresses (a receiver on the instance's own network). */
+  WEBHOOK_PRIVATE_ADDRESSES: boolean.default(false),
   /** First retry of a failed alert delivery after this many ms; each next one waits 4× longer (6 attempts in all). */
   ALERT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   /** Milliseconds after start before the first hourly alert pass (stale rules, due retries), so a restart answers first. */

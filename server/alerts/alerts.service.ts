@@ -13,6 +13,7 @@ import type { Situation } from '../situations/situation';
 import type { I18n } from '../i18n/i18n';
 import { alertsRepository, conflictKey, type Conflict } from './alerts.repository';
 import type { FigureGroup } from '../figures/figure';
+import { webhookAddressProblem, webhookUrlProblem } from './webhook-address';
 import { acknowledgeSchema, MAX_RULES, MAX_WEBHOOKS, ruleCreateSchema, ruleParts, ruleUpdateSchema, webhookCreateSchema, type Alert, type AlertRule, type RuleKind } from './alert';
 import { daysSince, rangeReach, seriesCrossing, type Point, type RangePoint } from './evaluate';
 import { postWebhook } from './webhook';
@@ -39,6 +40,8 @@ export interface AlertsOptions {
   mailer: Mailer | null;
   retryBaseMs: number;
   horizonDays: number;
+  /** Webhooks may reach loopback, private and link-local addresses (WEBHOOK_PRIVATE_ADDRESSES). */
+  webhookPrivateAddresses?: boolean;
 }
 
 /** Most alerts one rule may create in one evaluation (a conflict rule over a fresh import of thousands of places). */
@@ -509,6 +512,11 @@ export class AlertsService {
 
   // ---- webhooks, subscriptions, deliveries ----
 
+  /** What keeps a webhook URL from being used: credentials, a port fetch refuses, or (unless allowed) a private address. */
+  private async webhookProblem(url: string) {
+    return webhookUrlProblem(url) ?? (this.opts.webhookPrivateAddresses ? null : await webhookAddressProblem(url));
+  }
+
   async webhooks(slug: string) {
     const s = await this.situation(slug);
     return (await alertsRepository.listWebhooks(this.db, s.id)).map(({ secret: _secret, ...w }) => w);
@@ -517,6 +525,8 @@ export class AlertsService {
   async createWebhook(slug: string, body: unknown, user: AuthUser) {
     const input = parseOrThrow(webhookCreateSchema, body);
     const s = await this.situation(slug);
+    const problem = await this.webhookProblem(input.url);
+    if (problem) throw validationFailed([fieldError('url', problem)]);
     return this.db.transaction().execute(async (trx) => {
       if ((await alertsRepository.listWebhooks(trx, s.id)).length >= MAX_WEBHOOKS) throw validationFailed([fieldError('url', 'too_many_webhooks', { max: MAX_WEBHOOKS })]);
       const at = this.at();
@@ -666,8 +676,16 @@ export class AlertsService {
     let result: { ok: boolean; status: number | null; error: string | null };
     if (d.channel === 'webhook') {
       const w = (await alertsRepository.listWebhooks(this.db, d.situation_id, { includeDeleted: true })).find((x) => x.id === d.target_id);
-      result = w && !w.deletedAt ? await postWebhook(w.url, w.secret, JSON.stringify(this.payload(alert)), id) : { ok: false, status: null, error: 'webhook deleted' };
-      if (!w || w.deletedAt) return this.finish(id, d.attempts + 1, result, true);
+      // The address is checked again: the name may point elsewhere now than when the webhook was made.
+      const problem = w && !w.deletedAt ? await this.webhookProblem(w.url) : null;
+      result =
+        !w || w.deletedAt
+          ? { ok: false, status: null, error: 'webhook deleted' }
+          : problem
+            ? { ok: false, status: null, error: `not sent: ${problem}` }
+            : await postWebhook(w.url, w.secret, JSON.stringify(this.payload(alert)), id);
+      // Neither a deleted webhook nor a refused address gets better by trying again.
+      if (!w || w.deletedAt || problem) return this.finish(id, d.attempts + 1, result, true);
     } else {
       const sub = (await alertsRepository.subscribers(this.db, d.situation_id)).find((x) => x.id === d.target_id);
       if (!sub || !this.opts.mailer) return this.finish(id, d.attempts + 1, { ok: false, status: null, error: sub ? 'SMTP is not configured' : 'unsubscribed' }, true);

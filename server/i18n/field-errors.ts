@@ -81,6 +81,10 @@ export const FIELD_ERROR_CODES = [
   'kind_one_of',
   'too_many_rules',
   'too_many_webhooks',
+  'url_credentials',
+  'url_port',
+  'url_private',
+  'url_unresolvable',
   'kind_fixed',
   // Uploads (server/errors.ts) and boundary files (server/maps).
   'file_too_large',

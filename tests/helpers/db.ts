@@ -63,7 +63,14 @@ export async function freshDb(kind: 'sqlite' | 'postgres', opts: { seed?: boolea
   return t;
 }
 
-export const testConfig = (env: Record<string, string> = {}): Config => loadConfig({ LOG_LEVEL: 'silent', SESSION_SECRET: 'test-secret-test-secret', ...env });
+export const testConfig = (env: Record<string, string> = {}): Config =>
+  loadConfig({
+    LOG_LEVEL: 'silent',
+    SESSION_SECRET: 'test-secret-test-secret',
+    // The tests' webhook receivers listen on 127.0.0.1 (tests/alerts/webhook-address.test.ts turns this off).
+    WEBHOOK_PRIVATE_ADDRESSES: 'true',
+    ...env,
+  });
 
 export function testApp(storage: Storage, env: Record<string, string> = {}) {
   return createApp({ storage, config: testConfig(env), logger: pino({ level: 'silent' }) });
