@@ -37,6 +37,19 @@ export function fileHeader(headers: string[], hashtags: string[] | null): FileHe
 
 export type Resolved = Map<string, number>; // field → column index
 
+/**
+ * Headers that name a column the layout reads and appear on more than one column ("value" twice): which one
+ * holds the values is a guess, so the file is refused rather than one of them silently dropped. Files whose
+ * columns are found by HXL hashtags are left alone (the tags tell the columns apart).
+ */
+export function duplicatedHeaders(file: FileHeader, columns: Resolved): string[] {
+  if (file.hashtags) return [];
+  const lower = file.headers.map((h) => h.trim().toLowerCase());
+  const names = new Set<string>();
+  for (const i of columns.values()) if (lower[i] && lower.indexOf(lower[i]) !== lower.lastIndexOf(lower[i])) names.add(file.headers[i].trim());
+  return [...names];
+}
+
 export function resolveFields(specs: readonly FieldSpec[], file: FileHeader, map: Record<string, string> = {}): Resolved {
   const out: Resolved = new Map();
   const taken = new Set<number>();

@@ -17,7 +17,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { LayoutName, ReadEvent, ReadItem, ReadOptions, ReadSummary, RowError } from './candidate';
-import { fileHeader, resolveFields, RowAccess, type FileHeader, type Resolved } from './fields';
+import { duplicatedHeaders, fileHeader, resolveFields, RowAccess, type FileHeader, type Resolved } from './fields';
 import { HXL_SEARCH_ROWS, isHashtagRow } from './hxl';
 import { JsonAnswerError, readRecordBatches, type RawRecord } from './records';
 import { NotUtf8Error, Utf8Guard } from './utf8';
@@ -125,7 +125,10 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
     }
     summary.layout = found.layout.name as LayoutName;
     if (format.format === 'json') summary.notes.push('read as a JSON answer of the DTM API: row 1 is the field names, row N is record N − 1 of "result"');
-    const problems = found.layout.check?.(found.columns, options) ?? [];
+    const problems = [
+      ...duplicatedHeaders(file, found.columns).map((column) => ({ column, ...problem('column_duplicate', { column }) })),
+      ...(found.layout.check?.(found.columns, options) ?? []),
+    ];
     if (problems.length) {
       const errors: RowError[] = problems.map(({ column, ...p }) => ({ row: headerRec.row, column, value: '', ...p }));
       summary.fileErrors.push(...problems.map(({ column, ...p }) => ({ ...p, message: `${column}: ${p.message}` })));

@@ -158,6 +158,7 @@ export const FIELD_ERROR_CODES = [
   'hxl_no_url',
   'hxl_no_location',
   'column_missing',
+  'column_duplicate',
 ] as const;
 
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];

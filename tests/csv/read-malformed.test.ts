@@ -39,6 +39,24 @@ describe('CSV structure', () => {
     expect(errors).toEqual([{ row: 4, column: 'value', value: '-5', message: 'must not be negative', code: 'negative' }]);
   });
 
+  it('when a column the import reads is in the header twice, then the file is refused naming it, rather than one silently dropped', async () => {
+    const { errors, figures, summary } = await readAll(`${HEADER},Value\n${good('2024-12-01', '1012')},99999\n`);
+    expect(figures).toHaveLength(0);
+    expect(errors).toEqual([
+      {
+        row: 1,
+        column: 'value',
+        value: '',
+        message: 'the header value is on more than one column: which one holds the values is not clear; rename or remove one',
+        code: 'column_duplicate',
+        params: { column: 'value' },
+      },
+    ]);
+    expect(summary.fileErrors.map((e) => e.code)).toEqual(['column_duplicate']);
+    // A repeated column the import does not read is no problem.
+    expect((await readAll(`${HEADER},remarks,remarks\n${good()},a,b\n`)).figures).toHaveLength(1);
+  });
+
   it('when blank lines sit between rows, then they are skipped but still counted in row numbers', async () => {
     const { errors, summary } = await readAll(`${HEADER}\n\n${good()}\n\n${good('2023-02-30')}\n`);
     expect(summary.rowsRead).toBe(2);
