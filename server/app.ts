@@ -132,6 +132,15 @@ export function createApp(deps: AppDeps): Express {
   // An import's body is a file (CSV, or a saved DTM API JSON answer up to the upload limit): its route reads it raw.
   const isImport = (p: string) => /^\/situations\/[^/]+\/imports\/?$/.test(p);
   api.use((req, res, next) => (req.user ? (isImport(req.path) ? next() : json(req, res, next)) : req.path === '/auth/tokens' ? anonymousJson(req, res, next) : next()));
+  // A signed-in write whose body is not JSON (text/plain, a form, no type) would read as an empty object and be
+  // answered with every field "required"; it is told what to send instead. Imports and boundary files are files.
+  const hasBytes = (req: Request) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  const takesFile = (p: string) => isImport(p) || /^\/situations\/[^/]+\/boundaries\/?$/.test(p);
+  api.use((req, _res, next) =>
+    req.user && WRITE_METHODS.has(req.method) && !takesFile(req.path) && hasBytes(req) && req.is('application/json') === false
+      ? next(new HttpError(415, 'unsupported_media_type', `Send the body as JSON with Content-Type: application/json (got ${req.headers['content-type'] ?? 'no Content-Type'})`))
+      : next(),
+  );
   api.use(authApi(storage));
   // Every method that is not a write is a read (GET, HEAD, OPTIONS…): HEAD would otherwise tell the length and ETag
   // of a hidden body. Writes check their own role (requireRole).

@@ -90,6 +90,13 @@ export const isoDate = (opts: { notFuture?: boolean } = {}) =>
     .refine((s) => !opts.notFuture || s <= todayIso(), coded('date_in_future'))
     .meta({ format: 'date' });
 
+/** The version a change is based on: missing is "required", a string such as "2" is "must be a number" (not "required"). */
+export const versionField = () =>
+  z
+    .number({ error: (i) => (i.input === undefined ? coded('version_required') : coded('not_number')) })
+    .int(coded('not_whole'))
+    .min(1, coded('at_least', { min: 1 }));
+
 export const MAX_PEOPLE = 1_000_000_000;
 export const people = () =>
   z

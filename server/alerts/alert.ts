@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES, type Category } from '../figures/figure';
-import { httpUrl, locationCode, optionalText, requiredText, oneOf } from '../validation';
+import { httpUrl, locationCode, optionalText, requiredText, oneOf, versionField } from '../validation';
 import { coded } from '../i18n/field-errors';
 
 /** Domain types and input schemas of alerts. */
@@ -128,10 +128,7 @@ export type RuleCreate = z.output<typeof ruleCreateSchema>;
 
 export const ruleUpdateSchema = z
   .looseObject({
-    version: z
-      .number({ error: coded('required') })
-      .int(coded('not_whole'))
-      .min(1),
+    version: versionField(),
   })
   .meta({ id: 'AlertRuleUpdate', description: 'The fields of the rule to change (its kind stays) and the version the change is based on' });
 

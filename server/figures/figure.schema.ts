@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES, FIGURE_ROLES, LOCATION_ROLES, QUANTIFIERS, STATUSES, UNITS, isFlow, type Category } from './figure';
-import { MAX_PEOPLE, enumOf, httpUrl, isoDate, locationCode, optionalText, people, requiredText, oneOf } from '../validation';
+import { MAX_PEOPLE, enumOf, httpUrl, isoDate, locationCode, optionalText, people, requiredText, oneOf, versionField } from '../validation';
 import { coded, type FieldErrorCode, type FieldErrorParams } from '../i18n/field-errors';
 
 /** People per household: published averages run from about 2 to 12; outside 1–30 it is a typo, not a household. */
@@ -100,10 +100,7 @@ export type FigureCreate = z.output<typeof figureCreateSchema>;
 export const figureUpdateSchema = figureFields
   .partial()
   .extend({
-    version: z
-      .number({ error: coded('version_required') })
-      .int(coded('not_whole'))
-      .min(1, coded('at_least', { min: 1 })),
+    version: versionField(),
   })
   .meta({ id: 'FigureUpdate' });
 export type FigureUpdate = z.output<typeof figureUpdateSchema>;

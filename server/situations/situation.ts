@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CATEGORIES, type Category } from '../figures/figure';
-import { isoDate, iso3, optionalText, requiredText, slug, oneOf } from '../validation';
+import { isoDate, iso3, optionalText, requiredText, slug, oneOf, versionField } from '../validation';
 import { coded } from '../i18n/field-errors';
 
 export interface Situation {
@@ -59,10 +59,7 @@ export type SituationCreate = z.output<typeof situationCreateSchema>;
  */
 export const situationUpdateSchema = z
   .strictObject({
-    version: z
-      .number({ error: coded('version_required') })
-      .int(coded('not_whole'))
-      .min(1, coded('at_least', { min: 1 })),
+    version: versionField(),
     title: requiredText(200).optional(),
     onsetDate: isoDate({ notFuture: true }).optional(),
     description: optionalText(5000),

@@ -20,6 +20,32 @@ describe.each(DATABASES)('HTTP conventions for integrators on %s', (kind) => {
   });
   afterAll(() => t.cleanup());
 
+  test('when a write is sent as text, a form or an unknown JSON type, then 415 says to send JSON, and nothing is stored', async () => {
+    const body = { slug: 'not-json', title: 'Not JSON', country: 'SDN', countryName: 'Sudan', onsetDate: '2023-04-15' };
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json']) {
+      const res = await request(app).post('/api/v1/situations').set(editor.auth).set('Content-Type', type).send(JSON.stringify(body));
+      expect({ type, status: res.status, code: res.body.error?.code }).toEqual({ type, status: 415, code: 'unsupported_media_type' });
+      expect(res.body.error.message).toContain(`Content-Type: application/json (got ${type})`);
+    }
+    await request(app).get('/api/v1/situations/not-json').expect(404);
+    // A write without a body (approve, delete) needs no type.
+    const f = (await request(app).get(`/api/v1/situations/${SLUG}/figures?limit=1`).expect(200)).body.data[0];
+    await request(app).delete(`/api/v1/figures/${f.id}`).set(editor.auth).expect(200);
+    await request(app).post(`/api/v1/figures/${f.id}/restore`).set(editor.auth).expect(200);
+  });
+
+  test('when a version is sent as a string, then it says it must be a number, not that it is missing', async () => {
+    const f = (await request(app).get(`/api/v1/situations/${SLUG}/figures?limit=1`).expect(200)).body.data[0];
+    const res = await request(app)
+      .patch(`/api/v1/figures/${f.id}`)
+      .set(editor.auth)
+      .send({ version: String(f.version), value: 1 })
+      .expect(400);
+    expect(res.body.error.fields).toEqual([expect.objectContaining({ path: 'version', code: 'not_number' })]);
+    const missing = await request(app).patch(`/api/v1/figures/${f.id}`).set(editor.auth).send({ value: 1 }).expect(400);
+    expect(missing.body.error.fields).toEqual([expect.objectContaining({ path: 'version', code: 'version_required' })]);
+  });
+
   test('when an API GET is repeated with its ETag, then the answer is 304 with no body; after a change the ETag differs', async () => {
     const first = await request(app).get('/api/v1/situations').expect(200);
     const etag = first.headers.etag as string;
