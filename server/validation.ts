@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import countries from 'i18n-iso-countries';
 import { formatISO } from 'date-fns';
 import { HttpError, fieldError, validationFailed, type FieldError } from './errors';
 import { coded, decode, problem, type FieldErrorCode, type FieldErrorParams, type Problem } from './i18n/field-errors';
@@ -121,7 +122,15 @@ export const slug = () =>
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, coded('slug'))
     .max(80, coded('too_long', { max: 80 }));
 
-export const iso3 = () => z.string().regex(/^[A-Z]{3}$/, coded('iso3', { example: 'SYR' }));
+// Kosovo's user-assigned code, which OCHA and HDX use, is not in ISO 3166-1 itself.
+const EXTRA_COUNTRY_CODES = new Set(['XKX']);
+
+/** An ISO 3166-1 alpha-3 country that exists (a situation's country cannot be changed later, so "SYS" is refused). */
+export const iso3 = () =>
+  z
+    .string()
+    .regex(/^[A-Z]{3}$/, { error: coded('iso3', { example: 'SYR' }), abort: true })
+    .refine((c) => countries.alpha3ToAlpha2(c) !== undefined || EXTRA_COUNTRY_CODES.has(c), { error: (i) => coded('iso3_unknown', { code: String(i.input) }) });
 
 /** One of `values`; says "is required" when missing and lists the values otherwise. */
 export const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>

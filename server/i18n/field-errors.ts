@@ -28,6 +28,7 @@ export const FIELD_ERROR_CODES = [
   'http_url',
   'slug',
   'iso3',
+  'iso3_unknown',
   'one_of',
   'one_of_or_empty',
   'location_code',

@@ -58,6 +58,17 @@ describe.each(DATABASES)('situations on %s', (kind) => {
       (await request(app).post('/api/v1/situations').set(editor.auth).send({ slug: 'new', title: 'x', country: 'SYR', onsetDate: '2024-11-27' }).expect(400)).body.error.fields[0]
         .path,
     ).toBe('slug');
+    // A country code that does not exist is refused (a situation's country cannot be changed later).
+    const atlantis = await request(app)
+      .post('/api/v1/situations')
+      .set(editor.auth)
+      .send({ slug: 'atlantis', title: 'x', country: 'QQQ', countryName: 'Atlantis', onsetDate: '2024-11-27' })
+      .expect(400);
+    expect(atlantis.body.error.fields).toEqual([
+      expect.objectContaining({ path: 'country', code: 'iso3_unknown', message: 'QQQ is not an ISO 3166 country code (for example SYR, SDN, UKR)' }),
+    ]);
+    expect((await request(app).get('/api/v1/locations?country=QQQ').expect(400)).body.error.fields[0].code).toBe('iso3_unknown');
+    await request(app).get('/api/v1/situations/atlantis').expect(404);
     const after = await request(app).get('/api/v1/situations/guarded').expect(200);
     expect(after.body).toMatchObject({ title: 'Guarded', version: 1 });
     expect((await request(app).get('/api/v1/situations/guarded/history').set(viewer.auth).expect(200)).body.data).toHaveLength(1);
