@@ -20,6 +20,8 @@ export const FIELD_ERROR_CODES = [
   'date_not_real',
   'date_before_min',
   'date_in_future',
+  'horizon_before_published',
+  'horizon_too_far',
   'not_number',
   'not_whole',
   'negative',

@@ -267,6 +267,24 @@ describe.each(DATABASES)('figures API on %s', (kind) => {
       })
       .expect(201);
     expect(sc.body).toMatchObject({ location: 'SYR', category: 'new_displacement', kind: 'planning_figure', deletedAt: null });
+    // A horizon before the publication date, or centuries after it, is refused by name.
+    const plan = { organisation: 'OCHA', kind: 'planning_figure', value: 1000000, publishedOn: '2024-12-10', sourceUrl: 'https://example.org/plan', quote: 'Partners plan.' };
+    for (const [horizonDate, code] of [
+      ['1900-01-01', 'horizon_before_published'],
+      ['9999-12-31', 'horizon_too_far'],
+    ]) {
+      const res = await request(app)
+        .post(`/api/v1/situations/${SLUG}/scenarios`)
+        .set(editor.auth)
+        .send({ ...plan, horizonDate })
+        .expect(400);
+      expect(res.body.error.fields).toEqual([expect.objectContaining({ path: 'horizonDate', code })]);
+    }
+    await request(app)
+      .post(`/api/v1/situations/${SLUG}/scenarios`)
+      .set(editor.auth)
+      .send({ ...plan, horizonDate: '2034-12-10' })
+      .expect(201);
     const created = await request(app).get(`/api/v1/situations/${SLUG}/scenarios/${sc.body.id}/history`).set(viewer.auth).expect(200);
     expect(created.body.data).toEqual([expect.objectContaining({ action: 'create', actor: editor.user.email, before: null, after: expect.objectContaining({ value: 1000000 }) })]);
     await request(app)
