@@ -25,7 +25,7 @@ import { problem, type Problem } from '../i18n/field-errors';
 import { LocationTracker, type Layout, type LayoutContext } from './layouts/common';
 import { dtmAdmin0, dtmAdmin1 } from './layouts/dtm';
 import { dtmAdmin0to2 } from './layouts/dtm-admin-0-to-2';
-import { figuresExport, mappedFigures } from './layouts/figures-export';
+import { FIGURE_SPECS, figuresExport, mappedFigures } from './layouts/figures-export';
 import { hxlGeneric } from './layouts/hxl-generic';
 import { hapiAffectedPeople } from './layouts/hapi';
 import { idmcGidd } from './layouts/idmc';
@@ -34,6 +34,19 @@ import { idmcGidd } from './layouts/idmc';
 export const LAYOUTS: readonly Layout[] = [hapiAffectedPeople, idmcGidd, dtmAdmin0to2, dtmAdmin0, dtmAdmin1, figuresExport, hxlGeneric, mappedFigures];
 
 const isBlank = (cells: string[]) => cells.every((c) => c.trim() === '');
+
+const MAPPABLE = new Set(FIGURE_SPECS.map((s) => s.field));
+
+/** Each map entry whose field is not a figure field, or whose column is not in the header. */
+function mapMistakes(file: FileHeader, map: Record<string, string> | undefined): (Problem & { column: string })[] {
+  const out: (Problem & { column: string })[] = [];
+  const headers = new Set(file.headers.map((h) => h.trim().toLowerCase()));
+  for (const [column, field] of Object.entries(map ?? {})) {
+    if (!MAPPABLE.has(field.trim())) out.push({ column, ...problem('map_field_unknown', { field, fields: [...MAPPABLE].join(', ') }) });
+    else if (!headers.has(column.trim().toLowerCase())) out.push({ column, ...problem('map_column_missing', { column }) });
+  }
+  return out;
+}
 
 /** Picks the layout for a header; undefined when none fits. */
 export function detectLayout(file: FileHeader, map?: Record<string, string>): { layout: Layout; columns: Resolved } | undefined {
@@ -116,6 +129,14 @@ export async function* readFigureBatches(readable: Readable, options: ReadOption
     summary.headerRow = headerRec.row;
     const width = Math.max(headers.length, hashtags?.length ?? 0);
     const firstData = Math.max(headerIndex, tagIndex) + 1;
+
+    // A map names columns of this file and fields of a figure: a typo in either is said by name, not read as
+    // "layout not recognised" or silently ignored.
+    const mapProblems = mapMistakes(file, options.map);
+    if (mapProblems.length) {
+      yield mapProblems.map(({ column, ...p }) => fileError(headerRec.row, p, column));
+      return;
+    }
 
     // Layout.
     const found = detectLayout(file, options.map);

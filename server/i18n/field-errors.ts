@@ -162,6 +162,8 @@ export const FIELD_ERROR_CODES = [
   'hxl_no_location',
   'column_missing',
   'column_duplicate',
+  'map_field_unknown',
+  'map_column_missing',
 ] as const;
 
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];

@@ -117,6 +117,18 @@ describe('explicit map: UNHCR daily refugees (no HXL row)', () => {
     expect(figures[0]).toMatchObject({ location: 'UKR', category: 'refugees', periodEnd: '2022-02-24', value: 79209, publishedOn: '2022-05-30' });
   });
 
+  it('when the map names a field a figure does not have, or a column the file lacks, then each mistake is named', async () => {
+    const typo = await readFile('ukraine/unhcr-refugees-from-ukraine-daily-2022.csv', { map: { data_date: 'periodEnd', individuals: 'valu' } });
+    expect(typo.figures).toHaveLength(0);
+    expect(typo.summary.fileErrors.map((e) => [e.code, e.params?.field])).toEqual([['map_field_unknown', 'valu']]);
+    expect(typo.summary.fileErrors[0]!.message).toMatch(/^the map names the field valu, which a figure does not have; the fields are: .*\bvalue\b/);
+    const absent = await readFile('ukraine/unhcr-refugees-from-ukraine-daily-2022.csv', { map: { data_date: 'periodEnd', individuals: 'value', Nope: 'quote' } });
+    expect(absent.figures).toHaveLength(0);
+    expect(absent.errors).toEqual([
+      expect.objectContaining({ row: 1, column: 'Nope', code: 'map_column_missing', message: 'the map names the column Nope, which is not in the file’s header' }),
+    ]);
+  });
+
   it('when the same file is read without a map, then the layout is not recognised and the error says how to map', async () => {
     const { summary } = await readFile('ukraine/unhcr-refugees-from-ukraine-daily-2022.csv');
     expect(summary.layout).toBeNull();
