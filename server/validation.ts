@@ -176,6 +176,25 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.
   return result.data;
 }
 
+/**
+ * `parseOrThrow` for a query string: an unknown parameter is named as itself (not as the body's "(body)"), and a
+ * parameter given twice (?limit=1&limit=2) is said to be repeated rather than "of the wrong type".
+ */
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const result = schema.safeParse(q);
+  if (result.success) return result.data;
+  const errors = toFieldErrors(result.error).flatMap((e): FieldError[] => {
+    if (e.code === 'unknown_fields' && e.path === '(body)')
+      return String(e.params?.fields ?? '')
+        .split(', ')
+        .map((k) => fieldError(k, 'unknown_parameter'));
+    if (Array.isArray(q[e.path]) && e.code !== 'unknown_fields') return [fieldError(e.path, 'repeated_parameter')];
+    return [e];
+  });
+  throw validationFailed(errors);
+}
+
 /** The largest id a record can have: ids are 32-bit integers on PostgreSQL (serial), so none is larger on either database. */
 export const MAX_ID = 2_147_483_647;
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../auth/auth.middleware';
 import { hasRole } from '../auth/user';
 import { HttpError } from '../errors';
-import { parseOrThrow, positiveId } from '../validation';
+import { parseQuery, positiveId } from '../validation';
 import type { AlertsService } from './alerts.service';
 import { coded } from '../i18n/field-errors';
 
@@ -46,11 +46,11 @@ export function alertsApi(alerts: AlertsService): Router {
   );
 
   r.get('/situations/:slug/alerts', async (req, res) => {
-    const q = parseOrThrow(listQuery, req.query);
+    const q = parseQuery(listQuery, req.query);
     res.json({ data: await alerts.list({ slug: slug(req.params.slug), limit: q.limit, beforeId: q.before }) });
   });
   r.get('/alerts', async (req, res) => {
-    const q = parseOrThrow(listQuery, req.query);
+    const q = parseQuery(listQuery, req.query);
     res.json({ data: await alerts.list({ limit: q.limit, beforeId: q.before }) });
   });
   r.post('/alerts/:id/acknowledge', requireRole('viewer'), async (req, res) => res.json(await alerts.acknowledge(positiveId(req.params.id), req.body, req.user!)));
@@ -62,7 +62,7 @@ export function alertsApi(alerts: AlertsService): Router {
     res.json(await alerts.deleteWebhook(slug(req.params.slug), positiveId(req.params.id), req.user!)),
   );
   r.get('/situations/:slug/alert-deliveries', requireRole('editor'), async (req, res) => {
-    const q = parseOrThrow(listQuery.pick({ limit: true }), req.query);
+    const q = parseQuery(listQuery.pick({ limit: true }), req.query);
     res.json({ data: await alerts.deliveries(slug(req.params.slug), q.limit) });
   });
 

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { CATEGORIES } from '../figures/figure';
-import { MAX_PEOPLE, isoDate, locationCode, parseOrThrow, oneOf } from '../validation';
+import { MAX_PEOPLE, isoDate, locationCode, parseQuery, oneOf } from '../validation';
 
 /** At most this many thresholds per request: each one is a line of the answer and part of the cache key. */
 export const MAX_THRESHOLDS = 10;
@@ -53,7 +53,7 @@ export const analysisQuerySchema = z.strictObject({
     .optional(),
 });
 
-const query = (req: Request) => parseOrThrow(analysisQuerySchema, req.query);
+const query = (req: Request) => parseQuery(analysisQuerySchema, req.query);
 
 /** /api/v1/situations/:slug/series, /trend, /projections, /backtest. */
 export function analysisApi(analysis: AnalysisService): Router {

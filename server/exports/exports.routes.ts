@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CATEGORIES } from '../figures/figure';
 import { hasRole } from '../auth/user';
 import { HttpError } from '../errors';
-import { isoDate, locationCode, parseOrThrow, oneOf } from '../validation';
+import { isoDate, locationCode, parseQuery, oneOf } from '../validation';
 import { definitionsText } from '../csv/write';
 import { EXPORT_NAMES, type ExportsService } from './exports.service';
 import cookieParser from 'cookie-parser';
@@ -54,7 +54,7 @@ export function exportRoutes(exports: ExportsService, textFor: (req: Request) =>
     const name = m?.[1] as (typeof EXPORT_NAMES)[number] | undefined;
     if (!name || !EXPORT_NAMES.includes(name))
       throw new HttpError(404, 'not_found', `No export ${String(req.params.file)}; there are ${EXPORT_NAMES.map((n) => `${n}.csv`).join(', ')} and README.txt`);
-    const q = parseOrThrow(exportQuery, req.query);
+    const q = parseQuery(exportQuery, req.query);
     if (q.status && q.status !== 'approved' && !hasRole(req.user, 'editor')) throw new HttpError(403, 'forbidden', 'Only editors can export figures that are not approved');
     const slug = String(req.params.slug);
     const stream = await exports.open(slug, {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireRole } from '../auth/auth.middleware';
 import { forReader } from '../auth/user';
 import { validationFailed, fieldError } from '../errors';
-import { MAX_ID, parseOrThrow, positiveId } from '../validation';
+import { MAX_ID, parseQuery, positiveId } from '../validation';
 import { figureListQuery } from './figure.schema';
 import type { FiguresService } from './figures.service';
 import { linkNext } from '../http/conventions';
@@ -31,7 +31,7 @@ export function figuresApi(figures: FiguresService): Router {
   const r = Router();
 
   r.get('/situations/:slug/figures', async (req, res) => {
-    const q = parseOrThrow(figureListQuery, req.query);
+    const q = parseQuery(figureListQuery, req.query);
     const { figures: page, nextAfter } = await figures.list(
       String(req.params.slug),
       {

@@ -1,5 +1,5 @@
 import type { Storage } from '../storage/database';
-import { parseOrThrow } from '../validation';
+import { parseQuery } from '../validation';
 import { hapiQuerySchema, HAPI_CATEGORIES, type HapiQuery, type HapiRow, type HapiTheme } from './hapi';
 import { hapiRepository } from './hapi.repository';
 
@@ -8,7 +8,7 @@ export class HapiService {
   constructor(private readonly storage: Storage) {}
 
   parse(query: unknown): HapiQuery {
-    return parseOrThrow(hapiQuerySchema, query);
+    return parseQuery(hapiQuerySchema, query);
   }
 
   async rows(theme: HapiTheme, q: HapiQuery): Promise<HapiRow[]> {

@@ -35,6 +35,8 @@ export const FIELD_ERROR_CODES = [
   'one_of_or_empty',
   'location_code',
   'unknown_fields',
+  'unknown_parameter',
+  'repeated_parameter',
   'positive_whole',
   'email',
   'wrong_type',

@@ -3,7 +3,7 @@ import express, { Router } from 'express';
 import multer from 'multer';
 import { requireRole } from '../auth/auth.middleware';
 import { HttpError, fromUploadError, fieldError, cleanFilename, UPLOAD_CHARSETS } from '../errors';
-import { parseOrThrow, positiveId } from '../validation';
+import { parseQuery, positiveId } from '../validation';
 import type { FiguresService } from '../figures/figures.service';
 import type { ImportsService } from './imports.service';
 import { importOptionsSchema, MAX_UPLOAD_BYTES, toImportOptions } from './import-options';
@@ -32,7 +32,7 @@ export function importsApi(imports: ImportsService, figures: FiguresService): Ro
     // Upload errors (two files, another field, no boundary, a truncated body, too large) answer 400/413, never 500.
     (req, res, next) => single(req, res, (err?: unknown) => next(err ? fromUploadError(err, MAX_UPLOAD_BYTES) : undefined)),
     async (req, res) => {
-      const opts = parseOrThrow(importOptionsSchema, req.query);
+      const opts = parseQuery(importOptionsSchema, req.query);
       const buffer: Buffer | undefined = req.file?.buffer ?? (Buffer.isBuffer(req.body) ? req.body : undefined);
       if (!buffer)
         throw new HttpError(400, 'validation_failed', 'Send the CSV as the request body (Content-Type: text/csv) or as the multipart field "file"', {

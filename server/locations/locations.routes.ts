@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { requireRole } from '../auth/auth.middleware';
-import { parseOrThrow, iso3 } from '../validation';
+import { parseQuery, iso3 } from '../validation';
 import type { LocationsService } from './locations.service';
 import type { OrganisationsService } from '../organisations/organisations.service';
 
@@ -9,7 +9,7 @@ import type { OrganisationsService } from '../organisations/organisations.servic
 export function referenceApi(locations: LocationsService, organisations: OrganisationsService): Router {
   const r = Router();
   r.get('/locations', async (req, res) => {
-    const q = parseOrThrow(z.strictObject({ country: iso3().optional() }), req.query);
+    const q = parseQuery(z.strictObject({ country: iso3().optional() }), req.query);
     res.json({ data: await locations.list(q.country) });
   });
   r.get('/organisations', async (_req, res) => res.json({ data: await organisations.list() }));

@@ -34,6 +34,15 @@ describe.each(DATABASES)('HTTP conventions for integrators on %s', (kind) => {
     await request(app).post(`/api/v1/figures/${f.id}/restore`).set(editor.auth).expect(200);
   });
 
+  test('when a query parameter is unknown or given twice, then the 400 names that parameter and says which', async () => {
+    const unknown = await request(app).get(`/api/v1/situations/${SLUG}/figures?colour=red`).expect(400);
+    expect(unknown.body.error.fields).toEqual([expect.objectContaining({ path: 'colour', code: 'unknown_parameter', message: 'is not a parameter this accepts' })]);
+    const twice = await request(app).get(`/api/v1/situations/${SLUG}/figures?limit=1&limit=2`).expect(400);
+    expect(twice.body.error.fields).toEqual([expect.objectContaining({ path: 'limit', code: 'repeated_parameter', message: 'is given more than once; give it once' })]);
+    const hapi = await request(app).get('/api/v1/hapi/affected-people/idps?location_code=SDN&location_code=SYR').expect(400);
+    expect(hapi.body.error.fields).toEqual([expect.objectContaining({ path: 'location_code', code: 'repeated_parameter' })]);
+  });
+
   test('when a version is sent as a string, then it says it must be a number, not that it is missing', async () => {
     const f = (await request(app).get(`/api/v1/situations/${SLUG}/figures?limit=1`).expect(200)).body.data[0];
     const res = await request(app)

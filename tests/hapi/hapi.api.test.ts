@@ -131,7 +131,7 @@ describe.each(DATABASES)('HAPI-shaped output on %s', (kind) => {
       [{ admin_level: '3' }, 'admin_level'],
       [{ start_date: '2024-02-30' }, 'start_date'],
       [{ location_code: 'SUDAN' }, 'location_code'],
-      [{ colour: 'red' }, '(body)'],
+      [{ colour: 'red' }, 'colour'],
     ] as const) {
       const res = await request(app).get(IDPS).query(query).expect(400);
       expect(res.body.error.fields.map((f: { path: string }) => f.path)).toContain(path);
